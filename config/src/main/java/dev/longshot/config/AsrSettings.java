@@ -1,0 +1,23 @@
+package dev.longshot.config;
+
+import java.nio.file.Path;
+
+/**
+ * Speech recognition (section {@code asr}). Subtitles (embedded stream or sidecar .srt/.vtt) always win over
+ * ASR.
+ *
+ * @param backend {@code pocketsphinx} (default, Debian's US-English model), {@code whisper} (needs {@code
+ *     whisper-model}) or {@code none}
+ * @param pocketsphinxModelDir directory of the PocketSphinx acoustic model, dictionary and language model
+ * @param whisperModel path of a whisper.cpp ggml model file; only read when backend is whisper
+ * @param chunkSeconds target length of a transcript segment in seconds
+ */
+public record AsrSettings(String backend, Path pocketsphinxModelDir, Path whisperModel, double chunkSeconds) {
+  public AsrSettings {
+    backend = Check.oneOf("asr.backend", backend, "pocketsphinx", "whisper", "none");
+    Check.range("asr.chunk-seconds", chunkSeconds, 1.0, 120.0);
+    if (backend.equals("whisper") && whisperModel == null) {
+      throw new ConfigException("asr.whisper-model", null, "a ggml model path is required when asr.backend is whisper");
+    }
+  }
+}

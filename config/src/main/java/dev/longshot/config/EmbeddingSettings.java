@@ -1,0 +1,28 @@
+package dev.longshot.config;
+
+import java.nio.file.Path;
+
+/**
+ * Text embeddings (section {@code embeddings}).
+ *
+ * @param modelPath a BERT-family ONNX model; {@code null} uses the bundled BGE-small-en-v1.5
+ * @param tokenizerPath the model's tokenizer.json; required with {@code model-path}
+ * @param contextStrategy how texts longer than the model's window are encoded: {@code truncate}, {@code
+ *     parallel-windows}, {@code position-interpolation} or {@code grouped-positions}
+ * @param maxTokens longest input, in tokens, after context extension; longer input is truncated with a warning
+ * @param device {@code auto} (CUDA when present), {@code cpu} or {@code cuda}
+ * @param batchSize texts per ONNX Runtime call
+ */
+public record EmbeddingSettings(
+    Path modelPath, Path tokenizerPath, String contextStrategy, int maxTokens, String device, int batchSize) {
+  public EmbeddingSettings {
+    contextStrategy = Check.oneOf("embeddings.context-strategy", contextStrategy,
+        "truncate", "parallel-windows", "position-interpolation", "grouped-positions");
+    Check.range("embeddings.max-tokens", maxTokens, 16, 65_536);
+    device = Check.oneOf("embeddings.device", device, "auto", "cpu", "cuda");
+    Check.range("embeddings.batch-size", batchSize, 1, 1024);
+    if (modelPath != null && tokenizerPath == null) {
+      throw new ConfigException("embeddings.tokenizer-path", null, "a tokenizer.json path is required with embeddings.model-path");
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package dev.longshot.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir Path tmp;
+
+  private static final Map<String, String> ENV = Map.of("HOME", "/home/u");
+
+  @Test
+  void defaultsAreValidAndDocumented() {
+    LongshotConfig c = ConfigLoader.load(null, ENV);
+    assertThat(c.data().dir()).isEqualTo(Path.of("/home/u/.longshot"));
+    assertThat(c.ingest().sampleFps()).isEqualTo(0.5);
+    assertThat(c.asr().backend()).isEqualTo("pocketsphinx");
+    assertThat(c.answer().timeout()).isEqualTo(Duration.ofSeconds(120));
+    assertThat(c.server().allowedRoots()).isEmpty();
+    assertThat(c.embeddings().modelPath()).isNull();
+  }
+
+  @Test
+  void fileOverridesDefaultsAndEnvOverridesFile() throws IOException {
+    Path f = tmp.resolve("l.yaml");
+    Files.writeString(f, """
+        ingest:
+          sample-fps: 2
+        server:
+          port: 9000
+          allowed-roots: [/videos, /mnt/talks]
+        """);
+    LongshotConfig c = ConfigLoader.load(f, Map.of("HOME", "/h", "LONGSHOT_DATA_DIR", tmp.toString(), "LONGSHOT_SERVER_PORT", "9100"));
+    assertThat(c.ingest().sampleFps()).isEqualTo(2.0);
+    assertThat(c.ingest().jpegQuality()).isEqualTo(85);
+    assertThat(c.server().port()).isEqualTo(9100);
+    assertThat(c.server().allowedRoots()).containsExactly(Path.of("/videos"), Path.of("/mnt/talks"));
+    assertThat(c.data().dir()).isEqualTo(tmp.toAbsolutePath());
+    assertThat(c.data().indexDir()).isEqualTo(tmp.toAbsolutePath().resolve("index"));
+  }
+
+  @Test
+  void envListsAreCommaSeparated() {
+    LongshotConfig c = ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_SERVER_ALLOWED_ROOTS", "/a, /b"));
+    assertThat(c.server().allowedRoots()).containsExactly(Path.of("/a"), Path.of("/b"));
+  }
+
+  @Test
+  void outOfRangeValueNamesKeyValueAndAllowedRange() {
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_INGEST_SAMPLE_FPS", "500")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("ingest.sample-fps")
+        .hasMessageContaining("500")
+        .hasMessageContaining("0.01 to 30.0");
+  }
+
+  @Test
+  void unparsableNumberNamesKey() {
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_SERVER_PORT", "eighty")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("server.port")
+        .hasMessageContaining("eighty");
+  }
+
+  @Test
+  void unknownBackendListsAlternatives() {
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_ASR_BACKEND", "vosk")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("asr.backend")
+        .hasMessageContaining("pocketsphinx");
+  }
+
+  @Test
+  void typoInFileIsRejectedWithKnownKeys() throws IOException {
+    Path f = tmp.resolve("typo.yaml");
+    Files.writeString(f, "ingest:\n  sample-fsp: 1\n");
+    assertThatThrownBy(() -> ConfigLoader.load(f, ENV))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("ingest.sample-fsp")
+        .hasMessageContaining("sample-fps");
+  }
+
+  @Test
+  void badDurationAndMissingFileAreClear() throws IOException {
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_ANSWER_TIMEOUT", "soon")))
+        .hasMessageContaining("answer.timeout").hasMessageContaining("30s");
+    assertThatThrownBy(() -> ConfigLoader.load(tmp.resolve("nope.yaml"), ENV)).hasMessageContaining("nope.yaml");
+    Path bad = tmp.resolve("bad.yaml");
+    Files.writeString(bad, "ingest: [unclosed\n");
+    assertThatThrownBy(() -> ConfigLoader.load(bad, ENV)).isInstanceOf(ConfigException.class).hasMessageContaining("not valid YAML");
+  }
+
+  @Test
+  void requiredModelPathsAreEnforcedPerBackend() {
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_ASR_BACKEND", "whisper")))
+        .hasMessageContaining("asr.whisper-model");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_ANSWER_BACKEND", "openai")))
+        .hasMessageContaining("answer.base-url");
+  }
+
+  @Test
+  void kebabCaseOfComponentNames() {
+    assertThat(ConfigLoader.kebab("sceneChangeThreshold")).isEqualTo("scene-change-threshold");
+    assertThat(ConfigLoader.envName("data", "dir")).isEqualTo("LONGSHOT_DATA_DIR");
+  }
+}

@@ -1,0 +1,2 @@
+/** Longshot embeddings (see the module README). */
+package dev.longshot.embeddings;

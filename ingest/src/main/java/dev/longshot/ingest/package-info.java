@@ -1,0 +1,2 @@
+/** Longshot ingest (see the module README). */
+package dev.longshot.ingest;

@@ -1,0 +1,2 @@
+/** Longshot retrieval (see the module README). */
+package dev.longshot.retrieval;

@@ -1,0 +1,254 @@
+package dev.longshot.timeline;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The directory of ingest records, one sub-directory per video id:
+ *
+ * <pre>
+ * records/
+ *   &lt;videoId&gt;/manifest.json     {@link VideoManifest}, written last
+ *   &lt;videoId&gt;/segments.jsonl    one {@link Segment} per line, ordered by start time
+ *   &lt;videoId&gt;/keyframes/*.jpg   keyframes named by timestamp, e.g. 000123450.jpg (milliseconds)
+ *   .staging/                   records being written; removed on open (an interrupted ingest restarts)
+ * </pre>
+ *
+ * A record appears atomically: it is written in {@code .staging/} and renamed into place, so a crash never
+ * leaves a half record that looks complete, and re-ingest replaces the old record in one rename. Safe for
+ * concurrent readers; writers of the same video id must be serialised by the caller.
+ */
+public final class RecordStore {
+  public static final String MANIFEST = "manifest.json";
+  public static final String SEGMENTS = "segments.jsonl";
+  public static final String KEYFRAMES = "keyframes";
+  private static final String STAGING = ".staging";
+  private static final Pattern KEYFRAME_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}\\.jpg");
+
+  private final Path root;
+
+  /** Opens (creating if needed) the records directory and removes leftovers of interrupted writes. */
+  public RecordStore(Path root) {
+    this.root = root.toAbsolutePath().normalize();
+    try {
+      Files.createDirectories(this.root.resolve(STAGING));
+      try (Stream<Path> leftovers = Files.list(this.root.resolve(STAGING))) {
+        leftovers.forEach(RecordStore::deleteTree);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot open records directory " + this.root + ": " + e.getMessage(), e);
+    }
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  /** The manifest of a complete record, or empty when the video was never (fully) ingested. */
+  public Optional<VideoManifest> manifest(String videoId) {
+    Path file = dir(videoId).resolve(MANIFEST);
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    try {
+      VideoManifest m = Json.mapper().readValue(file.toFile(), VideoManifest.class);
+      if (m.formatVersion() != VideoManifest.FORMAT_VERSION) {
+        throw new RecordFormatException(file + " has record format " + m.formatVersion()
+            + "; this Longshot reads format " + VideoManifest.FORMAT_VERSION + " (re-ingest the video)", null);
+      }
+      return Optional.of(m);
+    } catch (IOException e) {
+      throw new RecordFormatException("Corrupt manifest " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Manifests of all complete records, newest first. */
+  public List<VideoManifest> list() {
+    List<VideoManifest> out = new ArrayList<>();
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, p -> VideoId.isValid(p.getFileName().toString()))) {
+      for (Path d : dirs) {
+        manifest(d.getFileName().toString()).ifPresent(out::add);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    out.sort(Comparator.comparing(VideoManifest::createdAt, Comparator.nullsLast(Comparator.reverseOrder())));
+    return out;
+  }
+
+  /** All segments of a complete record, in file order (by start time). */
+  public List<Segment> segments(String videoId) {
+    Path file = dir(videoId).resolve(SEGMENTS);
+    List<Segment> out = new ArrayList<>();
+    try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      String line;
+      int n = 0;
+      while ((line = r.readLine()) != null) {
+        n++;
+        if (line.isBlank()) {
+          continue;
+        }
+        try {
+          out.add(Json.mapper().readValue(line, Segment.class));
+        } catch (JsonProcessingException e) {
+          throw new RecordFormatException("Corrupt segment at " + file + ":" + n + ": " + e.getOriginalMessage(), e);
+        }
+      }
+    } catch (NoSuchFileException e) {
+      throw new RecordFormatException("Record " + videoId + " has no " + SEGMENTS, e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  /**
+   * The path of a stored keyframe, or empty when absent. {@code name} must be a plain file name like {@code
+   * 000123450.jpg}; anything with separators or dots in odd places is rejected, so callers can pass user input.
+   */
+  public Optional<Path> keyframe(String videoId, String name) {
+    if (!VideoId.isValid(videoId) || name == null || !KEYFRAME_NAME.matcher(name).matches()) {
+      return Optional.empty();
+    }
+    Path p = dir(videoId).resolve(KEYFRAMES).resolve(name);
+    return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
+  }
+
+  /** Deletes a record; returns false when there was none. */
+  public boolean delete(String videoId) {
+    Path d = dir(videoId);
+    if (!Files.isDirectory(d)) {
+      return false;
+    }
+    Path trash = root.resolve(STAGING).resolve(videoId + "-deleted-" + UUID.randomUUID());
+    move(d, trash);
+    deleteTree(trash);
+    return true;
+  }
+
+  /** Starts writing a record for {@code videoId} in the staging area; nothing is visible until commit. */
+  public Writer begin(String videoId) {
+    VideoId.require(videoId);
+    Path staging = root.resolve(STAGING).resolve(videoId + "-" + UUID.randomUUID());
+    try {
+      Files.createDirectories(staging.resolve(KEYFRAMES));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new Writer(videoId, staging);
+  }
+
+  /** Standard name of a keyframe taken at {@code millis}: nine zero-padded digits plus {@code .jpg}. */
+  public static String keyframeName(long millis) {
+    return String.format("%09d.jpg", millis);
+  }
+
+  Path dir(String videoId) {
+    return root.resolve(VideoId.require(videoId));
+  }
+
+  /** Writes one record in the staging area. Not thread-safe. Close without commit to abandon it. */
+  public final class Writer implements AutoCloseable {
+    private final String videoId;
+    private final Path staging;
+    private boolean committed;
+
+    private Writer(String videoId, Path staging) {
+      this.videoId = videoId;
+      this.staging = staging;
+    }
+
+    /** Where keyframe JPEGs go, named with {@link #keyframeName(long)}. */
+    public Path keyframesDir() {
+      return staging.resolve(KEYFRAMES);
+    }
+
+    /** Writes the manifest last and renames the record into place, replacing any older record. */
+    public void commit(List<Segment> segments, VideoManifest manifest) {
+      if (!manifest.videoId().equals(videoId)) {
+        throw new IllegalArgumentException("Manifest is for " + manifest.videoId() + ", writer for " + videoId);
+      }
+      try {
+        Path seg = staging.resolve(SEGMENTS);
+        try (BufferedWriter w = Files.newBufferedWriter(seg, StandardCharsets.UTF_8)) {
+          for (Segment s : segments.stream().sorted(Comparator.comparingLong(Segment::startMillis)).toList()) {
+            w.write(Json.mapper().writeValueAsString(s));
+            w.write('\n');
+          }
+        }
+        fsync(seg);
+        Path man = staging.resolve(MANIFEST);
+        Files.write(man, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
+        fsync(man);
+        Path target = dir(videoId);
+        Path old = null;
+        if (Files.exists(target)) {
+          old = root.resolve(STAGING).resolve(videoId + "-replaced-" + UUID.randomUUID());
+          move(target, old);
+        }
+        move(staging, target);
+        committed = true;
+        if (old != null) {
+          deleteTree(old);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot write record " + videoId + ": " + e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public void close() {
+      if (!committed) {
+        deleteTree(staging);
+      }
+    }
+  }
+
+  private static void fsync(Path file) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      ch.force(true);
+    }
+  }
+
+  private static void move(Path from, Path to) {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new UncheckedIOException("Records directory must be on one file system (atomic rename): " + from, e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot delete " + dir + ": " + e.getMessage(), e);
+    }
+  }
+}
