@@ -1,0 +1,50 @@
+package dev.longshot.embeddings;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import java.util.EnumSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Picks the ONNX Runtime execution provider at start-up: CUDA when the runtime on the class path has the CUDA
+ * provider (the {@code onnxruntime_gpu} artifact, Maven profile {@code cuda}) and a device answers, CPU
+ * otherwise. The choice is logged once per session options created.
+ */
+final class Devices {
+  private static final Logger LOG = LoggerFactory.getLogger(Devices.class);
+
+  private Devices() {}
+
+  /** Session options for {@code device} ({@code auto}, {@code cpu}, {@code cuda}); the caller closes them. */
+  static OrtSession.SessionOptions sessionOptions(String device, String modelName) {
+    OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+    try {
+      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      EnumSet<OrtProvider> providers = OrtEnvironment.getAvailableProviders();
+      if (!device.equals("cpu") && providers.contains(OrtProvider.CUDA)) {
+        try {
+          options.addCUDA(0);
+          LOG.info("embeddings: {} runs on ONNX Runtime CUDA (device 0)", modelName);
+          return options;
+        } catch (OrtException e) {
+          if (device.equals("cuda")) {
+            throw new EmbeddingException("embeddings.device=cuda but the CUDA provider failed: " + e.getMessage(), e);
+          }
+          LOG.info("embeddings: CUDA provider present but unusable ({}); falling back to CPU", e.getMessage());
+        }
+      } else if (device.equals("cuda")) {
+        throw new EmbeddingException("embeddings.device=cuda but this ONNX Runtime has no CUDA provider (available: "
+            + providers + "); build with -Pcuda and install CUDA 12 + cuDNN 9, or use device auto/cpu");
+      }
+      LOG.info("embeddings: {} runs on ONNX Runtime CPU ({} threads)", modelName,
+          Runtime.getRuntime().availableProcessors());
+      return options;
+    } catch (OrtException e) {
+      options.close();
+      throw new EmbeddingException("cannot configure ONNX Runtime session options", e);
+    }
+  }
+}

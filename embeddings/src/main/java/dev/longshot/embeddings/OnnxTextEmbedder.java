@@ -1,0 +1,252 @@
+package dev.longshot.embeddings;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
+import dev.longshot.embeddings.onnx.PositionTableEditor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A BERT-family encoder on ONNX Runtime with LongEmbed context extension ({@link ContextStrategy}). Texts that fit
+ * the trained window go through the unmodified model; longer ones are windowed ({@code parallel-windows}), cut
+ * ({@code truncate}) or run through a position-edited copy of the model that is built on first need ({@code
+ * position-interpolation}, {@code grouped-positions}). Texts beyond {@link #maxTokens()} are truncated with a
+ * logged warning.
+ *
+ * <p>Batching: all windows of a call are sorted by length and sent {@code batchSize} at a time, each batch padded
+ * only to its own longest row. Thread-safe: concurrent calls share the sessions; {@link #close()} must not race
+ * with calls. The caller owns and closes the embedder.
+ */
+public final class OnnxTextEmbedder implements TextEmbedder {
+  private static final Logger LOG = LoggerFactory.getLogger(OnnxTextEmbedder.class);
+
+  private final ModelSource source;
+  private final ContextStrategy strategy;
+  private final String device;
+  private final int batchSize;
+  private final int window;
+  private final int maxTokens;
+  private final int dimension;
+  private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+  private final WordPieces tokens;
+  private final OnnxEncoder base;
+  private final long[] queryPrefix;
+  private final long[] passagePrefix;
+  private volatile OnnxEncoder extended;
+
+  /**
+   * Loads the model and tokenizer. {@code maxTokens} is the longest accepted input; the position-editing
+   * strategies round it up to a multiple of the trained window, {@code truncate} uses the trained window.
+   */
+  public OnnxTextEmbedder(ModelSource source, ContextStrategy strategy, int maxTokens, String device, int batchSize) {
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batchSize must be >= 1, was " + batchSize);
+    }
+    this.source = source;
+    this.strategy = strategy;
+    this.device = device;
+    this.batchSize = batchSize;
+    byte[] onnx = source.readOnnx();
+    this.window = trainedWindow(onnx, source.where());
+    this.tokens = new WordPieces(source.readTokenizer(), source.tokenizerWhere());
+    try {
+      this.base = open(onnx, source.where());
+      this.dimension = base.probeDimension(tokens.clsId(), tokens.sepId());
+    } catch (RuntimeException e) {
+      tokens.close();
+      throw e;
+    }
+    this.queryPrefix = tokens.ids(source.queryPrefix());
+    this.passagePrefix = tokens.ids(source.passagePrefix());
+    this.maxTokens = switch (strategy) {
+      case TRUNCATE -> window;
+      case PARALLEL_WINDOWS -> Math.max(window, maxTokens);
+      default -> Math.max(window, (maxTokens + window - 1) / window * window);
+    };
+    LOG.info("embeddings: {} ({} dims, trained window {}), strategy {}, max {} tokens", source.name(), dimension,
+        window, strategy.configName(), this.maxTokens);
+  }
+
+  private static int trainedWindow(byte[] onnx, String where) {
+    try {
+      return new PositionTableEditor(PositionTableEditor.DEFAULT_TABLE).trainedPositions(UnsafeByteOperations
+          .unsafeWrap(onnx));
+    } catch (RuntimeException e) {
+      throw new EmbeddingException("corrupt or unsupported ONNX model " + where + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public String name() {
+    return source.name();
+  }
+
+  @Override
+  public int dimension() {
+    return dimension;
+  }
+
+  @Override
+  public int maxTokens() {
+    return maxTokens;
+  }
+
+  /** The strategy used for texts longer than the trained window. */
+  public ContextStrategy strategy() {
+    return strategy;
+  }
+
+  /** The model's trained window in tokens, special tokens included (512 for BGE-small). */
+  public int trainedWindow() {
+    return window;
+  }
+
+  @Override
+  public List<float[]> embedPassages(List<String> texts) {
+    return embed(texts, passagePrefix);
+  }
+
+  @Override
+  public float[] embedQuery(String text) {
+    return embed(List.of(text), queryPrefix).get(0);
+  }
+
+  /** Number of content tokens of {@code text} (no prefix, no special tokens). */
+  public int countTokens(String text) {
+    return tokens.ids(text).length;
+  }
+
+  private List<float[]> embed(List<String> texts, long[] prefix) {
+    List<Piece> pieces = new ArrayList<>();
+    int truncated = 0;
+    for (int i = 0; i < texts.size(); i++) {
+      String text = texts.get(i);
+      if (text == null) {
+        throw new IllegalArgumentException("text " + i + " of " + texts.size() + " is null");
+      }
+      long[] ids = tokens.ids(text);
+      int room = maxTokens - 2 - prefix.length;
+      if (ids.length > room) {
+        truncated++;
+        ids = Arrays.copyOf(ids, room);
+      }
+      split(i, prefix, ids, pieces);
+    }
+    if (truncated > 0) {
+      LOG.warn("embeddings: {} of {} texts exceed {} tokens ({}); truncated", truncated, texts.size(), maxTokens,
+          strategy.configName());
+    }
+    float[][] sums = new float[texts.size()][dimension];
+    encodeAll(pieces, sums);
+    List<float[]> out = new ArrayList<>(texts.size());
+    for (float[] v : sums) {
+      out.add(Vectors.normalize(v));
+    }
+    return out;
+  }
+
+  /** One encoder row: which text it belongs to, its ids with special tokens, and its pooling weight. */
+  private record Piece(int text, long[] row, float weight) {}
+
+  private void split(int text, long[] prefix, long[] ids, List<Piece> out) {
+    int room = window - 2 - prefix.length;
+    if (ids.length <= room) {
+      out.add(new Piece(text, row(prefix, ids, 0, ids.length), 1f));
+    } else if (strategy == ContextStrategy.TRUNCATE) {
+      out.add(new Piece(text, row(prefix, ids, 0, room), 1f));
+    } else if (strategy == ContextStrategy.PARALLEL_WINDOWS) {
+      // PCW: each window is encoded on its own with the trained positions; windows are weighted by their length.
+      for (int start = 0; start < ids.length; start += room) {
+        int end = Math.min(ids.length, start + room);
+        out.add(new Piece(text, row(prefix, ids, start, end), (float) (end - start) / room));
+      }
+    } else {
+      out.add(new Piece(text, row(prefix, ids, 0, ids.length), 1f));
+    }
+  }
+
+  private long[] row(long[] prefix, long[] ids, int from, int to) {
+    long[] r = new long[to - from + prefix.length + 2];
+    r[0] = tokens.clsId();
+    System.arraycopy(prefix, 0, r, 1, prefix.length);
+    System.arraycopy(ids, from, r, 1 + prefix.length, to - from);
+    r[r.length - 1] = tokens.sepId();
+    return r;
+  }
+
+  /** Encodes pieces in length-sorted batches and adds each weighted vector into its text's sum. */
+  private void encodeAll(List<Piece> pieces, float[][] sums) {
+    List<Piece> sorted = new ArrayList<>(pieces);
+    sorted.sort(Comparator.comparingInt(p -> p.row().length));
+    int i = 0;
+    while (i < sorted.size()) {
+      int len = sorted.get(i).row().length;
+      boolean longRow = len > window;
+      // Long rows use full attention over len tokens: shrink the batch so memory stays ~ batchSize * window^2.
+      int rows = longRow ? Math.max(1, (int) ((long) batchSize * window * window / ((long) len * len))) : batchSize;
+      int end = Math.min(sorted.size(), i + rows);
+      if (!longRow) {
+        while (end > i + 1 && sorted.get(end - 1).row().length > window) {
+          end--;
+        }
+      }
+      List<Piece> batch = sorted.subList(i, end);
+      float[][] vectors = (longRow ? extended() : base).encode(batch.stream().map(Piece::row).toList());
+      for (int b = 0; b < batch.size(); b++) {
+        float[] sum = sums[batch.get(b).text()];
+        float w = batch.get(b).weight();
+        for (int d = 0; d < dimension; d++) {
+          sum[d] += w * vectors[b][d];
+        }
+      }
+      i = end;
+    }
+  }
+
+  /** The position-edited model, built on the first input longer than the trained window. */
+  private OnnxEncoder extended() {
+    OnnxEncoder e = extended;
+    if (e == null) {
+      synchronized (this) {
+        e = extended;
+        if (e == null) {
+          PositionTableEditor.Mode mode = strategy == ContextStrategy.POSITION_INTERPOLATION
+              ? PositionTableEditor.Mode.INTERPOLATE : PositionTableEditor.Mode.GROUP;
+          long t0 = System.nanoTime();
+          ByteString edited = new PositionTableEditor(PositionTableEditor.DEFAULT_TABLE)
+              .extend(UnsafeByteOperations.unsafeWrap(source.readOnnx()), mode, maxTokens);
+          e = open(edited.toByteArray(), source.where() + " (" + strategy.configName() + " to " + maxTokens + ")");
+          LOG.info("embeddings: built the {} model for {} tokens in {} ms", strategy.configName(), maxTokens,
+              (System.nanoTime() - t0) / 1_000_000);
+          extended = e;
+        }
+      }
+    }
+    return e;
+  }
+
+  private OnnxEncoder open(byte[] onnx, String where) {
+    try (OrtSession.SessionOptions options = Devices.sessionOptions(device, source.name())) {
+      return new OnnxEncoder(env, env.createSession(onnx, options), where);
+    } catch (OrtException e) {
+      throw new EmbeddingException("cannot load ONNX model " + where + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try (tokens; base) {
+      OnnxEncoder e = extended;
+      if (e != null) {
+        e.close();
+      }
+    }
+  }
+}
