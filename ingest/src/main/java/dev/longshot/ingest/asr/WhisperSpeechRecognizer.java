@@ -1,0 +1,157 @@
+package dev.longshot.ingest.asr;
+
+import dev.longshot.config.AsrSettings;
+import dev.longshot.timeline.Modality;
+import dev.longshot.timeline.Segment;
+import io.github.givimad.whisperjni.WhisperContext;
+import io.github.givimad.whisperjni.WhisperFullParams;
+import io.github.givimad.whisperjni.WhisperJNI;
+import io.github.givimad.whisperjni.WhisperSamplingStrategy;
+import io.github.givimad.whisperjni.WhisperState;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Speech recognition with whisper.cpp through the whisper-jni binding (natives bundled in its jar), for a ggml model
+ * file configured as {@code asr.whisper-model} (e.g. {@code ggml-base.en.bin}). The file is checked before it
+ * reaches native code (exists, readable, starts with the ggml magic) because whisper.cpp aborts the process on
+ * some malformed files. Audio is decoded in {@value #WINDOW_SECONDS} s windows (whisper's context) as it arrives;
+ * segments carry whisper's segment times but no word times (the binding exposes none). The context is shared and
+ * each transcription has its own whisper state.
+ */
+public final class WhisperSpeechRecognizer implements SpeechRecognizer {
+  static final int WINDOW_SECONDS = 30;
+  /** First four bytes of a ggml model file: the little-endian magic 0x67676d6c ("ggml"). */
+  private static final byte[] GGML_MAGIC = {0x6c, 0x6d, 0x67, 0x67};
+
+  private final WhisperJNI whisper;
+  private final WhisperContext context;
+  private final Path model;
+
+  /**
+   * Loads the model.
+   *
+   * @throws IllegalArgumentException when the model file is missing, unreadable or not a ggml file (names it)
+   * @throws IllegalStateException when the native library cannot load or whisper.cpp rejects the model
+   */
+  public WhisperSpeechRecognizer(AsrSettings settings) {
+    model = checkModel(settings.whisperModel());
+    try {
+      WhisperJNI.loadLibrary();
+      whisper = new WhisperJNI();
+      context = whisper.init(model);
+    } catch (IOException | UnsatisfiedLinkError e) {
+      throw new IllegalStateException("whisper.cpp could not load model " + model + ": " + e.getMessage(), e);
+    }
+    if (context == null) {
+      throw new IllegalStateException("whisper.cpp could not load model " + model);
+    }
+  }
+
+  /** Loads the bundled native library only; true when it loads on this machine. */
+  public static boolean nativeLibraryLoads() {
+    try {
+      WhisperJNI.loadLibrary();
+      return true;
+    } catch (IOException | UnsatisfiedLinkError e) {
+      return false;
+    }
+  }
+
+  static Path checkModel(Path model) {
+    if (model == null) {
+      throw new IllegalArgumentException("asr.whisper-model is not set");
+    }
+    if (!Files.isRegularFile(model) || !Files.isReadable(model)) {
+      throw new IllegalArgumentException("whisper model file not found or not readable: " + model.toAbsolutePath());
+    }
+    byte[] head = new byte[4];
+    try (InputStream in = Files.newInputStream(model)) {
+      if (in.readNBytes(head, 0, 4) < 4 || !java.util.Arrays.equals(head, GGML_MAGIC)) {
+        throw new IllegalArgumentException("not a whisper.cpp ggml model (bad magic): " + model.toAbsolutePath());
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read whisper model " + model.toAbsolutePath(), e);
+    }
+    return model;
+  }
+
+  @Override
+  public String name() {
+    return "whisper";
+  }
+
+  @Override
+  public Transcription begin() {
+    return new WhisperTranscription(whisper.initState(context));
+  }
+
+  @Override
+  public void close() {
+    context.close();
+  }
+
+  private final class WhisperTranscription implements Transcription {
+    private final WhisperState state;
+    private final float[] window = new float[WINDOW_SECONDS * SAMPLE_RATE_HZ];
+    private final List<Segment> out = new ArrayList<>();
+    private int filled;
+    private long windowStartSample;
+
+    WhisperTranscription(WhisperState state) {
+      this.state = state;
+    }
+
+    @Override
+    public void accept(short[] pcm, int length) {
+      for (int i = 0; i < length; i++) {
+        window[filled++] = pcm[i] / 32768f;
+        if (filled == window.length) {
+          decodeWindow();
+        }
+      }
+    }
+
+    @Override
+    public List<Segment> finish() {
+      if (filled > SAMPLE_RATE_HZ / 10) {
+        decodeWindow();
+      }
+      return List.copyOf(out);
+    }
+
+    private void decodeWindow() {
+      WhisperFullParams params = new WhisperFullParams(WhisperSamplingStrategy.GREEDY);
+      params.language = "en";
+      params.printProgress = false;
+      params.printRealtime = false;
+      params.printTimestamps = false;
+      int rc = whisper.fullWithState(context, state, params, window, filled);
+      if (rc != 0) {
+        throw new IllegalStateException("whisper.cpp failed (code " + rc + ") on the window at sample "
+            + windowStartSample + " with model " + model);
+      }
+      long offsetMillis = windowStartSample * 1000 / SAMPLE_RATE_HZ;
+      for (int i = 0; i < whisper.fullNSegmentsFromState(state); i++) {
+        String text = whisper.fullGetSegmentTextFromState(state, i).strip();
+        // whisper.cpp timestamps are in 10 ms units
+        long t0 = offsetMillis + whisper.fullGetSegmentTimestamp0FromState(state, i) * 10;
+        long t1 = offsetMillis + whisper.fullGetSegmentTimestamp1FromState(state, i) * 10;
+        if (!text.isEmpty()) {
+          out.add(Segment.of(Modality.ASR, t0, Math.max(t0, t1), text));
+        }
+      }
+      windowStartSample += filled;
+      filled = 0;
+    }
+
+    @Override
+    public void close() {
+      state.close();
+    }
+  }
+}

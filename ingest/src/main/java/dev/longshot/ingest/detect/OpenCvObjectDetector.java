@@ -1,0 +1,171 @@
+package dev.longshot.ingest.detect;
+
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
+import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
+import static org.bytedeco.opencv.global.opencv_imgproc.equalizeHist;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
+
+import dev.longshot.config.DetectorSettings;
+import dev.longshot.timeline.BoundingBox;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.io.File;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Rect;
+import org.bytedeco.opencv.opencv_core.RectVector;
+import org.bytedeco.opencv.opencv_core.Size;
+import org.bytedeco.opencv.opencv_objdetect.CascadeClassifier;
+import org.bytedeco.opencv.opencv_objdetect.HOGDescriptor;
+
+/**
+ * The default detector: OpenCV's classical models from the bytedeco opencv jar, no download needed. Classes:
+ * {@code person} (HOG + linear SVM people detector, Dalal and Triggs 2005, upright full bodies at least ~64x128
+ * pixels) and {@code face} (Haar cascade {@code haarcascade_frontalface_alt}, frontal faces). Frames are scaled so
+ * the longer side is at most {@value #WORK_SIDE} pixels first, which bounds the time per frame. Confidences: for
+ * people, the logistic of the SVM margin; for faces, how many of the cascade's overlapping hits agree, {@code
+ * n / (n + 3)}. Both then pass {@code detector.min-confidence} and per-class NMS. Native handles are freed by
+ * {@link #close()}; {@link #detect} is synchronised (OpenCV's detectors keep scratch state).
+ */
+public final class OpenCvObjectDetector implements ObjectDetector {
+  static final int WORK_SIDE = 640;
+  private static final String FACE_CASCADE =
+      "/org/bytedeco/opencv/linux-x86_64/share/opencv4/haarcascades/haarcascade_frontalface_alt.xml";
+  /** Haar hits that must overlap before a face counts (OpenCV's minNeighbors). */
+  private static final int FACE_MIN_NEIGHBORS = 4;
+
+  private final HOGDescriptor hog;
+  private final CascadeClassifier faces;
+  private final double minConfidence;
+  private final double nmsIou;
+  private boolean closed;
+
+  /** Loads the HOG people model and the face cascade. */
+  public OpenCvObjectDetector(DetectorSettings settings) {
+    minConfidence = settings.minConfidence();
+    nmsIou = settings.nmsIou();
+    File cascade;
+    try {
+      cascade = Loader.cacheResource(FACE_CASCADE);
+    } catch (IOException e) {
+      throw new IllegalStateException("Cannot extract OpenCV face cascade " + FACE_CASCADE + " from the opencv jar", e);
+    }
+    faces = new CascadeClassifier(cascade.getAbsolutePath());
+    if (faces.empty()) {
+      faces.close();
+      throw new IllegalStateException("OpenCV could not load face cascade " + cascade);
+    }
+    hog = new HOGDescriptor();
+    try (FloatPointer weights = HOGDescriptor.getDefaultPeopleDetector(); Mat svm = new Mat(weights)) {
+      hog.setSVMDetector(svm);
+    }
+  }
+
+  @Override
+  public String name() {
+    return "opencv";
+  }
+
+  @Override
+  public Set<String> classNames() {
+    return Set.of("person", "face");
+  }
+
+  @Override
+  public synchronized List<Detection> detect(BufferedImage frame) {
+    if (closed) {
+      throw new IllegalStateException("OpenCV detector is closed");
+    }
+    try (Mat full = toBgrMat(frame); Mat work = scaled(full); Mat gray = new Mat()) {
+      List<Detection> found = new ArrayList<>(people(work));
+      cvtColor(work, gray, COLOR_BGR2GRAY);
+      equalizeHist(gray, gray);
+      found.addAll(faces(gray));
+      return NonMaxSuppression.apply(
+          found.stream().filter(d -> d.confidence() >= minConfidence).toList(), nmsIou, 100);
+    }
+  }
+
+  private List<Detection> people(Mat bgr) {
+    List<Detection> out = new ArrayList<>();
+    try (RectVector rects = new RectVector(); DoublePointer weights = new DoublePointer();
+        Size stride = new Size(8, 8); Size padding = new Size(16, 16)) {
+      hog.detectMultiScale(bgr, rects, weights, 0, stride, padding, 1.05, 2, false);
+      for (int i = 0; i < rects.size(); i++) {
+        double margin = weights.limit() > i ? weights.get(i) : 0;
+        out.add(detection("person", 1 / (1 + Math.exp(-margin)), rects.get(i), bgr));
+      }
+    }
+    return out;
+  }
+
+  private List<Detection> faces(Mat gray) {
+    List<Detection> out = new ArrayList<>();
+    int minSide = Math.max(24, Math.min(gray.cols(), gray.rows()) / 20);
+    try (RectVector rects = new RectVector(); IntPointer hits = new IntPointer();
+        Size min = new Size(minSide, minSide); Size max = new Size()) {
+      faces.detectMultiScale2(gray, rects, hits, 1.1, FACE_MIN_NEIGHBORS, 0, min, max);
+      for (int i = 0; i < rects.size(); i++) {
+        int n = hits.limit() > i ? hits.get(i) : FACE_MIN_NEIGHBORS;
+        out.add(detection("face", n / (n + 3.0), rects.get(i), gray));
+      }
+    }
+    return out;
+  }
+
+  private static Detection detection(String label, double confidence, Rect r, Mat frame) {
+    double w = frame.cols();
+    double h = frame.rows();
+    double x0 = Math.max(0, r.x()) / w;
+    double y0 = Math.max(0, r.y()) / h;
+    double x1 = Math.min(w, r.x() + r.width()) / w;
+    double y1 = Math.min(h, r.y() + r.height()) / h;
+    r.close();
+    return new Detection(label, confidence, new BoundingBox(x0, y0, x1 - x0, y1 - y0, label, confidence));
+  }
+
+  /** Copies any BufferedImage into a new 8-bit BGR Mat. */
+  static Mat toBgrMat(BufferedImage frame) {
+    BufferedImage bgr = frame;
+    if (frame.getType() != BufferedImage.TYPE_3BYTE_BGR
+        || ((DataBufferByte) frame.getRaster().getDataBuffer()).getData().length != frame.getWidth() * frame.getHeight() * 3) {
+      bgr = new BufferedImage(frame.getWidth(), frame.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
+      bgr.getGraphics().drawImage(frame, 0, 0, null);
+    }
+    byte[] pixels = ((DataBufferByte) bgr.getRaster().getDataBuffer()).getData();
+    Mat mat = new Mat(bgr.getHeight(), bgr.getWidth(), opencv_core.CV_8UC3);
+    mat.data().put(pixels);
+    return mat;
+  }
+
+  private static Mat scaled(Mat full) {
+    double f = Math.min(1.0, (double) WORK_SIDE / Math.max(full.cols(), full.rows()));
+    Mat out = new Mat();
+    if (f >= 1.0) {
+      full.copyTo(out);
+    } else {
+      try (Size size = new Size((int) Math.round(full.cols() * f), (int) Math.round(full.rows() * f))) {
+        resize(full, out, size, 0, 0, INTER_AREA);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (!closed) {
+      closed = true;
+      hog.close();
+      faces.close();
+    }
+  }
+}

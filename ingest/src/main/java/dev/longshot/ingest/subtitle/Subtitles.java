@@ -1,0 +1,79 @@
+package dev.longshot.ingest.subtitle;
+
+import dev.longshot.timeline.Segment;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Finds a video's subtitles, best first: an embedded text subtitle stream, then a sidecar {@code .srt}, then a
+ * sidecar {@code .vtt} with the same base name in the same folder ({@code talk.mp4} → {@code talk.srt}, also
+ * {@code talk.en.srt}-style names are not guessed). A track with no usable cue counts as absent. Thread-safe.
+ */
+public final class Subtitles {
+  private Subtitles() {}
+
+  /**
+   * The video's subtitles, or empty when it has none.
+   *
+   * @throws IllegalArgumentException when {@code video} is not a readable file, or a sidecar file cannot be
+   *     parsed (the message names the file)
+   * @throws UncheckedIOException when a sidecar file exists but cannot be read
+   */
+  public static Optional<SubtitleTrack> find(Path video) {
+    if (!Files.isRegularFile(video) || !Files.isReadable(video)) {
+      throw new IllegalArgumentException("Not a readable video file: " + video.toAbsolutePath());
+    }
+    List<Segment> embedded = EmbeddedSubtitleReader.read(video);
+    if (!embedded.isEmpty()) {
+      return Optional.of(new SubtitleTrack(SubtitleTrack.SUBTITLE_STREAM, embedded));
+    }
+    for (String ext : List.of("srt", "vtt")) {
+      Optional<Path> sidecar = sidecar(video, ext);
+      if (sidecar.isPresent()) {
+        List<Segment> cues = SubtitleParser.parse(readText(sidecar.get()), sidecar.get().toString());
+        if (!cues.isEmpty()) {
+          return Optional.of(new SubtitleTrack(ext.equals("srt") ? SubtitleTrack.SIDECAR_SRT : SubtitleTrack.SIDECAR_VTT, cues));
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The sidecar file {@code <base>.<ext>} next to {@code video}, matching the extension case-insensitively. */
+  static Optional<Path> sidecar(Path video, String ext) {
+    String name = video.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    String base = dot > 0 ? name.substring(0, dot) : name;
+    Path dir = video.toAbsolutePath().getParent();
+    for (String candidate : List.of(base + "." + ext, base + "." + ext.toUpperCase(Locale.ROOT))) {
+      Path p = dir.resolve(candidate);
+      if (Files.isRegularFile(p)) {
+        return Optional.of(p);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** UTF-8 when valid, else Windows-1252 (the usual encoding of old .srt files). */
+  private static String readText(Path file) {
+    try {
+      byte[] bytes = Files.readAllBytes(file);
+      try {
+        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+            .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+      } catch (CharacterCodingException e) {
+        return new String(bytes, java.nio.charset.Charset.forName("windows-1252"));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read subtitle file " + file, e);
+    }
+  }
+}
