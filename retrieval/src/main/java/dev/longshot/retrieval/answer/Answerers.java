@@ -1,0 +1,57 @@
+package dev.longshot.retrieval.answer;
+
+import dev.longshot.config.AnswerSettings;
+import dev.longshot.retrieval.query.TextGenerator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/** The one place an answer backend is chosen by its {@code answer.backend} name. */
+public final class Answerers {
+  /** Backend names, as accepted by {@code answer.backend}. */
+  public static final List<String> NAMES = List.of("extractive", "openai", "embedded");
+  static final String EMBEDDED_NOT_WIRED = "answer.backend=embedded needs a model in vlm.model";
+
+  private Answerers() {}
+
+  /** The configured backend; {@code embedded} fails here, use the overload that takes the runtime. */
+  public static Answerer create(AnswerSettings settings, KeyframeResolver keyframes) {
+    return create(settings, keyframes, null);
+  }
+
+  /**
+   * The configured backend.
+   *
+   * @param embedded the vlm-runtime seam, or null when no model is loaded ({@code embedded} then fails with
+   *     "answer.backend=embedded needs a model in vlm.model" instead of silently answering another way)
+   */
+  public static Answerer create(AnswerSettings settings, KeyframeResolver keyframes, VisionLanguageGenerator embedded) {
+    Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(keyframes, "keyframes");
+    return switch (settings.backend()) {
+      case "extractive" -> new ExtractiveAnswerer();
+      case "openai" -> new OpenAiAnswerer(new OpenAiChatClient(settings), keyframes, settings.maxKeyframes());
+      case "embedded" -> new EmbeddedAnswerer(requireEmbedded(embedded), keyframes, settings.maxKeyframes());
+      default -> throw new IllegalArgumentException("Unknown answer.backend \"" + settings.backend() + "\"; known: " + NAMES);
+    };
+  }
+
+  /** The configured backend as a text-only model for query decomposition; empty for {@code extractive}. */
+  public static Optional<TextGenerator> textGenerator(AnswerSettings settings, VisionLanguageGenerator embedded) {
+    return switch (settings.backend()) {
+      case "openai" -> Optional.of(new OpenAiChatClient(settings));
+      case "embedded" -> {
+        VisionLanguageGenerator model = requireEmbedded(embedded);
+        yield Optional.of(prompt -> model.generate(prompt, List.of(), piece -> { }));
+      }
+      default -> Optional.empty();
+    };
+  }
+
+  private static VisionLanguageGenerator requireEmbedded(VisionLanguageGenerator embedded) {
+    if (embedded == null) {
+      throw new IllegalStateException(EMBEDDED_NOT_WIRED);
+    }
+    return embedded;
+  }
+}

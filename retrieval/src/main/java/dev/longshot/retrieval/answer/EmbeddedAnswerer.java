@@ -1,0 +1,41 @@
+package dev.longshot.retrieval.answer;
+
+import dev.longshot.timeline.Answer;
+import dev.longshot.timeline.Evidence;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Answers with the in-process vlm-runtime through {@link VisionLanguageGenerator}, with the same prompt and
+ * keyframe selection as {@link OpenAiAnswerer}. Thread-safety is the generator's.
+ */
+public final class EmbeddedAnswerer implements Answerer {
+  private final VisionLanguageGenerator model;
+  private final KeyframeResolver keyframes;
+  private final int maxKeyframes;
+
+  public EmbeddedAnswerer(VisionLanguageGenerator model, KeyframeResolver keyframes, int maxKeyframes) {
+    this.model = model;
+    this.keyframes = keyframes;
+    this.maxKeyframes = maxKeyframes;
+  }
+
+  @Override
+  public String name() {
+    return "embedded";
+  }
+
+  @Override
+  public Answer answer(String question, List<Evidence> evidence, Consumer<String> tokenSink) {
+    OpenAiAnswerer.FramesAndPrompt p = OpenAiAnswerer.FramesAndPrompt.of(question, evidence, keyframes, maxKeyframes);
+    try {
+      String text = model.generate(p.prompt(), p.images(), tokenSink);
+      return new Answer(text.strip(), evidence, name());
+    } catch (RuntimeException e) {
+      if (e instanceof AnswerException ae) {
+        throw ae;
+      }
+      throw new AnswerException("answer.backend=embedded: the model failed: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,227 @@
+package dev.longshot.retrieval.index;
+
+import dev.longshot.config.RetrievalSettings;
+import dev.longshot.embeddings.TextEmbedder;
+import dev.longshot.retrieval.search.SearchHit;
+import dev.longshot.retrieval.search.SearchRequest;
+import dev.longshot.timeline.Segment;
+import dev.longshot.timeline.VideoId;
+import dev.longshot.timeline.VideoManifest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.en.EnglishAnalyzer;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause.Occur;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+
+/**
+ * The on-disk evidence index (layout in {@link IndexSchema}). Opening never holds the write lock: any number of
+ * processes can search one index while one of them writes; each write takes the lock for one commit. Searches
+ * see new commits (from this or another process) within {@value #REFRESH_MILLIS} ms, without restart.
+ *
+ * <p>Thread-safe. The caller owns the {@link TextEmbedder} (it is not closed here) and closes this index.
+ */
+public final class EvidenceIndex implements AutoCloseable {
+  static final long REFRESH_MILLIS = 500;
+  private final Path dir;
+  private final Directory directory;
+  private final TextEmbedder embedder;
+  private final RetrievalSettings settings;
+  private final Analyzer analyzer = new EnglishAnalyzer();
+  private final SearcherManager searchers;
+  private final IndexWrites writes;
+  private final HybridSearch hybrid;
+  private volatile long lastRefreshNanos = System.nanoTime();
+
+  private EvidenceIndex(Path dir, Directory directory, TextEmbedder embedder, RetrievalSettings settings) throws IOException {
+    this.dir = dir;
+    this.directory = directory;
+    this.embedder = embedder;
+    this.settings = settings;
+    this.searchers = new SearcherManager(directory, null);
+    this.writes = new IndexWrites(dir, directory, analyzer, embedder, settings);
+    this.hybrid = new HybridSearch(new LexicalQueries(analyzer), settings);
+  }
+
+  /**
+   * Opens the index in {@code indexDir}, creating it when the directory is absent or empty. A directory that
+   * holds something else, a corrupt index, or one built with a different embedder fails with an {@link
+   * IndexException} naming the directory; nothing on disk is changed then.
+   */
+  public static EvidenceIndex open(Path indexDir, TextEmbedder embedder, RetrievalSettings settings) {
+    Objects.requireNonNull(embedder, "embedder");
+    Objects.requireNonNull(settings, "settings");
+    Path dir = indexDir.toAbsolutePath().normalize();
+    IndexFiles.createIfAbsent(dir, embedder);
+    return openExisting(dir, embedder, settings);
+  }
+
+  /** Opens an index that must already exist (for read-mostly tools such as the evaluation harness). */
+  public static EvidenceIndex openExisting(Path indexDir, TextEmbedder embedder, RetrievalSettings settings) {
+    Path dir = indexDir.toAbsolutePath().normalize();
+    IndexFiles.requireIndex(dir);
+    Directory directory = null;
+    try {
+      directory = FSDirectory.open(dir);
+      IndexFiles.checkReadable(dir, directory, embedder);
+      return new EvidenceIndex(dir, directory, embedder, settings);
+    } catch (IOException | RuntimeException e) {
+      IndexFiles.closeQuietly(directory);
+      throw e instanceof IndexException ie ? ie : IndexFiles.unreadable(dir, e);
+    }
+  }
+
+  /** The index directory. */
+  public Path directory() {
+    return dir;
+  }
+
+  /**
+   * Replaces all documents of {@code manifest.videoId()} with {@code segments} (plus window documents and the
+   * video marker) in one commit: readers see the old video or the new one, never a mix, and a crash leaves the
+   * old one. Embedding happens before the write lock is taken.
+   */
+  public void replaceVideo(VideoManifest manifest, List<Segment> segments) {
+    writes.replace(manifest, segments);
+    refreshNow();
+  }
+
+  /** Deletes a video's documents in one commit; false when it was not indexed. */
+  public boolean deleteVideo(String videoId) {
+    VideoId.require(videoId);
+    if (marker(videoId).isEmpty()) {
+      return false;
+    }
+    writes.delete(videoId);
+    refreshNow();
+    return true;
+  }
+
+  /** True when the video is indexed and was indexed from a record with {@code settingsFingerprint}. */
+  public boolean contains(String videoId, String settingsFingerprint) {
+    return marker(videoId).map(d -> Objects.equals(d.get(IndexSchema.FINGERPRINT), settingsFingerprint)).orElse(false);
+  }
+
+  /** Indexed video ids, sorted. */
+  public List<String> videoIds() {
+    return withSearcher(s -> {
+      TreeSet<String> ids = new TreeSet<>();
+      Query q = new TermQuery(new Term(IndexSchema.TYPE, IndexSchema.TYPE_VIDEO));
+      for (ScoreDoc sd : s.search(q, Math.max(1, s.getIndexReader().maxDoc())).scoreDocs) {
+        ids.add(s.storedFields().document(sd.doc).get(IndexSchema.VIDEO));
+      }
+      return new ArrayList<>(ids);
+    });
+  }
+
+  /** Number of segment documents of a video (0 when absent). */
+  public int segmentCount(String videoId) {
+    return withSearcher(s -> s.count(new BooleanQuery.Builder()
+        .add(new TermQuery(new Term(IndexSchema.TYPE, IndexSchema.TYPE_SEGMENT)), Occur.FILTER)
+        .add(new TermQuery(new Term(IndexSchema.VIDEO, videoId)), Occur.FILTER).build()));
+  }
+
+  /** Hybrid BM25 + kNN search with filters; hits best first, adjacent segments merged into spans. */
+  public List<SearchHit> search(SearchRequest request) {
+    Objects.requireNonNull(request, "request");
+    float[] qv = embedder.embedQuery(request.query().isBlank() ? " " : request.query());
+    return searchWithVector(request, qv);
+  }
+
+  /** {@link #search} with a precomputed query embedding (benchmarks separate embedding from search time). */
+  public List<SearchHit> searchWithVector(SearchRequest request, float[] queryVector) {
+    if (queryVector.length != embedder.dimension()) {
+      throw new IllegalArgumentException("Query vector has " + queryVector.length + " dimensions, index uses " + embedder.dimension());
+    }
+    maybeRefresh();
+    return withSearcher(s -> hybrid.search(s, request, queryVector));
+  }
+
+  /** The embedder this index was opened with. */
+  public TextEmbedder embedder() {
+    return embedder;
+  }
+
+  /** The retrieval settings this index searches with. */
+  public RetrievalSettings settings() {
+    return settings;
+  }
+
+  private Optional<Document> marker(String videoId) {
+    if (!VideoId.isValid(videoId)) {
+      return Optional.empty();
+    }
+    maybeRefresh();
+    return withSearcher(s -> {
+      Query q = new BooleanQuery.Builder()
+          .add(new TermQuery(new Term(IndexSchema.TYPE, IndexSchema.TYPE_VIDEO)), Occur.FILTER)
+          .add(new TermQuery(new Term(IndexSchema.VIDEO, videoId)), Occur.FILTER).build();
+      ScoreDoc[] sd = s.search(q, 1).scoreDocs;
+      return sd.length == 0 ? Optional.empty() : Optional.of(s.storedFields().document(sd[0].doc));
+    });
+  }
+
+  private interface SearcherFunction<T> {
+    T apply(IndexSearcher s) throws IOException;
+  }
+
+  private <T> T withSearcher(SearcherFunction<T> f) {
+    try {
+      IndexSearcher s = searchers.acquire();
+      try {
+        return f.apply(s);
+      } finally {
+        searchers.release(s);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Search in index " + dir + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  private void maybeRefresh() {
+    long now = System.nanoTime();
+    if (now - lastRefreshNanos > REFRESH_MILLIS * 1_000_000) {
+      lastRefreshNanos = now;
+      try {
+        searchers.maybeRefresh();
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot refresh index " + dir + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  private void refreshNow() {
+    try {
+      searchers.maybeRefreshBlocking();
+      lastRefreshNanos = System.nanoTime();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot refresh index " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      searchers.close();
+      directory.close();
+      analyzer.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot close index " + dir, e);
+    }
+  }
+}

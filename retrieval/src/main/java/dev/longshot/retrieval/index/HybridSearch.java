@@ -1,0 +1,182 @@
+package dev.longshot.retrieval.index;
+
+import dev.longshot.config.RetrievalSettings;
+import dev.longshot.retrieval.search.Candidate;
+import dev.longshot.retrieval.search.ReciprocalRankFusion;
+import dev.longshot.retrieval.search.SearchHit;
+import dev.longshot.retrieval.search.SearchRequest;
+import dev.longshot.retrieval.search.SpanMerger;
+import dev.longshot.timeline.Modality;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.KnnVectorValues;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause.Occur;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.util.VectorUtil;
+
+/**
+ * Coarse-to-fine hybrid search over one searcher. Four ranked lists are fused with RRF: BM25 and kNN over all
+ * segments that pass the filters, and BM25 and kNN over the segments inside the best {@value #WINDOWS} window
+ * documents (the coarse pass, which lets a long passage about the topic lift its short segments). The fused
+ * segments are merged into spans; each hit carries the cosine similarity of its best segment.
+ */
+final class HybridSearch {
+  static final int WINDOWS = 5;
+  private final LexicalQueries lexical;
+  private final RetrievalSettings settings;
+  private final ReciprocalRankFusion rrf;
+  private final SpanMerger merger;
+
+  HybridSearch(LexicalQueries lexical, RetrievalSettings settings) {
+    this.lexical = lexical;
+    this.settings = settings;
+    this.rrf = new ReciprocalRankFusion(settings.rrfK());
+    this.merger = new SpanMerger(Math.round(settings.mergeGapSeconds() * 1000));
+  }
+
+  List<SearchHit> search(IndexSearcher searcher, SearchRequest r, float[] queryVector) throws IOException {
+    int depth = Math.max(settings.candidates(), r.topK() * 3);
+    Query lex = lexical.build(r.query());
+    Query segments = filter(IndexSchema.TYPE_SEGMENT, r);
+    List<Integer> lexAll = ranked(searcher, lex, segments, depth);
+    List<Integer> vecAll = knn(searcher, IndexSchema.VECTOR, queryVector, segments, depth);
+    List<List<Integer>> lists = new ArrayList<>(List.of(lexAll, vecAll));
+    Query inWindows = windowsFilter(searcher, r, lex, queryVector, segments);
+    if (inWindows != null) {
+      lists.add(ranked(searcher, lex, inWindows, depth));
+      lists.add(knn(searcher, IndexSchema.VECTOR, queryVector, inWindows, depth));
+    }
+    Map<Integer, Double> fused = rrf.fuse(lists);
+    List<Map.Entry<Integer, Double>> best = fused.entrySet().stream()
+        .sorted(Map.Entry.<Integer, Double>comparingByValue().reversed()).limit(depth).toList();
+    List<Candidate> candidates = new ArrayList<>();
+    StoredFields stored = searcher.storedFields();
+    for (Map.Entry<Integer, Double> e : best) {
+      int doc = e.getKey();
+      Document d = stored.document(doc);
+      candidates.add(new Candidate(d.get(IndexSchema.VIDEO), Modality.parse(d.get(IndexSchema.MODALITY)),
+          d.getField(IndexSchema.START).numericValue().longValue(), d.getField(IndexSchema.END).numericValue().longValue(),
+          d.get(IndexSchema.TEXT), d.get(IndexSchema.KEYFRAME), e.getValue(),
+          cosine(searcher, doc, queryVector), lexAll.indexOf(doc) + 1, vecAll.indexOf(doc) + 1));
+    }
+    return mergeTop(candidates, r.topK());
+  }
+
+  /**
+   * Merges the best candidates into spans: starts with the top {@code topK} by fused score and pulls in more
+   * while merging leaves fewer than {@code topK} spans. Only real matches (a BM25 match, or cosine at least
+   * {@code retrieval.min-similarity}) merge, so filler from the kNN list never stretches a strong hit's span.
+   */
+  private List<SearchHit> mergeTop(List<Candidate> byScore, int topK) {
+    Predicate<Candidate> match = c -> c.lexicalRank() > 0 || c.similarity() >= settings.minSimilarity();
+    int n = Math.min(topK, byScore.size());
+    List<SearchHit> hits = merger.merge(byScore.subList(0, n), match);
+    while (hits.size() < topK && n < byScore.size()) {
+      n = Math.min(byScore.size(), n + topK - hits.size());
+      hits = merger.merge(byScore.subList(0, n), match);
+    }
+    return hits.size() > topK ? List.copyOf(hits.subList(0, topK)) : hits;
+  }
+
+  /** Segments inside the best windows, or null when the coarse pass finds no window. */
+  private Query windowsFilter(IndexSearcher searcher, SearchRequest r, Query lex, float[] qv, Query segments)
+      throws IOException {
+    Query windows = filter(IndexSchema.TYPE_WINDOW, r.withModalities(Set.of()));
+    int depth = settings.candidates();
+    Map<Integer, Double> fused = rrf.fuse(List.of(ranked(searcher, lex, windows, depth),
+        knn(searcher, IndexSchema.WINDOW_VECTOR, qv, windows, depth)));
+    List<Integer> top = fused.entrySet().stream().sorted(Map.Entry.<Integer, Double>comparingByValue().reversed())
+        .limit(WINDOWS).map(Map.Entry::getKey).toList();
+    if (top.isEmpty()) {
+      return null;
+    }
+    BooleanQuery.Builder any = new BooleanQuery.Builder();
+    StoredFields stored = searcher.storedFields();
+    for (int doc : top) {
+      Document d = stored.document(doc, Set.of(IndexSchema.VIDEO, IndexSchema.START, IndexSchema.END));
+      long start = d.getField(IndexSchema.START).numericValue().longValue();
+      long end = d.getField(IndexSchema.END).numericValue().longValue();
+      any.add(new BooleanQuery.Builder()
+          .add(new TermQuery(new Term(IndexSchema.VIDEO, d.get(IndexSchema.VIDEO))), Occur.FILTER)
+          .add(LongPoint.newRangeQuery(IndexSchema.START, Long.MIN_VALUE, end), Occur.FILTER)
+          .add(LongPoint.newRangeQuery(IndexSchema.END, start, Long.MAX_VALUE), Occur.FILTER).build(), Occur.SHOULD);
+    }
+    return new BooleanQuery.Builder().add(segments, Occur.FILTER).add(any.build(), Occur.FILTER).build();
+  }
+
+  private static List<Integer> ranked(IndexSearcher searcher, Query lex, Query filter, int n) throws IOException {
+    if (lex == null) {
+      return List.of();
+    }
+    Query q = new BooleanQuery.Builder().add(lex, Occur.MUST).add(filter, Occur.FILTER).build();
+    return docs(searcher.search(q, n).scoreDocs);
+  }
+
+  private static List<Integer> knn(IndexSearcher searcher, String field, float[] qv, Query filter, int n)
+      throws IOException {
+    return docs(searcher.search(new KnnFloatVectorQuery(field, qv, n, filter), n).scoreDocs);
+  }
+
+  private static List<Integer> docs(ScoreDoc[] scoreDocs) {
+    List<Integer> out = new ArrayList<>(scoreDocs.length);
+    for (ScoreDoc sd : scoreDocs) {
+      out.add(sd.doc);
+    }
+    return out;
+  }
+
+  /** Filters for documents of {@code type} matching the request's videos, modalities and time range. */
+  static Query filter(String type, SearchRequest r) {
+    BooleanQuery.Builder b = new BooleanQuery.Builder();
+    b.add(new TermQuery(new Term(IndexSchema.TYPE, type)), Occur.FILTER);
+    if (!r.videoIds().isEmpty()) {
+      b.add(anyOf(IndexSchema.VIDEO, r.videoIds()), Occur.FILTER);
+    }
+    if (!r.modalities().isEmpty()) {
+      b.add(anyOf(IndexSchema.MODALITY, r.modalities().stream().map(Modality::id).toList()), Occur.FILTER);
+    }
+    if (r.fromMillis() != null) {
+      b.add(LongPoint.newRangeQuery(IndexSchema.END, r.fromMillis(), Long.MAX_VALUE), Occur.FILTER);
+    }
+    if (r.toMillis() != null) {
+      b.add(LongPoint.newRangeQuery(IndexSchema.START, Long.MIN_VALUE, r.toMillis()), Occur.FILTER);
+    }
+    return b.build();
+  }
+
+  private static Query anyOf(String field, Collection<String> values) {
+    BooleanQuery.Builder b = new BooleanQuery.Builder();
+    values.stream().sorted(Comparator.naturalOrder()).forEach(v -> b.add(new TermQuery(new Term(field, v)), Occur.SHOULD));
+    return b.build();
+  }
+
+  private static double cosine(IndexSearcher searcher, int doc, float[] qv) throws IOException {
+    List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+    LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+    FloatVectorValues values = leaf.reader().getFloatVectorValues(IndexSchema.VECTOR);
+    if (values == null) {
+      return -1;
+    }
+    KnnVectorValues.DocIndexIterator it = values.iterator();
+    int local = doc - leaf.docBase;
+    return it.advance(local) == local ? VectorUtil.cosine(qv, values.vectorValue(it.index())) : -1;
+  }
+}

@@ -1,0 +1,116 @@
+package dev.longshot.retrieval.index;
+
+import dev.longshot.config.RetrievalSettings;
+import dev.longshot.embeddings.TextEmbedder;
+import dev.longshot.timeline.Segment;
+import dev.longshot.timeline.VideoId;
+import dev.longshot.timeline.VideoManifest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.LockObtainFailedException;
+
+/**
+ * Writes one video per commit. The writer is opened per write with commit-on-close off, so an exception (or a
+ * killed process) before {@link IndexWriter#commit()} leaves the last commit, which never holds part of a video.
+ */
+final class IndexWrites {
+  private static final int LOCK_ATTEMPTS = 50;
+  private static final long LOCK_WAIT_MILLIS = 100;
+  private final Path dir;
+  private final Directory directory;
+  private final Analyzer analyzer;
+  private final TextEmbedder embedder;
+  private final WindowBuilder windows;
+  private final Object lock = new Object();
+
+  IndexWrites(Path dir, Directory directory, Analyzer analyzer, TextEmbedder embedder, RetrievalSettings settings) {
+    this.dir = dir;
+    this.directory = directory;
+    this.analyzer = analyzer;
+    this.embedder = embedder;
+    this.windows = new WindowBuilder(Math.round(settings.windowSeconds() * 1000));
+  }
+
+  void replace(VideoManifest manifest, List<Segment> segments) {
+    String id = manifest.videoId();
+    List<Segment> kept = segments.stream().filter(s -> !s.text().isBlank()).toList();
+    List<Window> ws = windows.build(kept);
+    List<float[]> segVectors = embed(kept.stream().map(Segment::text).toList());
+    List<float[]> winVectors = embed(ws.stream().map(Window::text).toList());
+    List<Document> docs = new ArrayList<>(kept.size() + ws.size() + 1);
+    for (int i = 0; i < kept.size(); i++) {
+      docs.add(IndexSchema.segment(id, kept.get(i), segVectors.get(i)));
+    }
+    for (int i = 0; i < ws.size(); i++) {
+      docs.add(IndexSchema.window(id, ws.get(i), winVectors.get(i)));
+    }
+    docs.add(IndexSchema.video(id, manifest.settingsFingerprint(), kept.size(), ws.size()));
+    commit(id, docs);
+  }
+
+  void delete(String videoId) {
+    commit(VideoId.require(videoId), List.of());
+  }
+
+  private List<float[]> embed(List<String> texts) {
+    if (texts.isEmpty()) {
+      return List.of();
+    }
+    List<float[]> out = embedder.embedPassages(texts);
+    if (out.size() != texts.size()) {
+      throw new IllegalStateException("Embedder " + embedder.name() + " returned " + out.size() + " vectors for " + texts.size() + " texts");
+    }
+    return out;
+  }
+
+  private void commit(String videoId, List<Document> docs) {
+    synchronized (lock) {
+      try (IndexWriter w = openWriter()) {
+        w.deleteDocuments(new Term(IndexSchema.VIDEO, videoId));
+        if (!docs.isEmpty()) {
+          w.addDocuments(docs);
+        }
+        w.setLiveCommitData(IndexSchema.userData(embedder.name(), embedder.dimension()).entrySet());
+        w.commit();
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot write video " + videoId + " to index " + dir + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  private IndexWriter openWriter() throws IOException {
+    IndexWriterConfig config = new IndexWriterConfig(analyzer)
+        .setOpenMode(IndexWriterConfig.OpenMode.APPEND).setCommitOnClose(false).setRAMBufferSizeMB(64);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return new IndexWriter(directory, config);
+      } catch (LockObtainFailedException e) {
+        if (attempt >= LOCK_ATTEMPTS) {
+          throw new IndexLockedException("Index " + dir + " is locked by another writer (write.lock held for "
+              + LOCK_ATTEMPTS * LOCK_WAIT_MILLIS / 1000 + " s); wait for the other ingest to finish and retry", e);
+        }
+        sleep();
+        config = new IndexWriterConfig(analyzer)
+            .setOpenMode(IndexWriterConfig.OpenMode.APPEND).setCommitOnClose(false).setRAMBufferSizeMB(64);
+      }
+    }
+  }
+
+  private static void sleep() {
+    try {
+      Thread.sleep(LOCK_WAIT_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while waiting for the index write lock", e);
+    }
+  }
+}
