@@ -1,12 +1,42 @@
 package dev.longshot.web;
 
+import dev.longshot.config.ConfigException;
+import dev.longshot.config.ConfigLoader;
+import dev.longshot.config.LongshotConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.ConfigurableApplicationContext;
 
-/** Starts the Longshot web app: REST API and page. */
+/**
+ * Starts the Longshot web app: REST API, OpenAPI page ({@code /swagger-ui.html}), actuator and the page. Run by
+ * {@code bin/longshot serve [--port N] [--config FILE]}. The {@link LongshotConfig} is loaded once here with
+ * {@link ConfigLoader} and registered as a bean; Spring binds nothing of its own over it.
+ */
 @SpringBootApplication
 public class LongshotWebApplication {
   public static void main(String[] args) {
-    SpringApplication.run(LongshotWebApplication.class, args);
+    try {
+      start(args);
+    } catch (IllegalArgumentException | ConfigException e) {
+      System.err.println("longshot serve: " + e.getMessage());
+      System.exit(2);
+    }
+  }
+
+  /** Starts the app; {@code --port 0} picks a free port. The caller closes the returned context. */
+  public static ConfigurableApplicationContext start(String... args) {
+    ServerArgs parsed = ServerArgs.parse(args);
+    LongshotConfig config = ConfigLoader.load(parsed.configFile(), System.getenv());
+    SpringApplication app = new SpringApplication(LongshotWebApplication.class);
+    app.setDefaultProperties(Map.of("server.port", config.server().port()));
+    app.addInitializers(ctx -> ctx.getBeanFactory().registerSingleton("longshotConfig", config));
+    List<String> springArgs = new ArrayList<>(parsed.rest());
+    if (parsed.port() != null) {
+      springArgs.add("--server.port=" + parsed.port());
+    }
+    return app.run(springArgs.toArray(String[]::new));
   }
 }

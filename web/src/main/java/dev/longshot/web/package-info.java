@@ -1,2 +1,7 @@
-/** The Spring Boot web application: REST API, job runner and the page. The only module that knows Spring. */
+/**
+ * The Spring Boot web application, the only module that knows Spring. {@link
+ * dev.longshot.web.LongshotWebApplication} parses {@code --port}/{@code --config}, loads the one {@code
+ * LongshotConfig}, and starts Spring; {@link dev.longshot.web.LongshotBeans} wires the Longshot facade, the
+ * ingest job runner and the multipart limits.
+ */
 package dev.longshot.web;

@@ -1,0 +1,11 @@
+package dev.longshot.web.api;
+
+import java.util.List;
+
+/**
+ * A question.
+ *
+ * @param question plain text, 1..1000 characters, no HTML
+ * @param videoIds videos to search; null or empty means all videos
+ */
+public record AskRequest(String question, List<String> videoIds) {}

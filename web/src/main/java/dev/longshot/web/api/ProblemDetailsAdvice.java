@@ -1,0 +1,64 @@
+package dev.longshot.web.api;
+
+import dev.longshot.web.jobs.QueueFullException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * The one place where errors become RFC 9457 problem details ({@code application/problem+json}). Spring's own
+ * exceptions (bad JSON, unknown route, wrong method) keep the base class's mapping; ours carry their status.
+ * Unexpected exceptions are logged and answered with a 500 that leaks no internals.
+ */
+@RestControllerAdvice
+public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
+  private final long maxUploadBytes;
+
+  public ProblemDetailsAdvice(dev.longshot.config.LongshotConfig config) {
+    this.maxUploadBytes = config.server().maxUploadBytes();
+  }
+
+  /** A problem of type {@code about:blank}: the title is the status phrase, the detail says what to do. */
+  static ProblemDetail problem(HttpStatusCode status, String detail) {
+    return ProblemDetail.forStatusAndDetail(status, detail);
+  }
+
+  @ExceptionHandler(ApiException.class)
+  ResponseEntity<ProblemDetail> api(ApiException e) {
+    return ResponseEntity.status(e.status()).body(problem(e.status(), e.getMessage()));
+  }
+
+  @ExceptionHandler(QueueFullException.class)
+  ResponseEntity<ProblemDetail> queueFull(QueueFullException e) {
+    return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).header(HttpHeaders.RETRY_AFTER, "30")
+        .body(problem(HttpStatus.TOO_MANY_REQUESTS, e.getMessage()));
+  }
+
+  @ExceptionHandler(Exception.class)
+  ResponseEntity<ProblemDetail> unexpected(Exception e) {
+    LOG.error("Unexpected error", e);
+    return ResponseEntity.internalServerError().body(problem(HttpStatus.INTERNAL_SERVER_ERROR,
+        "Something went wrong on the server (" + e.getClass().getSimpleName() + "); the server log has the details"));
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleMaxUploadSizeExceededException(MaxUploadSizeExceededException ex,
+      HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    return ResponseEntity.status(HttpStatus.PAYLOAD_TOO_LARGE).body(tooLarge(maxUploadBytes));
+  }
+
+  static ProblemDetail tooLarge(long maxUploadBytes) {
+    return problem(HttpStatus.PAYLOAD_TOO_LARGE, "The upload is larger than the limit of "
+        + maxUploadBytes + " bytes (server.max-upload-bytes); ingest large files by server path instead");
+  }
+}

@@ -1,0 +1,49 @@
+package dev.longshot.web.service;
+
+import dev.longshot.timeline.Answer;
+import dev.longshot.timeline.Evidence;
+import dev.longshot.timeline.ProgressListener;
+import dev.longshot.timeline.VideoManifest;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * What the web layer needs from Longshot: ingest, ask, list, delete and locate files. Implementations are
+ * thread-safe; the Spring context owns the instance and closes it on shutdown.
+ */
+public interface LongshotService extends AutoCloseable {
+  /**
+   * Ingests and indexes one video; a no-op when the same content was ingested with the same settings.
+   *
+   * @throws IngestFailure when the file cannot be ingested; its kind says why
+   */
+  IngestResult ingest(Path video, ProgressListener progress) throws IngestFailure;
+
+  /** Answers {@code question} over {@code videoIds} (empty = all videos). */
+  Answer ask(String question, Set<String> videoIds);
+
+  /** Like {@link #ask(String, Set)}, handing over the evidence first and then the answer text as it is produced. */
+  Answer ask(String question, Set<String> videoIds, Consumer<List<Evidence>> onEvidence, Consumer<String> onToken);
+
+  List<VideoManifest> videos();
+
+  Optional<VideoManifest> video(String videoId);
+
+  /** Removes the video's record and its index entries; false when it was not there. */
+  boolean delete(String videoId);
+
+  /** The keyframe file, or empty when the id or name is unknown or tries to leave the record directory. */
+  Optional<Path> keyframe(String videoId, String keyframeName);
+
+  /** The playable file of the video, if it still exists with the same content. */
+  Optional<Path> mediaFile(String videoId);
+
+  /** Where uploads are stored (inside the data directory). */
+  Path uploadsDir();
+
+  @Override
+  void close();
+}

@@ -1,0 +1,131 @@
+package dev.longshot.web.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import dev.longshot.config.LongshotConfig;
+import dev.longshot.timeline.VideoManifest;
+import dev.longshot.web.FakeLongshotService;
+import dev.longshot.web.SliceTestBeans;
+import dev.longshot.web.TestVideos;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.web.servlet.WebMvcTest;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.MockMvc;
+
+/**
+ * Library, media and keyframe endpoints through the controller slice, over {@link FakeLongshotService} (so the
+ * error paths are cheap to reach); range requests are also checked against the real server end to end.
+ */
+@WebMvcTest
+@Import(SliceTestBeans.class)
+class VideoControllerTest {
+  @Autowired MockMvc mvc;
+  @Autowired LongshotConfig config;
+  @Autowired FakeLongshotService service;
+
+  private VideoManifest video;
+  private byte[] bytes;
+
+  @BeforeEach
+  void oneVideo() throws Exception {
+    service.clear();
+    bytes = TestVideos.mp4("library " + "0123456789".repeat(20));
+    Path file = Files.write(Files.createDirectories(config.data().dir().resolve("library")).resolve("lecture.mp4"), bytes);
+    video = service.add(file);
+  }
+
+  @Test
+  void listsAndGetsVideos() throws Exception {
+    mvc.perform(get("/api/videos"))
+        .andExpect(status().isOk())
+        .andExpect(jsonPath("$[0].videoId").value(video.videoId()))
+        .andExpect(jsonPath("$[0].fileName").value("lecture.mp4"))
+        .andExpect(jsonPath("$[0].playable").value(true))
+        .andExpect(jsonPath("$[0].mediaUrl").value("/api/videos/" + video.videoId() + "/media"));
+    mvc.perform(get("/api/videos/" + video.videoId())).andExpect(status().isOk()).andExpect(jsonPath("$.durationMillis").value(180000));
+  }
+
+  @Test
+  void malformedIdIs400AndUnknownIdIs404() throws Exception {
+    mvc.perform(get("/api/videos/not-an-id"))
+        .andExpect(status().isBadRequest())
+        .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+        .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("16 hex digits")));
+    mvc.perform(get("/api/videos/0123456789abcdef"))
+        .andExpect(status().isNotFound())
+        .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("0123456789abcdef")));
+    mvc.perform(delete("/api/videos/0123456789abcdef")).andExpect(status().isNotFound());
+    mvc.perform(post("/api/videos/0123456789abcdef/reingest")).andExpect(status().isNotFound());
+    mvc.perform(get("/api/videos/0123456789abcdef/media")).andExpect(status().isNotFound());
+  }
+
+  @Test
+  void deleteRemovesTheVideo() throws Exception {
+    mvc.perform(delete("/api/videos/" + video.videoId())).andExpect(status().isNoContent());
+    assertThat(service.video(video.videoId())).isEmpty();
+    mvc.perform(get("/api/videos/" + video.videoId())).andExpect(status().isNotFound());
+  }
+
+  @Test
+  void reingestQueuesAJobAndAMissingFileIs409() throws Exception {
+    String jobUrl = com.jayway.jsonpath.JsonPath.read(mvc.perform(post("/api/videos/" + video.videoId() + "/reingest"))
+        .andExpect(status().isAccepted())
+        .andExpect(jsonPath("$.source").value("reingest"))
+        .andReturn().getResponse().getContentAsString(), "$.url");
+    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> com.jayway.jsonpath.JsonPath.read(
+        mvc.perform(get(jobUrl)).andReturn().getResponse().getContentAsString(), "$.state").equals("SUCCEEDED"));
+    assertThat(service.video(video.videoId())).isPresent();
+    Files.delete(Path.of(video.sourcePath()));
+    mvc.perform(post("/api/videos/" + video.videoId() + "/reingest"))
+        .andExpect(status().isConflict())
+        .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("upload it again")));
+  }
+
+  @Test
+  void mediaIsServedWholeAndByRange() throws Exception {
+    mvc.perform(get("/api/videos/" + video.videoId() + "/media"))
+        .andExpect(status().isOk())
+        .andExpect(header().string(HttpHeaders.ACCEPT_RANGES, "bytes"))
+        .andExpect(content().contentType("video/mp4"))
+        .andExpect(content().bytes(bytes));
+    mvc.perform(get("/api/videos/" + video.videoId() + "/media").header(HttpHeaders.RANGE, "bytes=4-11"))
+        .andExpect(status().isPartialContent())
+        .andExpect(header().string(HttpHeaders.CONTENT_RANGE, "bytes 4-11/" + bytes.length))
+        .andExpect(content().bytes(Arrays.copyOfRange(bytes, 4, 12)));
+    mvc.perform(get("/api/videos/" + video.videoId() + "/media").header(HttpHeaders.RANGE, "bytes=" + (bytes.length + 10) + "-"))
+        .andExpect(status().isRequestedRangeNotSatisfiable());
+  }
+
+  @Test
+  void mediaWhoseFileIsGoneIs404() throws Exception {
+    Files.delete(Path.of(video.sourcePath()));
+    mvc.perform(get("/api/videos/" + video.videoId() + "/media"))
+        .andExpect(status().isNotFound())
+        .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("no longer")));
+  }
+
+  @Test
+  void keyframesAreServedAndPathTricksRejected() throws Exception {
+    String base = "/api/videos/" + video.videoId() + "/keyframes/";
+    mvc.perform(get(base + "k000022000.jpg")).andExpect(status().isOk()).andExpect(content().contentType(MediaType.IMAGE_JPEG));
+    mvc.perform(get(base + "k999.jpg")).andExpect(status().isNotFound());
+    mvc.perform(get(base + "..%2Fmanifest.json")).andExpect(status().is4xxClientError());
+    mvc.perform(get(base + "manifest.json")).andExpect(status().isBadRequest());
+  }
+}

@@ -1,0 +1,99 @@
+package dev.longshot.web.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.longshot.web.FakeLongshotService;
+import dev.longshot.web.TestVideos;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The job runner over {@link FakeLongshotService} (a stand-in that records videos without decoding them), so
+ * restart, failure and queue-limit behaviour can be driven exactly.
+ */
+class IngestJobRunnerTest {
+  @TempDir Path dir;
+
+  private IngestJobRunner runner(FakeLongshotService service, int queueLimit) {
+    return new IngestJobRunner(service, new JobStore(dir.resolve("jobs")), 1, queueLimit, Clock.systemUTC());
+  }
+
+  private IngestJob awaitFinal(IngestJobRunner runner, String id) {
+    return Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> runner.job(id).orElseThrow(), j -> j.state().isFinal());
+  }
+
+  @Test
+  void jobSucceedsAndItsStateIsPersisted() throws Exception {
+    FakeLongshotService service = new FakeLongshotService(dir);
+    Path video = Files.write(dir.resolve("a.mp4"), TestVideos.mp4("a"));
+    try (IngestJobRunner runner = runner(service, 4)) {
+      IngestJob job = runner.submit("path", video, "a.mp4", null);
+      IngestJob done = awaitFinal(runner, job.id());
+      assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
+      assertThat(done.percent()).isEqualTo(100);
+      assertThat(done.videoId()).matches("[0-9a-f]{16}");
+    }
+    assertThat(new JobStore(dir.resolve("jobs")).loadAll()).singleElement()
+        .satisfies(j -> assertThat(j.state()).isEqualTo(JobState.SUCCEEDED));
+  }
+
+  @Test
+  void interruptedJobsAreResumedWhenTheFileExistsAndFailedWithTheReasonWhenNot() throws Exception {
+    JobStore store = new JobStore(dir.resolve("jobs"));
+    Path present = Files.write(dir.resolve("present.mp4"), TestVideos.mp4("present"));
+    Instant t = Instant.parse("2026-01-01T00:00:00Z");
+    store.save(IngestJob.queued("running-1", "upload", present.toString(), "present.mp4", null, t).running("ocr", 40, 10L, "", t));
+    store.save(IngestJob.queued("queued-2", "path", dir.resolve("gone.mp4").toString(), "gone.mp4", null, t.plusSeconds(1)));
+    try (IngestJobRunner runner = runner(new FakeLongshotService(dir), 4)) {
+      runner.recover();
+      IngestJob resumed = awaitFinal(runner, "running-1");
+      assertThat(resumed.state()).isEqualTo(JobState.SUCCEEDED);
+      IngestJob lost = runner.job("queued-2").orElseThrow();
+      assertThat(lost.state()).isEqualTo(JobState.FAILED);
+      assertThat(lost.error().kind()).isEqualTo("INTERRUPTED");
+      assertThat(lost.error().detail()).contains("gone.mp4").contains("restart");
+      assertThat(runner.jobs()).extracting(IngestJob::id).containsExactly("queued-2", "running-1");
+    }
+  }
+
+  @Test
+  void failureKeepsKindStatusAndMessage() throws Exception {
+    Path video = Files.write(dir.resolve("corrupt.mp4"), TestVideos.mp4("c"));
+    try (IngestJobRunner runner = runner(new FakeLongshotService(dir), 4)) {
+      IngestJob done = awaitFinal(runner, runner.submit("path", video, "corrupt.mp4", null).id());
+      assertThat(done.state()).isEqualTo(JobState.FAILED);
+      assertThat(done.error()).isEqualTo(new JobError("CORRUPT", 422, "corrupt.mp4 is damaged: the decoder found no readable frames"));
+      assertThat(video).exists(); // only uploads are removed on failure, never a user's own file
+    }
+  }
+
+  @Test
+  void refusesMoreThanWorkersPlusQueueLimit() throws Exception {
+    FakeLongshotService service = new FakeLongshotService(dir);
+    try (IngestJobRunner runner = runner(service, 1)) {
+      IngestJob first = runner.submit("path", Files.write(dir.resolve("slow-1.mp4"), TestVideos.mp4("1")), "slow-1.mp4", null);
+      runner.submit("path", Files.write(dir.resolve("slow-2.mp4"), TestVideos.mp4("2")), "slow-2.mp4", null);
+      Path third = Files.write(dir.resolve("slow-3.mp4"), TestVideos.mp4("3"));
+      assertThatThrownBy(() -> runner.submit("path", third, "slow-3.mp4", null))
+          .isInstanceOf(QueueFullException.class).hasMessageContaining("queue is full");
+      service.releaseSlow();
+      assertThat(awaitFinal(runner, first.id()).state()).isEqualTo(JobState.SUCCEEDED);
+      Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> runner.jobs().stream().allMatch(j -> j.state().isFinal()));
+      assertThat(runner.submit("path", third, "slow-3.mp4", null).state()).isEqualTo(JobState.QUEUED);
+    }
+  }
+
+  @Test
+  void rejectsNonsenseSizes() {
+    FakeLongshotService service = new FakeLongshotService(dir);
+    JobStore store = new JobStore(dir.resolve("jobs"));
+    assertThatThrownBy(() -> new IngestJobRunner(service, store, 0, 1, Clock.systemUTC())).hasMessageContaining("0");
+  }
+}
