@@ -1,0 +1,148 @@
+package dev.longshot.vlm;
+
+import dev.longshot.config.VlmSettings;
+import dev.longshot.vlm.attention.AttentionStrategies;
+import dev.longshot.vlm.attention.DenseKvCache;
+import dev.longshot.vlm.attention.KvCache;
+import dev.longshot.vlm.chat.ChatMessage;
+import dev.longshot.vlm.model.LoadedModel;
+import dev.longshot.vlm.model.ModelConfig;
+import dev.longshot.vlm.model.Transformer;
+import dev.longshot.vlm.sample.GenerationSettings;
+import dev.longshot.vlm.sample.Sampler;
+import dev.longshot.vlm.tensor.Parallel;
+import dev.longshot.vlm.tokenizer.StreamDecoder;
+import dev.longshot.vlm.tokenizer.Tokenizer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Text generation with an embedded model: load once, then call {@link #generate} per prompt. Each call uses a fresh
+ * KV cache of {@code contextLength} entries; calls are serialised (one generation at a time per instance).
+ * Close it to stop the kernel threads.
+ */
+public final class TextGenerator implements AutoCloseable {
+  /** Called once per generated token with its id and the logits it was sampled from (before penalties). */
+  @FunctionalInterface
+  public interface StepListener {
+    void onStep(int token, float[] logits);
+  }
+
+  private static final int PREFILL_CHUNK = 256;
+
+  private final LoadedModel model;
+  private final Transformer transformer;
+  private final Parallel parallel;
+  private final int contextLength;
+  private volatile AttentionStrategies attention = AttentionStrategies.dense();
+
+  private TextGenerator(LoadedModel model, int threads, int contextLength) {
+    this.model = model;
+    this.parallel = new Parallel(threads);
+    this.transformer = new Transformer(model.config(), model.weights(), parallel);
+    this.contextLength = Math.min(contextLength, model.config().contextLength());
+  }
+
+  /** Loads a GGUF file or safetensors directory with the thread count and context length of {@code settings}. */
+  public static TextGenerator load(Path model, VlmSettings settings) throws IOException {
+    return new TextGenerator(LoadedModel.load(model), settings.effectiveThreads(), settings.contextLength());
+  }
+
+  public ModelConfig config() {
+    return model.config();
+  }
+
+  public Tokenizer tokenizer() {
+    return model.tokenizer();
+  }
+
+  /** Tokens one generation may hold (prompt plus output). */
+  public int contextLength() {
+    return contextLength;
+  }
+
+  /** Swaps the attention strategies (e.g. a sparse prefill); the default is dense. */
+  public void setAttention(AttentionStrategies strategies) {
+    this.attention = strategies;
+  }
+
+  /** Generates a continuation of a raw {@code prompt} (BOS is added if the model wants it), streaming pieces. */
+  public String generate(String prompt, GenerationSettings settings, Consumer<String> onToken) {
+    return generate(encodePrompt(prompt), settings, onToken, null);
+  }
+
+  /** Generates the assistant's reply to {@code messages} with the model's chat template. */
+  public String generate(List<ChatMessage> messages, GenerationSettings settings, Consumer<String> onToken) {
+    return generate(model.chatTemplate().render(messages, tokenizer()), settings, onToken);
+  }
+
+  /** The prompt's token ids: BOS (if the model adds one) then the encoded text. */
+  public int[] encodePrompt(String prompt) {
+    int[] ids = tokenizer().encode(prompt);
+    if (!tokenizer().addBos()) {
+      return ids;
+    }
+    int[] withBos = new int[ids.length + 1];
+    withBos[0] = tokenizer().bos();
+    System.arraycopy(ids, 0, withBos, 1, ids.length);
+    return withBos;
+  }
+
+  /** Generates from prompt token ids; {@code onStep} (nullable) sees every token with its logits. */
+  public synchronized String generate(int[] promptIds, GenerationSettings settings, Consumer<String> onToken,
+      StepListener onStep) {
+    if (promptIds.length == 0) {
+      throw new IllegalArgumentException("the prompt is empty");
+    }
+    if (promptIds.length >= contextLength) {
+      throw new IllegalArgumentException("the prompt has " + promptIds.length + " tokens but the context holds "
+          + contextLength + " (vlm.context-length, model maximum " + model.config().contextLength() + ")");
+    }
+    ModelConfig c = model.config();
+    KvCache cache = new DenseKvCache(c.layers(), c.kvHeads(), c.headDim(), contextLength);
+    float[] logits = prefill(promptIds, cache);
+    int maxNew = Math.min(settings.maxTokens(), contextLength - promptIds.length);
+    int[] history = Arrays.copyOf(promptIds, promptIds.length + maxNew);
+    int length = promptIds.length;
+    Sampler sampler = new Sampler(settings);
+    StopStringFilter out = new StopStringFilter(settings.stopStrings(), onToken);
+    StreamDecoder decoder = new StreamDecoder(tokenizer());
+    for (int i = 0; i < maxNew; i++) {
+      float[] original = onStep == null ? null : logits.clone();
+      int token = sampler.sample(logits, history, length);
+      if (onStep != null) {
+        onStep.onStep(token, original);
+      }
+      if (tokenizer().stopIds().contains(token)) {
+        break;
+      }
+      history[length++] = token;
+      if (out.accept(decoder.next(token))) {
+        break;
+      }
+      if (i + 1 < maxNew) {
+        logits = transformer.forward(new int[] {token}, 1, length - 1, cache, attention, true);
+      }
+    }
+    out.accept(decoder.flush());
+    return out.finish();
+  }
+
+  private float[] prefill(int[] ids, KvCache cache) {
+    float[] logits = null;
+    for (int start = 0; start < ids.length; start += PREFILL_CHUNK) {
+      int n = Math.min(PREFILL_CHUNK, ids.length - start);
+      int[] chunk = Arrays.copyOfRange(ids, start, start + n);
+      logits = transformer.forward(chunk, n, start, cache, attention, start + n == ids.length);
+    }
+    return logits;
+  }
+
+  @Override
+  public void close() {
+    parallel.close();
+  }
+}

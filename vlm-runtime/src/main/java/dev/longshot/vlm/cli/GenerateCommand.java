@@ -1,0 +1,174 @@
+package dev.longshot.vlm.cli;
+
+import dev.longshot.config.ConfigException;
+import dev.longshot.config.VlmSettings;
+import dev.longshot.vlm.ModelFormatException;
+import dev.longshot.vlm.TextGenerator;
+import dev.longshot.vlm.chat.ChatMessage;
+import dev.longshot.vlm.sample.GenerationSettings;
+import dev.longshot.vlm.tensor.Kernels;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code longshot generate --model PATH --prompt TEXT [options]}: loads a model and streams a continuation (or, with
+ * {@code --chat}, the assistant's reply) to {@code out}. Exit codes: 0 done, 1 model or runtime error, 2 usage error.
+ */
+public final class GenerateCommand {
+  static final String USAGE = """
+      usage: longshot generate --model PATH --prompt TEXT [options]
+        --model PATH         a .gguf file or a Hugging Face directory (config.json, tokenizer.json, *.safetensors)
+        --prompt TEXT        the prompt (raw text; with --chat, the user's message)
+        --chat               wrap the prompt in the model's chat template
+        --system TEXT        system message (with --chat)
+        --max-tokens N       most tokens to generate (default 256)
+        --temperature T      0 = greedy (default 0)
+        --top-k K            0 = off (default 40)
+        --top-p P            nucleus threshold, 1 = off (default 0.95)
+        --repeat-penalty R   1 = off (default 1)
+        --stop TEXT          stop before TEXT (repeatable)
+        --seed S             sampling seed (default 42)
+        --threads N          kernel threads, 0 = one per core (default 0)
+        --context-length N   KV cache size in tokens (default 4096)
+      """;
+
+  private GenerateCommand() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /** Runs the command; returns the exit code. */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    Options o;
+    try {
+      o = Options.parse(args);
+    } catch (IllegalArgumentException | ConfigException e) {
+      err.println("longshot generate: " + e.getMessage());
+      err.print(USAGE);
+      return 2;
+    }
+    if (o == null) {
+      out.print(USAGE);
+      return 0;
+    }
+    try (TextGenerator g = TextGenerator.load(o.model, new VlmSettings(o.model, o.threads, o.contextLength,
+        o.settings.maxTokens()))) {
+      err.printf("longshot generate: %s, %s, %d layers, dim %d, %d threads, kernels %s%n", o.model.getFileName(),
+          g.config().architecture(), g.config().layers(), g.config().dim(), o.threadsResolved(), Kernels.describe());
+      long start = System.nanoTime();
+      int[] count = {0};
+      String text = o.chat ? g.generate(messages(o), o.settings, piece -> print(out, piece, count))
+          : g.generate(o.prompt, o.settings, piece -> print(out, piece, count));
+      out.println();
+      out.flush();
+      double s = (System.nanoTime() - start) / 1e9;
+      err.printf("longshot generate: %d characters in %.2f s%n", text.length(), s);
+      return 0;
+    } catch (ModelFormatException | IllegalArgumentException | IllegalStateException e) {
+      err.println("longshot generate: " + e.getMessage());
+      return 1;
+    } catch (IOException e) {
+      err.println("longshot generate: cannot read " + o.model + ": " + e);
+      return 1;
+    }
+  }
+
+  private static void print(PrintStream out, String piece, int[] count) {
+    out.print(piece);
+    out.flush();
+    count[0]++;
+  }
+
+  private static List<ChatMessage> messages(Options o) {
+    List<ChatMessage> m = new ArrayList<>();
+    if (o.system != null) {
+      m.add(ChatMessage.system(o.system));
+    }
+    m.add(ChatMessage.user(o.prompt));
+    return m;
+  }
+
+  /** Parsed command line. */
+  static final class Options {
+    Path model;
+    String prompt;
+    String system;
+    boolean chat;
+    int threads;
+    int contextLength = 4096;
+    GenerationSettings settings;
+
+    int threadsResolved() {
+      return threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
+    }
+
+    /** Null when help was asked for. */
+    static Options parse(String[] args) {
+      Options o = new Options();
+      int maxTokens = 256;
+      float temperature = 0f;
+      int topK = 40;
+      float topP = 0.95f;
+      float penalty = 1f;
+      long seed = 42;
+      List<String> stops = new ArrayList<>();
+      for (int i = 0; i < args.length; i++) {
+        String a = args[i];
+        switch (a) {
+          case "-h", "--help" -> {
+            return null;
+          }
+          case "--chat" -> o.chat = true;
+          case "--model" -> o.model = Path.of(value(args, ++i, a));
+          case "--prompt" -> o.prompt = value(args, ++i, a);
+          case "--system" -> o.system = value(args, ++i, a);
+          case "--max-tokens" -> maxTokens = intValue(args, ++i, a);
+          case "--temperature" -> temperature = floatValue(args, ++i, a);
+          case "--top-k" -> topK = intValue(args, ++i, a);
+          case "--top-p" -> topP = floatValue(args, ++i, a);
+          case "--repeat-penalty" -> penalty = floatValue(args, ++i, a);
+          case "--stop" -> stops.add(value(args, ++i, a));
+          case "--seed" -> seed = intValue(args, ++i, a);
+          case "--threads" -> o.threads = intValue(args, ++i, a);
+          case "--context-length" -> o.contextLength = intValue(args, ++i, a);
+          default -> throw new IllegalArgumentException("unknown option '" + a + "'");
+        }
+      }
+      if (o.model == null || o.prompt == null) {
+        throw new IllegalArgumentException("--model and --prompt are required");
+      }
+      o.settings = new GenerationSettings(maxTokens, temperature, topK, topP, penalty, 64, seed, stops);
+      new VlmSettings(o.model, o.threads, o.contextLength, maxTokens); // validates threads and context length
+      return o;
+    }
+
+    private static String value(String[] args, int i, String option) {
+      if (i >= args.length) {
+        throw new IllegalArgumentException(option + " needs a value");
+      }
+      return args[i];
+    }
+
+    private static int intValue(String[] args, int i, String option) {
+      String v = value(args, i, option);
+      try {
+        return Integer.parseInt(v);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(option + " needs an integer, got '" + v + "'");
+      }
+    }
+
+    private static float floatValue(String[] args, int i, String option) {
+      String v = value(args, i, option);
+      try {
+        return Float.parseFloat(v);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(option + " needs a number, got '" + v + "'");
+      }
+    }
+  }
+}

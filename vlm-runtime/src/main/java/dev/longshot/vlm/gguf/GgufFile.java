@@ -1,0 +1,135 @@
+package dev.longshot.vlm.gguf;
+
+import dev.longshot.vlm.ModelFormatException;
+import dev.longshot.vlm.tensor.FloatTensor;
+import dev.longshot.vlm.tensor.GgmlType;
+import java.io.IOException;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Collections;
+import java.util.Map;
+
+/**
+ * A memory-mapped GGUF file (llama.cpp's model format, versions 2 and 3): metadata key/values and tensor infos are
+ * parsed eagerly; {@link #tensor} maps one tensor's bytes and decodes them into a {@link FloatTensor}. Layout (little-endian):
+ * magic {@code "GGUF"}, u32 version, u64 tensor count, u64 metadata count, metadata ({@code string key, u32 type,
+ * value}), tensor infos ({@code string name, u32 ndims, u64[ndims] dims, u32 ggml type, u64 offset}), padding to
+ * {@code general.alignment} (default 32), then tensor data. Close it when all tensors are read; tensors stay usable.
+ */
+public final class GgufFile implements AutoCloseable {
+  /** One tensor's header entry; {@code dims[0]} is the innermost (column) dimension, as in ggml. */
+  public record TensorInfo(String name, long[] dims, int typeId, long offset) {
+    public long elementCount() {
+      long n = 1;
+      for (long d : dims) {
+        n *= d;
+      }
+      return n;
+    }
+  }
+
+  private final Path path;
+  private final FileChannel channel;
+  private final long fileSize;
+  private final Map<String, Object> metadata;
+  private final Map<String, TensorInfo> tensors;
+  private final long dataStart;
+
+  private GgufFile(Path path, FileChannel channel, long fileSize, Map<String, Object> metadata,
+      Map<String, TensorInfo> tensors, long dataStart) {
+    this.path = path;
+    this.channel = channel;
+    this.fileSize = fileSize;
+    this.metadata = metadata;
+    this.tensors = tensors;
+    this.dataStart = dataStart;
+  }
+
+  /** Maps and parses {@code path}; a truncated or corrupt file fails with a message naming the path and the fault. */
+  public static GgufFile open(Path path) throws IOException {
+    FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+    try {
+      long size = ch.size();
+      MappedByteBuffer header = ch.map(FileChannel.MapMode.READ_ONLY, 0, Math.min(size, Integer.MAX_VALUE));
+      header.order(ByteOrder.LITTLE_ENDIAN);
+      GgufParser p = new GgufParser(path, header);
+      p.header();
+      Map<String, Object> meta = p.metadata();
+      Map<String, TensorInfo> infos = p.tensorInfos();
+      Object alignment = meta.getOrDefault("general.alignment", 32);
+      long align = ((Number) alignment).longValue();
+      if (align <= 0 || (align & (align - 1)) != 0) {
+        throw new ModelFormatException(path + ": general.alignment must be a power of two, got " + align);
+      }
+      long dataStart = (p.position() + align - 1) / align * align;
+      GgufFile file = new GgufFile(path, ch, size, Collections.unmodifiableMap(meta),
+          Collections.unmodifiableMap(infos), dataStart);
+      file.checkTensorBounds();
+      return file;
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
+    }
+  }
+
+  private void checkTensorBounds() {
+    for (TensorInfo t : tensors.values()) {
+      GgmlType type;
+      try {
+        type = GgmlType.ofId(t.typeId());
+      } catch (IllegalArgumentException e) {
+        continue; // reported when (and if) the tensor is used, so files with extra tensors still load
+      }
+      long end = dataStart + t.offset() + type.byteSize(t.elementCount());
+      if (t.offset() < 0 || end > fileSize) {
+        throw new ModelFormatException(path + " is truncated or corrupt: tensor '" + t.name() + "' ends at byte "
+            + end + " but the file has " + fileSize + " bytes");
+      }
+    }
+  }
+
+  public Path path() {
+    return path;
+  }
+
+  public Map<String, Object> metadata() {
+    return metadata;
+  }
+
+  public Map<String, TensorInfo> tensors() {
+    return tensors;
+  }
+
+  /** The tensor {@code name} as a flat {@link FloatTensor}; fails naming the tensor if missing or of a bad type. */
+  public FloatTensor tensor(String name) {
+    TensorInfo t = tensors.get(name);
+    if (t == null) {
+      throw new ModelFormatException(path + ": tensor '" + name + "' is missing");
+    }
+    GgmlType type;
+    try {
+      type = GgmlType.ofId(t.typeId());
+    } catch (IllegalArgumentException e) {
+      throw new ModelFormatException(path + ": tensor '" + name + "': " + e.getMessage(), e);
+    }
+    long bytes = type.byteSize(t.elementCount());
+    if (bytes > Integer.MAX_VALUE) {
+      throw new ModelFormatException(path + ": tensor '" + name + "' is " + bytes + " bytes; over 2 GiB per tensor "
+          + "is not supported");
+    }
+    try {
+      MappedByteBuffer b = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + t.offset(), bytes);
+      return FloatTensor.of(type, b.order(ByteOrder.LITTLE_ENDIAN), t.elementCount());
+    } catch (IOException e) {
+      throw new ModelFormatException(path + ": cannot read tensor '" + name + "': " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    channel.close();
+  }
+}

@@ -1,0 +1,134 @@
+package dev.longshot.vlm.model;
+
+import dev.longshot.vlm.ModelFormatException;
+import dev.longshot.vlm.gguf.GgufFile;
+import dev.longshot.vlm.tensor.FloatTensor;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * Reads a decoder's config and weights from GGUF metadata ({@code <arch>.embedding_length}, ...) and llama.cpp's
+ * tensor names ({@code token_embd}, {@code blk.N.attn_q}, ...), checking every shape. Llama-family GGUF files rotate
+ * interleaved pairs (the converter permuted Q/K); Qwen2 rotates NeoX pairs. Llama 3 scaling comes as the
+ * {@code rope_freqs} tensor.
+ */
+public final class GgufModelLoader {
+  private final GgufFile file;
+  private final Map<String, Object> meta;
+  private final String arch;
+
+  public GgufModelLoader(GgufFile file) {
+    this.file = file;
+    this.meta = file.metadata();
+    Object a = meta.get("general.architecture");
+    if (!(a instanceof String s)) {
+      throw new ModelFormatException(file.path() + ": general.architecture is missing");
+    }
+    this.arch = s;
+  }
+
+  public ModelConfig config() {
+    Architecture architecture = Architecture.fromGguf(arch, file.path());
+    int dim = intKey("embedding_length", null);
+    int heads = intKey("attention.head_count", null);
+    int kvHeads = intKey("attention.head_count_kv", heads);
+    int headDim = intKey("attention.key_length", dim / heads);
+    int rotDim = intKey("rope.dimension_count", headDim);
+    if (rotDim != headDim) {
+      throw new ModelFormatException(file.path() + ": partial rotary embeddings (rope.dimension_count " + rotDim
+          + " < head size " + headDim + ") are not supported");
+    }
+    String scaling = (String) meta.getOrDefault(arch + ".rope.scaling.type", "none");
+    float freqScale = switch (scaling) {
+      case "none" -> 1f;
+      case "linear" -> 1f / floatKey("rope.scaling.factor", 1f);
+      default -> throw new ModelFormatException(file.path() + ": rope scaling '" + scaling
+          + "' is not supported; supported: none, linear, llama3 (rope_freqs)");
+    };
+    float[] factors = null;
+    if (file.tensors().containsKey("rope_freqs.weight")) {
+      FloatTensor f = file.tensor("rope_freqs.weight");
+      factors = new float[(int) f.size()];
+      f.copyTo(0, factors, 0, factors.length);
+    }
+    long[] embDims = info("token_embd.weight").dims();
+    RopeStyle style = architecture == Architecture.LLAMA ? RopeStyle.INTERLEAVED : RopeStyle.NEOX;
+    try {
+      return new ModelConfig(architecture, dim, intKey("feed_forward_length", null), intKey("block_count", null),
+          heads, kvHeads, headDim, (int) embDims[1], intKey("context_length", 2048),
+          floatKey("attention.layer_norm_rms_epsilon", 1e-5f), floatKey("rope.freq_base", 10000f), style,
+          freqScale, factors);
+    } catch (IllegalArgumentException e) {
+      throw new ModelFormatException(file.path() + ": " + e.getMessage(), e);
+    }
+  }
+
+  public ModelWeights weights(ModelConfig c) {
+    int dim = c.dim();
+    LayerWeights[] layers = new LayerWeights[c.layers()];
+    boolean biases = c.architecture() == Architecture.QWEN2;
+    for (int l = 0; l < c.layers(); l++) {
+      String p = "blk." + l + ".";
+      layers[l] = new LayerWeights(vector(p + "attn_norm.weight", dim),
+          matrix(p + "attn_q.weight", c.qDim(), dim), matrix(p + "attn_k.weight", c.kvDim(), dim),
+          matrix(p + "attn_v.weight", c.kvDim(), dim),
+          biases ? vector(p + "attn_q.bias", c.qDim()) : null, biases ? vector(p + "attn_k.bias", c.kvDim()) : null,
+          biases ? vector(p + "attn_v.bias", c.kvDim()) : null,
+          matrix(p + "attn_output.weight", dim, c.qDim()), vector(p + "ffn_norm.weight", dim),
+          matrix(p + "ffn_gate.weight", c.hiddenDim(), dim), matrix(p + "ffn_up.weight", c.hiddenDim(), dim),
+          matrix(p + "ffn_down.weight", dim, c.hiddenDim()));
+    }
+    FloatTensor emb = matrix("token_embd.weight", c.vocabSize(), dim);
+    FloatTensor out = file.tensors().containsKey("output.weight") ? matrix("output.weight", c.vocabSize(), dim) : emb;
+    return new ModelWeights(emb, layers, vector("output_norm.weight", dim), out);
+  }
+
+  private GgufFile.TensorInfo info(String name) {
+    GgufFile.TensorInfo t = file.tensors().get(name);
+    if (t == null) {
+      throw new ModelFormatException(file.path() + ": tensor '" + name + "' is missing");
+    }
+    return t;
+  }
+
+  private FloatTensor matrix(String name, int rows, int cols) {
+    long[] d = info(name).dims();
+    if (d.length != 2 || d[0] != cols || d[1] != rows) {
+      throw new ModelFormatException(file.path() + ": tensor '" + name + "' has shape " + Arrays.toString(d)
+          + ", expected [" + cols + ", " + rows + "]");
+    }
+    FloatTensor t = file.tensor(name);
+    if (cols % t.type().blockSize() != 0) {
+      throw new ModelFormatException(file.path() + ": tensor '" + name + "' rows of " + cols
+          + " values do not fill whole " + t.type() + " blocks");
+    }
+    return t;
+  }
+
+  private float[] vector(String name, int n) {
+    long[] d = info(name).dims();
+    if (d.length != 1 || d[0] != n) {
+      throw new ModelFormatException(file.path() + ": tensor '" + name + "' has shape " + Arrays.toString(d)
+          + ", expected [" + n + "]");
+    }
+    float[] v = new float[n];
+    file.tensor(name).copyTo(0, v, 0, n);
+    return v;
+  }
+
+  private int intKey(String key, Integer fallback) {
+    Object v = meta.get(arch + "." + key);
+    if (v instanceof Number n) {
+      return n.intValue();
+    }
+    if (fallback == null) {
+      throw new ModelFormatException(file.path() + ": metadata '" + arch + "." + key + "' is missing");
+    }
+    return fallback;
+  }
+
+  private float floatKey(String key, float fallback) {
+    Object v = meta.get(arch + "." + key);
+    return v instanceof Number n ? n.floatValue() : fallback;
+  }
+}

@@ -1,0 +1,172 @@
+package dev.longshot.vlm.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.longshot.vlm.ModelFormatException;
+import dev.longshot.vlm.safetensors.SafetensorsFile;
+import dev.longshot.vlm.tensor.FloatTensor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Reads a Hugging Face checkpoint directory: {@code config.json} for the hyper-parameters and every
+ * {@code *.safetensors} file for the weights ({@code model.layers.N.self_attn.q_proj.weight}, ...). HF Llama weights
+ * are not permuted, so both families rotate NeoX pairs; Llama 3 {@code rope_scaling} becomes per-frequency factors
+ * exactly as llama.cpp's converter computes its {@code rope_freqs}.
+ */
+public final class SafetensorsModelLoader implements AutoCloseable {
+  private final Path dir;
+  private final JsonNode cfg;
+  private final List<SafetensorsFile> files = new ArrayList<>();
+
+  public SafetensorsModelLoader(Path dir) throws IOException {
+    this.dir = dir;
+    Path config = dir.resolve("config.json");
+    if (!Files.isRegularFile(config)) {
+      throw new ModelFormatException(dir + ": config.json is missing (a safetensors model is a directory with "
+          + "config.json, tokenizer.json and *.safetensors)");
+    }
+    cfg = new ObjectMapper().readTree(config.toFile());
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path p : s.filter(f -> f.getFileName().toString().endsWith(".safetensors")).sorted().toList()) {
+        files.add(SafetensorsFile.open(p));
+      }
+    }
+    if (files.isEmpty()) {
+      throw new ModelFormatException(dir + ": no *.safetensors file");
+    }
+  }
+
+  public ModelConfig config() {
+    String type = cfg.path("model_type").asText(null);
+    if (type == null && cfg.path("architectures").size() > 0) {
+      type = cfg.path("architectures").get(0).asText();
+    }
+    Architecture arch = Architecture.fromHf(type, dir);
+    int dim = required("hidden_size");
+    int heads = required("num_attention_heads");
+    int headDim = cfg.path("head_dim").asInt(dim / heads);
+    float[] factors = null;
+    float freqScale = 1f;
+    JsonNode rs = cfg.path("rope_scaling");
+    if (rs.isObject()) {
+      String kind = rs.path("rope_type").asText(rs.path("type").asText(""));
+      float factor = (float) rs.path("factor").asDouble(1.0);
+      switch (kind) {
+        case "llama3" -> factors = llama3Factors(headDim, (float) cfg.path("rope_theta").asDouble(10000), factor,
+            (float) rs.path("low_freq_factor").asDouble(1), (float) rs.path("high_freq_factor").asDouble(4),
+            rs.path("original_max_position_embeddings").asInt(8192));
+        case "linear" -> freqScale = 1f / factor;
+        case "default", "" -> { }
+        default -> throw new ModelFormatException(dir + ": rope_scaling '" + kind
+            + "' is not supported; supported: linear, llama3");
+      }
+    }
+    try {
+      return new ModelConfig(arch, dim, required("intermediate_size"), required("num_hidden_layers"), heads,
+          cfg.path("num_key_value_heads").asInt(heads), headDim, required("vocab_size"),
+          cfg.path("max_position_embeddings").asInt(2048), (float) cfg.path("rms_norm_eps").asDouble(1e-6),
+          (float) cfg.path("rope_theta").asDouble(10000), RopeStyle.NEOX, freqScale, factors);
+    } catch (IllegalArgumentException e) {
+      throw new ModelFormatException(dir + "/config.json: " + e.getMessage(), e);
+    }
+  }
+
+  /** Llama 3.1 frequency-dependent RoPE scaling, expressed as divisors of the base frequencies. */
+  static float[] llama3Factors(int headDim, float theta, float factor, float lowFreqFactor, float highFreqFactor,
+      int originalContext) {
+    float[] f = new float[headDim / 2];
+    double lowWavelen = originalContext / lowFreqFactor;
+    double highWavelen = originalContext / highFreqFactor;
+    for (int i = 0; i < f.length; i++) {
+      double freq = Math.pow(theta, -2.0 * i / headDim);
+      double wavelen = 2 * Math.PI / freq;
+      if (wavelen < highWavelen) {
+        f[i] = 1f;
+      } else if (wavelen > lowWavelen) {
+        f[i] = factor;
+      } else {
+        double smooth = (originalContext / wavelen - lowFreqFactor) / (highFreqFactor - lowFreqFactor);
+        f[i] = (float) (1.0 / ((1 - smooth) / factor + smooth));
+      }
+    }
+    return f;
+  }
+
+  public ModelWeights weights(ModelConfig c) {
+    int dim = c.dim();
+    boolean biases = c.architecture() == Architecture.QWEN2;
+    LayerWeights[] layers = new LayerWeights[c.layers()];
+    for (int l = 0; l < c.layers(); l++) {
+      String p = "model.layers." + l + ".";
+      String a = p + "self_attn.";
+      layers[l] = new LayerWeights(vector(p + "input_layernorm.weight", dim),
+          matrix(a + "q_proj.weight", c.qDim(), dim), matrix(a + "k_proj.weight", c.kvDim(), dim),
+          matrix(a + "v_proj.weight", c.kvDim(), dim),
+          biases ? vector(a + "q_proj.bias", c.qDim()) : null, biases ? vector(a + "k_proj.bias", c.kvDim()) : null,
+          biases ? vector(a + "v_proj.bias", c.kvDim()) : null,
+          matrix(a + "o_proj.weight", dim, c.qDim()), vector(p + "post_attention_layernorm.weight", dim),
+          matrix(p + "mlp.gate_proj.weight", c.hiddenDim(), dim), matrix(p + "mlp.up_proj.weight", c.hiddenDim(), dim),
+          matrix(p + "mlp.down_proj.weight", dim, c.hiddenDim()));
+    }
+    FloatTensor emb = matrix("model.embed_tokens.weight", c.vocabSize(), dim);
+    FloatTensor out = find("lm_head.weight") != null ? matrix("lm_head.weight", c.vocabSize(), dim) : emb;
+    return new ModelWeights(emb, layers, vector("model.norm.weight", dim), out);
+  }
+
+  private int required(String key) {
+    if (!cfg.path(key).canConvertToInt()) {
+      throw new ModelFormatException(dir + "/config.json: '" + key + "' is missing");
+    }
+    return cfg.path(key).asInt();
+  }
+
+  private SafetensorsFile find(String name) {
+    for (SafetensorsFile f : files) {
+      if (f.entries().containsKey(name)) {
+        return f;
+      }
+    }
+    return null;
+  }
+
+  private SafetensorsFile.Entry entry(String name) {
+    SafetensorsFile f = find(name);
+    if (f == null) {
+      throw new ModelFormatException(dir + ": tensor '" + name + "' is missing");
+    }
+    return f.entries().get(name);
+  }
+
+  private FloatTensor matrix(String name, int rows, int cols) {
+    long[] s = entry(name).shape();
+    if (s.length != 2 || s[0] != rows || s[1] != cols) {
+      throw new ModelFormatException(dir + ": tensor '" + name + "' has shape " + Arrays.toString(s) + ", expected ["
+          + rows + ", " + cols + "]");
+    }
+    return find(name).tensor(name);
+  }
+
+  private float[] vector(String name, int n) {
+    long[] s = entry(name).shape();
+    if (s.length != 1 || s[0] != n) {
+      throw new ModelFormatException(dir + ": tensor '" + name + "' has shape " + Arrays.toString(s) + ", expected ["
+          + n + "]");
+    }
+    float[] v = new float[n];
+    find(name).tensor(name).copyTo(0, v, 0, n);
+    return v;
+  }
+
+  @Override
+  public void close() throws IOException {
+    for (SafetensorsFile f : files) {
+      f.close();
+    }
+  }
+}

@@ -1,0 +1,174 @@
+package dev.longshot.vlm.model;
+
+import dev.longshot.vlm.attention.AttentionShape;
+import dev.longshot.vlm.attention.AttentionStrategies;
+import dev.longshot.vlm.attention.KvCache;
+import dev.longshot.vlm.attention.PrefillBatch;
+import dev.longshot.vlm.tensor.Matmul;
+import dev.longshot.vlm.tensor.Parallel;
+
+/**
+ * The forward pass of a pre-norm decoder (Llama / Qwen2): per block {@code x += Wo·attn(rope(Wq·n(x)), rope(Wk·n(x)),
+ * Wv·n(x))} then {@code x += Wdown·(silu(Wgate·n(x)) * Wup·n(x))} with {@code n} = RMSNorm; logits =
+ * {@code Wout·n(x)}. Attention goes through {@link AttentionStrategies} and a {@link KvCache}, never inline, so
+ * sparse prefill and compressed caches plug in here. Thread-safe if each caller brings its own cache.
+ */
+public final class Transformer {
+  private final ModelConfig c;
+  private final ModelWeights w;
+  private final Parallel par;
+  private final Rope rope;
+  private final AttentionShape shape;
+
+  public Transformer(ModelConfig config, ModelWeights weights, Parallel parallel) {
+    this.c = config;
+    this.w = weights;
+    this.par = parallel;
+    this.rope = new Rope(config);
+    this.shape = new AttentionShape(config.heads(), config.kvHeads(), config.headDim());
+  }
+
+  public ModelConfig config() {
+    return c;
+  }
+
+  public AttentionShape shape() {
+    return shape;
+  }
+
+  /**
+   * Runs {@code tokens[0..count)} at absolute positions {@code startPosition..}, appending their keys and values to
+   * {@code cache}. One token uses the decode strategy, more the prefill strategy. Returns the logits of the last
+   * token ({@code vocabSize} floats) if {@code wantLogits}, else null.
+   */
+  public float[] forward(int[] tokens, int count, int startPosition, KvCache cache, AttentionStrategies attention,
+      boolean wantLogits) {
+    if (count < 1 || count > tokens.length) {
+      throw new IllegalArgumentException("count must be 1.." + tokens.length + ", got " + count);
+    }
+    int dim = c.dim();
+    float[][] x = new float[count][dim];
+    int[] positions = new int[count];
+    for (int t = 0; t < count; t++) {
+      int token = tokens[t];
+      if (token < 0 || token >= c.vocabSize()) {
+        throw new IllegalArgumentException("token id " + token + " is outside the vocabulary (" + c.vocabSize() + ")");
+      }
+      w.tokenEmbedding().copyTo((long) token * dim, x[t], 0, dim);
+      positions[t] = startPosition + t;
+    }
+    float[][] ropeTables = new float[count][];
+    for (int t = 0; t < count; t++) {
+      ropeTables[t] = rope.table(positions[t]);
+    }
+    Buffers b = new Buffers(c, count);
+    for (int l = 0; l < c.layers(); l++) {
+      attentionBlock(l, x, positions, ropeTables, count, cache, attention, b);
+      feedForwardBlock(l, x, count, b);
+    }
+    if (!wantLogits) {
+      return null;
+    }
+    float[] last = new float[dim];
+    rmsNorm(last, x[count - 1], w.outputNorm(), c.rmsEps());
+    float[] logits = new float[c.vocabSize()];
+    Matmul.matvec(par, w.output(), last, logits, c.vocabSize(), dim);
+    return logits;
+  }
+
+  private void attentionBlock(int l, float[][] x, int[] positions, float[][] ropeTables, int n, KvCache cache,
+      AttentionStrategies attention, Buffers b) {
+    LayerWeights lw = w.layers()[l];
+    int dim = c.dim();
+    for (int t = 0; t < n; t++) {
+      rmsNorm(b.xb[t], x[t], lw.attnNorm(), c.rmsEps());
+    }
+    Matmul.matmul(par, lw.wq(), b.xb, b.q, n, c.qDim(), dim);
+    Matmul.matmul(par, lw.wk(), b.xb, b.k, n, c.kvDim(), dim);
+    Matmul.matmul(par, lw.wv(), b.xb, b.v, n, c.kvDim(), dim);
+    for (int t = 0; t < n; t++) {
+      addBias(b.q[t], lw.bq());
+      addBias(b.k[t], lw.bk());
+      addBias(b.v[t], lw.bv());
+      rope.apply(b.q[t], c.heads(), ropeTables[t]);
+      rope.apply(b.k[t], c.kvHeads(), ropeTables[t]);
+      cache.append(l, positions[t], b.k[t], b.v[t]);
+    }
+    if (n == 1) {
+      attention.decode().attend(shape, l, b.q[0], positions[0], cache, b.att[0], par);
+    } else {
+      attention.prefill().attend(new PrefillBatch(shape, l, b.q, positions, n, b.att), cache, par);
+    }
+    Matmul.matmul(par, lw.wo(), b.att, b.xb, n, dim, c.qDim());
+    for (int t = 0; t < n; t++) {
+      add(x[t], b.xb[t]);
+    }
+  }
+
+  private void feedForwardBlock(int l, float[][] x, int n, Buffers b) {
+    LayerWeights lw = w.layers()[l];
+    int dim = c.dim();
+    for (int t = 0; t < n; t++) {
+      rmsNorm(b.xb[t], x[t], lw.ffnNorm(), c.rmsEps());
+    }
+    Matmul.matmul(par, lw.wGate(), b.xb, b.h1, n, c.hiddenDim(), dim);
+    Matmul.matmul(par, lw.wUp(), b.xb, b.h2, n, c.hiddenDim(), dim);
+    for (int t = 0; t < n; t++) {
+      float[] g = b.h1[t];
+      float[] u = b.h2[t];
+      for (int i = 0; i < g.length; i++) {
+        float v = g[i];
+        g[i] = v / (1f + (float) Math.exp(-v)) * u[i];
+      }
+    }
+    Matmul.matmul(par, lw.wDown(), b.h1, b.xb, n, dim, c.hiddenDim());
+    for (int t = 0; t < n; t++) {
+      add(x[t], b.xb[t]);
+    }
+  }
+
+  /** {@code out = x / sqrt(mean(x^2) + eps) * weight}. */
+  static void rmsNorm(float[] out, float[] x, float[] weight, float eps) {
+    double ss = 0;
+    for (float v : x) {
+      ss += v * v;
+    }
+    float scale = (float) (1.0 / Math.sqrt(ss / x.length + eps));
+    for (int i = 0; i < x.length; i++) {
+      out[i] = x[i] * scale * weight[i];
+    }
+  }
+
+  private static void addBias(float[] x, float[] bias) {
+    if (bias != null) {
+      add(x, bias);
+    }
+  }
+
+  private static void add(float[] x, float[] y) {
+    for (int i = 0; i < x.length; i++) {
+      x[i] += y[i];
+    }
+  }
+
+  /** Activations of one forward call, {@code [token][width]}. */
+  private static final class Buffers {
+    final float[][] xb;
+    final float[][] q;
+    final float[][] k;
+    final float[][] v;
+    final float[][] att;
+    final float[][] h1;
+    final float[][] h2;
+
+    Buffers(ModelConfig c, int n) {
+      xb = new float[n][c.dim()];
+      q = new float[n][c.qDim()];
+      k = new float[n][c.kvDim()];
+      v = new float[n][c.kvDim()];
+      att = new float[n][c.qDim()];
+      h1 = new float[n][c.hiddenDim()];
+      h2 = new float[n][c.hiddenDim()];
+    }
+  }
+}

@@ -1,0 +1,131 @@
+package dev.longshot.vlm.safetensors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.longshot.vlm.ModelFormatException;
+import dev.longshot.vlm.tensor.FloatTensor;
+import dev.longshot.vlm.tensor.GgmlType;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One Hugging Face safetensors file: a u64 little-endian header length, a JSON header mapping tensor names to
+ * {@code {dtype, shape, data_offsets: [begin, end]}} (offsets relative to the end of the header), then the data.
+ * Supported dtypes: F32, F16, BF16. Close it after reading the tensors (they are decoded to heap arrays).
+ */
+public final class SafetensorsFile implements AutoCloseable {
+  /** A tensor's header entry; {@code shape} is PyTorch order (outermost first). */
+  public record Entry(String name, GgmlType type, long[] shape, long begin, long end) {
+    public long elementCount() {
+      long n = 1;
+      for (long d : shape) {
+        n *= d;
+      }
+      return n;
+    }
+  }
+
+  private final Path path;
+  private final FileChannel channel;
+  private final long dataStart;
+  private final Map<String, Entry> entries;
+
+  private SafetensorsFile(Path path, FileChannel channel, long dataStart, Map<String, Entry> entries) {
+    this.path = path;
+    this.channel = channel;
+    this.dataStart = dataStart;
+    this.entries = entries;
+  }
+
+  public static SafetensorsFile open(Path path) throws IOException {
+    FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+    try {
+      long size = ch.size();
+      ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+      if (size < 8 || ch.read(len, 0) != 8) {
+        throw new ModelFormatException(path + " is too short to be a safetensors file (" + size + " bytes)");
+      }
+      long headerLen = len.getLong(0);
+      if (headerLen <= 0 || headerLen > Math.min(size - 8, 100_000_000)) {
+        throw new ModelFormatException(path + " is not a safetensors file or is truncated: header length " + headerLen
+            + ", file size " + size);
+      }
+      ByteBuffer header = ByteBuffer.allocate((int) headerLen);
+      ch.read(header, 8);
+      JsonNode root;
+      try {
+        root = new ObjectMapper().readTree(header.array());
+      } catch (IOException e) {
+        throw new ModelFormatException(path + ": the safetensors header is not valid JSON: " + e.getMessage(), e);
+      }
+      long dataStart = 8 + headerLen;
+      Map<String, Entry> entries = new LinkedHashMap<>();
+      for (var it = root.fields(); it.hasNext(); ) {
+        var e = it.next();
+        if (!e.getKey().equals("__metadata__")) {
+          entries.put(e.getKey(), entry(path, e.getKey(), e.getValue(), size - dataStart));
+        }
+      }
+      return new SafetensorsFile(path, ch, dataStart, entries);
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
+    }
+  }
+
+  private static Entry entry(Path path, String name, JsonNode n, long dataBytes) {
+    String dtype = n.path("dtype").asText();
+    GgmlType type = switch (dtype) {
+      case "F32" -> GgmlType.F32;
+      case "F16" -> GgmlType.F16;
+      case "BF16" -> GgmlType.BF16;
+      default -> throw new ModelFormatException(path + ": tensor '" + name + "' has dtype " + dtype
+          + "; supported: F32, F16, BF16");
+    };
+    long[] shape = new long[n.path("shape").size()];
+    for (int i = 0; i < shape.length; i++) {
+      shape[i] = n.path("shape").get(i).asLong();
+    }
+    long begin = n.path("data_offsets").path(0).asLong(-1);
+    long end = n.path("data_offsets").path(1).asLong(-1);
+    Entry e = new Entry(name, type, shape, begin, end);
+    if (begin < 0 || end > dataBytes || end - begin != type.byteSize(e.elementCount())) {
+      throw new ModelFormatException(path + " is truncated or corrupt: tensor '" + name + "' spans bytes [" + begin
+          + ", " + end + ") of " + dataBytes + " for shape " + java.util.Arrays.toString(shape) + " " + dtype);
+    }
+    return e;
+  }
+
+  public Path path() {
+    return path;
+  }
+
+  public Map<String, Entry> entries() {
+    return entries;
+  }
+
+  /** Reads tensor {@code name} into a flat {@link FloatTensor}. */
+  public FloatTensor tensor(String name) {
+    Entry e = entries.get(name);
+    if (e == null) {
+      throw new ModelFormatException(path + ": tensor '" + name + "' is missing");
+    }
+    try {
+      ByteBuffer b = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + e.begin(), e.end() - e.begin());
+      return FloatTensor.of(e.type(), b.order(ByteOrder.LITTLE_ENDIAN), e.elementCount());
+    } catch (IOException ex) {
+      throw new ModelFormatException(path + ": cannot read tensor '" + name + "': " + ex.getMessage(), ex);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    channel.close();
+  }
+}

@@ -1,0 +1,59 @@
+package dev.longshot.vlm.tensor;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/** Float-array kernels shared by the forward pass and the attention strategies, with scalar twins. */
+public final class VectorMath {
+  private VectorMath() {}
+
+  /** {@code sum_i a[aOff+i] * b[bOff+i]}. */
+  public static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+    if (!Kernels.VECTORIZED) {
+      return dotScalar(a, aOff, b, bOff, n);
+    }
+    int upper = Kernels.F.loopBound(n);
+    FloatVector acc = FloatVector.zero(Kernels.F);
+    int i = 0;
+    for (; i < upper; i += Kernels.F.length()) {
+      acc = FloatVector.fromArray(Kernels.F, a, aOff + i).fma(FloatVector.fromArray(Kernels.F, b, bOff + i), acc);
+    }
+    float sum = acc.reduceLanes(VectorOperators.ADD);
+    for (; i < n; i++) {
+      sum += a[aOff + i] * b[bOff + i];
+    }
+    return sum;
+  }
+
+  static float dotScalar(float[] a, int aOff, float[] b, int bOff, int n) {
+    float sum = 0f;
+    for (int i = 0; i < n; i++) {
+      sum += a[aOff + i] * b[bOff + i];
+    }
+    return sum;
+  }
+
+  /** {@code y[yOff+i] += alpha * x[xOff+i]}. */
+  public static void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
+    int i = 0;
+    if (Kernels.VECTORIZED) {
+      int upper = Kernels.F.loopBound(n);
+      FloatVector a = FloatVector.broadcast(Kernels.F, alpha);
+      for (; i < upper; i += Kernels.F.length()) {
+        FloatVector.fromArray(Kernels.F, x, xOff + i)
+            .fma(a, FloatVector.fromArray(Kernels.F, y, yOff + i))
+            .intoArray(y, yOff + i);
+      }
+    }
+    for (; i < n; i++) {
+      y[yOff + i] += alpha * x[xOff + i];
+    }
+  }
+
+  /** {@code y[yOff+i] *= alpha}. */
+  public static void scale(float alpha, float[] y, int yOff, int n) {
+    for (int i = 0; i < n; i++) {
+      y[yOff + i] *= alpha;
+    }
+  }
+}

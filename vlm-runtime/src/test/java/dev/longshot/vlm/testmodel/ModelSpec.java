@@ -1,0 +1,33 @@
+package dev.longshot.vlm.testmodel;
+
+/**
+ * Shape of a generated random-weight model. {@code vocab} counts every token (specials, 256 byte tokens, a few merges
+ * and fillers up to the size).
+ */
+public record ModelSpec(String arch, int dim, int hidden, int layers, int heads, int kvHeads, int vocab, int context,
+    float ropeTheta, boolean tied) {
+
+  public int headDim() {
+    return dim / heads;
+  }
+
+  /** Tiny Llama-family model for parity tests (2 layers, GQA 4:2, head size 16). */
+  public static ModelSpec tinyLlama() {
+    return new ModelSpec("llama", 64, 96, 2, 4, 2, TestVocab.MIN_SIZE, 256, 10000f, false);
+  }
+
+  /** Tiny Qwen2 model (QKV biases, tied embeddings). */
+  public static ModelSpec tinyQwen2() {
+    return new ModelSpec("qwen2", 64, 128, 2, 4, 1, TestVocab.MIN_SIZE, 256, 1000000f, true);
+  }
+
+  /** SmolLM2-135M's real shape (the text side of SmolVLM). */
+  public static ModelSpec smolLm2_135m() {
+    return new ModelSpec("llama", 576, 1536, 30, 9, 3, 49152, 2048, 100000f, true);
+  }
+
+  /** Qwen2.5-0.5B's real shape. */
+  public static ModelSpec qwen25_05b() {
+    return new ModelSpec("qwen2", 896, 4864, 24, 14, 2, 151936, 2048, 1000000f, true);
+  }
+}
