@@ -31,13 +31,15 @@ import org.apache.lucene.store.FSDirectory;
 
 /**
  * The on-disk evidence index (layout in {@link IndexSchema}). Opening never holds the write lock: any number of
- * processes can search one index while one of them writes; each write takes the lock for one commit. Searches
+ * processes can search one index while one of them writes; each write takes the lock for one commit (waiting up
+ * to {@value #LOCK_WAIT_MILLIS} ms for another writer, then failing with {@link IndexLockedException}). Searches
  * see new commits (from this or another process) within {@value #REFRESH_MILLIS} ms, without restart.
  *
  * <p>Thread-safe. The caller owns the {@link TextEmbedder} (it is not closed here) and closes this index.
  */
 public final class EvidenceIndex implements AutoCloseable {
   static final long REFRESH_MILLIS = 500;
+  static final long LOCK_WAIT_MILLIS = 10_000;
   private final Path dir;
   private final Directory directory;
   private final TextEmbedder embedder;
@@ -48,13 +50,14 @@ public final class EvidenceIndex implements AutoCloseable {
   private final HybridSearch hybrid;
   private volatile long lastRefreshNanos = System.nanoTime();
 
-  private EvidenceIndex(Path dir, Directory directory, TextEmbedder embedder, RetrievalSettings settings) throws IOException {
+  private EvidenceIndex(Path dir, Directory directory, TextEmbedder embedder, RetrievalSettings settings,
+      long lockWaitMillis) throws IOException {
     this.dir = dir;
     this.directory = directory;
     this.embedder = embedder;
     this.settings = settings;
     this.searchers = new SearcherManager(directory, null);
-    this.writes = new IndexWrites(dir, directory, analyzer, embedder, settings);
+    this.writes = new IndexWrites(dir, directory, analyzer, embedder, settings, lockWaitMillis);
     this.hybrid = new HybridSearch(new LexicalQueries(analyzer), settings);
   }
 
@@ -64,22 +67,35 @@ public final class EvidenceIndex implements AutoCloseable {
    * IndexException} naming the directory; nothing on disk is changed then.
    */
   public static EvidenceIndex open(Path indexDir, TextEmbedder embedder, RetrievalSettings settings) {
+    return open(indexDir, embedder, settings, LOCK_WAIT_MILLIS);
+  }
+
+  /** {@link #open(Path, TextEmbedder, RetrievalSettings)} with a different write-lock wait (tests). */
+  static EvidenceIndex open(Path indexDir, TextEmbedder embedder, RetrievalSettings settings, long lockWaitMillis) {
     Objects.requireNonNull(embedder, "embedder");
     Objects.requireNonNull(settings, "settings");
     Path dir = indexDir.toAbsolutePath().normalize();
     IndexFiles.createIfAbsent(dir, embedder);
-    return openExisting(dir, embedder, settings);
+    return openExisting(dir, embedder, settings, lockWaitMillis);
   }
 
-  /** Opens an index that must already exist (for read-mostly tools such as the evaluation harness). */
+  /**
+   * Opens an index that must already exist (for read-mostly tools such as the evaluation harness); a missing
+   * directory or one without an index is an {@link IndexException}.
+   */
   public static EvidenceIndex openExisting(Path indexDir, TextEmbedder embedder, RetrievalSettings settings) {
+    return openExisting(indexDir, embedder, settings, LOCK_WAIT_MILLIS);
+  }
+
+  private static EvidenceIndex openExisting(Path indexDir, TextEmbedder embedder, RetrievalSettings settings,
+      long lockWaitMillis) {
     Path dir = indexDir.toAbsolutePath().normalize();
     IndexFiles.requireIndex(dir);
     Directory directory = null;
     try {
       directory = FSDirectory.open(dir);
       IndexFiles.checkReadable(dir, directory, embedder);
-      return new EvidenceIndex(dir, directory, embedder, settings);
+      return new EvidenceIndex(dir, directory, embedder, settings, lockWaitMillis);
     } catch (IOException | RuntimeException e) {
       IndexFiles.closeQuietly(directory);
       throw e instanceof IndexException ie ? ie : IndexFiles.unreadable(dir, e);
@@ -117,6 +133,29 @@ public final class EvidenceIndex implements AutoCloseable {
     return marker(videoId).map(d -> Objects.equals(d.get(IndexSchema.FINGERPRINT), settingsFingerprint)).orElse(false);
   }
 
+  /**
+   * Resolves a video id or the file name it was ingested under (e.g. {@code lecture.mp4}) to an indexed video id;
+   * empty when neither is indexed. When several videos share the file name, the smallest id wins.
+   */
+  public Optional<String> findVideo(String idOrFileName) {
+    if (idOrFileName == null || idOrFileName.isBlank()) {
+      return Optional.empty();
+    }
+    if (marker(idOrFileName).isPresent()) {
+      return Optional.of(idOrFileName);
+    }
+    return withSearcher(s -> {
+      Query q = new BooleanQuery.Builder()
+          .add(new TermQuery(new Term(IndexSchema.TYPE, IndexSchema.TYPE_VIDEO)), Occur.FILTER)
+          .add(new TermQuery(new Term(IndexSchema.FILE_NAME, idOrFileName)), Occur.FILTER).build();
+      TreeSet<String> ids = new TreeSet<>();
+      for (ScoreDoc sd : s.search(q, 100).scoreDocs) {
+        ids.add(s.storedFields().document(sd.doc).get(IndexSchema.VIDEO));
+      }
+      return ids.isEmpty() ? Optional.empty() : Optional.of(ids.first());
+    });
+  }
+
   /** Indexed video ids, sorted. */
   public List<String> videoIds() {
     return withSearcher(s -> {
@@ -150,6 +189,11 @@ public final class EvidenceIndex implements AutoCloseable {
     }
     maybeRefresh();
     return withSearcher(s -> hybrid.search(s, request, queryVector));
+  }
+
+  /** Picks up commits made by other processes now, instead of within {@value #REFRESH_MILLIS} ms. */
+  public void refresh() {
+    refreshNow();
   }
 
   /** The embedder this index was opened with. */

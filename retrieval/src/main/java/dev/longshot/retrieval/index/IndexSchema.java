@@ -21,7 +21,8 @@ import org.apache.lucene.index.VectorSimilarityFunction;
  *       analyzer, BM25, stored), {@code keyframe} (stored), {@code vector} (cosine HNSW, passage embedding).
  *   <li>{@code type=window}: {@code windowSeconds} of speech and on-screen text, for the coarse pass. Same time
  *       and text fields; its embedding is in {@code window_vector} (a separate HNSW graph).
- *   <li>{@code type=video}: marker with {@code fingerprint} (the ingest settings fingerprint) and {@code
+ *   <li>{@code type=video}: marker with {@code fingerprint} (the ingest settings fingerprint), {@code
+ *       file_name} (keyword, the file name at ingest) and {@code
  *       segment_count}/{@code window_count} (stored ints), so a reader can check a video is whole.
  * </ul>
  *
@@ -39,6 +40,7 @@ public final class IndexSchema {
   public static final String VECTOR = "vector";
   public static final String WINDOW_VECTOR = "window_vector";
   public static final String FINGERPRINT = "fingerprint";
+  public static final String FILE_NAME = "file_name";
   public static final String SEGMENT_COUNT = "segment_count";
   public static final String WINDOW_COUNT = "window_count";
   public static final String TYPE_SEGMENT = "segment";
@@ -70,10 +72,13 @@ public final class IndexSchema {
     return d;
   }
 
-  static Document video(String videoId, String fingerprint, int segments, int windows) {
+  static Document video(String videoId, String fileName, String fingerprint, int segments, int windows) {
     Document d = new Document();
     d.add(new StringField(TYPE, TYPE_VIDEO, Field.Store.YES));
     d.add(new StringField(VIDEO, videoId, Field.Store.YES));
+    if (fileName != null) {
+      d.add(new StringField(FILE_NAME, fileName, Field.Store.YES));
+    }
     d.add(new StoredField(FINGERPRINT, fingerprint));
     d.add(new StoredField(SEGMENT_COUNT, segments));
     d.add(new StoredField(WINDOW_COUNT, windows));

@@ -23,16 +23,18 @@ import org.apache.lucene.store.LockObtainFailedException;
  * killed process) before {@link IndexWriter#commit()} leaves the last commit, which never holds part of a video.
  */
 final class IndexWrites {
-  private static final int LOCK_ATTEMPTS = 50;
-  private static final long LOCK_WAIT_MILLIS = 100;
+  private static final long LOCK_POLL_MILLIS = 100;
   private final Path dir;
   private final Directory directory;
   private final Analyzer analyzer;
   private final TextEmbedder embedder;
   private final WindowBuilder windows;
   private final Object lock = new Object();
+  private final long lockWaitMillis;
 
-  IndexWrites(Path dir, Directory directory, Analyzer analyzer, TextEmbedder embedder, RetrievalSettings settings) {
+  IndexWrites(Path dir, Directory directory, Analyzer analyzer, TextEmbedder embedder, RetrievalSettings settings,
+      long lockWaitMillis) {
+    this.lockWaitMillis = lockWaitMillis;
     this.dir = dir;
     this.directory = directory;
     this.analyzer = analyzer;
@@ -53,7 +55,7 @@ final class IndexWrites {
     for (int i = 0; i < ws.size(); i++) {
       docs.add(IndexSchema.window(id, ws.get(i), winVectors.get(i)));
     }
-    docs.add(IndexSchema.video(id, manifest.settingsFingerprint(), kept.size(), ws.size()));
+    docs.add(IndexSchema.video(id, manifest.fileName(), manifest.settingsFingerprint(), kept.size(), ws.size()));
     commit(id, docs);
   }
 
@@ -88,26 +90,24 @@ final class IndexWrites {
   }
 
   private IndexWriter openWriter() throws IOException {
-    IndexWriterConfig config = new IndexWriterConfig(analyzer)
-        .setOpenMode(IndexWriterConfig.OpenMode.APPEND).setCommitOnClose(false).setRAMBufferSizeMB(64);
-    for (int attempt = 1; ; attempt++) {
+    long deadline = System.nanoTime() + lockWaitMillis * 1_000_000;
+    while (true) {
       try {
-        return new IndexWriter(directory, config);
+        return new IndexWriter(directory, new IndexWriterConfig(analyzer)
+            .setOpenMode(IndexWriterConfig.OpenMode.APPEND).setCommitOnClose(false).setRAMBufferSizeMB(64));
       } catch (LockObtainFailedException e) {
-        if (attempt >= LOCK_ATTEMPTS) {
-          throw new IndexLockedException("Index " + dir + " is locked by another writer (write.lock held for "
-              + LOCK_ATTEMPTS * LOCK_WAIT_MILLIS / 1000 + " s); wait for the other ingest to finish and retry", e);
+        if (System.nanoTime() >= deadline) {
+          throw new IndexLockedException("Index " + dir + " is locked by another writer (write.lock held for over "
+              + lockWaitMillis + " ms); wait for the other ingest to finish and retry", e);
         }
         sleep();
-        config = new IndexWriterConfig(analyzer)
-            .setOpenMode(IndexWriterConfig.OpenMode.APPEND).setCommitOnClose(false).setRAMBufferSizeMB(64);
       }
     }
   }
 
   private static void sleep() {
     try {
-      Thread.sleep(LOCK_WAIT_MILLIS);
+      Thread.sleep(LOCK_POLL_MILLIS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while waiting for the index write lock", e);

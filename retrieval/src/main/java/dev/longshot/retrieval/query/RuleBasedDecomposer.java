@@ -42,7 +42,7 @@ public final class RuleBasedDecomposer implements QueryDecomposer {
       "in", "on", "at", "to", "for", "from", "by", "with", "and", "or", "not", "it", "its", "this", "that", "these",
       "those", "there", "here", "video", "clip", "say", "says", "said", "tell", "me", "about", "can", "could",
       "you", "i", "we", "they", "he", "she", "his", "her", "their", "our", "your", "my", "any", "some", "left",
-      "right", "of", "than", "as", "into", "onto", "over", "shown", "show", "shows", "appear", "appears", "s");
+      "right", "than", "as", "into", "onto", "over", "shown", "show", "shows", "appear", "appears", "s");
 
   private final List<String> classes;
   private final List<Pattern> classPatterns;

@@ -3,14 +3,18 @@ package dev.longshot.retrieval.search;
 import dev.longshot.timeline.Evidence;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.Locale;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
 
 /**
  * Merges hits of the same video and modality whose spans are at most {@code gapMillis} apart into one span, so a
- * sentence split over two ASR chunks, or one slide read on several frames, becomes one piece of evidence. The
+ * sentence split over two ASR chunks, or one slide read on several frames, becomes one piece of evidence. Speech
+ * merges on adjacency alone; on-screen text and detections also need mostly the same words (word-set Jaccard at
+ * least 1/2), so two different slides shown back to back stay two pieces of evidence. The
  * merged hit keeps the best member's score, similarity, ranks and keyframe; texts are joined in time order with
  * exact repeats (the same slide read twice) dropped.
  */
@@ -71,7 +75,29 @@ public final class SpanMerger {
   private boolean adjacent(Candidate last, Candidate next, List<Candidate> group) {
     long groupEnd = group.stream().mapToLong(Candidate::endMillis).max().orElse(last.endMillis());
     return last.videoId().equals(next.videoId()) && last.modality() == next.modality()
-        && next.startMillis() - groupEnd <= gapMillis;
+        && next.startMillis() - groupEnd <= gapMillis
+        && (next.modality().isSpeech() || sameWords(last.text(), next.text()));
+  }
+
+  /** Word-set Jaccard similarity of at least 1/2: the same slide or scene read on neighbouring frames. */
+  static boolean sameWords(String a, String b) {
+    Set<String> wa = words(a);
+    Set<String> wb = words(b);
+    if (wa.isEmpty() || wb.isEmpty()) {
+      return wa.isEmpty() && wb.isEmpty();
+    }
+    long common = wa.stream().filter(wb::contains).count();
+    return 2 * common >= wa.size() + wb.size() - common;
+  }
+
+  private static Set<String> words(String text) {
+    Set<String> out = new HashSet<>();
+    for (String w : text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {
+      if (!w.isEmpty()) {
+        out.add(w);
+      }
+    }
+    return out;
   }
 
   private static SearchHit toHit(List<Candidate> group) {

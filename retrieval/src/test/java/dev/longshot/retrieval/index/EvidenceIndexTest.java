@@ -99,4 +99,19 @@ class EvidenceIndexTest {
       assertThat(index.contains(VIDEO_A, "fp1")).isTrue();
     }
   }
+
+  @Test
+  void aSecondOpenInstanceSeesNewCommitsWithoutReopening() {
+    Path dir = tmp.resolve("index");
+    try (EvidenceIndex writer = EvidenceIndex.open(dir, embedder, settings());
+        EvidenceIndex reader = EvidenceIndex.open(dir, embedder, settings())) {
+      assertThat(reader.videoIds()).isEmpty();
+      writer.replaceVideo(manifest(VIDEO_A, "fp1"), lecture());
+      reader.refresh();
+      assertThat(reader.videoIds()).containsExactly(VIDEO_A);
+      assertThat(reader.findVideo("00000000000000aa.mp4")).contains(VIDEO_A);
+      assertThat(reader.findVideo(VIDEO_A)).contains(VIDEO_A);
+      assertThat(reader.findVideo("other.mp4")).isEmpty();
+    }
+  }
 }
