@@ -1,0 +1,316 @@
+package dev.longshot.ingest;
+
+import dev.longshot.config.LongshotConfig;
+import dev.longshot.ingest.IngestException.Kind;
+import dev.longshot.ingest.asr.SpeechRecognizer;
+import dev.longshot.ingest.asr.SpeechRecognizers;
+import dev.longshot.ingest.detect.ObjectDetector;
+import dev.longshot.ingest.detect.ObjectDetectors;
+import dev.longshot.ingest.media.DecodedFrame;
+import dev.longshot.ingest.media.MediaDecoder;
+import dev.longshot.ingest.media.MediaInfo;
+import dev.longshot.ingest.media.MediaProbe;
+import dev.longshot.ingest.ocr.TextRecognizer;
+import dev.longshot.ingest.ocr.TextRecognizers;
+import dev.longshot.ingest.sample.FrameSampler;
+import dev.longshot.ingest.subtitle.SubtitleTrack;
+import dev.longshot.timeline.Modality;
+import dev.longshot.timeline.ProgressListener;
+import dev.longshot.timeline.RecordFormatException;
+import dev.longshot.timeline.RecordStore;
+import dev.longshot.timeline.Segment;
+import dev.longshot.timeline.VideoId;
+import dev.longshot.timeline.VideoManifest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns one video into an ingest record (see {@link RecordStore}): one streaming decode pass feeds frame sampling
+ * (uniform plus scene changes), keyframe JPEGs, OCR and object detection on a worker thread, and speech
+ * recognition on another, unless the video has subtitles (an embedded stream or a sidecar .srt/.vtt), which win
+ * over ASR. The record appears atomically when everything succeeded; a re-run of the same content with the same
+ * settings is a no-op ({@link IngestResult#unchanged()}).
+ *
+ * <p>Stages reported to the {@link ProgressListener}: {@code probe}, {@code decode} (the frame and audio pass,
+ * including OCR and detection of chosen keyframes), {@code asr} (finishing the transcript), {@code write}.
+ *
+ * <p>Thread-safety: {@link #ingest} may be called from several threads; ingests of the same content are
+ * serialised, and each ingest runs its own decoder and workers. The OCR, ASR and detection backends are shared,
+ * so concurrent ingests take turns on them. Close the pipeline to free the backends.
+ */
+public final class IngestPipeline implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(IngestPipeline.class);
+  private static final Map<String, Object> LOCKS = new ConcurrentHashMap<>();
+
+  private final LongshotConfig config;
+  private final RecordStore store;
+  private final TextRecognizer ocr;
+  private final SpeechRecognizer asr;
+  private final ObjectDetector detector;
+  private final SubtitleSource subtitles;
+
+  /**
+   * A pipeline with the given backends (any may be null for "none"), e.g. fakes in tests. The pipeline closes
+   * them in {@link #close()}.
+   */
+  public IngestPipeline(LongshotConfig config, TextRecognizer ocr, SpeechRecognizer asr, ObjectDetector detector,
+      SubtitleSource subtitles) {
+    this(config, new RecordStore(config.data().recordsDir()), ocr, asr, detector, subtitles);
+  }
+
+  /** As above, writing into {@code store} (share one store per records directory within a process). */
+  public IngestPipeline(LongshotConfig config, RecordStore store, TextRecognizer ocr, SpeechRecognizer asr,
+      ObjectDetector detector, SubtitleSource subtitles) {
+    this.config = config;
+    this.store = store;
+    this.ocr = ocr;
+    this.asr = asr;
+    this.detector = detector;
+    this.subtitles = subtitles == null ? SubtitleSource.NONE : subtitles;
+  }
+
+  /**
+   * A pipeline with the backends {@code config} names ({@code ocr.backend}, {@code asr.backend}, {@code
+   * detector.backend}) and the real subtitle lookup.
+   *
+   * @throws IllegalArgumentException or IllegalStateException when a backend cannot be created (the message
+   *     says which and why)
+   */
+  public static IngestPipeline create(LongshotConfig config) {
+    TextRecognizer ocr = null;
+    SpeechRecognizer asr = null;
+    ObjectDetector detector = null;
+    try {
+      ocr = TextRecognizers.create(config.ocr()).orElse(null);
+      asr = SpeechRecognizers.create(config.asr()).orElse(null);
+      detector = ObjectDetectors.create(config.detector()).orElse(null);
+      return new IngestPipeline(config, ocr, asr, detector, SubtitleSource.DEFAULT);
+    } catch (RuntimeException | Error e) {
+      closeQuietly(ocr);
+      closeQuietly(asr);
+      closeQuietly(detector);
+      throw e;
+    }
+  }
+
+  /** The record store this pipeline writes to. */
+  public RecordStore store() {
+    return store;
+  }
+
+  /**
+   * Ingests {@code video}: probes it, decodes it once, and commits its record.
+   *
+   * @param progress receives stage, fraction and ETA updates (may be null)
+   * @return the manifest of the record now on disk, and whether it was already there unchanged
+   * @throws IngestException for bad input (see {@link Kind}) or a failing backend; no record is written then
+   */
+  public IngestResult ingest(Path video, ProgressListener progress) throws IngestException {
+    Path file = video.toAbsolutePath().normalize();
+    ProgressTracker pt = new ProgressTracker(progress);
+    pt.stage("probe", file.getFileName() == null ? file.toString() : file.getFileName().toString());
+    long t0 = System.nanoTime();
+    long size = MediaProbe.checkFile(file);
+    String id;
+    try {
+      id = VideoId.of(file);
+    } catch (IOException e) {
+      throw new IngestException(Kind.UNREADABLE, "cannot read " + file + ": " + e.getMessage(), e);
+    }
+    String fingerprint = SettingsFingerprint.of(config, backendNames(), file);
+    synchronized (LOCKS.computeIfAbsent(id, k -> new Object())) {
+      Optional<VideoManifest> existing = existing(id);
+      if (existing.isPresent() && existing.get().settingsFingerprint().equals(fingerprint)) {
+        pt.done("unchanged since the last ingest");
+        return new IngestResult(existing.get(), true);
+      }
+      MediaInfo info = MediaProbe.probe(file, config.ingest().maxFramePixels());
+      Map<String, Long> stageMillis = new LinkedHashMap<>();
+      stageMillis.put("probe", (System.nanoTime() - t0) / 1_000_000);
+      try {
+        return run(file, size, id, fingerprint, info, pt, stageMillis);
+      } catch (UncheckedIOException e) {
+        throw new IngestException(Kind.INTERNAL, "cannot write the record of " + file + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  private IngestResult run(Path file, long size, String id, String fingerprint, MediaInfo info, ProgressTracker pt,
+      Map<String, Long> stageMillis) throws IngestException {
+    long t = System.nanoTime();
+    Optional<SubtitleTrack> subs = findSubtitles(file);
+    stageMillis.put("subtitles", (System.nanoTime() - t) / 1_000_000);
+    boolean useAsr = subs.isEmpty() && asr != null && info.hasAudio();
+    boolean decodeAudio = useAsr || !info.hasVideo();
+    long duration = info.durationMillis();
+    FrameSampler sampler = new FrameSampler(config.ingest().sampleFps(), config.ingest().sceneChangeThreshold(),
+        FrameSampler.analysisFps(config.ingest().sampleFps()));
+
+    pt.stage("decode", "decoding " + describe(info));
+    t = System.nanoTime();
+    try (RecordStore.Writer writer = store.begin(id);
+        KeyframeWorker frames = new KeyframeWorker(writer.keyframesDir(), config.ingest().keyframeMaxSide(),
+            config.ingest().jpegQuality(), ocr, config.ocr().minConfidence() / 100.0, detector);
+        AsrWorker speech = useAsr ? new AsrWorker(asr.begin()) : null) {
+      MediaDecoder.Stats stats;
+      try (MediaDecoder decoder = new MediaDecoder(file, info, decodeAudio, true)) {
+        stats = decoder.run(new MediaDecoder.Sink() {
+          @Override
+          public void audio(short[] pcm, int length) throws IngestException {
+            if (speech != null) {
+              speech.accept(pcm, length);
+            }
+          }
+
+          @Override
+          public boolean wantsFrame(long millis) {
+            return sampler.due(millis);
+          }
+
+          @Override
+          public void frame(DecodedFrame frame) throws IngestException {
+            FrameSampler.Decision d = sampler.offer(frame.millis(), frame.thumb());
+            if (d != null) {
+              frames.submit(new KeyframeWorker.Job(d, frame.image(frames.imageSideFor(d))));
+            }
+          }
+
+          @Override
+          public void position(long millis) {
+            if (duration > 0) {
+              pt.within(millis / (double) duration, clock(millis) + " / " + clock(duration));
+            }
+          }
+        });
+      }
+      check(file, info, stats, decodeAudio);
+      long end = Math.max(duration, stats.endMillis());
+      frames.finish(end);
+      stageMillis.put("decode", (System.nanoTime() - t) / 1_000_000);
+      stageMillis.put("keyframes", frames.jpegMillis());
+      stageMillis.put("ocr", frames.ocrMillis());
+      stageMillis.put("detect", frames.detectMillis());
+
+      pt.stage("asr", subs.isPresent() ? "using " + subs.get().source() : useAsr ? "finishing the transcript" : "no speech track");
+      t = System.nanoTime();
+      List<Segment> transcript = List.of();
+      String transcriptSource = "none";
+      if (subs.isPresent()) {
+        transcript = subs.get().segments();
+        transcriptSource = subs.get().source();
+      } else if (speech != null) {
+        transcript = speech.finish();
+        transcriptSource = "asr:" + asr.name();
+        stageMillis.put("asr-accept", speech.acceptMillis());
+      }
+      stageMillis.put("asr", (System.nanoTime() - t) / 1_000_000);
+
+      pt.stage("write", "writing the record");
+      t = System.nanoTime();
+      List<Segment> segments = new ArrayList<>(transcript);
+      segments.addAll(frames.ocrSegments());
+      segments.addAll(frames.detectionSegments());
+      Map<Modality, Integer> counts = new EnumMap<>(Modality.class);
+      for (Segment s : segments) {
+        counts.merge(s.modality(), 1, Integer::sum);
+      }
+      stageMillis.put("write", 0L);
+      VideoManifest manifest = new VideoManifest(VideoManifest.FORMAT_VERSION, id, file.getFileName().toString(),
+          file.toString(), size, end, info.width(), info.height(), info.frameRate(), info.hasAudio(),
+          transcriptSource, fingerprint, counts, frames.keyframes(), stageMillis, Instant.now());
+      writer.commit(segments, manifest);
+      stageMillis.put("write", (System.nanoTime() - t) / 1_000_000);
+      LOG.info("ingested {} as {}: {} keyframes, {} OCR runs, segments {}, stages {}", file, id, frames.keyframes(),
+          frames.ocrRuns(), counts, stageMillis);
+      pt.done("done: " + frames.keyframes() + " keyframes, " + segments.size() + " segments");
+      return new IngestResult(manifest, false);
+    }
+  }
+
+  /** Decoding yielded nothing, or stopped far short of the declared length: the file is damaged. */
+  private static void check(Path file, MediaInfo info, MediaDecoder.Stats stats, boolean decodedAudio) throws IngestException {
+    if (stats.videoFrames() == 0 && stats.audioSamples() == 0) {
+      if (info.durationMillis() > 0) {
+        throw new IngestException(Kind.CORRUPT, "truncated or corrupt file: " + file + " (no frame or audio sample could be decoded)");
+      }
+      throw new IngestException(Kind.ZERO_DURATION, "zero duration: " + file + " has no video frame and no audio sample");
+    }
+    if (info.hasVideo() && stats.videoFrames() == 0) {
+      throw new IngestException(Kind.CORRUPT, "truncated or corrupt file: " + file + " (its video stream has no decodable frame)");
+    }
+    long expected = info.hasVideo() ? info.videoDurationMillis() : info.audioDurationMillis();
+    long got = info.hasVideo() ? stats.lastVideoMillis() : stats.audioSamples() / 16;
+    if (expected <= 0) {
+      expected = info.durationMillis();
+      got = decodedAudio || !info.hasAudio() ? stats.endMillis() : expected;
+    }
+    if (expected > 0 && got < expected * 0.75 && expected - got > 2_000) {
+      throw new IngestException(Kind.CORRUPT, "truncated or corrupt file: " + file + " (decoding stopped at "
+          + clock(got) + " of " + clock(expected) + ")");
+    }
+  }
+
+  private Optional<SubtitleTrack> findSubtitles(Path file) {
+    try {
+      return subtitles.find(file).filter(s -> !s.segments().isEmpty());
+    } catch (RuntimeException e) {
+      LOG.warn("ignoring the subtitles of {}: {}", file, e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private Optional<VideoManifest> existing(String id) {
+    try {
+      return store.manifest(id);
+    } catch (RecordFormatException e) {
+      LOG.info("re-ingesting {}: {}", id, e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private String backendNames() {
+    return "ocr=" + (ocr == null ? "none" : ocr.name()) + ",asr=" + (asr == null ? "none" : asr.name())
+        + ",detector=" + (detector == null ? "none" : detector.name());
+  }
+
+  private static String describe(MediaInfo info) {
+    if (!info.hasVideo()) {
+      return "audio (" + info.audioCodec() + ")";
+    }
+    return info.width() + "x" + info.height() + " " + info.videoCodec() + (info.hasAudio() ? " + " + info.audioCodec() : "");
+  }
+
+  static String clock(long millis) {
+    long s = millis / 1000;
+    return s >= 3600 ? String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String.format("%d:%02d", s / 60, s % 60);
+  }
+
+  @Override
+  public void close() {
+    closeQuietly(ocr);
+    closeQuietly(asr);
+    closeQuietly(detector);
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (Exception e) {
+      LOG.warn("closing {} failed: {}", c, e.toString());
+    }
+  }
+}

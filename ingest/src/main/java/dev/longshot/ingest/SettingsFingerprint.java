@@ -1,0 +1,66 @@
+package dev.longshot.ingest;
+
+import dev.longshot.config.LongshotConfig;
+import dev.longshot.timeline.VideoManifest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The {@code settingsFingerprint} of a manifest: SHA-256 (first 16 hex digits) over everything that shapes an
+ * ingest's output: the record format version, this pipeline's algorithm version, the {@code ingest}, {@code asr},
+ * {@code ocr} and {@code detector} sections, the backends actually in use, and the size and modification time of
+ * any sidecar subtitle file next to the video (adding an .srt later makes the next ingest redo the transcript).
+ */
+public final class SettingsFingerprint {
+  /** Bump when sampling, merging or segment layout changes in a way that should redo existing records. */
+  public static final int PIPELINE_VERSION = 1;
+
+  private SettingsFingerprint() {}
+
+  public static String of(LongshotConfig config, String backends, Path video) {
+    StringBuilder s = new StringBuilder()
+        .append("format=").append(VideoManifest.FORMAT_VERSION)
+        .append("|pipeline=").append(PIPELINE_VERSION)
+        .append("|").append(config.ingest())
+        .append("|").append(config.asr())
+        .append("|").append(config.ocr())
+        .append("|").append(config.detector())
+        .append("|backends=").append(backends)
+        .append("|sidecars=").append(sidecars(video));
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(s.toString().getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(d).substring(0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String sidecars(Path video) {
+    Path abs = video.toAbsolutePath();
+    Path dir = abs.getParent();
+    if (dir == null) {
+      return "";
+    }
+    String name = abs.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    String base = dot > 0 ? name.substring(0, dot) : name;
+    StringBuilder out = new StringBuilder();
+    for (String ext : List.of("srt", "SRT", "vtt", "VTT")) {
+      Path p = dir.resolve(base + "." + ext);
+      try {
+        if (Files.isRegularFile(p)) {
+          out.append(ext).append(':').append(Files.size(p)).append(':').append(Files.getLastModifiedTime(p).toMillis()).append(';');
+        }
+      } catch (IOException e) {
+        out.append(ext).append(":?;");
+      }
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,266 @@
+package dev.longshot.ingest.media;
+
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_NONE;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_DATA_DISPLAYMATRIX;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_side_data_get;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_get_name;
+import static org.bytedeco.ffmpeg.global.avformat.AV_DISPOSITION_ATTACHED_PIC;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_close_input;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_find_stream_info;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_open_input;
+import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_AUDIO;
+import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_SUBTITLE;
+import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
+import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
+import static org.bytedeco.ffmpeg.global.avutil.AV_TIME_BASE;
+import static org.bytedeco.ffmpeg.global.avutil.av_display_rotation_get;
+
+import dev.longshot.ingest.IngestException;
+import dev.longshot.ingest.IngestException.Kind;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Set;
+import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
+import org.bytedeco.ffmpeg.avcodec.AVPacketSideData;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVRational;
+import org.bytedeco.javacpp.IntPointer;
+
+/**
+ * Checks a file before any decoding and turns every way it can be unusable into an {@link IngestException} with
+ * a specific message: missing, unreadable, empty, not media at all, truncated or damaged, a codec FFmpeg cannot
+ * decode, or frames over {@code ingest.max-frame-pixels}. Reads only the container header (FFmpeg's stream
+ * probing reads at most a few MiB), so it is fast for a 3-hour file. Thread-safe.
+ */
+public final class MediaProbe {
+  /** Demuxers that open files which are not audio or video: text shown as ANSI art, and still images. */
+  private static final Set<String> NOT_MEDIA_FORMATS = Set.of("tty", "image2", "gif_pipe", "bin", "ansi");
+
+  private MediaProbe() {}
+
+  /** Checks the path itself: exists, a readable regular file, not empty. */
+  public static long checkFile(Path file) throws IngestException {
+    if (!Files.exists(file)) {
+      throw new IngestException(Kind.NOT_FOUND, "file not found: " + file);
+    }
+    if (Files.isDirectory(file)) {
+      throw new IngestException(Kind.UNREADABLE, "cannot read " + file + ": it is a directory, not a file");
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new IngestException(Kind.UNREADABLE, "cannot read " + file + ": not a regular file");
+    }
+    long size;
+    try (InputStream in = Files.newInputStream(file)) {
+      size = Files.size(file);
+      in.read();
+    } catch (AccessDeniedException e) {
+      throw new IngestException(Kind.UNREADABLE, "cannot read " + file + ": permission denied", e);
+    } catch (IOException e) {
+      throw new IngestException(Kind.UNREADABLE, "cannot read " + file + ": " + e.getMessage(), e);
+    }
+    if (size == 0) {
+      throw new IngestException(Kind.EMPTY, "file is empty: " + file);
+    }
+    return size;
+  }
+
+  /**
+   * Probes {@code file}.
+   *
+   * @param maxFramePixels frames with more pixels than this are rejected ({@link Kind#TOO_LARGE})
+   */
+  public static MediaInfo probe(Path file, long maxFramePixels) throws IngestException {
+    checkFile(file);
+    FfmpegNatives.load();
+    AVFormatContext oc = new AVFormatContext(null);
+    int ret = avformat_open_input(oc, file.toAbsolutePath().toString(), null, null);
+    if (ret < 0) {
+      throw unopenable(file, FfmpegNatives.error(ret));
+    }
+    try {
+      ret = avformat_find_stream_info(oc, (org.bytedeco.ffmpeg.avutil.AVDictionary) null);
+      if (ret < 0) {
+        throw new IngestException(Kind.CORRUPT, "truncated or corrupt file: " + file + " (cannot read its streams: "
+            + FfmpegNatives.error(ret) + ")");
+      }
+      String format = oc.iformat() == null ? "" : oc.iformat().name().getString();
+      if (NOT_MEDIA_FORMATS.contains(format) || format.endsWith("_pipe")) {
+        String what = format.equals("tty") || format.equals("bin") || format.equals("ansi") ? "a text file" : "a still image";
+        throw new IngestException(Kind.NOT_MEDIA, "not a video: " + file + " (" + what + ", no audio or video stream)");
+      }
+      AVStream video = null;
+      AVStream audio = null;
+      String unsupported = null;
+      int subtitles = 0;
+      for (int i = 0; i < oc.nb_streams(); i++) {
+        AVStream st = oc.streams(i);
+        AVCodecParameters par = st.codecpar();
+        int type = par.codec_type();
+        if (type == AVMEDIA_TYPE_SUBTITLE) {
+          subtitles++;
+        } else if (type == AVMEDIA_TYPE_VIDEO && (st.disposition() & AV_DISPOSITION_ATTACHED_PIC) == 0) {
+          if (!decodable(par)) {
+            unsupported = unsupported == null ? "video codec " + codecName(par) : unsupported;
+          } else if (video == null) {
+            video = st;
+          }
+        } else if (type == AVMEDIA_TYPE_AUDIO) {
+          if (!decodable(par)) {
+            unsupported = unsupported == null ? "audio codec " + codecName(par) : unsupported;
+          } else if (audio == null) {
+            audio = st;
+          }
+        }
+      }
+      if (video == null && audio == null) {
+        if (unsupported != null) {
+          throw new IngestException(Kind.UNSUPPORTED_CODEC, "unsupported codec: " + file + " uses " + unsupported
+              + ", which this FFmpeg build cannot decode");
+        }
+        throw new IngestException(Kind.NOT_MEDIA, "not a video: " + file + " (no audio or video stream"
+            + (subtitles > 0 ? ", only subtitles" : "") + ")");
+      }
+      if (unsupported != null && video == null && unsupported.startsWith("video")) {
+        throw new IngestException(Kind.UNSUPPORTED_CODEC, "unsupported codec: " + file + " uses " + unsupported
+            + ", which this FFmpeg build cannot decode");
+      }
+      int width = 0;
+      int height = 0;
+      int rotation = 0;
+      double fps = 0;
+      String videoCodec = "";
+      if (video != null) {
+        AVCodecParameters par = video.codecpar();
+        width = par.width();
+        height = par.height();
+        if (width <= 0 || height <= 0) {
+          throw new IngestException(Kind.CORRUPT, "truncated or corrupt file: " + file + " (the video stream has no frame size)");
+        }
+        if ((long) width * height > maxFramePixels) {
+          throw new IngestException(Kind.TOO_LARGE, "frame size " + width + "x" + height + " of " + file
+              + " exceeds ingest.max-frame-pixels (" + maxFramePixels + " pixels)");
+        }
+        rotation = rotation(par);
+        fps = rate(video.avg_frame_rate());
+        if (fps <= 0 || fps > 1000) {
+          fps = rate(video.r_frame_rate());
+        }
+        if (fps > 1000) {
+          fps = 0;
+        }
+        videoCodec = codecName(par);
+      }
+      long duration = oc.duration() == AV_NOPTS_VALUE || oc.duration() < 0 ? 0 : oc.duration() * 1000 / AV_TIME_BASE;
+      long start = oc.start_time() == AV_NOPTS_VALUE ? 0 : oc.start_time();
+      return new MediaInfo(format, duration, start, video != null, width, height, rotation, fps, videoCodec,
+          audio != null, audio == null ? "" : codecName(audio.codecpar()), subtitles, streamMillis(video),
+          streamMillis(audio));
+    } finally {
+      avformat_close_input(oc);
+    }
+  }
+
+  private static boolean decodable(AVCodecParameters par) {
+    return par.codec_id() != AV_CODEC_ID_NONE && avcodec_find_decoder(par.codec_id()) != null;
+  }
+
+  private static String codecName(AVCodecParameters par) {
+    if (par.codec_id() != AV_CODEC_ID_NONE) {
+      return avcodec_get_name(par.codec_id()).getString();
+    }
+    int tag = par.codec_tag();
+    if (tag == 0) {
+      return "(unknown)";
+    }
+    byte[] b = {(byte) tag, (byte) (tag >> 8), (byte) (tag >> 16), (byte) (tag >> 24)};
+    return "\"" + new String(b, StandardCharsets.ISO_8859_1).replaceAll("[^\\x20-\\x7e]", "?") + "\" (unknown)";
+  }
+
+  /** Clockwise degrees to rotate decoded frames for display, from the stream's display matrix. */
+  private static int rotation(AVCodecParameters par) {
+    if (par.nb_coded_side_data() <= 0 || par.coded_side_data() == null) {
+      return 0;
+    }
+    AVPacketSideData sd = av_packet_side_data_get(par.coded_side_data(), par.nb_coded_side_data(), AV_PKT_DATA_DISPLAYMATRIX);
+    if (sd == null || sd.isNull() || sd.data() == null || sd.size() < 36) {
+      return 0;
+    }
+    double ccw = av_display_rotation_get(new IntPointer(sd.data()));
+    if (Double.isNaN(ccw)) {
+      return 0;
+    }
+    int cw = (int) Math.round(-ccw / 90.0) * 90;
+    return ((cw % 360) + 360) % 360;
+  }
+
+  private static long streamMillis(AVStream st) {
+    if (st == null || st.duration() == AV_NOPTS_VALUE || st.duration() <= 0 || st.time_base().den() == 0) {
+      return 0;
+    }
+    return st.duration() * 1000L * st.time_base().num() / st.time_base().den();
+  }
+
+  private static double rate(AVRational r) {
+    return r == null || r.den() == 0 ? 0 : (double) r.num() / r.den();
+  }
+
+  private static IngestException unopenable(Path file, String ffmpegError) {
+    String magic = containerMagic(file);
+    if (magic != null) {
+      return new IngestException(Kind.CORRUPT, "truncated or corrupt file: " + file + " (looks like " + magic
+          + " but FFmpeg cannot open it: " + ffmpegError + ")");
+    }
+    return new IngestException(Kind.NOT_MEDIA, "not a video: " + file + " (unrecognised format, no audio or video stream)");
+  }
+
+  /** The container the first bytes announce, or null when they look like no media container. */
+  static String containerMagic(Path file) {
+    byte[] h = new byte[16];
+    int n;
+    try (InputStream in = Files.newInputStream(file)) {
+      n = in.readNBytes(h, 0, h.length);
+    } catch (IOException e) {
+      return null;
+    }
+    if (n < 4) {
+      return null;
+    }
+    String box = n >= 8 ? new String(h, 4, 4, StandardCharsets.ISO_8859_1) : "";
+    if (Set.of("ftyp", "moov", "mdat", "free", "wide", "skip", "pnot").contains(box)) {
+      return "an MP4/QuickTime file";
+    }
+    String head = new String(h, 0, 4, StandardCharsets.ISO_8859_1);
+    if ((h[0] & 0xff) == 0x1a && (h[1] & 0xff) == 0x45 && (h[2] & 0xff) == 0xdf && (h[3] & 0xff) == 0xa3) {
+      return "a Matroska/WebM file";
+    }
+    switch (head) {
+      case "RIFF": return "a RIFF (AVI/WAV) file";
+      case "OggS": return "an Ogg file";
+      case "fLaC": return "a FLAC file";
+      default: break;
+    }
+    if (head.startsWith("FLV")) {
+      return "an FLV file";
+    }
+    if (head.startsWith("ID3")) {
+      return "an MP3 file";
+    }
+    if ((h[0] & 0xff) == 0 && (h[1] & 0xff) == 0 && (h[2] & 0xff) == 1 && ((h[3] & 0xff) == 0xba || (h[3] & 0xff) == 0xb3)) {
+      return "an MPEG program stream";
+    }
+    if ((h[0] & 0xff) == 0x30 && (h[1] & 0xff) == 0x26 && (h[2] & 0xff) == 0xb2 && (h[3] & 0xff) == 0x75) {
+      return "an ASF/WMV file";
+    }
+    if ((h[0] & 0xff) == 0x47 && file.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(ts|mts|m2ts)")) {
+      return "an MPEG transport stream";
+    }
+    return null;
+  }
+}

@@ -1,0 +1,137 @@
+package dev.longshot.ingest.sample;
+
+import dev.longshot.ingest.media.LumaThumb;
+
+/**
+ * Chooses keyframes from a stream of frames: uniform samples at {@code ingest.sample-fps} plus every scene change
+ * (a cut, a slide change, a new line of text), and decides which keyframes need OCR. Frames are looked at
+ * {@link #analysisFps} times per second of video ({@link #due}); each look compares a {@link LumaThumb} with the
+ * last keyframe:
+ *
+ * <ul>
+ *   <li>the content <b>changed</b> when the mean luma difference is at least {@code sceneChangeThreshold}, or
+ *       more than {@link #CONTENT_FRACTION} of the thumbnail's pixels changed clearly (a new bullet on the same
+ *       slide);</li>
+ *   <li>a <b>scene</b> keyframe is taken as soon as changed content has <b>settled</b> (two consecutive looks
+ *       nearly equal), so a slide that fades in is captured after the fade, readable for OCR; after a cut
+ *       into moving footage (which never settles) it is taken {@link #SETTLE_MILLIS} after the cut;</li>
+ *   <li>a <b>uniform</b> sample becomes a keyframe only if the picture moved since the last keyframe, or
+ *       {@link #MAX_GAP_MILLIS} passed: a static hour gives one keyframe a minute, not 1,800, and moving
+ *       footage gives one per uniform step plus its cuts;</li>
+ *   <li>a keyframe is <b>OCR'd</b> only if its content differs from the last OCR'd keyframe; otherwise the text
+ *       seen last is taken to persist.</li>
+ * </ul>
+ *
+ * Deterministic; not thread-safe.
+ */
+public final class FrameSampler {
+  /** Share of clearly changed thumbnail pixels (about 14 of 14,400) that counts as changed content. */
+  public static final double CONTENT_FRACTION = 0.001;
+  /** Mean difference under which two consecutive looks count as the same still picture. */
+  static final double SETTLED = 0.004;
+  /** Longest wait for a changed picture to settle before it is captured anyway. */
+  static final long SETTLE_MILLIS = 1_000;
+  /** A static picture still gets a keyframe this often, so the timeline has no long blind spots. */
+  public static final long MAX_GAP_MILLIS = 60_000;
+  /** Mean difference a uniform sample must show against the last keyframe to be kept. */
+  static final double UNIFORM_MOVED = 0.01;
+
+  /** Why a frame became a keyframe. */
+  public enum Reason { FIRST, SCENE, UNIFORM }
+
+  /**
+   * A chosen keyframe.
+   *
+   * @param millis its time
+   * @param reason why it was chosen
+   * @param ocr whether its content changed since the last OCR'd keyframe
+   */
+  public record Decision(long millis, Reason reason, boolean ocr) {}
+
+  private final long uniformStepMillis;
+  private final long analysisStepMillis;
+  private final double sceneThreshold;
+
+  private long nextAnalysis;
+  private long nextUniform;
+  private LumaThumb previous;
+  private LumaThumb kept;
+  private long keptMillis = -1;
+  private LumaThumb ocred;
+  private long pendingSince = -1;
+  private long looks;
+
+  /**
+   * @param sampleFps uniform sampling rate, frames per second
+   * @param sceneChangeThreshold mean luma difference (0..1) that counts as a cut
+   * @param analysisFps how often frames are compared; at least {@code sampleFps}
+   */
+  public FrameSampler(double sampleFps, double sceneChangeThreshold, double analysisFps) {
+    this.uniformStepMillis = Math.max(1, Math.round(1000 / sampleFps));
+    this.analysisStepMillis = Math.max(1, Math.round(1000 / Math.max(analysisFps, sampleFps)));
+    this.sceneThreshold = sceneChangeThreshold;
+  }
+
+  /** The default look rate: often enough that a slide shown for a quarter of a second is seen. */
+  public static double analysisFps(double sampleFps) {
+    return Math.max(4.0, sampleFps);
+  }
+
+  /** Whether the frame at {@code millis} should be looked at ({@link #offer}). */
+  public boolean due(long millis) {
+    return millis >= nextAnalysis;
+  }
+
+  /** Frames compared so far. */
+  public long looks() {
+    return looks;
+  }
+
+  /**
+   * Looks at a frame; returns the keyframe decision, or null when the frame is not a keyframe.
+   */
+  public Decision offer(long millis, LumaThumb thumb) {
+    looks++;
+    nextAnalysis = (millis / analysisStepMillis + 1) * analysisStepMillis;
+    LumaThumb prev = previous;
+    previous = thumb;
+    if (kept == null) {
+      nextUniform = (millis / uniformStepMillis + 1) * uniformStepMillis;
+      return keep(millis, thumb, Reason.FIRST);
+    }
+    boolean uniformDue = millis >= nextUniform;
+    if (uniformDue) {
+      nextUniform = (millis / uniformStepMillis + 1) * uniformStepMillis;
+    }
+    boolean changed = thumb.meanDifference(kept) >= sceneThreshold || thumb.changedFraction(kept) > CONTENT_FRACTION;
+    boolean settled = prev != null && thumb.meanDifference(prev) < SETTLED && thumb.changedFraction(prev) <= CONTENT_FRACTION;
+    if (pendingSince < 0 && prev != null && thumb.meanDifference(prev) >= sceneThreshold) {
+      pendingSince = millis; // a cut or the start of a transition
+    }
+    if (changed && settled) {
+      pendingSince = -1;
+      return keep(millis, thumb, Reason.SCENE);
+    }
+    if (pendingSince >= 0 && millis - pendingSince >= SETTLE_MILLIS) {
+      pendingSince = -1;
+      if (changed) {
+        return keep(millis, thumb, Reason.SCENE); // a cut into moving footage: take it without waiting longer
+      }
+    }
+    if (uniformDue && (changed || thumb.meanDifference(kept) >= UNIFORM_MOVED || millis - keptMillis >= MAX_GAP_MILLIS)) {
+      return keep(millis, thumb, Reason.UNIFORM);
+    }
+    return null;
+  }
+
+  private Decision keep(long millis, LumaThumb thumb, Reason reason) {
+    kept = thumb;
+    keptMillis = millis;
+    boolean ocr = ocred == null || thumb.changedFraction(ocred) > CONTENT_FRACTION
+        || thumb.meanDifference(ocred) >= sceneThreshold;
+    if (ocr) {
+      ocred = thumb;
+    }
+    return new Decision(millis, reason, ocr);
+  }
+}
