@@ -32,16 +32,20 @@ public final class LlamaCppProcess {
 
   private LlamaCppProcess() {}
 
-  public static Result run(Path model, int threads, int nPredict, int nProbs, String prompt, long timeoutSeconds)
-      throws IOException, InterruptedException {
+  /** One result per prompt, in order. */
+  public static List<Result> run(Path model, int threads, int nPredict, int nProbs, List<String> prompts,
+      long timeoutSeconds) throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
+    List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp",
         System.getProperty("java.class.path"), LlamaCppOracle.class.getName(), model.toString(),
-        String.valueOf(threads), String.valueOf(nPredict), String.valueOf(nProbs), prompt);
+        String.valueOf(threads), String.valueOf(nPredict), String.valueOf(nProbs)));
+    cmd.addAll(prompts);
+    ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.redirectErrorStream(true);
     Process p = pb.start();
     ObjectMapper om = new ObjectMapper();
-    List<Piece> pieces = new ArrayList<>();
+    List<Result> results = new ArrayList<>();
+    List<Piece> pieces = null;
     int[] ids = null;
     long start = 0;
     StringBuilder log = new StringBuilder();
@@ -55,6 +59,10 @@ public final class LlamaCppProcess {
         JsonNode n = om.readTree(line.substring(2));
         switch (n.path("type").asText()) {
           case "encode" -> {
+            if (ids != null) {
+              results.add(new Result(ids, start, pieces, ""));
+            }
+            pieces = new ArrayList<>();
             ids = new int[n.path("ids").size()];
             for (int i = 0; i < ids.length; i++) {
               ids[i] = n.path("ids").get(i).asInt();
@@ -74,9 +82,13 @@ public final class LlamaCppProcess {
         p.destroyForcibly();
       }
     }
-    if (ids == null) {
-      throw new IOException("llama.cpp oracle failed (exit " + p.exitValue() + "):\n" + log);
+    if (ids != null) {
+      results.add(new Result(ids, start, pieces, log.toString()));
     }
-    return new Result(ids, start, pieces, log.toString());
+    if (results.size() != prompts.size() || p.exitValue() != 0) {
+      throw new IOException("llama.cpp oracle failed (exit " + p.exitValue() + ", " + results.size() + " of "
+          + prompts.size() + " results):\n" + log);
+    }
+    return results;
   }
 }
