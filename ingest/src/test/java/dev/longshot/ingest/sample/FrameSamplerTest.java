@@ -1,0 +1,101 @@
+package dev.longshot.ingest.sample;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.longshot.ingest.media.LumaThumb;
+import dev.longshot.ingest.sample.FrameSampler.Decision;
+import dev.longshot.ingest.sample.FrameSampler.Reason;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongFunction;
+import org.junit.jupiter.api.Test;
+
+class FrameSamplerTest {
+  private static LumaThumb flat(int luma) {
+    byte[] p = new byte[LumaThumb.WIDTH * LumaThumb.HEIGHT];
+    java.util.Arrays.fill(p, (byte) luma);
+    return new LumaThumb(p);
+  }
+
+  /** A white "slide" with a dark bar (a line of text) of {@code width} pixels at row {@code row}. */
+  private static LumaThumb slide(int row, int width) {
+    byte[] p = new byte[LumaThumb.WIDTH * LumaThumb.HEIGHT];
+    java.util.Arrays.fill(p, (byte) 240);
+    for (int x = 10; x < 10 + width; x++) {
+      for (int y = row; y < row + 3; y++) {
+        p[y * LumaThumb.WIDTH + x] = 20;
+      }
+    }
+    return new LumaThumb(p);
+  }
+
+  /** Feeds a 25 fps video of {@code seconds} whose picture at time t is {@code picture(t)}. */
+  private static List<Decision> run(FrameSampler s, double seconds, LongFunction<LumaThumb> picture) {
+    List<Decision> out = new ArrayList<>();
+    for (long ms = 0; ms < seconds * 1000; ms += 40) {
+      if (s.due(ms)) {
+        Decision d = s.offer(ms, picture.apply(ms));
+        if (d != null) {
+          out.add(d);
+        }
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void aStaticHourGivesOneKeyframeAMinuteAndOneOcr() {
+    FrameSampler s = new FrameSampler(0.5, 0.08, 4);
+    LumaThumb still = slide(20, 80);
+    List<Decision> d = run(s, 3600, ms -> still);
+    assertThat(d).hasSize(60);
+    assertThat(d.get(0).reason()).isEqualTo(Reason.FIRST);
+    assertThat(d.stream().filter(Decision::ocr)).hasSize(1);
+    assertThat(s.looks()).isEqualTo(3600 * 4);
+  }
+
+  @Test
+  void aNewLineOfTextOnTheSameSlideIsACaughtChange() {
+    FrameSampler s = new FrameSampler(0.5, 0.08, 4);
+    LumaThumb before = slide(20, 80);
+    LumaThumb after = slide(20, 80);
+    byte[] p = after.pixels();
+    for (int x = 10; x < 40; x++) { // a short second line: 30 x 2 pixels, 0.4 % of the thumbnail
+      p[50 * LumaThumb.WIDTH + x] = 20;
+      p[51 * LumaThumb.WIDTH + x] = 20;
+    }
+    assertThat(after.meanDifference(before)).as("too small for the mean alone").isLessThan(0.08);
+    List<Decision> d = run(s, 20, ms -> ms < 7_300 ? before : after);
+    Decision change = d.stream().filter(x -> x.reason() == Reason.SCENE).findFirst().orElseThrow();
+    assertThat(change.millis()).isBetween(7_300L, 7_800L);
+    assertThat(change.ocr()).isTrue();
+  }
+
+  @Test
+  void aFadeIsCapturedWhenItSettles() {
+    FrameSampler s = new FrameSampler(0.5, 0.08, 4);
+    // slide A until 10 s, a 1.5 s fade through grey, slide B after 11.5 s
+    List<Decision> d = run(s, 20, ms -> ms < 10_000 ? flat(30) : ms < 11_500 ? flat(30 + (int) ((ms - 10_000) / 1500.0 * 200)) : flat(230));
+    List<Decision> scenes = d.stream().filter(x -> x.reason() == Reason.SCENE).toList();
+    assertThat(scenes).isNotEmpty();
+    Decision last = scenes.get(scenes.size() - 1);
+    assertThat(last.millis()).isBetween(11_500L, 12_100L);
+    assertThat(last.ocr()).isTrue();
+  }
+
+  @Test
+  void movingFootageGivesUniformKeyframesNotOnePerLook() {
+    FrameSampler s = new FrameSampler(0.5, 0.08, 4);
+    List<Decision> d = run(s, 60, ms -> flat((int) (ms / 40 % 200)));
+    // about one per uniform step (every 2 s) plus a few cuts where the ramp wraps
+    assertThat(d.size()).isBetween(25, 45);
+  }
+
+  @Test
+  void aCutIsTakenImmediately() {
+    FrameSampler s = new FrameSampler(0.5, 0.08, 4);
+    List<Decision> d = run(s, 10, ms -> ms < 5_000 ? flat(40) : flat(200));
+    assertThat(d).extracting(Decision::reason).containsExactly(Reason.FIRST, Reason.SCENE);
+    assertThat(d.get(1).millis()).isBetween(5_000L, 5_600L);
+  }
+}
