@@ -1,0 +1,112 @@
+package dev.longshot.retrieval;
+
+import static dev.longshot.retrieval.Fixtures.VIDEO_A;
+import static dev.longshot.retrieval.Fixtures.VIDEO_B;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.longshot.config.AnswerSettings;
+import dev.longshot.retrieval.answer.ExtractiveAnswerer;
+import dev.longshot.retrieval.answer.KeyframeResolver;
+import dev.longshot.retrieval.index.EvidenceIndex;
+import dev.longshot.retrieval.query.RuleBasedDecomposer;
+import dev.longshot.timeline.Answer;
+import dev.longshot.timeline.Evidence;
+import dev.longshot.timeline.Modality;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The use case end to end over a real on-disk index, with the stand-in embedder ({@link HashingTextEmbedder}). */
+class QuestionAnsweringTest {
+  @TempDir Path tmp;
+  EvidenceIndex index;
+  QuestionAnswering qa;
+
+  @BeforeEach
+  void setUp() {
+    index = EvidenceIndex.open(tmp.resolve("index"), new HashingTextEmbedder(256), Fixtures.settings());
+    qa = new QuestionAnswering(index, RuleBasedDecomposer.withCocoClasses(), new ExtractiveAnswerer());
+  }
+
+  @AfterEach
+  void tearDown() {
+    index.close();
+  }
+
+  @Test
+  void evidenceReachesItsSinkBeforeTheFirstToken() {
+    index.replaceVideo(Fixtures.manifest(VIDEO_A, "fp"), Fixtures.lecture());
+    List<String> events = new ArrayList<>();
+    Answer a = qa.ask("What does the learning rate control?", Set.of(), e -> events.add("evidence " + e.size()),
+        t -> events.add("token"));
+    assertThat(events.getFirst()).startsWith("evidence ").isNotEqualTo("evidence 0");
+    assertThat(events).contains("token");
+    assertThat(a.text()).startsWith("At 00:2").contains("learning rate");
+    assertThat(a.evidence()).allSatisfy(e -> assertThat(e.videoId()).isEqualTo(VIDEO_A));
+  }
+
+  @Test
+  void objectQuestionsFindDetectionsTrimmedToTheRequestedInformation() {
+    index.replaceVideo(Fixtures.manifest(VIDEO_A, "fp"), Fixtures.lecture());
+    List<Evidence> evidence = qa.retrieve("How many laptops are there?", Set.of());
+    Evidence det = evidence.stream().filter(e -> e.modality() == Modality.DET).findFirst().orElseThrow();
+    assertThat(det.text()).isEqualTo("Objects: person (1), laptop (1).");
+    assertThat(det.startMillis()).isEqualTo(35_000);
+  }
+
+  @Test
+  void restrictsToTheGivenVideos() {
+    index.replaceVideo(Fixtures.manifest(VIDEO_A, "fp"), Fixtures.lecture());
+    index.replaceVideo(Fixtures.manifest(VIDEO_B, "fp"), List.of(Fixtures.seg(Modality.ASR, 1, 5, "the learning rate of b")));
+    assertThat(qa.retrieve("learning rate", Set.of(VIDEO_B))).extracting(Evidence::videoId).containsOnly(VIDEO_B);
+  }
+
+  @Test
+  void anIrrelevantQuestionGetsThePlainNothingFoundAnswer() {
+    index.replaceVideo(Fixtures.manifest(VIDEO_A, "fp"), Fixtures.lecture());
+    Answer a = qa.ask("Which football club won the cup final?", Set.of(), e -> { }, t -> { });
+    assertThat(a.evidence()).isEmpty();
+    assertThat(a.text()).isEqualTo(ExtractiveAnswerer.NOTHING_FOUND);
+  }
+
+  @Test
+  void badQuestionsAndUnknownVideosAreClearErrors() {
+    index.replaceVideo(Fixtures.manifest(VIDEO_A, "fp"), Fixtures.lecture());
+    assertThatThrownBy(() -> qa.retrieve("  ", Set.of())).hasMessage("The question is empty");
+    assertThatThrownBy(() -> qa.retrieve(null, Set.of())).hasMessage("The question is empty");
+    assertThatThrownBy(() -> qa.retrieve("why ".repeat(2500), Set.of()))
+        .hasMessage("The question is 9999 characters long; at most 2000 are allowed");
+    assertThatThrownBy(() -> qa.retrieve("learning rate", Set.of("0123456789abcdef")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Unknown video id [0123456789abcdef]; indexed videos: [" + VIDEO_A + "]");
+    assertThat(qa.retrieve("title:learning AND rate^2 OR \"momentum", Set.of())).isNotEmpty();
+  }
+
+  @Test
+  void anEmptyIndexSaysToIngestFirst() {
+    assertThatThrownBy(() -> qa.retrieve("learning rate", Set.of()))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("holds no videos yet");
+  }
+
+  @Test
+  void theModelDecomposerNeedsAModelBackend() {
+    EvidenceIndex modelIndex = EvidenceIndex.open(tmp.resolve("index2"), new HashingTextEmbedder(256),
+        new dev.longshot.config.RetrievalSettings(8, 60, 0.3, 60, 4, "model", 50));
+    try (modelIndex) {
+      AnswerSettings extractive = new AnswerSettings("extractive", null, null, null, Duration.ofSeconds(5), 0, 8);
+      assertThatThrownBy(() -> QuestionAnswering.create(modelIndex, extractive, KeyframeResolver.none(), null))
+          .hasMessageContaining("retrieval.decomposer=model needs a model");
+      QuestionAnswering withModel = QuestionAnswering.create(modelIndex,
+          new AnswerSettings("embedded", null, null, null, Duration.ofSeconds(5), 0, 8), KeyframeResolver.none(),
+          (prompt, images, sink) -> "{\"ASR\": null, \"DET\": [\"laptop\"], \"TYPE\": [\"location\"]}");
+      assertThat(withModel.decomposer().decompose("Where is the laptop?").source()).isEqualTo("model");
+    }
+  }
+}
