@@ -41,6 +41,7 @@ public final class PositionTableEditor {
   private static final int TENSOR_DIMS = 1;
   private static final int TENSOR_DATA_TYPE = 2;
   private static final int TENSOR_FLOAT_DATA = 4;
+  private static final int TENSOR_INT64_DATA = 7;
   private static final int TENSOR_NAME = 8;
   private static final int TENSOR_RAW_DATA = 9;
   private static final int FLOAT = 1;
@@ -69,6 +70,39 @@ public final class PositionTableEditor {
     for (int r = 0; r < rows; r++) {
       out[r] = java.util.Arrays.copyOfRange(flat, r * width, (r + 1) * width);
     }
+    return out;
+  }
+
+  /** The position-id buffer the graph slices its positions from (Constant node or initializer). */
+  public long[] positionIds(ByteString model) {
+    WireMessage graph = graph(WireMessage.parse(model));
+    String name = positionBufferName(graph);
+    for (WireMessage.Field f : graph.all(GRAPH_INITIALIZER)) {
+      if (f.asMessage().string(TENSOR_NAME).equals(name)) {
+        return longs(f.asMessage());
+      }
+    }
+    for (WireMessage.Field f : graph.all(GRAPH_NODE)) {
+      WireMessage node = f.asMessage();
+      if (node.string(NODE_OP_TYPE).equals("Constant") && outputs(node).contains(name)) {
+        for (WireMessage.Field a : node.all(NODE_ATTRIBUTE)) {
+          if (a.asMessage().string(ATTR_NAME).equals("value")) {
+            return longs(a.asMessage().last(ATTR_TENSOR).asMessage());
+          }
+        }
+      }
+    }
+    throw new IllegalArgumentException("position-id buffer '" + name + "' not found");
+  }
+
+  private static long[] longs(WireMessage tensor) {
+    WireMessage.Field raw = tensor.last(TENSOR_RAW_DATA);
+    if (raw == null) {
+      return tensor.longs(TENSOR_INT64_DATA).stream().mapToLong(Long::longValue).toArray();
+    }
+    ByteBuffer bytes = raw.bytes().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    long[] out = new long[bytes.remaining() / Long.BYTES];
+    bytes.asLongBuffer().get(out);
     return out;
   }
 

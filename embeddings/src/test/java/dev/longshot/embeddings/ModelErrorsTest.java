@@ -1,0 +1,71 @@
+package dev.longshot.embeddings;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.longshot.config.EmbeddingSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Missing or corrupt model files fail with the path in the message; unknown names list the choices. */
+class ModelErrorsTest {
+  @TempDir Path dir;
+
+  @Test
+  void missingModelNamesThePath() throws IOException {
+    Path tokenizer = Files.writeString(dir.resolve("tokenizer.json"), "{}");
+    Path missing = dir.resolve("nope.onnx");
+    assertThatThrownBy(() -> TextEmbedders.create(
+        new EmbeddingSettings(missing, tokenizer, "truncate", 8192, "cpu", 8)))
+        .isInstanceOf(EmbeddingException.class)
+        .hasMessageContaining("embeddings.model-path").hasMessageContaining(missing.toString());
+  }
+
+  @Test
+  void corruptModelNamesThePath() throws IOException {
+    byte[] junk = new byte[4096];
+    new Random(7).nextBytes(junk);
+    Path model = Files.write(dir.resolve("broken.onnx"), junk);
+    Path tokenizer = dir.resolve("tokenizer.json");
+    Files.write(tokenizer, ModelSource.bundledBgeSmall().readTokenizer());
+    assertThatThrownBy(() -> TextEmbedders.create(new EmbeddingSettings(model, tokenizer, "truncate", 8192, "cpu", 8)))
+        .isInstanceOf(EmbeddingException.class).hasMessageContaining(model.toString());
+  }
+
+  @Test
+  void modelFromPathsWorksLikeTheBundledOne() throws IOException {
+    Path model = Files.write(dir.resolve("bge.onnx"), ModelSource.bundledBgeSmall().readOnnx());
+    Path tokenizer = Files.write(dir.resolve("tokenizer.json"), ModelSource.bundledBgeSmall().readTokenizer());
+    try (TextEmbedder e = TextEmbedders.create(new EmbeddingSettings(model, tokenizer, "parallel-windows", 4096,
+        "auto", 8))) {
+      assertThat(e.name()).isEqualTo("bge");
+      assertThat(e.maxTokens()).isEqualTo(4096);
+      float[] fromPath = e.embedPassages(java.util.List.of("same text")).get(0);
+      float[] bundled = SharedEmbedders.bge(ContextStrategy.PARALLEL_WINDOWS).embedPassages(
+          java.util.List.of("same text")).get(0);
+      assertThat(fromPath).containsExactly(bundled, org.assertj.core.api.Assertions.within(1e-6f));
+    }
+  }
+
+  @Test
+  void cudaRequestedWithoutCudaRuntimeFailsClearly() {
+    org.junit.jupiter.api.Assumptions.assumeFalse(
+        ai.onnxruntime.OrtEnvironment.getAvailableProviders().contains(ai.onnxruntime.OrtProvider.CUDA),
+        "this runtime has CUDA; the CPU-only failure path does not apply");
+    assertThatThrownBy(() -> Devices.sessionOptions("cuda", "bge"))
+        .isInstanceOf(EmbeddingException.class).hasMessageContaining("embeddings.device=cuda");
+  }
+
+  @Test
+  void unknownStrategyListsTheKnownOnes() {
+    assertThatThrownBy(() -> ContextStrategy.fromConfigName("rope"))
+        .hasMessageContaining("rope").hasMessageContaining("parallel-windows");
+    for (ContextStrategy s : ContextStrategy.values()) {
+      assertThat(ContextStrategy.fromConfigName(s.configName())).isEqualTo(s);
+    }
+  }
+}
