@@ -15,17 +15,21 @@ import java.util.StringJoiner;
  *
  * <pre>
  * Objects: person (2), dog (1). Locations: person 1 top-left, person 2 center, dog bottom-right (small).
- * Relations: person 1 is left of person 2; dog is below person 2 and near it.
+ * Relations: person 1 is left of and above person 2; person 1 is above and left of dog; person 2 is above and
+ * left of dog.
  * </pre>
  *
  * Locations are the cell of a 3x3 grid holding the box centre. Relations compare box centres: the dominant axis
- * decides left/right or above/below, and "near" means the boxes touch or their gap is under {@value #NEAR_GAP} of
- * the frame. Only the {@value #MAX_OBJECTS} most confident objects get locations and relations, so the text stays
+ * decides left/right or above/below, the other axis is added when its offset is at least {@value #SECOND_AXIS_MIN}
+ * of the frame and half the dominant one, and "near" means the boxes touch or their gap is under
+ * {@value #NEAR_GAP} of the frame. Only the {@value #MAX_OBJECTS} most confident objects get locations and relations, so the text stays
  * short; counts cover all. Deterministic and thread-safe.
  */
 public final class DetectionText {
   static final int MAX_OBJECTS = 6;
   static final double NEAR_GAP = 0.05;
+  /** A second direction is named ("above and left of") when its offset is this large and half the main one. */
+  static final double SECOND_AXIS_MIN = 0.1;
   private static final double LARGE_AREA = 0.25;
   private static final double SMALL_AREA = 0.01;
 
@@ -106,10 +110,16 @@ public final class DetectionText {
   private static String relation(Named a, Named b) {
     double dx = b.box.centerX() - a.box.centerX();
     double dy = b.box.centerY() - a.box.centerY();
-    String side = Math.abs(dx) >= Math.abs(dy)
-        ? (dx >= 0 ? "left of" : "right of")
-        : (dy >= 0 ? "above" : "below");
-    return a.name + " is " + side + " " + b.name + (near(a.box, b.box) ? " and near it" : "");
+    String horizontal = dx >= 0 ? "left of" : "right of";
+    String vertical = dy >= 0 ? "above" : "below";
+    boolean horizontalFirst = Math.abs(dx) >= Math.abs(dy);
+    double major = Math.max(Math.abs(dx), Math.abs(dy));
+    double minor = Math.min(Math.abs(dx), Math.abs(dy));
+    String side = horizontalFirst ? horizontal : vertical;
+    if (minor >= SECOND_AXIS_MIN && minor >= major / 2) {
+      side += " and " + (horizontalFirst ? vertical : horizontal);
+    }
+    return a.name + " is " + side + " " + b.name + (near(a.box, b.box) ? ", near it" : "");
   }
 
   static boolean near(BoundingBox a, BoundingBox b) {

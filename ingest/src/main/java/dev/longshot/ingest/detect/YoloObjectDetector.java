@@ -35,6 +35,7 @@ public final class YoloObjectDetector implements ObjectDetector {
   private final double minConfidence;
   private final double nmsIou;
   private final Path model;
+  private volatile boolean closed;
 
   /**
    * Opens the model.
@@ -87,6 +88,9 @@ public final class YoloObjectDetector implements ObjectDetector {
 
   @Override
   public List<Detection> detect(BufferedImage frame) {
+    if (closed) {
+      throw new IllegalStateException("YOLO detector for " + model + " is closed");
+    }
     Letterbox lb = Letterbox.of(inputWidth, inputHeight, frame.getWidth(), frame.getHeight());
     long[] shape = {1, 3, inputHeight, inputWidth};
     try (OnnxTensor tensor = OnnxTensor.createTensor(env, lb.toChw(frame), shape);
@@ -102,8 +106,11 @@ public final class YoloObjectDetector implements ObjectDetector {
   }
 
   @Override
-  public void close() {
-    closeQuietly();
+  public synchronized void close() {
+    if (!closed) {
+      closed = true;
+      closeQuietly();
+    }
   }
 
   private void closeQuietly() {
