@@ -20,6 +20,21 @@ public final class Main {
 
   private static Map<String, Command> commands() {
     Map<String, Command> c = new LinkedHashMap<>();
+    c.put("ingest", new IngestCommand());
+    c.put("index", new IndexCommand());
+    c.put("ask", new AskCommand());
+    c.put("demo", new DemoCommand());
+    c.put("generate", new Command() {
+      @Override
+      public String summary() {
+        return "generate --model PATH --prompt TEXT  run the embedded transformer runtime";
+      }
+
+      @Override
+      public int run(String[] args, PrintStream out, PrintStream err) {
+        return dev.longshot.vlm.cli.GenerateCommand.run(args, out, err);
+      }
+    });
     return c;
   }
 

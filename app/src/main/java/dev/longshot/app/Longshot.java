@@ -1,0 +1,171 @@
+package dev.longshot.app;
+
+import dev.longshot.config.LongshotConfig;
+import dev.longshot.embeddings.TextEmbedder;
+import dev.longshot.embeddings.TextEmbedders;
+import dev.longshot.ingest.IngestException;
+import dev.longshot.ingest.IngestPipeline;
+import dev.longshot.ingest.IngestResult;
+import dev.longshot.retrieval.QuestionAnswering;
+import dev.longshot.retrieval.index.EvidenceIndex;
+import dev.longshot.timeline.Answer;
+import dev.longshot.timeline.Evidence;
+import dev.longshot.timeline.Progress;
+import dev.longshot.timeline.ProgressListener;
+import dev.longshot.timeline.RecordStore;
+import dev.longshot.timeline.VideoManifest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Longshot's use cases in one place, without Spring: ingest a video and index it, ask a question, list and
+ * delete videos, find keyframes and media files. The CLI and the web module both go through this class.
+ *
+ * <p>Thread-safety: all methods may be called concurrently; ingests of the same file are serialised by the
+ * record store's atomic commit and the index's per-video replace. The ingest pipeline (Tesseract, ASR, detector
+ * models) is loaded on first ingest, so {@code ask} starts fast. Close it to release the index and models.
+ */
+public final class Longshot implements AutoCloseable {
+  private final LongshotConfig config;
+  private final RecordStore records;
+  private final MediaLocations locations;
+  private final TextEmbedder embedder;
+  private final EvidenceIndex index;
+  private final QuestionAnswering qa;
+  private final EmbeddedModel model;
+  private IngestPipeline pipeline;
+
+  private Longshot(LongshotConfig config, RecordStore records, TextEmbedder embedder, EvidenceIndex index,
+      QuestionAnswering qa, EmbeddedModel model) {
+    this.config = config;
+    this.model = model;
+    this.records = records;
+    this.locations = new MediaLocations(config.data().dir().resolve("locations"));
+    this.embedder = embedder;
+    this.index = index;
+    this.qa = qa;
+  }
+
+  /** Opens the data directory of {@code config}: record store, index (created when absent), embedder, answerer. */
+  public static Longshot open(LongshotConfig config) {
+    try {
+      Files.createDirectories(config.data().dir());
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create data directory " + config.data().dir() + ": " + e.getMessage(), e);
+    }
+    RecordStore records = new RecordStore(config.data().recordsDir());
+    TextEmbedder embedder = TextEmbedders.create(config.embeddings());
+    EvidenceIndex index = null;
+    EmbeddedModel model = null;
+    try {
+      index = EvidenceIndex.open(config.data().indexDir(), embedder, config.retrieval());
+      model = config.answer().backend().equals("embedded") ? EmbeddedModel.load(config.vlm()) : null;
+      QuestionAnswering qa = QuestionAnswering.create(index, config.answer(), records::keyframe, model);
+      return new Longshot(config, records, embedder, index, qa, model);
+    } catch (RuntimeException e) {
+      closeQuietly(model);
+      closeQuietly(index);
+      embedder.close();
+      throw e;
+    }
+  }
+
+  public LongshotConfig config() {
+    return config;
+  }
+
+  /**
+   * Ingests {@code video} (decode, OCR, ASR, detection) and indexes it. When the same content was already
+   * ingested and indexed with the same settings, nothing is recomputed and {@code unchanged} is true.
+   */
+  public IngestOutcome ingest(Path video, ProgressListener progress) throws IngestException {
+    IngestResult result = pipeline().ingest(video, p -> progress.onProgress(
+        new Progress(p.stage(), p.fraction() * 0.9, p.eta(), p.message())));
+    VideoManifest m = result.manifest();
+    locations.remember(m.videoId(), video);
+    boolean indexed = index.contains(m.videoId(), m.settingsFingerprint());
+    if (!indexed) {
+      progress.onProgress(new Progress("index", 0.9, null, m.fileName()));
+      index.replaceVideo(m, records.segments(m.videoId()));
+    }
+    progress.onProgress(new Progress("done", 1.0, null, m.fileName()));
+    return new IngestOutcome(m, result.unchanged() && indexed);
+  }
+
+  /** Answers {@code question} from the videos in {@code videoIds} (all videos when empty). */
+  public Answer ask(String question, Set<String> videoIds) {
+    return ask(question, videoIds, e -> {}, t -> {});
+  }
+
+  /**
+   * Streaming variant: {@code onEvidence} receives the selected evidence before the answer is generated, {@code
+   * onToken} the answer's text as it is produced.
+   */
+  public Answer ask(String question, Set<String> videoIds, Consumer<List<Evidence>> onEvidence, Consumer<String> onToken) {
+    return qa.ask(question, videoIds, onEvidence, onToken);
+  }
+
+  /** Complete records, newest first. */
+  public List<VideoManifest> videos() {
+    return records.list();
+  }
+
+  public Optional<VideoManifest> video(String videoId) {
+    return records.manifest(videoId);
+  }
+
+  /** Deletes a video's record and index documents (never the video file itself). */
+  public boolean delete(String videoId) {
+    boolean inIndex = index.deleteVideo(videoId);
+    boolean inRecords = records.delete(videoId);
+    locations.forget(videoId);
+    return inIndex || inRecords;
+  }
+
+  /** A keyframe JPEG of a video; names with path tricks are rejected (empty). */
+  public Optional<Path> keyframe(String videoId, String keyframeName) {
+    return records.keyframe(videoId, keyframeName);
+  }
+
+  /** The playable file of a video: where it was last ingested from, while it still has that content. */
+  public Optional<Path> mediaFile(String videoId) {
+    return locations.find(videoId);
+  }
+
+  /** Where uploaded videos are kept (inside the data directory). */
+  public Path uploadsDir() {
+    return config.data().uploadsDir();
+  }
+
+  private synchronized IngestPipeline pipeline() {
+    if (pipeline == null) {
+      pipeline = IngestPipeline.create(config);
+    }
+    return pipeline;
+  }
+
+  @Override
+  public synchronized void close() {
+    closeQuietly(pipeline);
+    closeQuietly(index);
+    closeQuietly(model);
+    embedder.close();
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (Exception e) {
+      System.err.println("longshot: error while closing " + c.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,139 @@
+package dev.longshot.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.longshot.config.ConfigLoader;
+import dev.longshot.config.LongshotConfig;
+import dev.longshot.ingest.IngestException;
+import dev.longshot.timeline.Answer;
+import dev.longshot.timeline.Evidence;
+import dev.longshot.timeline.Json;
+import dev.longshot.timeline.Modality;
+import dev.longshot.timeline.Progress;
+import dev.longshot.timeline.VideoId;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole chain with real parts, as a user runs it: FFmpeg decoding, Tesseract, PocketSphinx, BGE-small on ONNX
+ * Runtime and Lucene on disk, over the generated sample lecture (ground truth in sample-media/lecture.truth.json).
+ * The video is ingested once; the tests then ask, re-ingest, move and delete it.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LongshotEndToEndTest {
+  @TempDir static Path tmp;
+  private Longshot longshot;
+  private Path lecture;
+  private IngestOutcome first;
+  private final List<Progress> progress = new CopyOnWriteArrayList<>();
+
+  @BeforeAll
+  void ingestTheLectureOnce() throws Exception {
+    Path samples = Path.of(System.getProperty("longshot.repo.root", "..")).resolve("sample-media");
+    lecture = tmp.resolve("videos/lecture.mp4");
+    Files.createDirectories(lecture.getParent());
+    Files.copy(samples.resolve("lecture.mp4"), lecture);
+    longshot = Longshot.open(config());
+    first = longshot.ingest(lecture, progress::add);
+  }
+
+  private LongshotConfig config() {
+    return ConfigLoader.load(null, Map.of("HOME", tmp.toString(), "LONGSHOT_DATA_DIR", tmp.resolve("data").toString()));
+  }
+
+  @AfterAll
+  void close() {
+    if (longshot != null) {
+      longshot.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void ingestReportsProgressAndWritesEveryModality() throws IOException {
+    assertThat(first.unchanged()).isFalse();
+    assertThat(first.manifest().videoId()).isEqualTo(VideoId.of(lecture));
+    assertThat(first.manifest().segmentCounts().getOrDefault(Modality.OCR, 0)).isPositive();
+    assertThat(first.manifest().segmentCounts().getOrDefault(Modality.ASR, 0)).isPositive();
+    assertThat(progress).extracting(Progress::stage).contains("index", "done");
+    assertThat(progress.get(progress.size() - 1).fraction()).isEqualTo(1.0);
+    assertThat(longshot.videos()).extracting(m -> m.videoId()).containsExactly(first.manifest().videoId());
+  }
+
+  @Test
+  @Order(2)
+  void answersWithTheMomentThatProvesIt() {
+    // Truth: the slide "Project Heron" shows the budget, and the narrator says it, between 22 s and 27 s.
+    Answer a = longshot.ask("What is the total budget of project Heron?", Set.of());
+    assertThat(a.evidence()).isNotEmpty();
+    List<Evidence> top5 = a.evidence().subList(0, Math.min(5, a.evidence().size()));
+    assertThat(top5).anySatisfy(e -> {
+      assertThat(e.endMillis()).isGreaterThanOrEqualTo(17_000);
+      assertThat(e.startMillis()).isLessThanOrEqualTo(32_000);
+    });
+    assertThat(a.text()).containsPattern("\\d\\d:\\d\\d");
+  }
+
+  @Test
+  @Order(3)
+  void askJsonIsWhatScriptsParse() throws IOException {
+    Answer a = longshot.ask("Who is giving this lecture?", Set.of(first.manifest().videoId()));
+    JsonNode json = Json.mapper().readTree(dev.longshot.app.cli.CliBridge.askJson(a));
+    assertThat(json.get("answer").asText()).isEqualTo(a.text());
+    JsonNode e0 = json.get("evidence").get(0);
+    assertThat(e0.get("video").asText()).isEqualTo(first.manifest().videoId());
+    assertThat(e0.get("start").asDouble()).isLessThanOrEqualTo(e0.get("end").asDouble());
+    assertThat(e0.get("modality").asText()).isIn("ocr", "asr", "det", "subtitle");
+  }
+
+  @Test
+  @Order(4)
+  void reIngestOfUnchangedOrMovedFileIsANoOpAndPlaybackFollowsTheFile() throws Exception {
+    assertThat(longshot.ingest(lecture, p -> { }).unchanged()).isTrue();
+    Path moved = tmp.resolve("elsewhere/renamed talk.mp4");
+    Files.createDirectories(moved.getParent());
+    Files.move(lecture, moved);
+    assertThat(longshot.mediaFile(first.manifest().videoId())).isEmpty();
+    IngestOutcome again = longshot.ingest(moved, p -> { });
+    assertThat(again.unchanged()).isTrue();
+    assertThat(again.manifest().videoId()).isEqualTo(first.manifest().videoId());
+    assertThat(longshot.mediaFile(first.manifest().videoId())).contains(moved);
+    lecture = moved;
+  }
+
+  @Test
+  @Order(5)
+  void badInputIsAClearErrorAndLeavesTheLibraryAlone() throws IOException {
+    Path notes = tmp.resolve("notes.mp4");
+    Files.writeString(notes, "these are my notes, not a video");
+    assertThatThrownBy(() -> longshot.ingest(notes, p -> { })).isInstanceOf(IngestException.class).hasMessageContaining("notes.mp4");
+    assertThatThrownBy(() -> longshot.ask("   ", Set.of())).isInstanceOf(IllegalArgumentException.class);
+    assertThat(longshot.videos()).hasSize(1);
+  }
+
+  @Test
+  @Order(6)
+  void deleteRemovesRecordAndIndexDocuments() {
+    String id = first.manifest().videoId();
+    assertThat(longshot.delete(id)).isTrue();
+    assertThat(longshot.video(id)).isEmpty();
+    assertThat(longshot.videos()).isEmpty();
+    assertThat(longshot.delete(id)).isFalse();
+  }
+}
