@@ -55,7 +55,6 @@ final class EmbeddedSubtitleReader {
    *     error code)
    */
   static List<Segment> read(Path video) {
-    avutil.av_log_set_level(avutil.AV_LOG_ERROR);
     AVFormatContext fmt = new AVFormatContext(null);
     int rc = avformat_open_input(fmt, video.toAbsolutePath().toString(), null, null);
     if (rc < 0) {
