@@ -66,7 +66,8 @@ public enum ChatTemplate {
 
   /** The placeholder run for one image of {@code tokens} tokens in this model's vocabulary. */
   public static String imageMarkup(int tokens, Tokenizer tokenizer) {
-    if (tokenizer.id("<|image_pad|>") >= 0) {
+    if (tokenizer.id("<|image_pad|>") >= 0 && tokenizer.id("<|vision_start|>") >= 0
+        && tokenizer.id("<|vision_end|>") >= 0) {
       return "<|vision_start|>" + "<|image_pad|>".repeat(tokens) + "<|vision_end|>";
     }
     if (tokenizer.id("<image>") >= 0) {

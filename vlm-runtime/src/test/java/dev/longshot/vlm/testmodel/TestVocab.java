@@ -4,13 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A small but valid byte-level BPE vocabulary: 4 control tokens, all 256 byte tokens (GPT-2 byte-to-char mapped), a
+ * A small but valid byte-level BPE vocabulary: 4 (Llama) or 6 (Qwen2, with the vision placeholders) control tokens, all 256 byte tokens (GPT-2 byte-to-char mapped), a
  * few merges, then filler tokens (never produced by the merges) up to the requested size.
  */
 public final class TestVocab {
   static final String[] MERGES = {"Ġ t", "h e", "Ġt he", "i n", "e r", "o n", "Ġ a", "a n", "r e", "Ġ s", "l l",
       "Ġ w", "e n", "o r", "Ġ o", "a t"};
-  public static final int MIN_SIZE = 4 + 256 + MERGES.length;
+  /** Enough for either family (Qwen2 has 6 specials, Llama 4). */
+  public static final int MIN_SIZE = 6 + 256 + MERGES.length;
 
   public final String[] tokens;
   public final int[] types;
@@ -27,7 +28,8 @@ public final class TestVocab {
     }
     List<String> t = new ArrayList<>();
     if (arch.equals("qwen2")) {
-      t.addAll(List.of("<|endoftext|>", "<|im_start|>", "<|im_end|>", "<|vision_pad|>"));
+      t.addAll(List.of("<|endoftext|>", "<|im_start|>", "<|im_end|>", "<|vision_start|>", "<|vision_end|>",
+          "<|image_pad|>"));
       bos = 0;
       eos = 0;
       addBos = false;
@@ -37,6 +39,7 @@ public final class TestVocab {
       eos = 1;
       addBos = true;
     }
+    int specials = t.size();
     printable = new boolean[size];
     for (int b = 0; b < 256; b++) {
       printable[t.size()] = b >= 32 && b < 127;
@@ -52,7 +55,7 @@ public final class TestVocab {
     tokens = t.toArray(String[]::new);
     types = new int[size];
     for (int i = 0; i < size; i++) {
-      types[i] = i < 4 ? 3 : 1;
+      types[i] = i < specials ? 3 : 1;
     }
   }
 
