@@ -7,6 +7,7 @@ import dev.longshot.timeline.Segment;
 import dev.longshot.timeline.TimedWord;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,8 +15,9 @@ import java.util.List;
  * Speech recognition with CMU PocketSphinx (Debian's libpocketsphinx3 and its US-English model in
  * {@code asr.pocketsphinx-model-dir}: acoustic model {@code en-us/}, language model {@code en-us.lm.bin},
  * dictionary {@code cmudict-en-us.dict}). Gives word-level times at 10 ms resolution. The model files are checked
- * and the library loaded at construction; each {@link #begin()} creates its own native decoder (about a second to
- * load the language model), so transcriptions may run in parallel on different threads. Audio is split at pauses
+ * and the library loaded at construction; each {@link #begin()} gets its own native decoder (a new one takes about a
+ * second to load the language model; decoders of finished transcriptions are reused), so transcriptions may run in
+ * parallel on different threads. Audio is split at pauses
  * by {@link UtteranceSplitter} and decoded one utterance at a time with PocketSphinx's own silence removal off,
  * which keeps frame numbers equal to stream time.
  */
@@ -25,6 +27,8 @@ public final class PocketSphinxSpeechRecognizer implements SpeechRecognizer {
   private final PocketSphinxLibrary lib;
   private final Pointer config;
   private final double chunkSeconds;
+  /** Decoders of finished transcriptions, reused by the next {@link #begin()} (loading one takes ~1 s). */
+  private final ArrayDeque<Pointer> idle = new ArrayDeque<>();
   private boolean closed;
 
   /**
@@ -74,7 +78,7 @@ public final class PocketSphinxSpeechRecognizer implements SpeechRecognizer {
     if (closed) {
       throw new IllegalStateException("PocketSphinx recognizer is closed");
     }
-    Pointer ps = lib.ps_init(config);
+    Pointer ps = idle.isEmpty() ? lib.ps_init(config) : idle.pop();
     if (ps == null) {
       throw new IllegalStateException("PocketSphinx could not load its models (ps_init failed)");
     }
@@ -85,7 +89,18 @@ public final class PocketSphinxSpeechRecognizer implements SpeechRecognizer {
   public synchronized void close() {
     if (!closed) {
       closed = true;
-      lib.cmd_ln_free_r(config);
+      idle.forEach(lib::ps_free);
+      idle.clear();
+      lib.cmd_ln_free_r(config); // decoders still in use hold their own reference to the config
+    }
+  }
+
+  /** Takes back the decoder of a finished transcription, or frees it once the recogniser is closed. */
+  private synchronized void release(Pointer ps) {
+    if (closed) {
+      lib.ps_free(ps);
+    } else {
+      idle.push(ps);
     }
   }
 
@@ -121,8 +136,11 @@ public final class PocketSphinxSpeechRecognizer implements SpeechRecognizer {
       if (lib.ps_start_utt(ps) < 0) {
         throw new IllegalStateException("PocketSphinx ps_start_utt failed at sample " + startSample);
       }
-      lib.ps_process_raw(ps, samples, samples.length, 0, 1);
-      lib.ps_end_utt(ps);
+      try {
+        lib.ps_process_raw(ps, samples, samples.length, 0, 1);
+      } finally {
+        lib.ps_end_utt(ps); // also on failure, so the decoder can be reused
+      }
       chunker.addUtterance(words(startSample * 1000 / SAMPLE_RATE_HZ));
     }
 
@@ -150,7 +168,7 @@ public final class PocketSphinxSpeechRecognizer implements SpeechRecognizer {
     @Override
     public void close() {
       if (ps != null) {
-        lib.ps_free(ps);
+        release(ps);
         ps = null;
       }
     }
