@@ -1,5 +1,7 @@
 package dev.longshot.ingest.ocr;
 
+import com.sun.jna.Library;
+import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import dev.longshot.config.OcrSettings;
 import dev.longshot.timeline.BoundingBox;
@@ -40,6 +42,7 @@ public final class TesseractTextRecognizer implements TextRecognizer {
    */
   public TesseractTextRecognizer(OcrSettings settings) {
     Path data = tessdata(settings.tessdataDir(), settings.language());
+    singleThreadedOpenMp();
     try {
       // The interface mapping binds functions lazily, so a libtesseract older than tess4j's headers loads fine.
       api = TessAPI.INSTANCE;
@@ -139,6 +142,27 @@ public final class TesseractTextRecognizer implements TextRecognizer {
       api.TessBaseAPIEnd(handle);
       api.TessBaseAPIDelete(handle);
       handle = null;
+    }
+  }
+
+  /** The C library's {@code setenv}, to configure OpenMP before libtesseract (and with it libgomp) is loaded. */
+  interface LibC extends Library {
+    int setenv(String name, String value, int overwrite);
+  }
+
+  /**
+   * Makes Tesseract's OpenMP run one thread that sleeps when idle (unless the user set {@code OMP_THREAD_LIMIT} /
+   * {@code OMP_WAIT_POLICY}). The pipeline already keeps the cores busy with decoding, OCR and ASR in parallel;
+   * OpenMP's spinning extra threads on top of that halved OCR throughput on 2 cores. Only effective when it runs
+   * before libgomp is first loaded in the process, which creating the OCR backend first ensures.
+   */
+  static void singleThreadedOpenMp() {
+    try {
+      LibC c = Native.load("c", LibC.class);
+      c.setenv("OMP_THREAD_LIMIT", "1", 0);
+      c.setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
+    } catch (UnsatisfiedLinkError e) {
+      // not glibc: leave OpenMP's defaults
     }
   }
 

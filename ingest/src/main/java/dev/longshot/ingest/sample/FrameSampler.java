@@ -18,8 +18,9 @@ import dev.longshot.ingest.media.LumaThumb;
  *   <li>a <b>uniform</b> sample becomes a keyframe only if the picture moved since the last keyframe, or
  *       {@link #MAX_GAP_MILLIS} passed: a static hour gives one keyframe a minute, not 1,800, and moving
  *       footage gives one per uniform step plus its cuts;</li>
- *   <li>a keyframe is <b>OCR'd</b> only if its content differs from the last OCR'd keyframe; otherwise the text
- *       seen last is taken to persist.</li>
+ *   <li>a keyframe is <b>analysed</b> (OCR, object detection) only if its content differs from the last analysed
+ *       keyframe, and, for uniform keyframes of moving footage, at most every {@link
+ *       #UNIFORM_ANALYSIS_GAP_MILLIS}; otherwise what was seen last is taken to persist.</li>
  * </ul>
  *
  * Deterministic; not thread-safe.
@@ -33,6 +34,14 @@ public final class FrameSampler {
   static final long SETTLE_MILLIS = 1_000;
   /** A static picture still gets a keyframe this often, so the timeline has no long blind spots. */
   public static final long MAX_GAP_MILLIS = 60_000;
+  /**
+   * Uniform keyframes of moving footage (pans, people; nothing still for {@link #MOVING_MILLIS}) are analysed (OCR,
+   * detection) at most this often; scene keyframes, and uniform ones that catch a change after a still picture
+   * (an instant slide change), always are. Bounds the OCR cost of moving footage without missing slide changes.
+   */
+  public static final long UNIFORM_ANALYSIS_GAP_MILLIS = 10_000;
+  /** Footage that has not been still for this long counts as moving (for {@link #UNIFORM_ANALYSIS_GAP_MILLIS}). */
+  static final long MOVING_MILLIS = 2_000;
   /** Mean difference a uniform sample must show against the last keyframe to be kept. */
   static final double UNIFORM_MOVED = 0.01;
 
@@ -44,7 +53,8 @@ public final class FrameSampler {
    *
    * @param millis its time
    * @param reason why it was chosen
-   * @param ocr whether its content changed since the last OCR'd keyframe
+   * @param ocr whether to analyse it (OCR and object detection): its content changed since the last analysed
+   *     keyframe, and it is a scene keyframe or {@link #UNIFORM_ANALYSIS_GAP_MILLIS} passed since the last analysis
    */
   public record Decision(long millis, Reason reason, boolean ocr) {}
 
@@ -58,6 +68,8 @@ public final class FrameSampler {
   private LumaThumb kept;
   private long keptMillis = -1;
   private LumaThumb ocred;
+  private long ocredMillis;
+  private long lastSettled;
   private long pendingSince = -1;
   private long looks;
 
@@ -105,6 +117,9 @@ public final class FrameSampler {
     }
     boolean changed = thumb.meanDifference(kept) >= sceneThreshold || thumb.changedFraction(kept) > CONTENT_FRACTION;
     boolean settled = prev != null && thumb.meanDifference(prev) < SETTLED && thumb.changedFraction(prev) <= CONTENT_FRACTION;
+    if (settled) {
+      lastSettled = millis;
+    }
     if (pendingSince < 0 && prev != null && thumb.meanDifference(prev) >= sceneThreshold) {
       pendingSince = millis; // a cut or the start of a transition
     }
@@ -127,10 +142,13 @@ public final class FrameSampler {
   private Decision keep(long millis, LumaThumb thumb, Reason reason) {
     kept = thumb;
     keptMillis = millis;
-    boolean ocr = ocred == null || thumb.changedFraction(ocred) > CONTENT_FRACTION
+    boolean changed = ocred == null || thumb.changedFraction(ocred) > CONTENT_FRACTION
         || thumb.meanDifference(ocred) >= sceneThreshold;
+    boolean moving = millis - lastSettled > MOVING_MILLIS;
+    boolean ocr = changed && (reason != Reason.UNIFORM || !moving || millis - ocredMillis >= UNIFORM_ANALYSIS_GAP_MILLIS);
     if (ocr) {
       ocred = thumb;
+      ocredMillis = millis;
     }
     return new Decision(millis, reason, ocr);
   }

@@ -89,6 +89,8 @@ class FrameSamplerTest {
     List<Decision> d = run(s, 60, ms -> flat((int) (ms / 40 % 200)));
     // about one per uniform step (every 2 s) plus a few cuts where the ramp wraps
     assertThat(d.size()).isBetween(25, 45);
+    // analysed: the cuts where the ramp wraps (every 8 s) plus a uniform keyframe at most every 10 s
+    assertThat(d.stream().filter(Decision::ocr).count()).isBetween(7L, 15L);
   }
 
   @Test
