@@ -31,6 +31,7 @@ public final class WhisperSpeechRecognizer implements SpeechRecognizer {
   private final WhisperJNI whisper;
   private final WhisperContext context;
   private final Path model;
+  private volatile boolean closed;
 
   /**
    * Loads the model.
@@ -86,13 +87,19 @@ public final class WhisperSpeechRecognizer implements SpeechRecognizer {
   }
 
   @Override
-  public Transcription begin() {
+  public synchronized Transcription begin() {
+    if (closed) {
+      throw new IllegalStateException("whisper recognizer for " + model + " is closed");
+    }
     return new WhisperTranscription(whisper.initState(context));
   }
 
   @Override
-  public void close() {
-    context.close();
+  public synchronized void close() {
+    if (!closed) {
+      closed = true;
+      context.close();
+    }
   }
 
   private final class WhisperTranscription implements Transcription {
@@ -101,6 +108,8 @@ public final class WhisperSpeechRecognizer implements SpeechRecognizer {
     private final List<Segment> out = new ArrayList<>();
     private int filled;
     private long windowStartSample;
+    private boolean finished;
+    private boolean closedState;
 
     WhisperTranscription(WhisperState state) {
       this.state = state;
@@ -108,6 +117,9 @@ public final class WhisperSpeechRecognizer implements SpeechRecognizer {
 
     @Override
     public void accept(short[] pcm, int length) {
+      if (finished) {
+        throw new IllegalStateException("Transcription already finished");
+      }
       for (int i = 0; i < length; i++) {
         window[filled++] = pcm[i] / 32768f;
         if (filled == window.length) {
@@ -118,6 +130,10 @@ public final class WhisperSpeechRecognizer implements SpeechRecognizer {
 
     @Override
     public List<Segment> finish() {
+      if (finished) {
+        throw new IllegalStateException("Transcription already finished");
+      }
+      finished = true;
       if (filled > SAMPLE_RATE_HZ / 10) {
         decodeWindow();
       }
@@ -151,7 +167,10 @@ public final class WhisperSpeechRecognizer implements SpeechRecognizer {
 
     @Override
     public void close() {
-      state.close();
+      if (!closedState) {
+        closedState = true;
+        state.close();
+      }
     }
   }
 }
