@@ -40,6 +40,8 @@ import org.apache.lucene.util.VectorUtil;
  */
 final class HybridSearch {
   static final int WINDOWS = 5;
+  private static final Set<String> CANDIDATE_FIELDS = Set.of(IndexSchema.VIDEO, IndexSchema.MODALITY, IndexSchema.START,
+      IndexSchema.END, IndexSchema.TEXT, IndexSchema.KEYFRAME);
   private final LexicalQueries lexical;
   private final RetrievalSettings settings;
   private final ReciprocalRankFusion rrf;
@@ -67,33 +69,63 @@ final class HybridSearch {
     Map<Integer, Double> fused = rrf.fuse(lists);
     List<Map.Entry<Integer, Double>> best = fused.entrySet().stream()
         .sorted(Map.Entry.<Integer, Double>comparingByValue().reversed()).limit(depth).toList();
-    List<Candidate> candidates = new ArrayList<>();
-    StoredFields stored = searcher.storedFields();
-    for (Map.Entry<Integer, Double> e : best) {
-      int doc = e.getKey();
-      Document d = stored.document(doc);
-      candidates.add(new Candidate(d.get(IndexSchema.VIDEO), Modality.parse(d.get(IndexSchema.MODALITY)),
-          d.getField(IndexSchema.START).numericValue().longValue(), d.getField(IndexSchema.END).numericValue().longValue(),
-          d.get(IndexSchema.TEXT), d.get(IndexSchema.KEYFRAME), e.getValue(),
-          cosine(searcher, doc, queryVector), lexAll.indexOf(doc) + 1, vecAll.indexOf(doc) + 1));
-    }
-    return mergeTop(candidates, r.topK());
+    CandidateLoader loader = new CandidateLoader(searcher, best, lexAll, vecAll, queryVector);
+    return mergeTop(loader, r.topK());
   }
 
   /**
    * Merges the best candidates into spans: starts with the top {@code topK} by fused score and pulls in more
    * while merging leaves fewer than {@code topK} spans. Only real matches (a BM25 match, or cosine at least
    * {@code retrieval.min-similarity}) merge, so filler from the kNN list never stretches a strong hit's span.
+   * Candidates are loaded (stored fields, vector) only when pulled in.
    */
-  private List<SearchHit> mergeTop(List<Candidate> byScore, int topK) {
+  private List<SearchHit> mergeTop(CandidateLoader byScore, int topK) throws IOException {
     Predicate<Candidate> match = c -> c.lexicalRank() > 0 || c.similarity() >= settings.minSimilarity();
     int n = Math.min(topK, byScore.size());
-    List<SearchHit> hits = merger.merge(byScore.subList(0, n), match);
+    List<SearchHit> hits = merger.merge(byScore.first(n), match);
     while (hits.size() < topK && n < byScore.size()) {
       n = Math.min(byScore.size(), n + topK - hits.size());
-      hits = merger.merge(byScore.subList(0, n), match);
+      hits = merger.merge(byScore.first(n), match);
     }
     return hits.size() > topK ? List.copyOf(hits.subList(0, topK)) : hits;
+  }
+
+  /** Turns fused doc ids into {@link Candidate}s on demand, in fused order. */
+  private static final class CandidateLoader {
+    private final IndexSearcher searcher;
+    private final List<Map.Entry<Integer, Double>> fused;
+    private final List<Integer> lexical;
+    private final List<Integer> vector;
+    private final float[] queryVector;
+    private final List<Candidate> loaded = new ArrayList<>();
+    private final StoredFields stored;
+
+    CandidateLoader(IndexSearcher searcher, List<Map.Entry<Integer, Double>> fused, List<Integer> lexical,
+        List<Integer> vector, float[] queryVector) throws IOException {
+      this.searcher = searcher;
+      this.fused = fused;
+      this.lexical = lexical;
+      this.vector = vector;
+      this.queryVector = queryVector;
+      this.stored = searcher.storedFields();
+    }
+
+    int size() {
+      return fused.size();
+    }
+
+    List<Candidate> first(int n) throws IOException {
+      while (loaded.size() < n) {
+        Map.Entry<Integer, Double> e = fused.get(loaded.size());
+        int doc = e.getKey();
+        Document d = stored.document(doc, CANDIDATE_FIELDS);
+        loaded.add(new Candidate(d.get(IndexSchema.VIDEO), Modality.parse(d.get(IndexSchema.MODALITY)),
+            d.getField(IndexSchema.START).numericValue().longValue(), d.getField(IndexSchema.END).numericValue().longValue(),
+            d.get(IndexSchema.TEXT), d.get(IndexSchema.KEYFRAME), e.getValue(),
+            cosine(searcher, doc, queryVector), lexical.indexOf(doc) + 1, vector.indexOf(doc) + 1));
+      }
+      return loaded.subList(0, n);
+    }
   }
 
   /** Segments inside the best windows, or null when the coarse pass finds no window. */
