@@ -19,12 +19,12 @@ import java.util.List;
  * Speech recognition with whisper.cpp through the whisper-jni binding (natives bundled in its jar), for a ggml model
  * file configured as {@code asr.whisper-model} (e.g. {@code ggml-base.en.bin}). The file is checked before it
  * reaches native code (exists, readable, starts with the ggml magic) because whisper.cpp aborts the process on
- * some malformed files. Audio is decoded in {@value #WINDOW_SECONDS} s windows (whisper's context) as it arrives;
- * segments carry whisper's segment times but no word times (the binding exposes none). The context is shared and
+ * some malformed files. Audio is cut at pauses into utterances of at most 25 s (within whisper's 30 s context) by
+ * {@link UtteranceSplitter} and each is decoded as it completes; segments carry whisper's segment times shifted to
+ * stream time, but no word times (the binding exposes none). The context is shared and
  * each transcription has its own whisper state.
  */
 public final class WhisperSpeechRecognizer implements SpeechRecognizer {
-  static final int WINDOW_SECONDS = 30;
   /** First four bytes of a ggml model file: the little-endian magic 0x67676d6c ("ggml"). */
   private static final byte[] GGML_MAGIC = {0x6c, 0x6d, 0x67, 0x67};
 
@@ -36,20 +36,25 @@ public final class WhisperSpeechRecognizer implements SpeechRecognizer {
   /**
    * Loads the model.
    *
-   * @throws IllegalArgumentException when the model file is missing, unreadable or not a ggml file (names it)
-   * @throws IllegalStateException when the native library cannot load or whisper.cpp rejects the model
+   * @throws IllegalArgumentException when the model file is missing, unreadable, not a ggml file or refused by
+   *     whisper.cpp (names it)
+   * @throws IllegalStateException when the native library cannot load
    */
   public WhisperSpeechRecognizer(AsrSettings settings) {
     model = checkModel(settings.whisperModel());
     try {
       WhisperJNI.loadLibrary();
-      whisper = new WhisperJNI();
-      context = whisper.init(model);
     } catch (IOException | UnsatisfiedLinkError e) {
-      throw new IllegalStateException("whisper.cpp could not load model " + model + ": " + e.getMessage(), e);
+      throw new IllegalStateException("Cannot load whisper-jni's native library: " + e.getMessage(), e);
+    }
+    whisper = new WhisperJNI();
+    try {
+      context = whisper.init(model);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("whisper.cpp could not load model " + model.toAbsolutePath() + ": " + e.getMessage(), e);
     }
     if (context == null) {
-      throw new IllegalStateException("whisper.cpp could not load model " + model);
+      throw new IllegalArgumentException("whisper.cpp refused model file " + model.toAbsolutePath() + " (truncated or not a whisper model)");
     }
   }
 
@@ -104,10 +109,8 @@ public final class WhisperSpeechRecognizer implements SpeechRecognizer {
 
   private final class WhisperTranscription implements Transcription {
     private final WhisperState state;
-    private final float[] window = new float[WINDOW_SECONDS * SAMPLE_RATE_HZ];
     private final List<Segment> out = new ArrayList<>();
-    private int filled;
-    private long windowStartSample;
+    private final UtteranceSplitter splitter = new UtteranceSplitter(this::decode);
     private boolean finished;
     private boolean closedState;
 
@@ -120,12 +123,7 @@ public final class WhisperSpeechRecognizer implements SpeechRecognizer {
       if (finished) {
         throw new IllegalStateException("Transcription already finished");
       }
-      for (int i = 0; i < length; i++) {
-        window[filled++] = pcm[i] / 32768f;
-        if (filled == window.length) {
-          decodeWindow();
-        }
-      }
+      splitter.accept(pcm, length);
     }
 
     @Override
@@ -134,24 +132,27 @@ public final class WhisperSpeechRecognizer implements SpeechRecognizer {
         throw new IllegalStateException("Transcription already finished");
       }
       finished = true;
-      if (filled > SAMPLE_RATE_HZ / 10) {
-        decodeWindow();
-      }
+      splitter.finish();
       return List.copyOf(out);
     }
 
-    private void decodeWindow() {
+    /** One utterance (at most 25 s, within whisper's 30 s context), cut at pauses by the splitter. */
+    private void decode(long startSample, short[] pcm) {
+      float[] samples = new float[pcm.length];
+      for (int i = 0; i < pcm.length; i++) {
+        samples[i] = pcm[i] / 32768f;
+      }
       WhisperFullParams params = new WhisperFullParams(WhisperSamplingStrategy.GREEDY);
       params.language = "en";
       params.printProgress = false;
       params.printRealtime = false;
       params.printTimestamps = false;
-      int rc = whisper.fullWithState(context, state, params, window, filled);
+      int rc = whisper.fullWithState(context, state, params, samples, samples.length);
       if (rc != 0) {
-        throw new IllegalStateException("whisper.cpp failed (code " + rc + ") on the window at sample "
-            + windowStartSample + " with model " + model);
+        throw new IllegalStateException("whisper.cpp failed (code " + rc + ") on the utterance at sample "
+            + startSample + " with model " + model);
       }
-      long offsetMillis = windowStartSample * 1000 / SAMPLE_RATE_HZ;
+      long offsetMillis = startSample * 1000 / SAMPLE_RATE_HZ;
       for (int i = 0; i < whisper.fullNSegmentsFromState(state); i++) {
         String text = whisper.fullGetSegmentTextFromState(state, i).strip();
         // whisper.cpp timestamps are in 10 ms units
@@ -161,8 +162,6 @@ public final class WhisperSpeechRecognizer implements SpeechRecognizer {
           out.add(Segment.of(Modality.ASR, t0, Math.max(t0, t1), text));
         }
       }
-      windowStartSample += filled;
-      filled = 0;
     }
 
     @Override

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * whisper.cpp through whisper-jni. No ggml model can be downloaded here (no model hub is reachable and none ships
  * with Debian), so transcription itself is not exercised: these tests cover that the bundled native library loads
- * on this platform and that a missing or corrupt model file fails clearly, naming the file, before native code
- * sees it.
+ * on this platform and that a missing, corrupt or truncated model file fails clearly, naming the file (corrupt ones
+ * before native code sees them).
  */
 class WhisperSpeechRecognizerTest {
   @Test
@@ -42,6 +42,21 @@ class WhisperSpeechRecognizerTest {
         .as("seed %d", seed)
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("not a whisper.cpp ggml model")
+        .hasMessageContaining(model.toString());
+  }
+
+  /** Right magic, nothing else: passes our check, and whisper.cpp itself refuses it (its loader returns null). */
+  @Test
+  void truncatedModelIsRefusedByWhisperCpp(@TempDir Path dir) throws Exception {
+    byte[] truncated = new byte[1024];
+    truncated[0] = 0x6c;
+    truncated[1] = 0x6d;
+    truncated[2] = 0x67;
+    truncated[3] = 0x67;
+    Path model = Files.write(dir.resolve("ggml-truncated.bin"), truncated);
+    assertThatThrownBy(() -> new WhisperSpeechRecognizer(new AsrSettings("whisper", null, model, 10)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("refused")
         .hasMessageContaining(model.toString());
   }
 
