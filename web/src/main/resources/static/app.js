@@ -181,7 +181,7 @@ async function ask(event) {
     if (!res.ok) throw await problem(res);
     await readEvents(res, (name, data) => {
       if (name === 'evidence') { renderEvidence(data); $('answer-meta').textContent = 'Answering…'; }
-      else if (name === 'token') { text += data; renderAnswer(text, state.evidence); }
+      else if (name === 'token') { text += data.text; renderAnswer(text, state.evidence); }
       else if (name === 'answer') {
         renderEvidence(data.evidence);
         renderAnswer(data.answer, data.evidence);
@@ -190,6 +190,7 @@ async function ask(event) {
       } else if (name === 'error') throw new Error(data.detail || 'Answering failed');
     });
   } catch (e) {
+    $('answer').dataset.state = 'error';
     $('answer').hidden = true;
     $('ask-error').textContent = e.message;
     $('ask-error').hidden = false;

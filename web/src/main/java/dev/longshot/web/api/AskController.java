@@ -33,8 +33,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * Questions over the library: a plain JSON answer, and a Server-Sent Events stream that sends the evidence
- * first ({@code evidence}), then the answer text as it is produced ({@code token}), then the whole answer
- * ({@code answer}), or an {@code error} event with a problem detail. Streams run on a small pool of their own.
+ * first ({@code evidence}), then the answer text as it is produced ({@code token}, data {@code {"text": ...}}),
+ * then the whole answer ({@code answer}), or an {@code error} event with a problem detail. Streams run on a
+ * small pool of their own.
  */
 @RestController
 @RequestMapping("/api/ask")
@@ -84,7 +85,7 @@ public class AskController implements DisposableBean {
     try {
       Answer answer = service.ask(question, ids,
           evidence -> send(emitter, "evidence", evidence.stream().map(e -> EvidenceDto.of(e, names.get(e.videoId()))).toList()),
-          token -> send(emitter, "token", token));
+          token -> send(emitter, "token", new Token(token)));
       send(emitter, "answer", toDto(question, answer, names, start));
       emitter.complete();
     } catch (RuntimeException e) {
@@ -98,6 +99,9 @@ public class AskController implements DisposableBean {
       }
     }
   }
+
+  /** One piece of answer text in the stream; an object, so that it travels as JSON whatever characters it has. */
+  record Token(String text) {}
 
   private static void send(SseEmitter emitter, String event, Object data) {
     try {

@@ -114,6 +114,10 @@ public final class IngestJobRunner implements AutoCloseable {
       IngestResult result = service.ingest(path, saver::onProgress);
       update(jobs.get(id).succeeded(result.manifest().videoId(), result.unchanged(), clock.instant()), true);
     } catch (IngestFailure e) {
+      if (closing) {
+        LOG.info("Ingest job {} stopped by shutdown; it resumes on the next start", id);
+        return;
+      }
       fail(id, new JobError(e.kind().name(), e.kind().httpStatus(), e.getMessage()));
     } catch (RuntimeException e) {
       if (closing) {

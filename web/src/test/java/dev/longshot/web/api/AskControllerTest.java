@@ -101,6 +101,7 @@ class AskControllerTest {
     assertThat(token).isGreaterThan(evidence);
     assertThat(answer).isGreaterThan(body.lastIndexOf("event:token"));
     assertThat(body).contains(FakeLongshotService.HOSTILE_TEXT);
+    assertThat(body).contains("event:token\ndata:{\"text\":\"At 00:22");
   }
 
   @Test

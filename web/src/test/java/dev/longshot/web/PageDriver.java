@@ -1,0 +1,124 @@
+package dev.longshot.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * Debian's Chromium, headless, driven through Debian's chromedriver (explicit paths: Selenium Manager never
+ * downloads anything), on the Longshot page. Each instance uses a fresh profile directory and closes the
+ * browser and the driver.
+ */
+final class PageDriver implements AutoCloseable {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private final String base;
+  private final Path screenshots;
+  private final Path profile;
+  private final ChromeDriver driver;
+
+  PageDriver(String base, Path screenshots) throws IOException {
+    this.base = base;
+    this.screenshots = screenshots;
+    this.profile = Files.createTempDirectory("longshot-chromium");
+    ChromeDriverService service = new ChromeDriverService.Builder()
+        .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).usingAnyFreePort().build();
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary("/usr/bin/chromium");
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+        "--autoplay-policy=no-user-gesture-required", "--window-size=1280,900", "--user-data-dir=" + profile);
+    this.driver = new ChromeDriver(service, options);
+  }
+
+  void open() {
+    driver.get(base + "/");
+    waitFor().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#videos li.video.current")));
+    // the player must have the media's metadata, which it reads through range requests
+    waitFor().until(d -> ((Number) js("return document.getElementById('player').readyState;")).intValue() >= 1);
+  }
+
+  void ask(String question) {
+    WebElement box = driver.findElement(By.id("question"));
+    box.clear();
+    box.sendKeys(question);
+    driver.findElement(By.id("ask-button")).click();
+    waitFor().until(d -> !"asking".equals(d.findElement(By.id("answer")).getDomAttribute("data-state")));
+    assertThat(driver.findElement(By.id("answer")).getDomAttribute("data-state"))
+        .as("answer state; page error: " + driver.findElement(By.id("ask-error")).getText()).isEqualTo("done");
+  }
+
+  /** Clicks the first timestamp in the answer text and returns the time it names, in seconds. */
+  double clickFirstAnswerTimestamp() {
+    List<WebElement> stamps = driver.findElements(By.cssSelector("#answer-text button.ts"));
+    assertThat(stamps).as("timestamps in the answer: " + driver.findElement(By.id("answer-text")).getText()).isNotEmpty();
+    WebElement first = stamps.getFirst();
+    double seconds = Long.parseLong(first.getDomAttribute("data-ms")) / 1000.0;
+    first.click();
+    return seconds;
+  }
+
+  /** Waits for the player's {@code seeked} event and returns where it landed, in seconds. */
+  double awaitSeekedSeconds() {
+    waitFor().until(d -> js("return document.getElementById('player').dataset.seekedTo || null;") != null);
+    return Double.parseDouble((String) js("return document.getElementById('player').dataset.seekedTo;"));
+  }
+
+  /**
+   * Renders evidence whose quote carries a script and an event-handler image, as a hostile video's OCR could,
+   * through the page's own renderer, and checks that it shows up as text and runs nothing.
+   */
+  void assertHostileTextIsShownAsText() {
+    String hostile = "<script>window.__xss = 1</script><img src=x onerror=\"window.__xss = 2\">";
+    js("renderEvidence([{videoId: 'ffffffffffffffff', fileName: arguments[0], modality: 'ocr', startMillis: 1000, endMillis: 2000,"
+        + " text: arguments[0], keyframeUrl: null, score: 1}]);", hostile);
+    WebElement quote = driver.findElement(By.cssSelector("#evidence blockquote"));
+    assertThat(quote.getText()).isEqualTo(hostile);
+    assertThat(driver.findElements(By.cssSelector("#evidence script, #evidence img"))).isEmpty();
+    assertThat(js("return window.__xss === undefined;")).isEqualTo(true);
+  }
+
+  void resize(int width, int height) {
+    driver.manage().window().setSize(new Dimension(width, height));
+  }
+
+  Path screenshot(String name) throws IOException {
+    Files.createDirectories(screenshots);
+    Path target = screenshots.resolve(name);
+    Files.copy(driver.getScreenshotAs(OutputType.FILE).toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+    return target;
+  }
+
+  private Object js(String script, Object... args) {
+    return ((JavascriptExecutor) driver).executeScript(script, args);
+  }
+
+  private WebDriverWait waitFor() {
+    return new WebDriverWait(driver, WAIT);
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      driver.quit();
+    } finally {
+      try (var files = Files.walk(profile)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+}

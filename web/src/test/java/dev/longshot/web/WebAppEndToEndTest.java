@@ -1,0 +1,264 @@
+package dev.longshot.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The whole app, as {@code bin/longshot serve} starts it, on a random port over a temp data directory, with the
+ * real Longshot facade: the sample lecture is uploaded through the API and really ingested (FFmpeg, Tesseract,
+ * PocketSphinx, Lucene), questions are asked over HTTP, and Debian's headless Chromium drives the page (see
+ * {@link PageDriver}). The methods run in order and share the one started app.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WebAppEndToEndTest {
+  static final String KEY = "e2e-" + UUID.randomUUID();
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final Path REPO = Path.of(System.getProperty("longshot.repo.root", "..")).toAbsolutePath().normalize();
+  static final Path SAMPLE = REPO.resolve("sample-media/lecture.mp4");
+  static final Path TARGET = Path.of("target").toAbsolutePath();
+
+  static ConfigurableApplicationContext app;
+  static HttpClient http;
+  static String base;
+  static Path dataDir;
+  static long maxUpload;
+  static String videoId;
+
+  @BeforeAll
+  static void start() throws IOException {
+    Path tmp = Files.createTempDirectory("longshot-e2e");
+    dataDir = tmp.resolve("data");
+    maxUpload = Files.size(SAMPLE) + 64 * 1024;
+    Path yaml = tmp.resolve("longshot.yaml");
+    Files.writeString(yaml, """
+        data:
+          dir: %s
+        server:
+          max-upload-bytes: %d
+          allowed-roots: [%s]
+          api-key: %s
+        """.formatted(dataDir, maxUpload, SAMPLE.getParent(), KEY));
+    app = LongshotWebApplication.start("--port", "0", "--config", yaml.toString());
+    base = "http://localhost:" + app.getEnvironment().getProperty("local.server.port");
+    http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (app != null) {
+      app.close();
+    }
+  }
+
+  @Test
+  @Order(0)
+  void healthMetricsAndOpenApiAreServed() throws Exception {
+    assertThat(getJson("/actuator/health").get("status").asText()).isEqualTo("UP");
+    assertThat(getJson("/actuator/metrics").get("names").toString()).contains("http.server.requests");
+    JsonNode paths = getJson("/v3/api-docs").get("paths");
+    assertThat(paths.has("/api/ask")).isTrue();
+    assertThat(paths.has("/api/videos/{videoId}/media")).isTrue();
+    assertThat(send(HttpRequest.newBuilder(URI.create(base + "/swagger-ui/index.html")).GET()).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  @Order(1)
+  void writesWithoutTheKeyAre401() throws Exception {
+    HttpResponse<String> r = send(multipart(SAMPLE, "lecture.mp4", null));
+    assertThat(r.statusCode()).isEqualTo(401);
+    assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+    assertThat(JSON.readTree(r.body()).get("detail").asText()).contains("X-Api-Key");
+  }
+
+  @Test
+  @Order(2)
+  void uploadOverTheLimitIs413FromTheRealServer() throws Exception {
+    Path big = Files.createTempFile(dataDir.getParent(), "big", ".mp4");
+    byte[] bytes = new byte[(int) maxUpload + 1];
+    byte[] head = TestVideos.mp4("big");
+    System.arraycopy(head, 0, bytes, 0, head.length);
+    Files.write(big, bytes);
+    HttpResponse<String> r = send(multipart(big, "big.mp4", KEY));
+    assertThat(r.statusCode()).isEqualTo(413);
+    assertThat(JSON.readTree(r.body()).get("detail").asText()).contains("server.max-upload-bytes");
+    assertThat(filesIn(dataDir.resolve("uploads"))).as("nothing of the refused upload stays behind").isEmpty();
+  }
+
+  @Test
+  @Order(3)
+  void sampleLectureIsUploadedAndIngested() throws Exception {
+    HttpResponse<String> r = send(multipart(SAMPLE, "lecture.mp4", KEY));
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+    String jobUrl = JSON.readTree(r.body()).get("url").asText();
+    List<String> stages = new ArrayList<>();
+    JsonNode job = Awaitility.await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500)).until(() -> {
+      JsonNode j = getJson(jobUrl);
+      stages.add(j.get("stage").asText());
+      return j;
+    }, j -> j.get("state").asText().equals("SUCCEEDED") || j.get("state").asText().equals("FAILED"));
+    assertThat(job.get("state").asText()).as(job.toString()).isEqualTo("SUCCEEDED");
+    assertThat(job.get("percent").asInt()).isEqualTo(100);
+    System.out.println("e2e: ingest stages seen while polling: " + stages.stream().distinct().toList());
+    videoId = job.get("videoId").asText();
+    JsonNode videos = getJson("/api/videos");
+    assertThat(videos).hasSize(1);
+    assertThat(videos.get(0).get("fileName").asText()).isEqualTo("lecture.mp4");
+    assertThat(videos.get(0).get("playable").asBoolean()).isTrue();
+    assertThat(Files.list(dataDir.resolve("jobs")).toList()).isNotEmpty();
+  }
+
+  @Test
+  @Order(4)
+  void askAnswersFromTheBudgetSlideWithKeyframesAndTimesItsLatency() throws Exception {
+    String body = JSON.writeValueAsString(Map.of("question", "What is the total budget?", "videoIds", List.of(videoId)));
+    long[] nanos = new long[7];
+    JsonNode answer = null;
+    for (int i = 0; i < nanos.length; i++) {
+      long t0 = System.nanoTime();
+      HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + "/api/ask")).header("Content-Type", "application/json")
+          .POST(BodyPublishers.ofString(body)));
+      nanos[i] = System.nanoTime() - t0;
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      answer = JSON.readTree(r.body());
+    }
+    long[] warm = Arrays.copyOfRange(nanos, 1, nanos.length);
+    Arrays.sort(warm);
+    String latency = "ask latency on sample-media/lecture.mp4 (HTTP round trip, 1 cold + 6 warm): cold %d ms, warm median %d ms, warm max %d ms"
+        .formatted(nanos[0] / 1_000_000, warm[warm.length / 2] / 1_000_000, warm[warm.length - 1] / 1_000_000);
+    System.out.println("e2e: " + latency);
+    Files.createDirectories(TARGET);
+    Files.writeString(TARGET.resolve("e2e-ask-latency.txt"), latency + "\n");
+    assertThat(answer.get("answer").asText()).contains("4.2 million");
+    JsonNode first = answer.get("evidence").get(0);
+    assertThat(first.get("videoId").asText()).isEqualTo(videoId);
+    JsonNode budgetSlides = JSON.readTree(REPO.resolve("sample-media/lecture.truth.json").toFile()).get("slides");
+    assertThat(answer.get("evidence")).anySatisfy(e -> assertThat(overlapsBudgetSlide(e, budgetSlides)).isTrue());
+    String keyframe = Stream.of(answer.get("evidence")).flatMap(a -> a.findValuesAsText("keyframeUrl").stream())
+        .filter(u -> !u.equals("null")).findFirst().orElseThrow();
+    HttpResponse<byte[]> img = http.send(HttpRequest.newBuilder(URI.create(base + keyframe)).build(), BodyHandlers.ofByteArray());
+    assertThat(img.statusCode()).isEqualTo(200);
+    assertThat(img.headers().firstValue("Content-Type")).hasValue("image/jpeg");
+  }
+
+  private static boolean overlapsBudgetSlide(JsonNode evidence, JsonNode slides) {
+    for (JsonNode s : slides) {
+      boolean budget = s.get("lines").toString().contains("4.2 million");
+      long start = (long) (s.get("start").asDouble() * 1000);
+      long end = (long) (s.get("end").asDouble() * 1000);
+      if (budget && evidence.get("startMillis").asLong() < end && evidence.get("endMillis").asLong() > start) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Test
+  @Order(5)
+  void mediaAnswersRangeRequests() throws Exception {
+    HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/videos/" + videoId + "/media"))
+        .header("Range", "bytes=100-199").build(), BodyHandlers.ofByteArray());
+    assertThat(r.statusCode()).isEqualTo(206);
+    assertThat(r.headers().firstValue("Content-Range")).hasValue("bytes 100-199/" + Files.size(SAMPLE));
+    byte[] expected = Arrays.copyOfRange(Files.readAllBytes(SAMPLE), 100, 200);
+    assertThat(r.body()).isEqualTo(expected);
+  }
+
+  @Test
+  @Order(6)
+  void pageAsksAndAClickedTimestampSeeksThePlayer() throws Exception {
+    try (PageDriver page = new PageDriver(base, TARGET)) {
+      page.open();
+      page.ask("What is the total budget?");
+      double seconds = page.clickFirstAnswerTimestamp();
+      assertThat(page.awaitSeekedSeconds()).isCloseTo(seconds, org.assertj.core.data.Offset.offset(1.0));
+      page.screenshot("e2e-page.png");
+      page.assertHostileTextIsShownAsText();
+      page.resize(390, 844);
+      page.screenshot("e2e-page-phone.png");
+    }
+    assertThat(TARGET.resolve("e2e-page.png")).isNotEmptyFile();
+  }
+
+  @Test
+  @Order(7)
+  void sameFileByServerPathIsUnchangedAndOutsideTheRootsIs403() throws Exception {
+    HttpResponse<String> outside = send(jsonPost("/api/ingest/path", Map.of("path", "/etc/passwd")));
+    assertThat(outside.statusCode()).isEqualTo(403);
+    HttpResponse<String> r = send(jsonPost("/api/ingest/path", Map.of("path", SAMPLE.toString())));
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+    String jobUrl = JSON.readTree(r.body()).get("url").asText();
+    JsonNode job = Awaitility.await().atMost(Duration.ofMinutes(2)).until(() -> getJson(jobUrl),
+        j -> j.get("state").asText().equals("SUCCEEDED") || j.get("state").asText().equals("FAILED"));
+    assertThat(job.get("unchanged").asBoolean()).as(job.toString()).isTrue();
+    assertThat(job.get("videoId").asText()).isEqualTo(videoId);
+  }
+
+  @Test
+  @Order(8)
+  void deleteRemovesTheVideo() throws Exception {
+    HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + "/api/videos/" + videoId)).header("X-Api-Key", KEY).DELETE());
+    assertThat(r.statusCode()).isEqualTo(204);
+    assertThat(send(HttpRequest.newBuilder(URI.create(base + "/api/videos/" + videoId)).GET()).statusCode()).isEqualTo(404);
+    assertThat(SAMPLE).exists();
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------------------
+  private static HttpRequest.Builder multipart(Path file, String name, String key) throws IOException {
+    String boundary = "----longshot" + UUID.randomUUID();
+    String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name
+        + "\"\r\nContent-Type: video/mp4\r\n\r\n";
+    String tail = "\r\n--" + boundary + "--\r\n";
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/api/ingest"))
+        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+        .POST(BodyPublishers.concat(BodyPublishers.ofString(head), BodyPublishers.ofFile(file), BodyPublishers.ofString(tail)));
+    return key == null ? b : b.header("X-Api-Key", key);
+  }
+
+  private static HttpRequest.Builder jsonPost(String path, Object body) throws IOException {
+    return HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json").header("X-Api-Key", KEY)
+        .POST(BodyPublishers.ofString(JSON.writeValueAsString(body)));
+  }
+
+  private static HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+    return http.send(request.timeout(Duration.ofMinutes(2)).build(), BodyHandlers.ofString(StandardCharsets.UTF_8));
+  }
+
+  private static JsonNode getJson(String path) throws IOException, InterruptedException {
+    HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+    assertThat(r.statusCode()).as(path + " -> " + r.body()).isEqualTo(200);
+    return JSON.readTree(r.body());
+  }
+
+  private static List<Path> filesIn(Path dir) throws IOException {
+    try (Stream<Path> s = Files.walk(dir)) {
+      return s.filter(Files::isRegularFile).toList();
+    }
+  }
+}
