@@ -83,9 +83,8 @@ public final class Transformer {
     for (int t = 0; t < n; t++) {
       rmsNorm(b.xb[t], x[t], lw.attnNorm(), c.rmsEps());
     }
-    Matmul.matmul(par, lw.wq(), b.xb, b.q, n, c.qDim(), dim);
-    Matmul.matmul(par, lw.wk(), b.xb, b.k, n, c.kvDim(), dim);
-    Matmul.matmul(par, lw.wv(), b.xb, b.v, n, c.kvDim(), dim);
+    Matmul.matmul(par, b.xb, n, dim, new Matmul.Job(lw.wq(), b.q, c.qDim()), new Matmul.Job(lw.wk(), b.k, c.kvDim()),
+        new Matmul.Job(lw.wv(), b.v, c.kvDim()));
     for (int t = 0; t < n; t++) {
       addBias(b.q[t], lw.bq());
       addBias(b.k[t], lw.bk());
@@ -111,8 +110,8 @@ public final class Transformer {
     for (int t = 0; t < n; t++) {
       rmsNorm(b.xb[t], x[t], lw.ffnNorm(), c.rmsEps());
     }
-    Matmul.matmul(par, lw.wGate(), b.xb, b.h1, n, c.hiddenDim(), dim);
-    Matmul.matmul(par, lw.wUp(), b.xb, b.h2, n, c.hiddenDim(), dim);
+    Matmul.matmul(par, b.xb, n, dim, new Matmul.Job(lw.wGate(), b.h1, c.hiddenDim()),
+        new Matmul.Job(lw.wUp(), b.h2, c.hiddenDim()));
     for (int t = 0; t < n; t++) {
       float[] g = b.h1[t];
       float[] u = b.h2[t];
