@@ -30,6 +30,7 @@ import org.bytedeco.ffmpeg.avcodec.AVSubtitleRect;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
+import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerPointer;
@@ -81,6 +82,10 @@ final class EmbeddedSubtitleReader {
     AVCodec decoder = avcodec_find_decoder(st.codecpar().codec_id());
     if (decoder == null || decoder.isNull()) {
       return List.of();
+    }
+    for (int i = 0; i < fmt.nb_streams(); i++) {
+      // lets the demuxer skip other streams' data where the container allows (MP4 seeks past it)
+      fmt.streams(i).discard(i == index ? avcodec.AVDISCARD_DEFAULT : avcodec.AVDISCARD_ALL);
     }
     AVCodecContext ctx = avcodec_alloc_context3(decoder);
     AVPacket pkt = av_packet_alloc();
