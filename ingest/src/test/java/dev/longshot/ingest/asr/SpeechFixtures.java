@@ -45,7 +45,7 @@ public final class SpeechFixtures {
   /** The sample-media folder, generating its files first when one is missing. */
   public static synchronized Path sampleMedia() {
     Path dir = repoRoot().resolve("sample-media");
-    run(List.of("bash", dir.resolve("generate.sh").toString(), "--if-missing"), 300);
+    run(List.of("bash", dir.resolve("generate.sh").toString(), "--if-missing"), 600);
     return dir;
   }
 
@@ -67,7 +67,7 @@ public final class SpeechFixtures {
   /** The first audio stream of {@code media} as 16 kHz mono signed 16-bit PCM, decoded by the ffmpeg CLI. */
   public static short[] pcm16k(Path media) {
     byte[] raw = run(List.of("ffmpeg", "-nostdin", "-v", "error", "-i", media.toString(), "-vn", "-ac", "1", "-ar",
-        "16000", "-f", "s16le", "-acodec", "pcm_s16le", "-"), 120);
+        "16000", "-f", "s16le", "-acodec", "pcm_s16le", "-"), 600);
     short[] pcm = new short[raw.length / 2];
     ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(pcm);
     return pcm;

@@ -70,7 +70,7 @@ class OpenCvObjectDetectorTest extends ObjectDetectorContractTest {
     Process p = new ProcessBuilder("ffmpeg", "-nostdin", "-v", "error", "-ss", String.valueOf(second), "-i",
         SpeechFixtures.sampleMedia().resolve("lecture.mp4").toString(), "-frames:v", "1", png.toString())
         .inheritIO().start();
-    assertThat(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0).isTrue();
+    assertThat(p.waitFor(10, TimeUnit.MINUTES) && p.exitValue() == 0).isTrue();
     return ImageIO.read(png.toFile());
   }
 }

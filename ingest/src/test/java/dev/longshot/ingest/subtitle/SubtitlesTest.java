@@ -72,7 +72,7 @@ class SubtitlesTest {
     Process p = new ProcessBuilder("ffmpeg", "-nostdin", "-v", "error", "-i", MEDIA.resolve("excerpt.mp4").toString(),
         "-i", MEDIA.resolve("excerpt.srt").toString(), "-map", "0", "-map", "1", "-c", "copy", "-c:s", "mov_text",
         video.toString()).inheritIO().start();
-    assertThat(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0).as("ffmpeg muxed the subtitles").isTrue();
+    assertThat(p.waitFor(10, TimeUnit.MINUTES) && p.exitValue() == 0).as("ffmpeg muxed the subtitles").isTrue();
     Files.writeString(dir.resolve("with-subs.srt"), "1\n00:00:00,000 --> 00:00:01,000\nsidecar loses\n");
     SubtitleTrack track = Subtitles.find(video).orElseThrow();
     assertThat(track.source()).isEqualTo(SubtitleTrack.SUBTITLE_STREAM);
