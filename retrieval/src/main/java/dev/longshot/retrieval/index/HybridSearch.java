@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
@@ -24,6 +25,7 @@ import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.IndexOrDocValuesQuery;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
@@ -58,13 +60,14 @@ final class HybridSearch {
     int depth = Math.max(settings.candidates(), r.topK() * 3);
     Query lex = lexical.build(r.query());
     Query segments = filter(IndexSchema.TYPE_SEGMENT, r);
+    Query restrictions = restrictions(r);
     List<Integer> lexAll = ranked(searcher, lex, segments, depth);
-    List<Integer> vecAll = knn(searcher, IndexSchema.VECTOR, queryVector, segments, depth);
+    List<Integer> vecAll = knn(searcher, IndexSchema.VECTOR, queryVector, restrictions, depth);
     List<List<Integer>> lists = new ArrayList<>(List.of(lexAll, vecAll));
-    Query inWindows = windowsFilter(searcher, r, lex, queryVector, segments);
+    Query inWindows = topWindows(searcher, r, lex, queryVector);
     if (inWindows != null) {
-      lists.add(ranked(searcher, lex, inWindows, depth));
-      lists.add(knn(searcher, IndexSchema.VECTOR, queryVector, inWindows, depth));
+      lists.add(ranked(searcher, lex, and(segments, inWindows), depth));
+      lists.add(knn(searcher, IndexSchema.VECTOR, queryVector, and(restrictions, inWindows), depth));
     }
     Map<Integer, Double> fused = rrf.fuse(lists);
     List<Map.Entry<Integer, Double>> best = fused.entrySet().stream()
@@ -128,13 +131,12 @@ final class HybridSearch {
     }
   }
 
-  /** Segments inside the best windows, or null when the coarse pass finds no window. */
-  private Query windowsFilter(IndexSearcher searcher, SearchRequest r, Query lex, float[] qv, Query segments)
-      throws IOException {
-    Query windows = filter(IndexSchema.TYPE_WINDOW, r.withModalities(Set.of()));
+  /** A filter for the spans of the best windows, or null when the coarse pass finds no window. */
+  private Query topWindows(IndexSearcher searcher, SearchRequest r, Query lex, float[] qv) throws IOException {
+    SearchRequest anyModality = r.withModalities(Set.of());
     int depth = settings.candidates();
-    Map<Integer, Double> fused = rrf.fuse(List.of(ranked(searcher, lex, windows, depth),
-        knn(searcher, IndexSchema.WINDOW_VECTOR, qv, windows, depth)));
+    Map<Integer, Double> fused = rrf.fuse(List.of(ranked(searcher, lex, filter(IndexSchema.TYPE_WINDOW, anyModality), depth),
+        knn(searcher, IndexSchema.WINDOW_VECTOR, qv, restrictions(anyModality), depth)));
     List<Integer> top = fused.entrySet().stream().sorted(Map.Entry.<Integer, Double>comparingByValue().reversed())
         .limit(WINDOWS).map(Map.Entry::getKey).toList();
     if (top.isEmpty()) {
@@ -148,10 +150,14 @@ final class HybridSearch {
       long end = d.getField(IndexSchema.END).numericValue().longValue();
       any.add(new BooleanQuery.Builder()
           .add(new TermQuery(new Term(IndexSchema.VIDEO, d.get(IndexSchema.VIDEO))), Occur.FILTER)
-          .add(LongPoint.newRangeQuery(IndexSchema.START, Long.MIN_VALUE, end), Occur.FILTER)
-          .add(LongPoint.newRangeQuery(IndexSchema.END, start, Long.MAX_VALUE), Occur.FILTER).build(), Occur.SHOULD);
+          .add(range(IndexSchema.START, Long.MIN_VALUE, end), Occur.FILTER)
+          .add(range(IndexSchema.END, start, Long.MAX_VALUE), Occur.FILTER).build(), Occur.SHOULD);
     }
-    return new BooleanQuery.Builder().add(segments, Occur.FILTER).add(any.build(), Occur.FILTER).build();
+    return any.build();
+  }
+
+  private static Query and(Query a, Query b) {
+    return a == null ? b : new BooleanQuery.Builder().add(a, Occur.FILTER).add(b, Occur.FILTER).build();
   }
 
   private static List<Integer> ranked(IndexSearcher searcher, Query lex, Query filter, int n) throws IOException {
@@ -177,21 +183,42 @@ final class HybridSearch {
 
   /** Filters for documents of {@code type} matching the request's videos, modalities and time range. */
   static Query filter(String type, SearchRequest r) {
+    Query rest = restrictions(r);
+    Query t = new TermQuery(new Term(IndexSchema.TYPE, type));
+    return rest == null ? t : and(t, rest);
+  }
+
+  /**
+   * The request's video, modality and time clauses, or null when it has none. kNN needs no type clause: only
+   * segments carry {@code vector} and only windows {@code window_vector}, so an unrestricted request runs
+   * unfiltered HNSW.
+   */
+  static Query restrictions(SearchRequest r) {
     BooleanQuery.Builder b = new BooleanQuery.Builder();
-    b.add(new TermQuery(new Term(IndexSchema.TYPE, type)), Occur.FILTER);
+    boolean any = false;
     if (!r.videoIds().isEmpty()) {
       b.add(anyOf(IndexSchema.VIDEO, r.videoIds()), Occur.FILTER);
+      any = true;
     }
     if (!r.modalities().isEmpty()) {
       b.add(anyOf(IndexSchema.MODALITY, r.modalities().stream().map(Modality::id).toList()), Occur.FILTER);
+      any = true;
     }
     if (r.fromMillis() != null) {
-      b.add(LongPoint.newRangeQuery(IndexSchema.END, r.fromMillis(), Long.MAX_VALUE), Occur.FILTER);
+      b.add(range(IndexSchema.END, r.fromMillis(), Long.MAX_VALUE), Occur.FILTER);
+      any = true;
     }
     if (r.toMillis() != null) {
-      b.add(LongPoint.newRangeQuery(IndexSchema.START, Long.MIN_VALUE, r.toMillis()), Occur.FILTER);
+      b.add(range(IndexSchema.START, Long.MIN_VALUE, r.toMillis()), Occur.FILTER);
+      any = true;
     }
-    return b.build();
+    return any ? b.build() : null;
+  }
+
+  /** A range over a long field that Lucene can run from points or, next to a selective clause, from doc values. */
+  private static Query range(String field, long from, long to) {
+    return new IndexOrDocValuesQuery(LongPoint.newRangeQuery(field, from, to),
+        NumericDocValuesField.newSlowRangeQuery(field, from, to));
   }
 
   private static Query anyOf(String field, Collection<String> values) {
