@@ -27,6 +27,7 @@ public final class RowState {
   /**
    * Adds keys whose (already scaled) scores are {@code scores[0..count)}; their values start at
    * {@code values[valueOffset]}, one {@code headDim} row per key. Scores of {@code -Infinity} are masked out.
+   * {@code scores} is overwritten with the unnormalised weights {@code exp(s_j - max)}.
    */
   public void accumulate(float[] scores, int count, float[] values, int valueOffset) {
     int d = acc.length;
@@ -44,13 +45,12 @@ public final class RowState {
       VectorMath.scale(corr, acc, 0, d);
     }
     m = newM;
+    l += VectorMath.expShifted(scores, count, newM); // scores now hold exp(s_j - m); masked ones are 0
     for (int j = 0; j < count; j++) {
-      if (scores[j] == Float.NEGATIVE_INFINITY) {
-        continue;
+      float p = scores[j];
+      if (p != 0f) {
+        VectorMath.axpy(p, values, valueOffset + j * d, acc, 0, d);
       }
-      float p = (float) Math.exp(scores[j] - newM);
-      l += p;
-      VectorMath.axpy(p, values, valueOffset + j * d, acc, 0, d);
     }
   }
 

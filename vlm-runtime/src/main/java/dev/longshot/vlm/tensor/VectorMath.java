@@ -50,6 +50,27 @@ public final class VectorMath {
     }
   }
 
+  /** {@code x[i] = exp(x[i] - shift)} for {@code i < n}, returning the sum of the results. */
+  public static float expShifted(float[] x, int n, float shift) {
+    int i = 0;
+    float sum = 0f;
+    if (Kernels.VECTORIZED) {
+      int upper = Kernels.F.loopBound(n);
+      FloatVector acc = FloatVector.zero(Kernels.F);
+      for (; i < upper; i += Kernels.F.length()) {
+        FloatVector e = FloatVector.fromArray(Kernels.F, x, i).sub(shift).lanewise(VectorOperators.EXP);
+        e.intoArray(x, i);
+        acc = acc.add(e);
+      }
+      sum = acc.reduceLanes(VectorOperators.ADD);
+    }
+    for (; i < n; i++) {
+      x[i] = (float) Math.exp(x[i] - shift);
+      sum += x[i];
+    }
+    return sum;
+  }
+
   /** {@code y[yOff+i] *= alpha}. */
   public static void scale(float alpha, float[] y, int yOff, int n) {
     for (int i = 0; i < n; i++) {

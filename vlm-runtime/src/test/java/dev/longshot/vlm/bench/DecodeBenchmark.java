@@ -45,11 +45,15 @@ public final class DecodeBenchmark {
     if (!which.equals("smollm")) {
       specs.add(ModelSpec.qwen25_05b());
     }
-    System.out.printf("DecodeBenchmark: %d threads, %d-token prompt, %d decoded tokens, kernels %s, %s%n", threads,
-        promptTokens, decodeTokens, Kernels.describe(), Runtime.version());
+    System.out.printf(Locale.ROOT, "DecodeBenchmark: %d threads, %d-token prompt, %d decoded tokens, kernels %s, "
+        + "Java %s, %d cores, load average %.1f%n", threads, promptTokens, decodeTokens, Kernels.describe(),
+        Runtime.version(), Runtime.getRuntime().availableProcessors(),
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     System.out.println("model                 type  | prefill tok/s ours  llama.cpp  ratio | decode tok/s ours  "
         + "llama.cpp  ratio");
-    Path dir = Files.createTempDirectory("longshot-bench");
+    Path dir = Files.createTempDirectory("longshot-vlm-bench");
+    Thread cleanup = new Thread(() -> deleteAll(dir));
+    Runtime.getRuntime().addShutdownHook(cleanup); // also when interrupted: the models are large
     try {
       for (ModelSpec spec : specs) {
         for (int type : new int[] {TensorEncoding.Q8_0, TensorEncoding.F32}) {
@@ -71,12 +75,20 @@ public final class DecodeBenchmark {
         }
       }
     } finally {
-      try (var s = Files.list(dir)) {
-        for (Path p : s.toList()) {
-          Files.deleteIfExists(p);
-        }
+      deleteAll(dir);
+    }
+    System.out.printf(Locale.ROOT, "load average at the end %.1f%n",
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+  }
+
+  private static void deleteAll(Path dir) {
+    try (var s = Files.list(dir)) {
+      for (Path p : s.toList()) {
+        Files.deleteIfExists(p);
       }
       Files.deleteIfExists(dir);
+    } catch (java.io.IOException e) {
+      System.err.println("could not delete " + dir + ": " + e);
     }
   }
 
