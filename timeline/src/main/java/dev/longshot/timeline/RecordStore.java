@@ -6,6 +6,8 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -30,18 +32,22 @@ import java.util.stream.Stream;
  *   &lt;videoId&gt;/manifest.json     {@link VideoManifest}, written last
  *   &lt;videoId&gt;/segments.jsonl    one {@link Segment} per line, ordered by start time
  *   &lt;videoId&gt;/keyframes/*.jpg   keyframes named by timestamp, e.g. 000123450.jpg (milliseconds)
- *   .staging/                   records being written; removed on open (an interrupted ingest restarts)
+ *   .staging/                   records being written, each with a &lt;name&gt;.lock file its writer holds locked
  * </pre>
  *
  * A record appears atomically: it is written in {@code .staging/} and renamed into place, so a crash never
- * leaves a half record that looks complete, and re-ingest replaces the old record in one rename. Safe for
- * concurrent readers; writers of the same video id must be serialised by the caller.
+ * leaves a half record that looks complete, and re-ingest replaces the old record in one rename. Opening a store
+ * removes staging leftovers of interrupted writes (an interrupted ingest restarts cleanly) but never the staging
+ * area of a live writer, in this process or another (a CLI ingest next to a running server): each writer holds an
+ * OS file lock until it commits or closes. Safe for concurrent readers; writers of the same video id must be
+ * serialised by the caller.
  */
 public final class RecordStore {
   public static final String MANIFEST = "manifest.json";
   public static final String SEGMENTS = "segments.jsonl";
   public static final String KEYFRAMES = "keyframes";
   private static final String STAGING = ".staging";
+  private static final String LOCK_SUFFIX = ".lock";
   private static final Pattern KEYFRAME_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}\\.jpg");
 
   private final Path root;
@@ -51,9 +57,7 @@ public final class RecordStore {
     this.root = root.toAbsolutePath().normalize();
     try {
       Files.createDirectories(this.root.resolve(STAGING));
-      try (Stream<Path> leftovers = Files.list(this.root.resolve(STAGING))) {
-        leftovers.forEach(RecordStore::deleteTree);
-      }
+      removeAbandonedStaging(this.root.resolve(STAGING));
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot open records directory " + this.root + ": " + e.getMessage(), e);
     }
@@ -148,13 +152,45 @@ public final class RecordStore {
   /** Starts writing a record for {@code videoId} in the staging area; nothing is visible until commit. */
   public Writer begin(String videoId) {
     VideoId.require(videoId);
-    Path staging = root.resolve(STAGING).resolve(videoId + "-" + UUID.randomUUID());
+    String name = videoId + "-" + UUID.randomUUID();
+    Path staging = root.resolve(STAGING).resolve(name);
+    Path lockFile = root.resolve(STAGING).resolve(name + LOCK_SUFFIX);
+    FileChannel channel = null;
     try {
+      channel = FileChannel.open(lockFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      FileLock lock = channel.lock();
       Files.createDirectories(staging.resolve(KEYFRAMES));
+      return new Writer(videoId, staging, lockFile, lock);
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      closeQuietly(channel);
+      throw new UncheckedIOException("Cannot start record " + videoId + " in " + staging + ": " + e.getMessage(), e);
     }
-    return new Writer(videoId, staging);
+  }
+
+  /**
+   * Deletes staging entries nobody is writing: directories whose lock file can be locked (its writer died) or
+   * that never had one (deleted or replaced records on their way out).
+   */
+  private static void removeAbandonedStaging(Path staging) throws IOException {
+    List<Path> entries;
+    try (Stream<Path> list = Files.list(staging)) {
+      entries = list.filter(p -> !p.getFileName().toString().endsWith(LOCK_SUFFIX)).toList();
+    }
+    for (Path dir : entries) {
+      Path lockFile = dir.resolveSibling(dir.getFileName() + LOCK_SUFFIX);
+      if (!Files.exists(lockFile)) {
+        deleteTree(dir);
+        continue;
+      }
+      try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.WRITE); FileLock lock = ch.tryLock()) {
+        if (lock != null) {
+          deleteTree(dir);
+          Files.deleteIfExists(lockFile);
+        }
+      } catch (OverlappingFileLockException | NoSuchFileException e) {
+        // held by a writer in this JVM, or finished a moment ago: not ours to delete
+      }
+    }
   }
 
   /** Standard name of a keyframe taken at {@code millis}: nine zero-padded digits plus {@code .jpg}. */
@@ -170,11 +206,16 @@ public final class RecordStore {
   public final class Writer implements AutoCloseable {
     private final String videoId;
     private final Path staging;
+    private final Path lockFile;
+    private final FileLock lock;
     private boolean committed;
+    private boolean closed;
 
-    private Writer(String videoId, Path staging) {
+    private Writer(String videoId, Path staging, Path lockFile, FileLock lock) {
       this.videoId = videoId;
       this.staging = staging;
+      this.lockFile = lockFile;
+      this.lock = lock;
     }
 
     /** Where keyframe JPEGs go, named with {@link #keyframeName(long)}. */
@@ -217,8 +258,31 @@ public final class RecordStore {
 
     @Override
     public void close() {
-      if (!committed) {
-        deleteTree(staging);
+      if (closed) {
+        return;
+      }
+      closed = true;
+      try {
+        if (!committed) {
+          deleteTree(staging);
+        }
+      } finally {
+        closeQuietly(lock.channel());
+        try {
+          Files.deleteIfExists(lockFile);
+        } catch (IOException e) {
+          // a stale lock file is harmless: the next store open removes it once it can lock it
+        }
+      }
+    }
+  }
+
+  private static void closeQuietly(FileChannel ch) {
+    if (ch != null) {
+      try {
+        ch.close();
+      } catch (IOException e) {
+        // closing releases the lock; nothing else to do
       }
     }
   }
@@ -246,6 +310,12 @@ public final class RecordStore {
     try (Stream<Path> walk = Files.walk(dir)) {
       for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
+      }
+    } catch (NoSuchFileException e) {
+      // deleted concurrently (another store removing the same leftovers)
+    } catch (UncheckedIOException e) {
+      if (!(e.getCause() instanceof NoSuchFileException)) {
+        throw e;
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot delete " + dir + ": " + e.getMessage(), e);

@@ -72,6 +72,21 @@ class RecordStoreTest {
   }
 
   @Test
+  void openingAnotherStoreNeverRemovesALiveWritersStaging() throws IOException {
+    RecordStore server = new RecordStore(tmp);
+    try (RecordStore.Writer w = server.begin(ID)) {
+      Files.write(w.keyframesDir().resolve(RecordStore.keyframeName(0)), new byte[] {1});
+      new RecordStore(tmp); // e.g. a CLI command opening the same data directory mid-ingest
+      assertThat(w.keyframesDir()).isDirectory();
+      w.commit(List.of(Segment.of(Modality.ASR, 0, 1, "kept")), manifest("f1"));
+    }
+    assertThat(server.keyframe(ID, RecordStore.keyframeName(0))).isPresent();
+    try (java.util.stream.Stream<Path> staging = Files.list(tmp.resolve(".staging"))) {
+      assertThat(staging).isEmpty();
+    }
+  }
+
+  @Test
   void keyframeLookupRejectsPathTricks() {
     RecordStore store = new RecordStore(tmp);
     assertThat(store.keyframe(ID, "../../etc/passwd")).isEmpty();
