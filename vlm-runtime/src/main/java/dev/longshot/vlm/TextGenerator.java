@@ -2,8 +2,8 @@ package dev.longshot.vlm;
 
 import dev.longshot.config.VlmSettings;
 import dev.longshot.vlm.attention.AttentionStrategies;
-import dev.longshot.vlm.attention.DenseKvCache;
 import dev.longshot.vlm.attention.KvCache;
+import dev.longshot.vlm.attention.KvCachePolicy;
 import dev.longshot.vlm.chat.ChatMessage;
 import dev.longshot.vlm.model.LoadedModel;
 import dev.longshot.vlm.model.ModelConfig;
@@ -38,6 +38,7 @@ public final class TextGenerator implements AutoCloseable {
   private final Parallel parallel;
   private final int contextLength;
   private volatile AttentionStrategies attention = AttentionStrategies.dense();
+  private volatile KvCachePolicy cachePolicy = KvCachePolicy.dense();
 
   private TextGenerator(LoadedModel model, int threads, int contextLength) {
     this.model = model;
@@ -67,6 +68,11 @@ public final class TextGenerator implements AutoCloseable {
   /** Swaps the attention strategies (e.g. a sparse prefill); the default is dense. */
   public void setAttention(AttentionStrategies strategies) {
     this.attention = strategies;
+  }
+
+  /** Swaps how KV caches are made and compressed after prefill; the default is a dense, uncompressed cache. */
+  public void setCachePolicy(KvCachePolicy policy) {
+    this.cachePolicy = policy;
   }
 
   /** Generates a continuation of a raw {@code prompt} (BOS is added if the model wants it), streaming pieces. */
@@ -102,8 +108,9 @@ public final class TextGenerator implements AutoCloseable {
           + contextLength + " (vlm.context-length, model maximum " + model.config().contextLength() + ")");
     }
     ModelConfig c = model.config();
-    KvCache cache = new DenseKvCache(c.layers(), c.kvHeads(), c.headDim(), contextLength);
+    KvCache cache = cachePolicy.create(c.layers(), c.kvHeads(), c.headDim(), contextLength);
     float[] logits = prefill(promptIds, cache);
+    cachePolicy.afterPrefill(cache, promptIds.length);
     int maxNew = Math.min(settings.maxTokens(), contextLength - promptIds.length);
     int[] history = Arrays.copyOf(promptIds, promptIds.length + maxNew);
     int length = promptIds.length;
@@ -124,7 +131,7 @@ public final class TextGenerator implements AutoCloseable {
         break;
       }
       if (i + 1 < maxNew) {
-        logits = transformer.forward(new int[] {token}, 1, length - 1, cache, attention, true);
+        logits = transformer.forward(new int[] {token}, 1, length - 1, cache, attention, true); // true position
       }
     }
     out.accept(decoder.flush());

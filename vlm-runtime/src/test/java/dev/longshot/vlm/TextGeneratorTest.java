@@ -3,6 +3,11 @@ package dev.longshot.vlm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.longshot.config.VlmSettings;
+import dev.longshot.vlm.attention.AttentionStrategies;
+import dev.longshot.vlm.attention.DenseAttention;
+import dev.longshot.vlm.attention.DenseKvCache;
+import dev.longshot.vlm.attention.KvCache;
+import dev.longshot.vlm.attention.KvCachePolicy;
 import dev.longshot.vlm.chat.ChatMessage;
 import dev.longshot.vlm.chat.ChatTemplate;
 import dev.longshot.vlm.sample.GenerationSettings;
@@ -77,6 +82,45 @@ class TextGeneratorTest {
         seeds.add(g.generate("the answer is", GenerationSettings.greedy(16).withSampling(2f, 0, 1f, s), x -> { }));
       }
       assertThat(seeds.stream().distinct().count()).as("hot sampling varies with the seed").isGreaterThan(1);
+    }
+  }
+
+  @Test
+  void aCompressingCachePolicyKeepsTrueDecodePositions() throws Exception {
+    try (TextGenerator g = load()) {
+      int[] prompt = g.encodePrompt("the answer is on the wall");
+      List<Integer> decodePositions = new ArrayList<>();
+      int[] kept = {0};
+      DenseAttention dense = new DenseAttention();
+      g.setAttention(new AttentionStrategies(dense, (shape, layer, q, pos, cache, out, par) -> {
+        if (layer == 0) {
+          decodePositions.add(pos);
+        }
+        dense.attend(shape, layer, q, pos, cache, out, par);
+      }));
+      g.setCachePolicy(new KvCachePolicy() {
+        @Override
+        public KvCache create(int layers, int kvHeads, int headDim, int capacity) {
+          return new DenseKvCache(layers, kvHeads, headDim, capacity);
+        }
+
+        @Override
+        public void afterPrefill(KvCache cache, int promptLength) {
+          assertThat(promptLength).isEqualTo(prompt.length);
+          int[] even = java.util.stream.IntStream.range(0, promptLength).filter(i -> i % 2 == 0 || i == promptLength - 1)
+              .toArray();
+          for (int l = 0; l < cache.layers(); l++) {
+            for (int h = 0; h < cache.kvHeads(); h++) {
+              cache.retain(l, h, even); // drop every other prompt entry
+            }
+          }
+          kept[0] = cache.size(0, 0);
+        }
+      });
+      g.generate(prompt, GenerationSettings.greedy(5), s -> { }, null);
+      assertThat(kept[0]).isLessThan(prompt.length);
+      assertThat(decodePositions).containsExactly(prompt.length, prompt.length + 1, prompt.length + 2,
+          prompt.length + 3);
     }
   }
 

@@ -20,7 +20,14 @@ public record LoadedModel(Path source, ModelConfig config, ModelWeights weights,
     if (!Files.exists(path)) {
       throw new ModelFormatException(path + " does not exist (expected a .gguf file or a safetensors directory)");
     }
-    LoadedModel m = Files.isDirectory(path) ? loadSafetensors(path) : loadGguf(path);
+    LoadedModel m;
+    try {
+      m = Files.isDirectory(path) ? loadSafetensors(path) : loadGguf(path);
+    } catch (OutOfMemoryError e) {
+      throw new ModelFormatException(path + ": not enough Java heap for the weights (maximum "
+          + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB); give the JVM about the model's size, e.g. "
+          + "LONGSHOT_JAVA_OPTS=-Xmx8g", e);
+    }
     if (m.tokenizer.vocabSize() > m.config.vocabSize()) {
       throw new ModelFormatException(path + ": the tokenizer does not match the model: it has "
           + m.tokenizer.vocabSize() + " tokens but the model embeds only " + m.config.vocabSize());

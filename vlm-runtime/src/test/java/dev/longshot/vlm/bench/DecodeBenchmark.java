@@ -82,6 +82,9 @@ public final class DecodeBenchmark {
   }
 
   private static void deleteAll(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
     try (var s = Files.list(dir)) {
       for (Path p : s.toList()) {
         Files.deleteIfExists(p);
