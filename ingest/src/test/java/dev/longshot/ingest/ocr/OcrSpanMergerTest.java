@@ -70,11 +70,10 @@ class OcrSpanMergerTest {
   @Test
   void registryKnowsTesseractAndNoneAndRejectsTheRest() {
     assertThat(TextRecognizers.names()).containsExactly("tesseract");
-    var none = new dev.longshot.config.OcrSettings("none", null, "eng", 60, null);
+    var none = new dev.longshot.config.OcrSettings("none", null, "eng", 60);
     assertThat(TextRecognizers.create(none)).isEqualTo(Optional.empty());
-    var ppocr = new dev.longshot.config.OcrSettings("ppocr", null, "eng", 60, null);
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> TextRecognizers.create(ppocr))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("ppocr").hasMessageContaining("tesseract, none");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new dev.longshot.config.OcrSettings("ppocr", null, "eng", 60))
+        .isInstanceOf(dev.longshot.config.ConfigException.class)
+        .hasMessageContaining("ocr.backend").hasMessageContaining("tesseract, none");
   }
 }
