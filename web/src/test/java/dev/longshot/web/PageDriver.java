@@ -78,6 +78,14 @@ final class PageDriver implements AutoCloseable {
     return Double.parseDouble((String) js("return document.getElementById('player').dataset.seekedTo;"));
   }
 
+  /** Checks that an evidence card quotes {@code text} literally and that the page holds no script but its own. */
+  void assertEvidenceShowsTextAndRanNothing(String text) {
+    List<String> quotes = driver.findElements(By.cssSelector("#evidence blockquote")).stream().map(WebElement::getText).toList();
+    assertThat(quotes).anySatisfy(q -> assertThat(q).contains(text));
+    assertThat(js("return document.querySelectorAll('script').length;")).isEqualTo(1L);
+    assertThat(driver.findElement(By.id("answer-text")).getText()).doesNotContain("undefined");
+  }
+
   /**
    * Renders evidence whose quote carries a script and an event-handler image, as a hostile video's OCR could,
    * through the page's own renderer, and checks that it shows up as text and runs nothing.

@@ -50,6 +50,8 @@ class WebAppEndToEndTest {
   static Path dataDir;
   static long maxUpload;
   static String videoId;
+  static Path hostileClip;
+  static final String HOSTILE = "<script>alert(1)</script>";
 
   @BeforeAll
   static void start() throws IOException {
@@ -65,6 +67,7 @@ class WebAppEndToEndTest {
           allowed-roots: [%s]
           api-key: %s
         """.formatted(dataDir, maxUpload, SAMPLE.getParent(), KEY));
+    hostileClip = hostileClip(tmp);
     app = LongshotWebApplication.start("--port", "0", "--config", yaml.toString());
     base = "http://localhost:" + app.getEnvironment().getProperty("local.server.port");
     http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -131,6 +134,7 @@ class WebAppEndToEndTest {
     assertThat(videos).hasSize(1);
     assertThat(videos.get(0).get("fileName").asText()).isEqualTo("lecture.mp4");
     assertThat(videos.get(0).get("playable").asBoolean()).isTrue();
+    assertThat(dataDir.resolve("uploads").resolve(videoId).resolve("lecture.mp4")).hasSameBinaryContentAs(SAMPLE);
     assertThat(Files.list(dataDir.resolve("jobs")).toList()).isNotEmpty();
   }
 
@@ -179,8 +183,41 @@ class WebAppEndToEndTest {
     return false;
   }
 
+  /** A 6 s clip whose only on-screen text is a script tag, drawn by FFmpeg (Tesseract reads it verbatim). */
+  private static Path hostileClip(Path dir) throws IOException {
+    Path text = Files.writeString(dir.resolve("hostile.txt"), HOSTILE + "\n");
+    Path clip = dir.resolve("hostile.mp4");
+    Process p = new ProcessBuilder("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "color=c=0x1e3a5f:s=854x480:d=6:r=15", "-vf",
+        "drawtext=fontfile=/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:textfile=" + text + ":fontsize=56:fontcolor=white:x=60:y=200",
+        "-c:v", "libx264", "-pix_fmt", "yuv420p", clip.toString()).redirectErrorStream(true).start();
+    try {
+      String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.waitFor()).as("ffmpeg: " + log).isZero();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+    return clip;
+  }
+
   @Test
   @Order(5)
+  void scriptTagInAVideoComesBackAsPlainData() throws Exception {
+    HttpResponse<String> r = send(multipart(hostileClip, "hostile.mp4", KEY));
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+    String jobUrl = JSON.readTree(r.body()).get("url").asText();
+    JsonNode job = Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).until(() -> getJson(jobUrl),
+        j -> j.get("state").asText().equals("SUCCEEDED") || j.get("state").asText().equals("FAILED"));
+    assertThat(job.get("state").asText()).as(job.toString()).isEqualTo("SUCCEEDED");
+    String body = JSON.writeValueAsString(Map.of("question", "script alert", "videoIds", List.of(job.get("videoId").asText())));
+    HttpResponse<String> answer = send(HttpRequest.newBuilder(URI.create(base + "/api/ask")).header("Content-Type", "application/json")
+        .POST(BodyPublishers.ofString(body)));
+    assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+    assertThat(JSON.readTree(answer.body()).get("evidence").findValuesAsText("text")).anySatisfy(t -> assertThat(t).contains(HOSTILE));
+  }
+
+  @Test
+  @Order(6)
   void mediaAnswersRangeRequests() throws Exception {
     HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/videos/" + videoId + "/media"))
         .header("Range", "bytes=100-199").build(), BodyHandlers.ofByteArray());
@@ -191,7 +228,7 @@ class WebAppEndToEndTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void pageAsksAndAClickedTimestampSeeksThePlayer() throws Exception {
     try (PageDriver page = new PageDriver(base, TARGET)) {
       page.open();
@@ -202,13 +239,16 @@ class WebAppEndToEndTest {
       page.screenshot("e2e-page.png");
       page.resize(390, 844);
       page.screenshot("e2e-page-phone.png");
+      page.resize(1280, 1500);
+      page.ask("script alert");
+      page.assertEvidenceShowsTextAndRanNothing(HOSTILE);
       page.assertHostileTextIsShownAsText();
     }
     assertThat(TARGET.resolve("e2e-page.png")).isNotEmptyFile();
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void sameFileByServerPathIsUnchangedAndOutsideTheRootsIs403() throws Exception {
     HttpResponse<String> outside = send(jsonPost("/api/ingest/path", Map.of("path", "/etc/passwd")));
     assertThat(outside.statusCode()).isEqualTo(403);
@@ -222,7 +262,7 @@ class WebAppEndToEndTest {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void deleteRemovesTheVideo() throws Exception {
     HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + "/api/videos/" + videoId)).header("X-Api-Key", KEY).DELETE());
     assertThat(r.statusCode()).isEqualTo(204);

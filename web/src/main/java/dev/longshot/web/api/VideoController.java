@@ -7,10 +7,16 @@ import dev.longshot.web.jobs.QueueFullException;
 import dev.longshot.web.service.LongshotService;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
 import org.springframework.http.CacheControl;
@@ -33,6 +39,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/videos")
 @Tag(name = "Videos", description = "The video library, media and keyframes")
 public class VideoController {
+  private static final Logger LOG = LoggerFactory.getLogger(VideoController.class);
   private static final Pattern KEYFRAME_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}\\.(jpg|jpeg|png)");
   private final LongshotService service;
   private final IngestJobRunner jobs;
@@ -56,13 +63,28 @@ public class VideoController {
   }
 
   @DeleteMapping("/{videoId}")
-  @Operation(summary = "Remove a video's record and index entries (the video file itself stays)")
+  @Operation(summary = "Remove a video's record and index entries, and its uploaded copy; a file ingested by path stays")
   public ResponseEntity<Void> delete(@PathVariable String videoId) {
     requireId(videoId);
+    Optional<Path> file = service.mediaFile(videoId);
     if (!service.delete(videoId)) {
       throw unknown(videoId);
     }
+    file.filter(f -> f.startsWith(service.uploadsDir())).ifPresent(VideoController::deleteUpload);
     return ResponseEntity.noContent().build();
+  }
+
+  private static void deleteUpload(Path file) {
+    try {
+      Files.deleteIfExists(file);
+      try (Stream<Path> rest = Files.list(file.getParent())) {
+        if (rest.findAny().isEmpty()) {
+          Files.delete(file.getParent());
+        }
+      }
+    } catch (IOException e) {
+      LOG.warn("Could not remove the uploaded copy {}: {}", file, e.getMessage());
+    }
   }
 
   @PostMapping("/{videoId}/reingest")

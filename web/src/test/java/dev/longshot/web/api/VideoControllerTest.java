@@ -83,6 +83,17 @@ class VideoControllerTest {
   }
 
   @Test
+  void deletingAnUploadedVideoRemovesItsUploadedCopyButNeverAFileIngestedByPath() throws Exception {
+    Path upload = Files.write(Files.createDirectories(service.uploadsDir().resolve("up")).resolve("up.mp4"), TestVideos.mp4("uploaded copy"));
+    VideoManifest uploaded = service.add(upload);
+    mvc.perform(delete("/api/videos/" + uploaded.videoId())).andExpect(status().isNoContent());
+    assertThat(upload).doesNotExist();
+    assertThat(upload.getParent()).doesNotExist();
+    mvc.perform(delete("/api/videos/" + video.videoId())).andExpect(status().isNoContent());
+    assertThat(Path.of(video.sourcePath())).exists();
+  }
+
+  @Test
   void reingestQueuesAJobAndAMissingFileIs409() throws Exception {
     String jobUrl = com.jayway.jsonpath.JsonPath.read(mvc.perform(post("/api/videos/" + video.videoId() + "/reingest"))
         .andExpect(status().isAccepted())
