@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Asks the configured model for Video-RAG's retrieval request: a JSON object with {@code ASR} (speech to look
@@ -19,7 +19,7 @@ import java.util.logging.Logger;
  * backend error, falls back to {@link RuleBasedDecomposer} and is logged. Thread-safe if the generator is.
  */
 public final class ModelQueryDecomposer implements QueryDecomposer {
-  private static final Logger LOG = Logger.getLogger(ModelQueryDecomposer.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ModelQueryDecomposer.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_OBJECTS = 5;
   private final TextGenerator model;
@@ -37,13 +37,13 @@ public final class ModelQueryDecomposer implements QueryDecomposer {
     try {
       reply = model.generate(prompt(question));
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "Decomposition model failed (" + e.getMessage() + "); using the rule-based plan", e);
+      LOG.warn("Decomposition model failed ({}); using the rule-based plan", e.getMessage(), e);
       return rules;
     }
     try {
       return parse(reply, rules);
     } catch (IllegalArgumentException e) {
-      LOG.warning("Decomposition model output unusable (" + e.getMessage() + "); using the rule-based plan");
+      LOG.warn("Decomposition model output unusable ({}); using the rule-based plan", e.getMessage());
       return rules;
     }
   }
