@@ -15,6 +15,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -49,6 +51,16 @@ public class LongshotBeans {
     long max = config.server().maxUploadBytes();
     // threshold 0: every upload is streamed to disk, never held in memory
     return new MultipartConfigElement(incoming.toString(), max, max + (1 << 20), 0);
+  }
+
+  /** Adds the library size and the ingest queue to {@code /actuator/health}. */
+  @Bean
+  HealthIndicator longshot(LongshotService service, IngestJobRunner jobs, LongshotConfig config) {
+    return () -> Health.up()
+        .withDetail("dataDir", config.data().dir().toString())
+        .withDetail("videos", service.videos().size())
+        .withDetail("jobsQueuedOrRunning", jobs.jobs().stream().filter(j -> !j.state().isFinal()).count())
+        .build();
   }
 
   @Bean

@@ -31,7 +31,8 @@ public class LongshotWebApplication {
     ServerArgs parsed = ServerArgs.parse(args);
     LongshotConfig config = ConfigLoader.load(parsed.configFile(), System.getenv());
     SpringApplication app = new SpringApplication(LongshotWebApplication.class);
-    app.setDefaultProperties(Map.of("server.port", config.server().port()));
+    app.setDefaultProperties(Map.of("server.port", config.server().port(),
+        "management.health.diskspace.path", config.data().dir().toString()));
     app.addInitializers(ctx -> ctx.getBeanFactory().registerSingleton("longshotConfig", config));
     List<String> springArgs = new ArrayList<>(parsed.rest());
     if (parsed.port() != null) {

@@ -83,7 +83,10 @@ class WebAppEndToEndTest {
   @Test
   @Order(0)
   void healthMetricsAndOpenApiAreServed() throws Exception {
-    assertThat(getJson("/actuator/health").get("status").asText()).isEqualTo("UP");
+    JsonNode health = getJson("/actuator/health");
+    assertThat(health.get("status").asText()).isEqualTo("UP");
+    assertThat(health.at("/components/longshot/details/dataDir").asText()).isEqualTo(dataDir.toString());
+    assertThat(health.at("/components/diskSpace/details/path").asText()).isEqualTo(dataDir.toString());
     assertThat(getJson("/actuator/metrics").get("names").toString()).contains("http.server.requests");
     JsonNode paths = getJson("/v3/api-docs").get("paths");
     assertThat(paths.has("/api/ask")).isTrue();
