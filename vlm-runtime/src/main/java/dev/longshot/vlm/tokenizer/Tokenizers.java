@@ -80,25 +80,10 @@ public final class Tokenizers {
       throw new ModelFormatException(file + ": tokenizer model type '" + model.path("type").asText()
           + "' is not supported; supported: BPE (byte-level)");
     }
-    int size = 0;
-    for (var e : (Iterable<Map.Entry<String, JsonNode>>) model.path("vocab")::fields) {
-      size = Math.max(size, e.getValue().asInt() + 1);
-    }
-    for (JsonNode t : root.path("added_tokens")) {
-      size = Math.max(size, t.path("id").asInt() + 1);
-    }
-    String[] tokens = new String[size];
-    int[] types = new int[size];
-    Arrays.fill(tokens, "");
-    Arrays.fill(types, 5);
-    for (var e : (Iterable<Map.Entry<String, JsonNode>>) model.path("vocab")::fields) {
-      tokens[e.getValue().asInt()] = e.getKey();
-      types[e.getValue().asInt()] = Vocabulary.NORMAL;
-    }
-    for (JsonNode t : root.path("added_tokens")) {
-      tokens[t.path("id").asInt()] = t.path("content").asText();
-      types[t.path("id").asInt()] = t.path("special").asBoolean() ? Vocabulary.CONTROL : Vocabulary.USER_DEFINED;
-    }
+    Vocab v = vocabOf(root, model);
+    String[] tokens = v.tokens();
+    int[] types = v.types();
+    int size = tokens.length;
     List<String> merges = new ArrayList<>();
     for (JsonNode m : model.path("merges")) {
       merges.add(m.isArray() ? m.get(0).asText() + " " + m.get(1).asText() : m.asText());
@@ -118,6 +103,32 @@ public final class Tokenizers {
       addBos = c.path("add_bos_token").asBoolean(false);
     }
     return new BpeTokenizer(new Vocabulary(tokens, types, bos, eos, addBos), merges, preTokenizerOf(root, file));
+  }
+
+  private record Vocab(String[] tokens, int[] types) {}
+
+  /** Token strings by id from {@code model.vocab} and {@code added_tokens} (special ones become control tokens). */
+  private static Vocab vocabOf(JsonNode root, JsonNode model) {
+    int size = 0;
+    for (var e : (Iterable<Map.Entry<String, JsonNode>>) model.path("vocab")::fields) {
+      size = Math.max(size, e.getValue().asInt() + 1);
+    }
+    for (JsonNode t : root.path("added_tokens")) {
+      size = Math.max(size, t.path("id").asInt() + 1);
+    }
+    String[] tokens = new String[size];
+    int[] types = new int[size];
+    Arrays.fill(tokens, "");
+    Arrays.fill(types, 5);
+    for (var e : (Iterable<Map.Entry<String, JsonNode>>) model.path("vocab")::fields) {
+      tokens[e.getValue().asInt()] = e.getKey();
+      types[e.getValue().asInt()] = Vocabulary.NORMAL;
+    }
+    for (JsonNode t : root.path("added_tokens")) {
+      tokens[t.path("id").asInt()] = t.path("content").asText();
+      types[t.path("id").asInt()] = t.path("special").asBoolean() ? Vocabulary.CONTROL : Vocabulary.USER_DEFINED;
+    }
+    return new Vocab(tokens, types);
   }
 
   private static String tokenName(JsonNode n) {
