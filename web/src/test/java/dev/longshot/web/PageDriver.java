@@ -78,6 +78,22 @@ final class PageDriver implements AutoCloseable {
     return Double.parseDouble((String) js("return document.getElementById('player').dataset.seekedTo;"));
   }
 
+  /**
+   * Uploads {@code file} through the page's upload control (entering {@code apiKey} first) and waits until the
+   * library lists {@code expectedVideos} videos.
+   */
+  void uploadThroughThePage(Path file, String apiKey, int expectedVideos) {
+    driver.findElement(By.cssSelector(".settings summary")).click();
+    WebElement key = driver.findElement(By.id("api-key"));
+    key.clear();
+    key.sendKeys(apiKey, org.openqa.selenium.Keys.TAB); // the change event stores it
+    driver.findElement(By.id("upload-file")).sendKeys(file.toString());
+    driver.findElement(By.cssSelector("#upload-form button[type=submit]")).click();
+    new WebDriverWait(driver, Duration.ofMinutes(3)).until(
+        d -> d.findElements(By.cssSelector("#videos li.video")).size() == expectedVideos);
+    assertThat(driver.findElement(By.id("upload-status")).getText()).contains(file.getFileName().toString());
+  }
+
   /** Checks that an evidence card quotes {@code text} literally and that the page holds no script but its own. */
   void assertEvidenceShowsTextAndRanNothing(String text) {
     List<String> quotes = driver.findElements(By.cssSelector("#evidence blockquote")).stream().map(WebElement::getText).toList();

@@ -246,6 +246,7 @@ class WebAppEndToEndTest {
       page.ask("script alert");
       page.assertEvidenceShowsTextAndRanNothing(HOSTILE);
       page.assertHostileTextIsShownAsText();
+      page.uploadThroughThePage(REPO.resolve("sample-media/excerpt.mp4"), KEY, 3);
     }
     assertThat(TARGET.resolve("e2e-page.png")).isNotEmptyFile();
   }
