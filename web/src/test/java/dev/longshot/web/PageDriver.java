@@ -62,6 +62,12 @@ final class PageDriver implements AutoCloseable {
         .as("answer state; page error: " + driver.findElement(By.id("ask-error")).getText()).isEqualTo("done");
   }
 
+  /** Waits until at least one evidence card shows its keyframe (an image the browser could decode). */
+  void awaitKeyframeThumbnail() {
+    waitFor().until(d -> (Boolean) js("return [...document.querySelectorAll('#evidence img')]"
+        + ".some(i => i.complete && i.naturalWidth > 0);"));
+  }
+
   /** Clicks the first timestamp in the answer text and returns the time it names, in seconds. */
   double clickFirstAnswerTimestamp() {
     List<WebElement> stamps = driver.findElements(By.cssSelector("#answer-text button.ts"));

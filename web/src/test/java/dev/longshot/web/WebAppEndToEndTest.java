@@ -236,6 +236,7 @@ class WebAppEndToEndTest {
     try (PageDriver page = new PageDriver(base, TARGET)) {
       page.open();
       page.ask("What is the total budget?");
+      page.awaitKeyframeThumbnail();
       double seconds = page.clickFirstAnswerTimestamp();
       assertThat(page.awaitSeekedSeconds()).isCloseTo(seconds, org.assertj.core.data.Offset.offset(1.0));
       page.resize(1280, 1500); // tall enough to show the answer and the evidence cards
