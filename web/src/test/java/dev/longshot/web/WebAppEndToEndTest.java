@@ -74,9 +74,12 @@ class WebAppEndToEndTest {
   }
 
   @AfterAll
-  static void stop() {
+  static void stop() throws IOException {
     if (app != null) {
       app.close();
+    }
+    try (Stream<Path> all = Files.walk(dataDir.getParent())) { // the temp data directory; screenshots stay in target/
+      all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
   }
 

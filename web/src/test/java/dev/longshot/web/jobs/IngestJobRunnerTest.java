@@ -64,6 +64,26 @@ class IngestJobRunnerTest {
   }
 
   @Test
+  void aJobCutOffByShutdownIsResumedByTheNextRunner() throws Exception {
+    Path video = Files.write(dir.resolve("slow-restart.mp4"), TestVideos.mp4("restart"));
+    String id;
+    try (IngestJobRunner first = runner(new FakeLongshotService(dir), 4)) {
+      id = first.submit("upload", video, "slow-restart.mp4", null).id();
+      Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> first.job(id).orElseThrow().state() == JobState.RUNNING);
+    } // closing interrupts the ingest; the job must stay RUNNING on disk, not turn FAILED
+    assertThat(new JobStore(dir.resolve("jobs")).loadAll()).singleElement()
+        .satisfies(j -> assertThat(j.state()).isEqualTo(JobState.RUNNING));
+    FakeLongshotService afterRestart = new FakeLongshotService(dir);
+    afterRestart.releaseSlow();
+    try (IngestJobRunner second = runner(afterRestart, 4)) {
+      second.recover();
+      IngestJob done = awaitFinal(second, id);
+      assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
+      assertThat(done.createdAt()).isEqualTo(new JobStore(dir.resolve("jobs")).loadAll().getFirst().createdAt());
+    }
+  }
+
+  @Test
   void failureKeepsKindStatusAndMessage() throws Exception {
     Path video = Files.write(dir.resolve("corrupt.mp4"), TestVideos.mp4("c"));
     try (IngestJobRunner runner = runner(new FakeLongshotService(dir), 4)) {
