@@ -78,6 +78,16 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void asrDecodersDefaultsToOnePerCoreAndRejectsNegatives() {
+    assertThat(ConfigLoader.load(null, ENV).asr().decoders()).isZero();
+    assertThat(ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_ASR_DECODERS", "3")).asr().decoders()).isEqualTo(3);
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_ASR_DECODERS", "-1")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("asr.decoders")
+        .hasMessageContaining("-1");
+  }
+
+  @Test
   void typoInFileIsRejectedWithKnownKeys() throws IOException {
     Path f = tmp.resolve("typo.yaml");
     Files.writeString(f, "ingest:\n  sample-fsp: 1\n");

@@ -35,6 +35,9 @@ interface PocketSphinxLibrary extends Library {
 
   int ps_free(Pointer ps);
 
+  /** Starts a new stream: resets the feature extractor's running noise estimate. */
+  int ps_start_stream(Pointer ps);
+
   int ps_start_utt(Pointer ps);
 
   int ps_process_raw(Pointer ps, short[] data, long nSamples, int noSearch, int fullUtt);

@@ -11,13 +11,13 @@ import org.junit.jupiter.api.Test;
 class SpeechRecognizersTest {
   @Test
   void noneGivesNoRecognizer() {
-    assertThat(SpeechRecognizers.create(new AsrSettings("none", null, null, 10))).isEmpty();
+    assertThat(SpeechRecognizers.create(new AsrSettings("none", null, null, 10, 0))).isEmpty();
   }
 
   @Test
   void pocketsphinxIsTheWorkingDefault() {
     Optional<SpeechRecognizer> asr = SpeechRecognizers.create(
-        new AsrSettings("pocketsphinx", PocketSphinxSpeechRecognizerTest.MODEL, null, 10));
+        new AsrSettings("pocketsphinx", PocketSphinxSpeechRecognizerTest.MODEL, null, 10, 0));
     assertThat(asr).isPresent();
     try (SpeechRecognizer r = asr.get()) {
       assertThat(r.name()).isEqualTo("pocketsphinx");
@@ -27,7 +27,7 @@ class SpeechRecognizersTest {
   @Test
   void whisperWithMissingModelFailsNamingThePath() {
     Path missing = Path.of("/nonexistent/ggml-base.en.bin");
-    assertThatThrownBy(() -> SpeechRecognizers.create(new AsrSettings("whisper", null, missing, 10)))
+    assertThatThrownBy(() -> SpeechRecognizers.create(new AsrSettings("whisper", null, missing, 10, 0)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(missing.toString());
   }
