@@ -53,11 +53,13 @@ public record ModelSource(String name, String where, String tokenizerWhere, Stri
         () -> Files.readAllBytes(model), () -> Files.readAllBytes(tokenizerJson));
   }
 
-  byte[] readOnnx() {
+  /** The ONNX file's bytes; failures name the file. */
+  public byte[] readOnnx() {
     return load(onnx, where);
   }
 
-  byte[] readTokenizer() {
+  /** The tokenizer.json bytes; failures name the file. */
+  public byte[] readTokenizer() {
     return load(tokenizer, tokenizerWhere);
   }
 

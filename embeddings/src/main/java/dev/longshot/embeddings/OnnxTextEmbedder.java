@@ -57,7 +57,7 @@ public final class OnnxTextEmbedder implements TextEmbedder {
     this.window = trainedWindow(onnx, source.where());
     this.tokens = new WordPieces(source.readTokenizer(), source.tokenizerWhere());
     try {
-      this.base = open(onnx, source.where());
+      this.base = open(onnx, source.where(), false);
       this.dimension = base.probeDimension(tokens.clsId(), tokens.sepId());
     } catch (RuntimeException e) {
       tokens.close();
@@ -222,7 +222,8 @@ public final class OnnxTextEmbedder implements TextEmbedder {
           long t0 = System.nanoTime();
           ByteString edited = new PositionTableEditor(PositionTableEditor.DEFAULT_TABLE)
               .extend(UnsafeByteOperations.unsafeWrap(source.readOnnx()), mode, maxTokens);
-          e = open(edited.toByteArray(), source.where() + " (" + strategy.configName() + " to " + maxTokens + ")");
+          String where = source.where() + " (" + strategy.configName() + " to " + maxTokens + ")";
+          e = open(edited.toByteArray(), where, true);
           LOG.info("embeddings: built the {} model for {} tokens in {} ms", strategy.configName(), maxTokens,
               (System.nanoTime() - t0) / 1_000_000);
           extended = e;
@@ -232,8 +233,8 @@ public final class OnnxTextEmbedder implements TextEmbedder {
     return e;
   }
 
-  private OnnxEncoder open(byte[] onnx, String where) {
-    try (OrtSession.SessionOptions options = Devices.sessionOptions(device, source.name())) {
+  private OnnxEncoder open(byte[] onnx, String where, boolean longInputs) {
+    try (OrtSession.SessionOptions options = Devices.sessionOptions(device, source.name(), longInputs)) {
       return new OnnxEncoder(env, env.createSession(onnx, options), where);
     } catch (OrtException e) {
       throw new EmbeddingException("cannot load ONNX model " + where + ": " + e.getMessage(), e);
