@@ -39,7 +39,7 @@ import org.apache.lucene.store.FSDirectory;
  */
 public final class EvidenceIndex implements AutoCloseable {
   static final long REFRESH_MILLIS = 500;
-  static final long LOCK_WAIT_MILLIS = 10_000;
+  static final long LOCK_WAIT_MILLIS = 60_000;
   private final Path dir;
   private final Directory directory;
   private final TextEmbedder embedder;

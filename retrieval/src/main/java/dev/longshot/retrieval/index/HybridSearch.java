@@ -134,7 +134,7 @@ final class HybridSearch {
   /** A filter for the spans of the best windows, or null when the coarse pass finds no window. */
   private Query topWindows(IndexSearcher searcher, SearchRequest r, Query lex, float[] qv) throws IOException {
     SearchRequest anyModality = r.withModalities(Set.of());
-    int depth = settings.candidates();
+    int depth = 2 * WINDOWS;
     Map<Integer, Double> fused = rrf.fuse(List.of(ranked(searcher, lex, filter(IndexSchema.TYPE_WINDOW, anyModality), depth),
         knn(searcher, IndexSchema.WINDOW_VECTOR, qv, restrictions(anyModality), depth)));
     List<Integer> top = fused.entrySet().stream().sorted(Map.Entry.<Integer, Double>comparingByValue().reversed())

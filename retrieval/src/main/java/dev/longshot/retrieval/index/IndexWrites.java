@@ -14,6 +14,7 @@ import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.SerialMergeScheduler;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.LockObtainFailedException;
@@ -21,6 +22,7 @@ import org.apache.lucene.store.LockObtainFailedException;
 /**
  * Writes one video per commit. The writer is opened per write with commit-on-close off, so an exception (or a
  * killed process) before {@link IndexWriter#commit()} leaves the last commit, which never holds part of a video.
+ * Merges triggered by the commit run to completion before the writer closes (and are committed on their own).
  */
 final class IndexWrites {
   private static final long LOCK_POLL_MILLIS = 100;
@@ -83,6 +85,11 @@ final class IndexWrites {
         }
         w.setLiveCommitData(IndexSchema.userData(embedder.name(), embedder.dimension()).entrySet());
         w.commit();
+        // Each commit flushes a small segment and closing the writer would abort merges it started, so run them
+        // here (serial scheduler: in this thread) and commit their result (same documents: readers see no change), or segments pile up and every
+        // kNN query walks one HNSW graph per video.
+        w.maybeMerge();
+        w.commit();
       } catch (IOException e) {
         throw new UncheckedIOException("Cannot write video " + videoId + " to index " + dir + ": " + e.getMessage(), e);
       }
@@ -93,7 +100,7 @@ final class IndexWrites {
     long deadline = System.nanoTime() + lockWaitMillis * 1_000_000;
     while (true) {
       try {
-        return new IndexWriter(directory, new IndexWriterConfig(analyzer)
+        return new IndexWriter(directory, new IndexWriterConfig(analyzer).setMergeScheduler(new SerialMergeScheduler())
             .setOpenMode(IndexWriterConfig.OpenMode.APPEND).setCommitOnClose(false).setRAMBufferSizeMB(64));
       } catch (LockObtainFailedException e) {
         if (System.nanoTime() >= deadline) {
