@@ -1,5 +1,6 @@
 package dev.longshot.retrieval;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.longshot.config.LongshotConfig;
@@ -9,10 +10,14 @@ import dev.longshot.retrieval.answer.ExtractiveAnswerer;
 import dev.longshot.retrieval.answer.KeyframeResolver;
 import dev.longshot.retrieval.bench.SimilarityThresholdBenchmark;
 import dev.longshot.retrieval.eval.EvalQuestion;
+import dev.longshot.retrieval.eval.EvaluateIndex;
 import dev.longshot.retrieval.eval.QuestionsFile;
 import dev.longshot.retrieval.eval.RetrievalEvaluation;
 import dev.longshot.retrieval.index.EvidenceIndex;
 import dev.longshot.timeline.Answer;
+import dev.longshot.timeline.VideoManifest;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +44,10 @@ class BgeRetrievalQualityTest {
     LongshotConfig config = LongshotConfig.defaults();
     embedder = TextEmbedders.create(config.embeddings());
     index = EvidenceIndex.open(tmp.resolve("index"), embedder, config.retrieval());
-    index.replaceVideo(Fixtures.manifest(VIDEO, "truth"), TruthSegments.lecture());
+    VideoManifest m = Fixtures.manifest(VIDEO, "truth");
+    index.replaceVideo(new VideoManifest(m.formatVersion(), VIDEO, "lecture.mp4", m.sourcePath(), m.sizeBytes(),
+        m.durationMillis(), m.width(), m.height(), m.frameRate(), m.hasAudio(), m.transcriptSource(), "truth",
+        m.segmentCounts(), 0, m.stageMillis(), m.createdAt()), TruthSegments.lecture());
     qa = QuestionAnswering.create(index, config.answer(), KeyframeResolver.none(), null);
   }
 
@@ -75,5 +83,14 @@ class BgeRetrievalQualityTest {
     assertThat(answered).hasSizeLessThanOrEqualTo(2);
     assertThat(qa.ask("What recipe does the chef use for chocolate cake?", Set.of(VIDEO), e -> { }, t -> { }).text())
         .isEqualTo(ExtractiveAnswerer.NOTHING_FOUND);
+  }
+
+  @Test
+  void theHarnessEvaluatesAnIndexOnDiskByFileName() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int status = EvaluateIndex.run(new String[] {"--index", index.directory().toString(), "--questions",
+        TruthSegments.repoRoot().resolve("sample-media/lecture.questions.jsonl").toString()}, new PrintStream(out, true, UTF_8));
+    assertThat(status).isZero();
+    assertThat(out.toString(UTF_8)).contains("questions 22", "recall@5 1.000").contains("rank 1  keywords 1.00");
   }
 }

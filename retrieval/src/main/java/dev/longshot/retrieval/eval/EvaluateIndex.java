@@ -36,7 +36,8 @@ public final class EvaluateIndex {
     }
   }
 
-  static int run(String[] args, PrintStream out) {
+  /** Runs the harness with {@code args}, printing to {@code out}; returns the exit status. */
+  public static int run(String[] args, PrintStream out) {
     Path index = null;
     Path questions = Path.of("sample-media/lecture.questions.jsonl");
     Path config = null;
