@@ -15,22 +15,24 @@ import java.util.List;
  * Speech recognition with CMU PocketSphinx (Debian's libpocketsphinx3 and its US-English model in
  * {@code asr.pocketsphinx-model-dir}: acoustic model {@code en-us/}, language model {@code en-us.lm.bin},
  * dictionary {@code cmudict-en-us.dict}). Gives word-level times at 10 ms resolution. The model files are checked
- * and the library loaded at construction; each {@link #begin()} gets its own native decoder (a new one takes about a
- * second to load the language model; decoders of finished transcriptions are reused), so transcriptions may run in
- * parallel on different threads. Audio is split at pauses
- * by {@link UtteranceSplitter} and decoded one utterance at a time with PocketSphinx's own silence removal off,
- * which keeps frame numbers equal to stream time.
+ * and the library loaded at construction. Audio is split at pauses by {@link UtteranceSplitter}; each utterance is
+ * decoded as a stream of its own (noise estimate reset, PocketSphinx's silence removal off, so frame numbers are
+ * stream time) on any idle native decoder, and one transcription keeps up to {@code asr.decoders} of them busy at
+ * once ({@link OrderedParallelDecoder}). Decoders are loaded on demand (a new one loads the language model) and kept
+ * for reuse until {@link #close()}. Thread-safe: transcriptions may run in parallel on different threads.
  */
 public final class PocketSphinxSpeechRecognizer implements SpeechRecognizer {
   private static final double FRAMES_PER_SECOND = 100.0;
 
   /**
    * The search settings used by default, chosen with {@code AsrBenchmark} against the library's defaults: the same
-   * word error rate on the sample lecture and LibriVox (0.141 vs 0.150 and 0.282 vs 0.282) at about 3.5x less CPU
-   * per audio second. {@code -ds 2} scores every other frame, {@code -topn 3} keeps 3 instead of 4 Gaussians per
-   * codebook, {@code -maxhmmpf 2000}/{@code -maxwpf 8} cap active HMMs and word exits per frame (defaults 30000
-   * and unlimited), {@code -fwdflat no} skips the second flat-lexicon pass (bestpath still rescores the lattice).
-   * Tighter beams ({@code -beam 1e-40}) or caps ({@code -maxhmmpf 1000}) cost 0.05 to 0.13 WER.
+   * or lower word error rate on the sample lecture and LibriVox (0.137 vs 0.145 and 0.282 vs 0.282) for about a
+   * third of the CPU time per audio second. {@code -ds 2} scores every other frame, {@code -topn 3} keeps 3 instead
+   * of 4 Gaussians per codebook, {@code -maxhmmpf 2000}/{@code -maxwpf 8} cap active HMMs and word exits per frame
+   * (defaults 30000 and unlimited), {@code -fwdflat no} skips the second flat-lexicon pass (bestpath still rescores
+   * the lattice), {@code -remove_noise no} drops spectral noise subtraction, whose estimate restarts with every
+   * utterance here (without it: 0.145 and 0.296 in the sweep). Tighter beams
+   * ({@code -beam 1e-40}) or caps ({@code -maxhmmpf 1000}) cost 0.08 to 0.14 WER in the sweep.
    */
   public static final List<String> SEARCH_ARGS =
       List.of("-ds", "2", "-topn", "3", "-maxhmmpf", "2000", "-maxwpf", "8", "-fwdflat", "no", "-remove_noise", "no");
