@@ -91,9 +91,13 @@ public final class PocketSphinxSpeechRecognizer implements SpeechRecognizer {
     this.decoders = decoders;
   }
 
-  /** {@code asr.decoders}: 0 means one per available core. */
+  /**
+   * {@code asr.decoders}: 0 means half the available cores, at least 1. The ingest pipeline keeps other threads
+   * busy (video decoding, OCR), and on the 2-core development machine 2 decoders were no faster than 1
+   * ({@code AsrBenchmark}).
+   */
   static int decoderThreads(int configured) {
-    return configured > 0 ? configured : Math.max(1, Runtime.getRuntime().availableProcessors());
+    return configured > 0 ? configured : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
   }
 
   private static Path require(Path p) {
