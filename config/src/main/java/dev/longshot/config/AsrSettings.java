@@ -12,7 +12,7 @@ import java.nio.file.Path;
  * @param whisperModel path of a whisper.cpp ggml model file; only read when backend is whisper
  * @param chunkSeconds target length of a transcript segment in seconds
  * @param decoders pause-separated utterances of one track that PocketSphinx decodes at once, each on its own
- *     decoder, which holds its own copy of the language model; 0 means half the available cores (at least 1)
+ *     decoder, which holds its own copy of the language model; 0 means one per available core
  */
 public record AsrSettings(String backend, Path pocketsphinxModelDir, Path whisperModel, double chunkSeconds,
     int decoders) {

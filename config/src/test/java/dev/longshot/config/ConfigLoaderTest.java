@@ -78,7 +78,7 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void asrDecodersDefaultsToDerivedFromCoresAndRejectsNegatives() {
+  void asrDecodersDefaultsToOnePerCoreAndRejectsNegatives() {
     assertThat(ConfigLoader.load(null, ENV).asr().decoders()).isZero();
     assertThat(ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_ASR_DECODERS", "3")).asr().decoders()).isEqualTo(3);
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_ASR_DECODERS", "-1")))

@@ -92,12 +92,12 @@ public final class PocketSphinxSpeechRecognizer implements SpeechRecognizer {
   }
 
   /**
-   * {@code asr.decoders}: 0 means half the available cores, at least 1. The ingest pipeline keeps other threads
-   * busy (video decoding, OCR), and on the 2-core development machine 2 decoders were no faster than 1
-   * ({@code AsrBenchmark}).
+   * {@code asr.decoders}: 0 means one per available core. Decoding in parallel costs no extra CPU per audio second
+   * ({@code AsrBenchmark}: 29.2x vs 29.9x per CPU second on 2 cores), so spare cores only speed it up; on a busy
+   * machine it gains nothing.
    */
   static int decoderThreads(int configured) {
-    return configured > 0 ? configured : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+    return configured > 0 ? configured : Math.max(1, Runtime.getRuntime().availableProcessors());
   }
 
   private static Path require(Path p) {
