@@ -1,5 +1,6 @@
 package dev.longshot.ingest;
 
+import dev.longshot.config.AsrSettings;
 import dev.longshot.config.LongshotConfig;
 import dev.longshot.timeline.VideoManifest;
 import java.io.IOException;
@@ -14,7 +15,7 @@ import java.util.List;
 /**
  * The {@code settingsFingerprint} of a manifest: SHA-256 (first 16 hex digits) over everything that shapes an
  * ingest's output: the record format version, this pipeline's algorithm version, the {@code ingest}, {@code asr},
- * {@code ocr} and {@code detector} sections, the backends actually in use, and the size and modification time of
+ * {@code ocr} and {@code detector} sections (not {@code asr.decoders}, which changes speed only), the backends actually in use, and the size and modification time of
  * any sidecar subtitle file next to the video (adding an .srt later makes the next ingest redo the transcript).
  */
 public final class SettingsFingerprint {
@@ -28,7 +29,7 @@ public final class SettingsFingerprint {
         .append("format=").append(VideoManifest.FORMAT_VERSION)
         .append("|pipeline=").append(PIPELINE_VERSION)
         .append("|").append(config.ingest())
-        .append("|").append(config.asr())
+        .append("|").append(asrOutputSettings(config.asr()))
         .append("|").append(config.ocr())
         .append("|").append(config.detector())
         .append("|backends=").append(backends)
@@ -39,6 +40,12 @@ public final class SettingsFingerprint {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The asr section without {@code decoders}: how many utterances decode at once does not change the words. */
+  private static String asrOutputSettings(AsrSettings a) {
+    return "asr[backend=" + a.backend() + ", pocketsphinxModelDir=" + a.pocketsphinxModelDir() + ", whisperModel="
+        + a.whisperModel() + ", chunkSeconds=" + a.chunkSeconds() + "]";
   }
 
   private static String sidecars(Path video) {

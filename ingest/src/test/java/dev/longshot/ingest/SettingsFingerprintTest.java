@@ -1,0 +1,34 @@
+package dev.longshot.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.longshot.config.ConfigLoader;
+import dev.longshot.config.LongshotConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SettingsFingerprintTest {
+  @TempDir Path tmp;
+
+  private static LongshotConfig config(Map<String, String> env) {
+    var all = new java.util.HashMap<>(env);
+    all.put("HOME", "/h");
+    return ConfigLoader.load(null, all);
+  }
+
+  @Test
+  void speedOnlySettingsKeepRecordsOutputSettingsRedoThem() throws IOException {
+    Path video = tmp.resolve("talk.mp4");
+    Files.writeString(video, "x");
+    String base = SettingsFingerprint.of(config(Map.of()), "b", video);
+    assertThat(SettingsFingerprint.of(config(Map.of("LONGSHOT_ASR_DECODERS", "7")), "b", video)).isEqualTo(base);
+    assertThat(SettingsFingerprint.of(config(Map.of("LONGSHOT_ASR_CHUNK_SECONDS", "20")), "b", video)).isNotEqualTo(base);
+    assertThat(SettingsFingerprint.of(config(Map.of("LONGSHOT_INGEST_SAMPLE_FPS", "1")), "b", video)).isNotEqualTo(base);
+    Files.writeString(tmp.resolve("talk.srt"), "1\n00:00:00,000 --> 00:00:01,000\nhi\n");
+    assertThat(SettingsFingerprint.of(config(Map.of()), "b", video)).isNotEqualTo(base);
+  }
+}
