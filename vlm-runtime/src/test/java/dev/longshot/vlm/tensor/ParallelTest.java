@@ -3,6 +3,8 @@ package dev.longshot.vlm.tensor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +24,36 @@ class ParallelTest {
         for (int i = 0; i < n; i++) {
           assertThat(hits.get(i)).as("region %d index %d of %d", region, i, n).isEqualTo(1);
         }
+      }
+    }
+  }
+
+  /** A worker stuck in one chunk must not hold up the rest: the caller claims every other chunk itself. */
+  @Test
+  void theCallerTakesOverTheChunksOfAStalledWorker() {
+    try (Parallel par = new Parallel(2)) {
+      Thread caller = Thread.currentThread();
+      int chunks = 2 * Parallel.CHUNKS_PER_THREAD;
+      AtomicInteger byCaller = new AtomicInteger();
+      AtomicBoolean workerGaveUp = new AtomicBoolean();
+      AtomicIntegerArray hits = new AtomicIntegerArray(chunks * 10);
+      par.forRange(chunks * 10, (from, to) -> {
+        if (Thread.currentThread() == caller) {
+          byCaller.incrementAndGet();
+        } else {
+          long deadline = System.nanoTime() + 10_000_000_000L; // a fixed split would leave the caller waiting
+          while (byCaller.get() < chunks - 1 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+          }
+          workerGaveUp.compareAndSet(false, byCaller.get() < chunks - 1);
+        }
+        for (int i = from; i < to; i++) {
+          hits.incrementAndGet(i);
+        }
+      });
+      assertThat(workerGaveUp).as("worker waited 10 s for the caller to take the other chunks").isFalse();
+      for (int i = 0; i < chunks * 10; i++) {
+        assertThat(hits.get(i)).as("index %d", i).isEqualTo(1);
       }
     }
   }
