@@ -19,7 +19,11 @@ import org.springframework.context.ConfigurableApplicationContext;
 public class LongshotWebApplication {
   public static void main(String[] args) {
     try {
-      start(args);
+      ConfigurableApplicationContext ctx = start(args);
+      String port = ctx.getEnvironment().getProperty("local.server.port");
+      System.out.println();
+      System.out.println("Longshot is running: open http://localhost:" + port + "/  (API docs: http://localhost:"
+          + port + "/swagger-ui.html; Ctrl-C stops it)");
     } catch (IllegalArgumentException | ConfigException e) {
       System.err.println("longshot serve: " + e.getMessage());
       System.exit(2);
