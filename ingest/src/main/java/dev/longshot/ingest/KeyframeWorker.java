@@ -18,9 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
@@ -33,7 +30,7 @@ import javax.imageio.stream.ImageOutputStream;
  * their results into spans. The hand-off queue holds {@value #QUEUE} frames, so decoding waits rather than
  * piling up images when OCR is slower than real time: memory stays bounded.
  */
-final class KeyframeWorker implements AutoCloseable {
+final class KeyframeWorker extends QueueWorker<KeyframeWorker.Job> {
   static final int QUEUE = 2;
   /** Frames are converted for OCR at most this large (the preprocessor may upscale small ones). */
   static final int OCR_MAX_SIDE = 2560;
@@ -41,9 +38,6 @@ final class KeyframeWorker implements AutoCloseable {
   /** One keyframe to handle. */
   record Job(FrameSampler.Decision decision, BufferedImage image) {}
 
-  private static final Object END = new Object();
-
-  private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE);
   private final Path keyframesDir;
   private final int maxSide;
   private final float jpegQuality;
@@ -51,9 +45,6 @@ final class KeyframeWorker implements AutoCloseable {
   private final ObjectDetector detector;
   private final OcrSpanMerger ocrSpans;
   private final DetectionSpans detSpans = new DetectionSpans();
-  private final Thread thread;
-  private volatile Throwable failure;
-  private boolean finished;
   private long endMillis;
   private int keyframes;
   private int ocrRuns;
@@ -63,15 +54,14 @@ final class KeyframeWorker implements AutoCloseable {
 
   KeyframeWorker(Path keyframesDir, int maxSide, int jpegQuality, TextRecognizer ocr, double ocrMinConfidence,
       ObjectDetector detector) {
+    super(QUEUE, "longshot-keyframes", "keyframe analysis");
     this.keyframesDir = keyframesDir;
     this.maxSide = maxSide;
     this.jpegQuality = jpegQuality / 100f;
     this.ocr = ocr;
     this.detector = detector;
     this.ocrSpans = new OcrSpanMerger(ocrMinConfidence);
-    this.thread = new Thread(this::loop, "longshot-keyframes");
-    thread.setDaemon(true);
-    thread.start();
+    start();
   }
 
   /** Whether a keyframe with this decision needs the large image (for OCR) or only the stored size. */
@@ -86,15 +76,7 @@ final class KeyframeWorker implements AutoCloseable {
 
   /** Waits until every queued keyframe is handled; rethrows a failure of the worker. */
   void finish(long endMillis) throws IngestException {
-    put(END);
-    try {
-      thread.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IngestException(IngestException.Kind.INTERNAL, "interrupted while finishing keyframes", e);
-    }
-    finished = true;
-    rethrow();
+    finishQueue();
     this.endMillis = endMillis;
   }
 
@@ -126,58 +108,12 @@ final class KeyframeWorker implements AutoCloseable {
     return jpegNanos / 1_000_000;
   }
 
+
+
+
+
   @Override
-  public void close() {
-    if (!finished) {
-      thread.interrupt();
-      queue.clear();
-      try {
-        thread.join(10_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  private void put(Object item) throws IngestException {
-    try {
-      while (!queue.offer(item, 100, TimeUnit.MILLISECONDS)) {
-        rethrow();
-        if (!thread.isAlive()) {
-          throw new IngestException(IngestException.Kind.INTERNAL, "keyframe worker stopped unexpectedly");
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IngestException(IngestException.Kind.INTERNAL, "interrupted", e);
-    }
-    rethrow();
-  }
-
-  private void rethrow() throws IngestException {
-    Throwable f = failure;
-    if (f != null) {
-      throw new IngestException(IngestException.Kind.INTERNAL, "keyframe analysis failed: " + f.getMessage(), f);
-    }
-  }
-
-  private void loop() {
-    try {
-      while (true) {
-        Object item = queue.take();
-        if (item == END) {
-          return;
-        }
-        handle((Job) item);
-      }
-    } catch (InterruptedException e) {
-      // abandoned
-    } catch (Throwable t) {
-      failure = t;
-    }
-  }
-
-  private void handle(Job job) throws IOException {
+  void handle(Job job) throws IOException {
     FrameSampler.Decision d = job.decision();
     String name = RecordStore.keyframeName(d.millis());
     long t = System.nanoTime();
