@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -12,14 +11,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * Hugging Face tokenizer.json): pre-tokenize, map each piece's UTF-8 bytes to characters, then merge the adjacent
  * pair with the lowest merge rank until none applies. Bytes missing from the vocabulary are skipped.
  */
-public final class BpeTokenizer implements Tokenizer {
-  private final Vocabulary vocab;
+public final class BpeTokenizer extends VocabularyTokenizer {
   private final Map<String, Integer> mergeRank;
   private final PreTokenizer preTokenizer;
   private final Map<String, int[]> cache = new ConcurrentHashMap<>();
 
   BpeTokenizer(Vocabulary vocab, List<String> merges, PreTokenizer preTokenizer) {
-    this.vocab = vocab;
+    super(vocab);
     this.preTokenizer = preTokenizer;
     this.mergeRank = new HashMap<>(merges.size() * 2);
     for (int i = 0; i < merges.size(); i++) {
@@ -85,35 +83,5 @@ public final class BpeTokenizer implements Tokenizer {
       return vocab.utf8(id);
     }
     return ByteLevel.decode(vocab.tokens[id]);
-  }
-
-  @Override
-  public String text(int id) {
-    return vocab.tokens[id];
-  }
-
-  @Override
-  public int id(String text) {
-    return vocab.ids.getOrDefault(text, -1);
-  }
-
-  @Override
-  public int vocabSize() {
-    return vocab.tokens.length;
-  }
-
-  @Override
-  public int bos() {
-    return vocab.bos;
-  }
-
-  @Override
-  public boolean addBos() {
-    return vocab.addBos;
-  }
-
-  @Override
-  public Set<Integer> stopIds() {
-    return vocab.stopIds;
   }
 }

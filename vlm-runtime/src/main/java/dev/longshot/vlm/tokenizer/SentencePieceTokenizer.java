@@ -3,22 +3,20 @@ package dev.longshot.vlm.tokenizer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * SentencePiece-style BPE as llama.cpp runs it for GGUF {@code tokenizer.ggml.model = llama}: spaces become
  * U+2581, a leading one is added, then the adjacent pair whose concatenation is a vocabulary token with the highest
  * score merges first; characters not in the vocabulary fall back to {@code <0xXX>} byte tokens.
  */
-public final class SentencePieceTokenizer implements Tokenizer {
+public final class SentencePieceTokenizer extends VocabularyTokenizer {
   private static final String SPACE = "\u2581";
 
-  private final Vocabulary vocab;
   private final float[] scores;
   private final boolean addSpacePrefix;
 
   SentencePieceTokenizer(Vocabulary vocab, float[] scores, boolean addSpacePrefix) {
-    this.vocab = vocab;
+    super(vocab);
     this.scores = scores;
     this.addSpacePrefix = addSpacePrefix;
   }
@@ -89,35 +87,5 @@ public final class SentencePieceTokenizer implements Tokenizer {
       return new byte[] {(byte) Integer.parseInt(t.substring(3, 5), 16)};
     }
     return t.replace(SPACE, " ").getBytes(StandardCharsets.UTF_8);
-  }
-
-  @Override
-  public String text(int id) {
-    return vocab.tokens[id];
-  }
-
-  @Override
-  public int id(String text) {
-    return vocab.ids.getOrDefault(text, -1);
-  }
-
-  @Override
-  public int vocabSize() {
-    return vocab.tokens.length;
-  }
-
-  @Override
-  public int bos() {
-    return vocab.bos;
-  }
-
-  @Override
-  public boolean addBos() {
-    return vocab.addBos;
-  }
-
-  @Override
-  public Set<Integer> stopIds() {
-    return vocab.stopIds;
   }
 }
