@@ -145,7 +145,7 @@ public final class Longshot implements AutoCloseable {
 
   private synchronized IngestPipeline pipeline() {
     if (pipeline == null) {
-      pipeline = IngestPipeline.create(config);
+      pipeline = IngestPipeline.create(config, records);
     }
     return pipeline;
   }

@@ -88,6 +88,11 @@ public final class IngestPipeline implements AutoCloseable {
    *     says which and why)
    */
   public static IngestPipeline create(LongshotConfig config) {
+    return create(config, new RecordStore(config.data().recordsDir()));
+  }
+
+  /** As {@link #create(LongshotConfig)}, writing into the caller's {@code store} (one store per process). */
+  public static IngestPipeline create(LongshotConfig config, RecordStore store) {
     TextRecognizer ocr = null;
     SpeechRecognizer asr = null;
     ObjectDetector detector = null;
@@ -95,7 +100,7 @@ public final class IngestPipeline implements AutoCloseable {
       ocr = TextRecognizers.create(config.ocr()).orElse(null);
       asr = SpeechRecognizers.create(config.asr()).orElse(null);
       detector = ObjectDetectors.create(config.detector()).orElse(null);
-      return new IngestPipeline(config, ocr, asr, detector, SubtitleSource.DEFAULT);
+      return new IngestPipeline(config, store, ocr, asr, detector, SubtitleSource.DEFAULT);
     } catch (RuntimeException | Error e) {
       closeQuietly(ocr);
       closeQuietly(asr);
