@@ -1,5 +1,6 @@
 package dev.longshot.app.cli;
 
+import dev.longshot.timeline.Timestamps;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.longshot.app.Longshot;

@@ -1,5 +1,6 @@
 package dev.longshot.app.cli;
 
+import dev.longshot.timeline.Timestamps;
 import dev.longshot.app.IngestOutcome;
 import dev.longshot.app.Longshot;
 import dev.longshot.config.ConfigLoader;

@@ -1,5 +1,6 @@
 package dev.longshot.app.cli;
 
+import dev.longshot.timeline.Timestamps;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

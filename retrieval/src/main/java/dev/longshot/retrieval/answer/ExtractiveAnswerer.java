@@ -1,5 +1,6 @@
 package dev.longshot.retrieval.answer;
 
+import dev.longshot.timeline.Timestamps;
 import dev.longshot.timeline.Answer;
 import dev.longshot.timeline.Evidence;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.longshot.retrieval.answer;
 
+import dev.longshot.timeline.Timestamps;
 import dev.longshot.timeline.Evidence;
 import dev.longshot.timeline.Modality;
 import java.util.ArrayList;
