@@ -12,15 +12,19 @@ import java.nio.file.Path;
  * @param maxTokens longest input, in tokens, after context extension; longer input is truncated with a warning
  * @param device {@code auto} (CUDA when present), {@code cpu} or {@code cuda}
  * @param batchSize texts per ONNX Runtime call
+ * @param windowOverlap with {@code parallel-windows}, the fraction of a window shared with the next one (0 to 0.9;
+ *     0 is LongEmbed's disjoint windows, 0.5 starts a window every half window)
  */
 public record EmbeddingSettings(
-    Path modelPath, Path tokenizerPath, String contextStrategy, int maxTokens, String device, int batchSize) {
+    Path modelPath, Path tokenizerPath, String contextStrategy, int maxTokens, String device, int batchSize,
+    double windowOverlap) {
   public EmbeddingSettings {
     contextStrategy = Check.oneOf("embeddings.context-strategy", contextStrategy,
         "truncate", "parallel-windows", "position-interpolation", "grouped-positions");
     Check.range("embeddings.max-tokens", maxTokens, 16, 65_536);
     device = Check.oneOf("embeddings.device", device, "auto", "cpu", "cuda");
     Check.range("embeddings.batch-size", batchSize, 1, 1024);
+    Check.range("embeddings.window-overlap", windowOverlap, 0.0, 0.9);
     if (modelPath != null && tokenizerPath == null) {
       throw new ConfigException("embeddings.tokenizer-path", null, "a tokenizer.json path is required with embeddings.model-path");
     }

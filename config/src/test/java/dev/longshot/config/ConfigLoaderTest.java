@@ -25,6 +25,15 @@ class ConfigLoaderTest {
     assertThat(c.answer().timeout()).isEqualTo(Duration.ofSeconds(120));
     assertThat(c.server().allowedRoots()).isEmpty();
     assertThat(c.embeddings().modelPath()).isNull();
+    assertThat(c.embeddings().windowOverlap()).isEqualTo(0.5);
+  }
+
+  @Test
+  void windowOverlapOfAWholeWindowIsRejected() {
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_EMBEDDINGS_WINDOW_OVERLAP", "1")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("embeddings.window-overlap")
+        .hasMessageContaining("0.0 to 0.9");
   }
 
   @Test

@@ -19,6 +19,6 @@ public final class TextEmbedders {
         ? ModelSource.bundledBgeSmall()
         : ModelSource.fromFiles(settings.modelPath(), settings.tokenizerPath());
     return new OnnxTextEmbedder(source, ContextStrategy.fromConfigName(settings.contextStrategy()),
-        settings.maxTokens(), settings.device(), settings.batchSize());
+        settings.maxTokens(), settings.device(), settings.batchSize(), settings.windowOverlap());
   }
 }

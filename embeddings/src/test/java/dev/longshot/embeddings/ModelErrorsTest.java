@@ -20,7 +20,7 @@ class ModelErrorsTest {
     Path tokenizer = Files.writeString(dir.resolve("tokenizer.json"), "{}");
     Path missing = dir.resolve("nope.onnx");
     assertThatThrownBy(() -> TextEmbedders.create(
-        new EmbeddingSettings(missing, tokenizer, "truncate", 8192, "cpu", 8)))
+        new EmbeddingSettings(missing, tokenizer, "truncate", 8192, "cpu", 8, 0.5)))
         .isInstanceOf(EmbeddingException.class)
         .hasMessageContaining("embeddings.model-path").hasMessageContaining(missing.toString());
   }
@@ -32,7 +32,8 @@ class ModelErrorsTest {
     Path model = Files.write(dir.resolve("broken.onnx"), junk);
     Path tokenizer = dir.resolve("tokenizer.json");
     Files.write(tokenizer, ModelSource.bundledBgeSmall().readTokenizer());
-    assertThatThrownBy(() -> TextEmbedders.create(new EmbeddingSettings(model, tokenizer, "truncate", 8192, "cpu", 8)))
+    assertThatThrownBy(() -> TextEmbedders.create(
+        new EmbeddingSettings(model, tokenizer, "truncate", 8192, "cpu", 8, 0.5)))
         .isInstanceOf(EmbeddingException.class).hasMessageContaining(model.toString());
   }
 
@@ -41,7 +42,7 @@ class ModelErrorsTest {
     Path model = Files.write(dir.resolve("bge.onnx"), ModelSource.bundledBgeSmall().readOnnx());
     Path tokenizer = Files.write(dir.resolve("tokenizer.json"), ModelSource.bundledBgeSmall().readTokenizer());
     try (TextEmbedder e = TextEmbedders.create(new EmbeddingSettings(model, tokenizer, "parallel-windows", 4096,
-        "auto", 8))) {
+        "auto", 8, 0.5))) {
       assertThat(e.name()).isEqualTo("bge");
       assertThat(e.maxTokens()).isEqualTo(4096);
       float[] fromPath = e.embedPassages(java.util.List.of("same text")).get(0);

@@ -74,6 +74,30 @@ class OnnxTextEmbedderTest {
   }
 
   @Test
+  void overlappingWindowsPoolTheLengthWeightedWindowVectors() {
+    OnnxTextEmbedder e = SharedEmbedders.bge(ContextStrategy.PARALLEL_WINDOWS);
+    String text = longText(new Random(SEED + 7), 1300);
+    int n = e.countTokens(text);
+    int room = e.trainedWindow() - 2;
+    List<float[]> windows = e.passageWindows(text, room, room / 2);
+    // windows start every 255 tokens and the last one ends at the text's end
+    assertThat(windows).hasSize((n - room + room / 2 - 1) / (room / 2) + 1);
+    float[] expected = new float[e.dimension()];
+    for (int k = 0; k < windows.size(); k++) {
+      int len = Math.min(n, k * (room / 2) + room) - k * (room / 2);
+      for (int d = 0; d < expected.length; d++) {
+        expected[d] += len * windows.get(k)[d];
+      }
+    }
+    assertThat(e.embedPassages(List.of(text)).get(0)).containsExactly(Vectors.normalize(expected), within(1e-5f));
+    try (OnnxTextEmbedder disjoint = new OnnxTextEmbedder(ModelSource.bundledBgeSmall(),
+        ContextStrategy.PARALLEL_WINDOWS, 8192, "cpu", 16, 0)) {
+      float[] v = disjoint.embedPassages(List.of(text)).get(0);
+      assertThat(Vectors.dot(v, e.embedPassages(List.of(text)).get(0))).isLessThan(1 - 1e-6f);
+    }
+  }
+
+  @Test
   void brokenUnicodeIsReplacedNotFatal() {
     OnnxTextEmbedder e = SharedEmbedders.bge(ContextStrategy.TRUNCATE);
     String broken = "caf\uFFFD au lait \uD800 alone \uDC00 and \u0000 nul";
