@@ -87,6 +87,21 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void ocrBackendsAreTesseractPaddleAndNone() {
+    OcrSettings defaults = ConfigLoader.load(null, ENV).ocr();
+    assertThat(defaults.backend()).isEqualTo("tesseract");
+    assertThat(defaults.paddleModelDir()).isNull();
+    OcrSettings paddle = ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_OCR_BACKEND", "paddle",
+        "LONGSHOT_OCR_PADDLE_MODEL_DIR", "/models/ppocr")).ocr();
+    assertThat(paddle.backend()).isEqualTo("paddle");
+    assertThat(paddle.paddleModelDir()).isEqualTo(Path.of("/models/ppocr"));
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_OCR_BACKEND", "ppocr")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("ocr.backend")
+        .hasMessageContaining("tesseract, paddle, none");
+  }
+
+  @Test
   void asrDecodersDefaultsToOnePerCoreAndRejectsNegatives() {
     assertThat(ConfigLoader.load(null, ENV).asr().decoders()).isZero();
     assertThat(ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_ASR_DECODERS", "3")).asr().decoders()).isEqualTo(3);

@@ -31,10 +31,14 @@ public final class OcrPreprocessor {
   private OcrPreprocessor() {}
 
   /**
-   * Reads {@code frame} with {@code recognizer}, upscaling for small or unsure text as described above. Boxes are
-   * normalised to the frame.
+   * Reads {@code frame} with {@code recognizer}, upscaling for small or unsure text as described above (not for a
+   * backend that {@linkplain TextRecognizer#readsFramesAsTheyAre reads frames as they are}). Boxes are normalised
+   * to the frame.
    */
   public static List<TextLine> read(TextRecognizer recognizer, BufferedImage frame) {
+    if (recognizer.readsFramesAsTheyAre()) {
+      return recognizer.recognize(frame);
+    }
     BufferedImage gray = prepare(frame);
     List<TextLine> lines = recognizer.recognize(gray);
     double[] heights = lines.stream().flatMap(l -> l.words().stream()).mapToDouble(b -> b.height() * gray.getHeight()).toArray();

@@ -18,6 +18,15 @@ public interface TextRecognizer extends AutoCloseable {
    */
   List<TextLine> recognize(BufferedImage image);
 
+  /**
+   * Whether this backend takes frames as they are (colour, any size) and scales them itself. {@link
+   * OcrPreprocessor#read} then hands the frame over untouched instead of converting it to grayscale and re-reading
+   * small text upscaled, which is tuned for Tesseract.
+   */
+  default boolean readsFramesAsTheyAre() {
+    return false;
+  }
+
   @Override
   void close();
 }

@@ -20,6 +20,7 @@ public final class TextRecognizers {
 
   static {
     BACKENDS.put("tesseract", TesseractTextRecognizer::new);
+    BACKENDS.put("paddle", PaddleTextRecognizer::new);
   }
 
   private TextRecognizers() {}

@@ -68,12 +68,12 @@ class OcrSpanMergerTest {
   }
 
   @Test
-  void registryKnowsTesseractAndNoneAndRejectsTheRest() {
-    assertThat(TextRecognizers.names()).containsExactly("tesseract");
+  void registryKnowsTesseractPaddleAndNoneAndRejectsTheRest() {
+    assertThat(TextRecognizers.names()).containsExactly("tesseract", "paddle");
     var none = new dev.longshot.config.OcrSettings("none", null, "eng", 60);
     assertThat(TextRecognizers.create(none)).isEqualTo(Optional.empty());
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> new dev.longshot.config.OcrSettings("ppocr", null, "eng", 60))
         .isInstanceOf(dev.longshot.config.ConfigException.class)
-        .hasMessageContaining("ocr.backend").hasMessageContaining("tesseract, none");
+        .hasMessageContaining("ocr.backend").hasMessageContaining("tesseract, paddle, none");
   }
 }
