@@ -20,11 +20,15 @@ import java.util.Random;
  * Passages per second of {@link OnnxTextEmbedder#embedPassages} (tokenisation, length sorting, padding, pooling,
  * normalisation included) against a bare ONNX Runtime loop on the same passages already tokenised (tensors built,
  * session run, CLS row copied), at 128 and 512 tokens and batch sizes 1, 8 and 32. Rounds alternate between the
- * two so background load hits both. Run: {@code bench/run embeddings dev.longshot.embeddings.bench.ThroughputBenchmark
- * [rounds]}.
+ * two so background load hits both. A second table times long passages (2k and 8k tokens) under parallel windows,
+ * half-overlapping (the default) against disjoint windows as the baseline, to show what the overlap costs. Run:
+ * {@code bench/run embeddings dev.longshot.embeddings.bench.ThroughputBenchmark [rounds]}.
  */
 public final class ThroughputBenchmark {
   private static final long SEED = 99L;
+  private static final String[] VOCAB = {"the", "speaker", "explains", "how", "a", "hash", "table", "grows", "when",
+      "load", "factor", "passes", "three", "quarters", "and", "then", "shows", "slide", "twelve", "with", "benchmark",
+      "numbers"};
 
   public static void main(String[] args) throws Exception {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
@@ -62,6 +66,31 @@ public final class ThroughputBenchmark {
           }
         }
       }
+      System.out.println();
+      System.out.println("| tokens | disjoint windows passages/s | half-overlapping passages/s | overlap cost |");
+      System.out.println("|-------:|----------------------------:|----------------------------:|-------------:|");
+      try (OnnxTextEmbedder disjoint = new OnnxTextEmbedder(bge, ContextStrategy.PARALLEL_WINDOWS, 8192, "cpu", 16, 0);
+          OnnxTextEmbedder half = new OnnxTextEmbedder(bge, ContextStrategy.PARALLEL_WINDOWS, 8192, "cpu", 16, 0.5)) {
+        for (int tokens : new int[] {2048, 8190}) {
+          List<String> texts = longPassages(tok, tokens, 4);
+          disjoint.embedPassages(texts.subList(0, 1));
+          half.embedPassages(texts.subList(0, 1));
+          long base = 0;
+          long ours = 0;
+          for (int r = 0; r < rounds; r++) {
+            long t0 = System.nanoTime();
+            disjoint.embedPassages(texts);
+            long t1 = System.nanoTime();
+            half.embedPassages(texts);
+            long t2 = System.nanoTime();
+            base += t1 - t0;
+            ours += t2 - t1;
+          }
+          double baseRate = texts.size() * rounds / (base / 1e9);
+          double ourRate = texts.size() * rounds / (ours / 1e9);
+          System.out.printf("| %6d | %27.2f | %27.2f | %11.2fx |%n", tokens, baseRate, ourRate, baseRate / ourRate);
+        }
+      }
     }
   }
 
@@ -97,10 +126,27 @@ public final class ThroughputBenchmark {
     return out;
   }
 
+  /** {@code count} seeded passages of about {@code tokens} tokens (one word is one token in BGE's vocabulary). */
+  private static List<String> longPassages(HuggingFaceTokenizer tok, int tokens, int count) {
+    Random rnd = new Random(SEED + tokens);
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      StringBuilder sb = new StringBuilder();
+      for (int w = 0; w < tokens - 2; w++) {
+        sb.append(VOCAB[rnd.nextInt(VOCAB.length)]).append(' ');
+      }
+      out.add(sb.toString().trim());
+    }
+    int actual = tok.encode(out.get(0)).getIds().length;
+    if (Math.abs(actual - tokens) > tokens / 20) {
+      throw new IllegalStateException("long passage has " + actual + " tokens, wanted about " + tokens);
+    }
+    return out;
+  }
+
   /** {@code count} seeded passages of exactly {@code tokens} tokens including [CLS] and [SEP]. */
   private static List<String> passages(HuggingFaceTokenizer tok, int tokens, int count) {
-    String[] vocab = {"the", "speaker", "explains", "how", "a", "hash", "table", "grows", "when", "load", "factor",
-        "passes", "three", "quarters", "and", "then", "shows", "slide", "twelve", "with", "benchmark", "numbers"};
+    String[] vocab = VOCAB;
     Random rnd = new Random(SEED);
     List<String> out = new ArrayList<>();
     while (out.size() < count) {
