@@ -48,19 +48,10 @@ public final class ThroughputBenchmark {
           try (OnnxTextEmbedder ours = new OnnxTextEmbedder(bge, ContextStrategy.TRUNCATE, 512, "cpu", batch)) {
             runRaw(env, raw, ids, batch);
             ours.embedPassages(texts);
-            long rawNanos = 0;
-            long ourNanos = 0;
-            for (int r = 0; r < rounds; r++) {
-              long t0 = System.nanoTime();
-              runRaw(env, raw, ids, batch);
-              long t1 = System.nanoTime();
-              ours.embedPassages(texts);
-              long t2 = System.nanoTime();
-              rawNanos += t1 - t0;
-              ourNanos += t2 - t1;
-            }
-            double rawRate = texts.size() * rounds / (rawNanos / 1e9);
-            double ourRate = texts.size() * rounds / (ourNanos / 1e9);
+            double[] rates = alternate(rounds, texts.size(), () -> runRaw(env, raw, ids, batch),
+                () -> ours.embedPassages(texts));
+            double rawRate = rates[0];
+            double ourRate = rates[1];
             System.out.printf("| %6d | %5d | %18.1f | %19.1f | %+11.1f%% |%n", ids.get(0).length, batch, rawRate,
                 ourRate, 100 * (rawRate / ourRate - 1));
           }
@@ -75,23 +66,35 @@ public final class ThroughputBenchmark {
           List<String> texts = longPassages(tok, tokens, 4);
           disjoint.embedPassages(texts.subList(0, 1));
           half.embedPassages(texts.subList(0, 1));
-          long base = 0;
-          long ours = 0;
-          for (int r = 0; r < rounds; r++) {
-            long t0 = System.nanoTime();
-            disjoint.embedPassages(texts);
-            long t1 = System.nanoTime();
-            half.embedPassages(texts);
-            long t2 = System.nanoTime();
-            base += t1 - t0;
-            ours += t2 - t1;
-          }
-          double baseRate = texts.size() * rounds / (base / 1e9);
-          double ourRate = texts.size() * rounds / (ours / 1e9);
+          double[] rates = alternate(rounds, texts.size(), () -> disjoint.embedPassages(texts),
+              () -> half.embedPassages(texts));
+          double baseRate = rates[0];
+          double ourRate = rates[1];
           System.out.printf("| %6d | %27.2f | %27.2f | %11.2fx |%n", tokens, baseRate, ourRate, baseRate / ourRate);
         }
       }
     }
+  }
+
+  /** A piece of work to time. */
+  private interface Work {
+    void run() throws Exception;
+  }
+
+  /** Runs {@code baseline} then {@code candidate}, {@code rounds} times; items per second of each. */
+  private static double[] alternate(int rounds, int items, Work baseline, Work candidate) throws Exception {
+    long base = 0;
+    long cand = 0;
+    for (int r = 0; r < rounds; r++) {
+      long t0 = System.nanoTime();
+      baseline.run();
+      long t1 = System.nanoTime();
+      candidate.run();
+      long t2 = System.nanoTime();
+      base += t1 - t0;
+      cand += t2 - t1;
+    }
+    return new double[] {items * rounds / (base / 1e9), items * rounds / (cand / 1e9)};
   }
 
   /** Bare loop: fixed-order batches, padded to the batch's longest row, CLS row of each output copied out. */
