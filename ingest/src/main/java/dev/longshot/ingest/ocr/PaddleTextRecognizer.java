@@ -52,7 +52,8 @@ import org.bytedeco.opencv.opencv_core.Size;
  *       (PaddleOCR's {@code [0.485, 0.456, 0.406]} / {@code [0.229, 0.224, 0.225]}) over the channels in B, G, R
  *       order, as PaddleOCR feeds its OpenCV images to both models. Checked, not assumed: feeding R, G, B to both
  *       instead read 5 lecture slides about as well (0 against 1 edit in 496 characters) but 42 generated
- *       scene-text photos worse (character error rate 7.6 % against 6.2 %). The text probability map is
+ *       scene-text photos worse (character error rate 7.6 % against 6.2 %; measured before the wide-gap space rule
+ *       of {@link #decode}). The text probability map is
  *       thresholded at {@value #BINARY_THRESHOLD}; each contour's minimum-area rectangle is scored by the mean
  *       probability inside it, dropped under {@value #BOX_THRESHOLD}, and grown by {@code area * }{@value
  *       #UNCLIP_RATIO}{@code / perimeter} on every side (DB's "unclip": the map marks shrunk text cores).
@@ -87,6 +88,9 @@ public final class PaddleTextRecognizer implements TextRecognizer {
   static final int REC_BATCH = 6;
   /** Space-class probability between two characters that makes a space (see {@link #decode}). */
   static final float SPACE_PROBABILITY = 0.03f;
+  /** The same for characters at least {@link #WIDE_GAP_STEPS} time steps apart. */
+  static final float WIDE_GAP_SPACE_PROBABILITY = 0.01f;
+  static final int WIDE_GAP_STEPS = 6;
   private static final float[] MEAN = {0.485f, 0.456f, 0.406f};
   private static final float[] STD = {0.229f, 0.224f, 0.225f};
 
@@ -433,10 +437,12 @@ public final class PaddleTextRecognizer implements TextRecognizer {
 
   /**
    * Greedy CTC: the best class per time step, repeats collapsed, blanks dropped. The model is sparing with spaces
-   * between Latin words (the Chinese training data has few): a space is also put between two characters when the
-   * space class reaches {@value #SPACE_PROBABILITY} at some step between them without winning it. Measured on the
-   * lecture slides and generated scene text: inside correctly read words the space class stays at or under 0.02,
-   * at word gaps the model left unspaced it reaches 0.03 to 0.50.
+   * between Latin words (its training data is mostly Chinese), so a space is also put between two characters when,
+   * at some step between them, the space class reaches {@value #SPACE_PROBABILITY} without winning the step, or
+   * {@value #WIDE_GAP_SPACE_PROBABILITY} when the characters are at least {@value #WIDE_GAP_STEPS} steps (48
+   * input pixels) apart. Chosen on the lecture slides, a white slide clip and three seeded scene-text sets: inside
+   * cleanly read words the space class stayed under 0.01, at unspaced word gaps of clean text it reached 0.01 to
+   * 0.5. Inside misread scene-text words it reached up to 0.07, so a few false spaces remain there.
    */
   private List<Char> decode(FloatBuffer probs, int offset, int steps, int classes, double stepWidth, int contentWidth) {
     int space = classes - 1;
@@ -457,7 +463,9 @@ public final class PaddleTextRecognizer implements TextRecognizer {
       }
       if (best != 0 && best != previous) {
         boolean afterLetter = !chars.isEmpty() && !chars.getLast().text().equals(" ");
-        if (best != space && afterLetter && gapSpace >= SPACE_PROBABILITY) {
+        boolean wide = afterLetter && t - chars.getLast().step() >= WIDE_GAP_STEPS;
+        if (best != space && afterLetter
+            && (gapSpace >= SPACE_PROBABILITY || wide && gapSpace >= WIDE_GAP_SPACE_PROBABILITY)) {
           chars.add(new Char(" ", gapSpaceStep, gapSpace, stepWidth, contentWidth));
         }
         chars.add(new Char(characters[best], t, bestP, stepWidth, contentWidth));
