@@ -269,8 +269,7 @@ public final class PaddleTextRecognizer implements TextRecognizer {
           r = new double[] {rect.center().x(), rect.center().y(), rect.size().width(), rect.size().height(),
               Math.toRadians(rect.angle())};
         }
-        double score = Math.min(r[2], r[3]) < 3 ? 0 : meanInside(prob, rw, rh, r);
-        if (Math.min(r[2], r[3]) < 3 || score < BOX_THRESHOLD) {
+        if (Math.min(r[2], r[3]) < 3 || meanInside(prob, rw, rh, r) < BOX_THRESHOLD) {
           continue;
         }
         double grow = r[2] * r[3] * UNCLIP_RATIO / (2 * (r[2] + r[3]));
