@@ -152,6 +152,34 @@ class PaddleTextRecognizerTest {
   }
 
   @Test
+  void verticalTextReadingDownwardsIsTurnedAndItsWordBoxesRunDown() {
+    BufferedImage img = new BufferedImage(300, 500, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = img.createGraphics();
+    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setColor(Color.WHITE);
+    g.fillRect(0, 0, 300, 500);
+    g.setColor(new Color(20, 40, 160));
+    g.setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, 40));
+    g.translate(150, 250);
+    g.rotate(Math.toRadians(90)); // reads top to bottom
+    g.drawString("Museum Shop", -130, 14);
+    g.dispose();
+    List<TextLine> lines = paddle.recognize(img);
+    assertThat(lines).hasSize(1);
+    assertThat(lines.getFirst().text()).isEqualTo("Museum Shop");
+    BoundingBox museum = lines.getFirst().words().get(0);
+    BoundingBox shop = lines.getFirst().words().get(1);
+    // the text runs from y = 120 px down, about 20 px either side of x = 150 (0.5)
+    assertThat(museum.y()).isBetween(0.2, 0.3);
+    assertThat(museum.y() + museum.height()).isLessThanOrEqualTo(shop.y() + 0.01);
+    assertThat(shop.height()).isLessThan(museum.height());
+    for (BoundingBox w : List.of(museum, shop)) {
+      assertThat(w.height()).isGreaterThan(w.width());
+      assertThat(w.centerX()).isBetween(0.45, 0.55);
+    }
+  }
+
+  @Test
   void photosWithoutTextGiveNothing() {
     assertThat(paddle.recognize(SceneTextImages.photo("dog.jpg"))).isEmpty();
     assertThat(paddle.recognize(SceneTextImages.photo("giraffe.jpg"))).isEmpty();
