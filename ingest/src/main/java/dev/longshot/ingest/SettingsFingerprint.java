@@ -2,6 +2,7 @@ package dev.longshot.ingest;
 
 import dev.longshot.config.AsrSettings;
 import dev.longshot.config.LongshotConfig;
+import dev.longshot.config.OcrSettings;
 import dev.longshot.timeline.VideoManifest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,8 +16,10 @@ import java.util.List;
 /**
  * The {@code settingsFingerprint} of a manifest: SHA-256 (first 16 hex digits) over everything that shapes an
  * ingest's output: the record format version, this pipeline's algorithm version, the {@code ingest}, {@code asr},
- * {@code ocr} and {@code detector} sections (not {@code asr.decoders}, which changes speed only), the backends actually in use, and the size and modification time of
- * any sidecar subtitle file next to the video (adding an .srt later makes the next ingest redo the transcript).
+ * {@code ocr} and {@code detector} sections (not {@code asr.decoders}, which changes speed only, and not the
+ * model directory of an OCR backend that is not in use), the backends actually in use, and the size and
+ * modification time of any sidecar subtitle file next to the video (adding an .srt later makes the next ingest
+ * redo the transcript).
  */
 public final class SettingsFingerprint {
   /** Bump when sampling, merging or segment layout changes in a way that should redo existing records. */
@@ -30,7 +33,7 @@ public final class SettingsFingerprint {
         .append("|pipeline=").append(PIPELINE_VERSION)
         .append("|").append(config.ingest())
         .append("|").append(asrOutputSettings(config.asr()))
-        .append("|").append(config.ocr())
+        .append("|").append(ocrOutputSettings(config.ocr()))
         .append("|").append(config.detector())
         .append("|backends=").append(backends)
         .append("|sidecars=").append(sidecars(video));
@@ -46,6 +49,16 @@ public final class SettingsFingerprint {
   private static String asrOutputSettings(AsrSettings a) {
     return "asr[backend=" + a.backend() + ", pocketsphinxModelDir=" + a.pocketsphinxModelDir() + ", whisperModel="
         + a.whisperModel() + ", chunkSeconds=" + a.chunkSeconds() + "]";
+  }
+
+  /**
+   * The ocr section as it shaped the output. Tesseract settings read exactly as they did before the paddle backend
+   * existed, so upgrading does not redo records; {@code paddle-model-dir} counts only with {@code backend: paddle}.
+   */
+  private static String ocrOutputSettings(OcrSettings o) {
+    String tesseract = "OcrSettings[backend=" + o.backend() + ", tessdataDir=" + o.tessdataDir() + ", language="
+        + o.language() + ", minConfidence=" + o.minConfidence() + "]";
+    return "paddle".equals(o.backend()) ? tesseract + "[paddleModelDir=" + o.paddleModelDir() + "]" : tesseract;
   }
 
   private static String sidecars(Path video) {

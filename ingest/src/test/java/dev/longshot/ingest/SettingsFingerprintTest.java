@@ -28,6 +28,12 @@ class SettingsFingerprintTest {
     assertThat(SettingsFingerprint.of(config(Map.of("LONGSHOT_ASR_DECODERS", "7")), "b", video)).isEqualTo(base);
     assertThat(SettingsFingerprint.of(config(Map.of("LONGSHOT_ASR_CHUNK_SECONDS", "20")), "b", video)).isNotEqualTo(base);
     assertThat(SettingsFingerprint.of(config(Map.of("LONGSHOT_INGEST_SAMPLE_FPS", "1")), "b", video)).isNotEqualTo(base);
+    // an unused backend's model directory does not count; the one in use does
+    assertThat(SettingsFingerprint.of(config(Map.of("LONGSHOT_OCR_PADDLE_MODEL_DIR", "/m")), "b", video))
+        .isEqualTo(base);
+    String paddle = SettingsFingerprint.of(config(Map.of("LONGSHOT_OCR_BACKEND", "paddle")), "b", video);
+    assertThat(SettingsFingerprint.of(config(Map.of("LONGSHOT_OCR_BACKEND", "paddle",
+        "LONGSHOT_OCR_PADDLE_MODEL_DIR", "/m")), "b", video)).isNotEqualTo(paddle);
     Files.writeString(tmp.resolve("talk.srt"), "1\n00:00:00,000 --> 00:00:01,000\nhi\n");
     assertThat(SettingsFingerprint.of(config(Map.of()), "b", video)).isNotEqualTo(base);
   }
