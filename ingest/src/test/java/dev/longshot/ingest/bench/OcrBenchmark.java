@@ -27,7 +27,8 @@ import javax.imageio.ImageIO;
  * in colour, rotated or faint over Debian's darknet photos, {@link SceneTextImages}). Tesseract is the baseline,
  * measured in the same run; each image goes through {@link OcrPreprocessor#read} as in the pipeline, after one
  * warm-up read per backend. Run: {@code bench/run ingest dev.longshot.ingest.bench.OcrBenchmark [scene-images]
- * [rounds]}.
+ * [rounds] [seed]}; the paddle backend's space thresholds were tuned with the default seed in view, so another seed
+ * gives a held-out set.
  */
 public final class OcrBenchmark {
   private static final long SEED = 2026;
@@ -53,14 +54,15 @@ public final class OcrBenchmark {
   public static void main(String[] args) throws Exception {
     int sceneCount = args.length > 0 ? Integer.parseInt(args[0]) : 30;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+    long seed = args.length > 2 ? Long.parseLong(args[2]) : SEED;
     List<Item> items = new ArrayList<>(slides());
-    for (SceneTextImages.Sample s : SceneTextImages.generate(SEED, sceneCount)) {
+    for (SceneTextImages.Sample s : SceneTextImages.generate(seed, sceneCount)) {
       items.add(new Item("scene", s.name(), s.image(), s.text()));
     }
     System.out.printf(Locale.ROOT,
         "load average %.1f on %d cores; %d slides + %d scene-text images (seed %d), %d rounds%n",
         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
-        Runtime.getRuntime().availableProcessors(), items.size() - sceneCount, sceneCount, SEED, rounds);
+        Runtime.getRuntime().availableProcessors(), items.size() - sceneCount, sceneCount, seed, rounds);
     Map<String, Map<String, Score>> results = new LinkedHashMap<>();
     for (String backend : List.of("tesseract", "paddle")) {
       try (TextRecognizer r = TextRecognizers.create(new OcrSettings(backend, null, "eng", 60, null)).orElseThrow()) {
