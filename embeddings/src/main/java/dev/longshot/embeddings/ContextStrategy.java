@@ -11,7 +11,10 @@ import java.util.Locale;
 public enum ContextStrategy {
   /** Baseline: keep the first window of tokens, drop the rest. */
   TRUNCATE("truncate"),
-  /** Parallel context windows: split into trained-size windows, encode each, mean-pool the window vectors. */
+  /**
+   * Parallel context windows: split into trained-size windows (half-overlapping by default, {@code
+   * embeddings.window-overlap}), encode each, mean-pool the window vectors weighted by length.
+   */
   PARALLEL_WINDOWS("parallel-windows"),
   /** Position interpolation: the position table is stretched to the extended length (row j = p_{j/s}). */
   POSITION_INTERPOLATION("position-interpolation"),
