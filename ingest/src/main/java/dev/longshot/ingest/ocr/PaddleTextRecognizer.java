@@ -4,6 +4,7 @@ import static org.bytedeco.opencv.global.opencv_core.CV_32FC2;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.bytedeco.opencv.global.opencv_core.BORDER_REPLICATE;
+import static org.bytedeco.opencv.global.opencv_core.ROTATE_180;
 import static org.bytedeco.opencv.global.opencv_core.ROTATE_90_COUNTERCLOCKWISE;
 import static org.bytedeco.opencv.global.opencv_core.rotate;
 import static org.bytedeco.opencv.global.opencv_imgproc.CHAIN_APPROX_SIMPLE;
@@ -44,7 +45,7 @@ import org.bytedeco.opencv.opencv_core.Size;
 
 /**
  * Scene-text OCR with PaddleOCR's PP-OCRv4 models (Apache-2.0) on the CPU ONNX Runtime, for text that Tesseract
- * reads badly: words on photos, coloured, rotated or low-contrast text. Two models run per frame:
+ * reads badly: words on photos, coloured, rotated, low-contrast or upside-down text. Three models run per frame:
  *
  * <ol>
  *   <li><b>Detection</b> (DB, {@value #DET_MODEL}): the frame is resized so its longest side is at most {@value
@@ -60,19 +61,25 @@ import org.bytedeco.opencv.opencv_core.Size;
  *   <li><b>Recognition</b> (SVTR-LCNet, {@value #REC_MODEL}): each box is cut out of the frame with a perspective
  *       warp (so rotated lines come out straight; boxes at least 1.5 times taller than wide are turned upright),
  *       resized to height {@value #REC_HEIGHT}, width by aspect ratio, padded to at least {@value #REC_MIN_WIDTH}
- *       and read in batches of similar aspect ratio. The output is CTC-decoded greedily over the characters of
+ *       and read in batches of similar aspect ratio (after the angle classifier below). The output is CTC-decoded greedily over the characters of
  *       {@value #KEYS}: class 0 is the blank, class {@code i} the {@code i}-th line of the file, and the last class
  *       (one more than the file's lines) a space.
+ *   <li><b>Angle classification</b> ({@value #CLS_MODEL}, PaddleOCR's text-line direction classifier): each crop,
+ *       already turned upright if vertical, is resized to height {@value #CLS_HEIGHT} and width by aspect ratio up
+ *       to {@value #CLS_WIDTH}, padded right, normalised like recognition input and classified in batches of
+ *       {@value #REC_BATCH} as 0° or 180°; a crop whose 180° score is above {@value #CLS_THRESHOLD} (PaddleOCR's
+ *       {@code cls_thresh}) is turned half a circle before recognition. This reads upside-down lines and vertical
+ *       text reading upwards, which the quarter turn alone leaves upside down.
  * </ol>
  *
  * Lines are split into words at the spaces; a word's box comes from the CTC time steps of its first and last
  * character mapped back through the warp, its confidence is the mean of its characters' probabilities. Frames
- * larger than {@value #MAX_SIDE} pixels on a side are scaled down first. The angle classifier that PaddleOCR
- * offers for upside-down text is not used. Sessions are created at construction and closed by {@link #close()}.
+ * larger than {@value #MAX_SIDE} pixels on a side are scaled down first. Sessions are created at construction and closed by {@link #close()}.
  */
 public final class PaddleTextRecognizer implements TextRecognizer {
   static final String DET_MODEL = "ch_PP-OCRv4_det_infer.onnx";
   static final String REC_MODEL = "ch_PP-OCRv4_rec_infer.onnx";
+  static final String CLS_MODEL = "ch_ppocr_mobile_v2.0_cls_infer.onnx";
   static final String KEYS = "ppocr_keys_v1.txt";
   /** Model directory under the models directory, as {@code setup/fetch-models.sh} names it. */
   static final String MODEL_SUBDIR = "ppocr-v4";
@@ -86,6 +93,10 @@ public final class PaddleTextRecognizer implements TextRecognizer {
   static final int REC_HEIGHT = 48;
   static final int REC_MIN_WIDTH = 320;
   static final int REC_BATCH = 6;
+  static final int CLS_HEIGHT = 48;
+  static final int CLS_WIDTH = 192;
+  /** 180° score above which a crop is turned before recognition (PaddleOCR's default {@code cls_thresh}). */
+  static final float CLS_THRESHOLD = 0.9f;
   /** Space-class probability between two characters that makes a space (see {@link #decode}). */
   static final float SPACE_PROBABILITY = 0.03f;
   /** The same for characters at least {@link #WIDE_GAP_STEPS} time steps apart. */
@@ -98,8 +109,10 @@ public final class PaddleTextRecognizer implements TextRecognizer {
   private final Path dir;
   private final OrtSession det;
   private final OrtSession rec;
+  private final OrtSession cls;
   private final String detInput;
   private final String recInput;
+  private final String clsInput;
   private final String[] characters;
   private boolean closed;
 
@@ -118,6 +131,7 @@ public final class PaddleTextRecognizer implements TextRecognizer {
     this.dir = dir;
     Path detPath = required(dir.resolve(DET_MODEL));
     Path recPath = required(dir.resolve(REC_MODEL));
+    Path clsPath = required(dir.resolve(CLS_MODEL));
     Path keysPath = required(dir.resolve(KEYS));
     List<String> keys;
     try {
@@ -133,8 +147,21 @@ public final class PaddleTextRecognizer implements TextRecognizer {
       throw e;
     }
     try {
+      cls = open(clsPath);
+    } catch (IllegalStateException e) {
+      closeQuietly(det);
+      closeQuietly(rec);
+      throw e;
+    }
+    try {
       detInput = det.getInputNames().iterator().next();
       recInput = rec.getInputNames().iterator().next();
+      clsInput = cls.getInputNames().iterator().next();
+      long[] clsOut = ((TensorInfo) cls.getOutputInfo().values().iterator().next().getInfo()).getShape();
+      if (clsOut.length != 2 || clsOut[1] != 2) {
+        throw new IllegalStateException("PP-OCR angle classifier " + clsPath + " has output shape "
+            + Arrays.toString(clsOut) + ", expected [batch, 2] (scores for 0 and 180 degrees)" + fetchHint());
+      }
       long[] out = ((TensorInfo) rec.getOutputInfo().values().iterator().next().getInfo()).getShape();
       long classes = out[out.length - 1];
       if (classes != keys.size() + 2) {
@@ -145,6 +172,7 @@ public final class PaddleTextRecognizer implements TextRecognizer {
     } catch (OrtException | RuntimeException e) {
       closeQuietly(det);
       closeQuietly(rec);
+      closeQuietly(cls);
       if (e instanceof IllegalStateException ise) {
         throw ise;
       }
@@ -193,12 +221,21 @@ public final class PaddleTextRecognizer implements TextRecognizer {
         for (float[][] quad : boxes) {
           crops.add(crop(src, quad));
         }
+        boolean[] flipped = upsideDown(crops);
+        for (int i = 0; i < crops.size(); i++) {
+          if (flipped[i]) {
+            Mat turned = new Mat();
+            rotate(crops.get(i), turned, ROTATE_180);
+            crops.set(i, turned).close();
+          }
+        }
         List<List<Char>> reads = read(crops);
         List<Line> lines = new ArrayList<>();
         for (int i = 0; i < boxes.size(); i++) {
-          List<BoundingBox> words = words(reads.get(i), boxes.get(i), isTurned(boxes.get(i)), src.cols(), src.rows());
+          List<BoundingBox> words = words(reads.get(i), boxes.get(i), isTurned(boxes.get(i)), flipped[i], src.cols(),
+              src.rows());
           if (!words.isEmpty()) {
-            lines.add(new Line(boxes.get(i), new TextLine(words)));
+            lines.add(new Line(boxes.get(i), new TextLine(words), flipped[i]));
           }
         }
         return order(lines);
@@ -217,6 +254,7 @@ public final class PaddleTextRecognizer implements TextRecognizer {
       closed = true;
       closeQuietly(det);
       closeQuietly(rec);
+      closeQuietly(cls);
     }
   }
 
@@ -374,6 +412,52 @@ public final class PaddleTextRecognizer implements TextRecognizer {
     return m;
   }
 
+  /**
+   * Which crops the angle classifier scores as upside down (180° score above {@value #CLS_THRESHOLD}), in batches of
+   * {@value #REC_BATCH}. Each crop is resized to height {@value #CLS_HEIGHT}, width by aspect ratio up to {@value
+   * #CLS_WIDTH}, in the B, G, R order of the other models, normalised to [-1, 1] and padded right with zeros.
+   */
+  private boolean[] upsideDown(List<Mat> crops) throws OrtException {
+    boolean[] out = new boolean[crops.size()];
+    int plane = CLS_HEIGHT * CLS_WIDTH;
+    for (int start = 0; start < crops.size(); start += REC_BATCH) {
+      int n = Math.min(REC_BATCH, crops.size() - start);
+      float[] input = new float[n * 3 * plane];
+      for (int k = 0; k < n; k++) {
+        Mat c = crops.get(start + k);
+        int rw = Math.clamp((long) Math.ceil(CLS_HEIGHT * c.cols() / (double) c.rows()), 1, CLS_WIDTH);
+        try (Mat resized = new Mat(); Size size = new Size(rw, CLS_HEIGHT)) {
+          resize(c, resized, size, 0, 0, INTER_LINEAR);
+          byte[] px = new byte[rw * CLS_HEIGHT * 3];
+          resized.data().get(px);
+          int base = k * 3 * plane;
+          for (int y = 0; y < CLS_HEIGHT; y++) {
+            for (int x = 0; x < rw; x++) {
+              int p = (y * rw + x) * 3;
+              for (int ch = 0; ch < 3; ch++) {
+                input[base + ch * plane + y * CLS_WIDTH + x] = (px[p + ch] & 0xff) / 127.5f - 1f;
+              }
+            }
+          }
+        }
+      }
+      long[] shape = {n, 3, CLS_HEIGHT, CLS_WIDTH};
+      try (OnnxTensor tensor = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), shape);
+          OrtSession.Result result = cls.run(Map.of(clsInput, tensor))) {
+        long[] outShape = ((TensorInfo) result.get(0).getInfo()).getShape();
+        if (outShape.length != 2 || outShape[0] != n || outShape[1] != 2) {
+          throw new IllegalStateException("PP-OCR angle classifier in " + dir + " returned shape "
+              + Arrays.toString(outShape) + " for " + n + " crops, expected [" + n + ", 2]");
+        }
+        FloatBuffer scores = ((OnnxTensor) result.get(0)).getFloatBuffer();
+        for (int k = 0; k < n; k++) {
+          out[start + k] = scores.get(k * 2 + 1) > CLS_THRESHOLD;
+        }
+      }
+    }
+    return out;
+  }
+
   /** One decoded character: its class, CTC time step (in rec-input pixels / 8 units) and probability. */
   record Char(String text, int step, float prob, double stepWidth, double contentWidth) {}
 
@@ -482,9 +566,10 @@ public final class PaddleTextRecognizer implements TextRecognizer {
    * Splits a line's characters into words at spaces. A word spans from one time step before its first character
    * to two after its last (CTC fires near a character's start), cut at the midpoint to its neighbours, and is
    * mapped back through the line's quadrilateral {@code q} into a box normalised to the {@code width} x {@code
-   * height} frame.
+   * height} frame. A {@code flipped} crop (turned 180° after the classifier) reads from the quadrilateral's far end.
    */
-  static List<BoundingBox> words(List<Char> chars, float[][] q, boolean turned, int width, int height) {
+  static List<BoundingBox> words(List<Char> chars, float[][] q, boolean turned, boolean flipped, int width,
+      int height) {
     List<List<Char>> groups = new ArrayList<>();
     List<Char> current = new ArrayList<>();
     for (Char c : chars) {
@@ -515,6 +600,11 @@ public final class PaddleTextRecognizer implements TextRecognizer {
       }
       double f0 = Math.clamp(left * first.stepWidth() / first.contentWidth(), 0, 1);
       double f1 = Math.clamp(right * first.stepWidth() / first.contentWidth(), f0, 1);
+      if (flipped) {
+        double f = f0;
+        f0 = 1 - f1;
+        f1 = 1 - f;
+      }
       float[][] edgeA = turned ? new float[][] {q[0], q[3]} : new float[][] {q[0], q[1]};
       float[][] edgeB = turned ? new float[][] {q[1], q[2]} : new float[][] {q[3], q[2]};
       double minX = Double.MAX_VALUE;
@@ -545,7 +635,7 @@ public final class PaddleTextRecognizer implements TextRecognizer {
     return words;
   }
 
-  private record Line(float[][] quad, TextLine text) {
+  private record Line(float[][] quad, TextLine text, boolean flipped) {
     double top() {
       return Math.min(quad[0][1], quad[1][1]);
     }
@@ -555,7 +645,10 @@ public final class PaddleTextRecognizer implements TextRecognizer {
     }
   }
 
-  /** Top to bottom; lines whose tops are within half a line height of each other left to right. */
+  /**
+   * Top to bottom; lines whose tops are within half a line height of each other left to right. When most lines were
+   * turned 180° (an upside-down sign or frame), the other way round: bottom to top, right to left, as they read.
+   */
   private static List<TextLine> order(List<Line> lines) {
     List<Line> sorted = new ArrayList<>(lines);
     sorted.sort(Comparator.comparingDouble(Line::top));
@@ -570,6 +663,9 @@ public final class PaddleTextRecognizer implements TextRecognizer {
         sorted.set(j - 1, b);
         sorted.set(j, a);
       }
+    }
+    if (2 * sorted.stream().filter(Line::flipped).count() > sorted.size()) {
+      sorted = sorted.reversed();
     }
     return sorted.stream().map(Line::text).toList();
   }
@@ -626,7 +722,7 @@ public final class PaddleTextRecognizer implements TextRecognizer {
   private String fetchHint() {
     return ". Fetch the PP-OCRv4 models with setup/fetch-models.sh (into " + defaultModelDir(System.getenv())
         + "; run it without --if-missing to replace damaged files), or point ocr.paddle-model-dir at a directory"
-        + " holding " + DET_MODEL + ", " + REC_MODEL + " and " + KEYS;
+        + " holding " + DET_MODEL + ", " + REC_MODEL + ", " + CLS_MODEL + " and " + KEYS;
   }
 
   private static void closeQuietly(OrtSession session) {

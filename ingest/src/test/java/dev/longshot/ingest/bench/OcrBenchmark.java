@@ -24,7 +24,8 @@ import javax.imageio.ImageIO;
 /**
  * Character error rate and time per image of the OCR backends on one fixed set: the 7 slides of the sample lecture
  * (a frame from the middle of each, against {@code lecture.truth.json}) and seeded scene-text images (words drawn
- * in colour, rotated or faint over Debian's darknet photos, {@link SceneTextImages}). Tesseract is the baseline,
+ * in colour, rotated or faint over Debian's darknet photos, {@link SceneTextImages}), and the same scene-text images
+ * with their words drawn upside down (set {@code flipped}). Tesseract is the baseline,
  * measured in the same run; each image goes through {@link OcrPreprocessor#read} as in the pipeline, after one
  * warm-up read per backend. Run: {@code bench/run ingest dev.longshot.ingest.bench.OcrBenchmark [scene-images]
  * [rounds] [seed]}; the paddle backend's space thresholds were tuned with the default seed in view, so another seed
@@ -59,10 +60,13 @@ public final class OcrBenchmark {
     for (SceneTextImages.Sample s : SceneTextImages.generate(seed, sceneCount)) {
       items.add(new Item("scene", s.name(), s.image(), s.text()));
     }
+    for (SceneTextImages.Sample s : SceneTextImages.generate(seed, sceneCount, true)) {
+      items.add(new Item("flipped", s.name(), s.image(), s.text()));
+    }
     System.out.printf(Locale.ROOT,
-        "load average %.1f on %d cores; %d slides + %d scene-text images (seed %d), %d rounds%n",
+        "load average %.1f on %d cores; %d slides + %d scene-text images (seed %d), each also upside down, %d rounds%n",
         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
-        Runtime.getRuntime().availableProcessors(), items.size() - sceneCount, sceneCount, seed, rounds);
+        Runtime.getRuntime().availableProcessors(), items.size() - 2 * sceneCount, sceneCount, seed, rounds);
     Map<String, Map<String, Score>> results = new LinkedHashMap<>();
     for (String backend : List.of("tesseract", "paddle")) {
       try (TextRecognizer r = TextRecognizers.create(new OcrSettings(backend, null, "eng", 60, null)).orElseThrow()) {
@@ -79,7 +83,7 @@ public final class OcrBenchmark {
             boolean full = allWordsFound(item.truth(), hyp);
             if (round == 0) {
               perSet.merge(item.set(), new Score(edits, ref.length(), nanos, 1, full ? 1 : 0), Score::plus);
-              System.out.printf(Locale.ROOT, "  %-9s %-5s %-26s CER %5.1f %%  %6.0f ms  %s%n", backend, item.set(),
+              System.out.printf(Locale.ROOT, "  %-9s %-7s %-34s CER %5.1f %%  %6.0f ms  %s%n", backend, item.set(),
                   item.name(), 100.0 * edits / ref.length(), nanos / 1e6, hyp.replace('\n', '|'));
             } else {
               perSet.merge(item.set(), new Score(0, 0, nanos, 0, 0), Score::plus);
@@ -90,15 +94,17 @@ public final class OcrBenchmark {
       }
     }
     System.out.println();
-    System.out.println(
-        "| backend | slides CER | scene-text CER | scene images fully read | ms per image (slides / scene) |");
-    System.out.println("|---|---|---|---|---|");
+    System.out.println("| backend | slides CER | scene-text CER | scene images fully read | upside-down CER "
+        + "| upside-down images fully read | ms per image (slides / scene / upside-down) |");
+    System.out.println("|---|---|---|---|---|---|---|");
     for (Map.Entry<String, Map<String, Score>> e : results.entrySet()) {
       Score slides = e.getValue().get("slide");
       Score scene = e.getValue().get("scene");
-      System.out.printf(Locale.ROOT, "| %s | %.1f %% | %.1f %% | %d / %d | %.0f / %.0f |%n", e.getKey(),
-          100 * slides.cer(), 100 * scene.cer(), scene.fullyRead(), scene.images(), slides.msPerImage() / rounds,
-          scene.msPerImage() / rounds);
+      Score flipped = e.getValue().get("flipped");
+      System.out.printf(Locale.ROOT, "| %s | %.1f %% | %.1f %% | %d / %d | %.1f %% | %d / %d | %.0f / %.0f / %.0f |%n",
+          e.getKey(), 100 * slides.cer(), 100 * scene.cer(), scene.fullyRead(), scene.images(), 100 * flipped.cer(),
+          flipped.fullyRead(), flipped.images(), slides.msPerImage() / rounds, scene.msPerImage() / rounds,
+          flipped.msPerImage() / rounds);
     }
     Score tSlides = results.get("tesseract").get("slide");
     Score tScene = results.get("tesseract").get("scene");

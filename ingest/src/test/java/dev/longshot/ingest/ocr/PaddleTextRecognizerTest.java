@@ -180,6 +180,94 @@ class PaddleTextRecognizerTest {
   }
 
   @Test
+  void upsideDownLinesAreTurnedAndTheirWordBoxesRunRightToLeft() {
+    BufferedImage img = new BufferedImage(500, 200, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = img.createGraphics();
+    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setColor(Color.WHITE);
+    g.fillRect(0, 0, 500, 200);
+    g.setColor(new Color(150, 20, 20));
+    g.setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, 40));
+    g.translate(250, 100);
+    g.rotate(Math.toRadians(180));
+    g.drawString("Museum Shop", -130, 14);
+    g.dispose();
+    // the detector splits this line at the word gap; upside-down lines come out in their reading order
+    List<BoundingBox> words = paddle.recognize(img).stream().flatMap(l -> l.words().stream()).toList();
+    assertThat(words).extracting(BoundingBox::label).containsExactly("Museum", "Shop");
+    BoundingBox museum = words.stream().filter(w -> w.label().equals("Museum")).findFirst().orElseThrow();
+    BoundingBox shop = words.stream().filter(w -> w.label().equals("Shop")).findFirst().orElseThrow();
+    // upside down, the text runs leftwards from x = 380 px of 500: "Museum" on the right, "Shop" on the left
+    assertThat(shop.x() + shop.width()).isLessThanOrEqualTo(museum.x() + 0.01);
+    assertThat(museum.x() + museum.width()).isBetween(0.7, 0.8);
+    assertThat(shop.x()).isBetween(0.1, 0.25);
+    assertThat(shop.width()).isLessThan(museum.width());
+    for (BoundingBox w : List.of(museum, shop)) {
+      assertThat(w.centerY()).isBetween(0.4, 0.6);
+      assertThat(w.confidence()).isGreaterThan(0.8);
+    }
+  }
+
+  @Test
+  void verticalTextReadingUpwardsIsTurnedAndItsWordBoxesRunUp() {
+    BufferedImage img = new BufferedImage(300, 500, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = img.createGraphics();
+    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setColor(Color.WHITE);
+    g.fillRect(0, 0, 300, 500);
+    g.setColor(new Color(20, 110, 40));
+    g.setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, 40));
+    g.translate(150, 250);
+    g.rotate(Math.toRadians(-90)); // reads bottom to top
+    g.drawString("Museum Shop", -130, 14);
+    g.dispose();
+    List<TextLine> lines = paddle.recognize(img);
+    assertThat(lines).hasSize(1);
+    assertThat(lines.getFirst().text()).isEqualTo("Museum Shop");
+    BoundingBox museum = lines.getFirst().words().get(0);
+    BoundingBox shop = lines.getFirst().words().get(1);
+    // the text runs from y = 380 px up, about 20 px either side of x = 150 (0.5)
+    assertThat(museum.y() + museum.height()).isBetween(0.7, 0.8);
+    assertThat(shop.y() + shop.height()).isLessThanOrEqualTo(museum.y() + 0.01);
+    for (BoundingBox w : List.of(museum, shop)) {
+      assertThat(w.height()).isGreaterThan(w.width());
+      assertThat(w.centerX()).isBetween(0.45, 0.55);
+    }
+  }
+
+  @Test
+  void upsideDownSceneTextOnPhotosIsRead() {
+    List<SceneTextImages.Sample> upright = SceneTextImages.generate(7, 12);
+    List<SceneTextImages.Sample> flipped = SceneTextImages.generate(7, 12, true);
+    double cerFlipped = 0;
+    int read = 0;
+    for (int i = 0; i < flipped.size(); i++) {
+      SceneTextImages.Sample s = flipped.get(i);
+      assertThat(s.text()).isEqualTo(upright.get(i).text());
+      List<TextLine> lines = OcrPreprocessor.read(paddle, s.image());
+      String all = String.join(" ", lines.stream().map(TextLine::text).toList());
+      cerFlipped += TextSimilarity.characterErrorRate(s.text(), all);
+      String flat = all.toLowerCase(Locale.ROOT).replace(" ", "");
+      if (Stream.of(s.text().toLowerCase(Locale.ROOT).split(" ")).allMatch(flat::contains)) {
+        read++;
+        for (TextLine line : lines) {
+          for (BoundingBox w : line.words()) {
+            String word = w.label().toLowerCase(Locale.ROOT);
+            if (word.length() > 2 && s.text().toLowerCase(Locale.ROOT).contains(word)) {
+              assertThat(s.region().contains(w.x() + w.width() / 2, w.y() + w.height() / 2))
+                  .as("%s: box of %s %s inside %s", s.name(), w.label(), w, s.region()).isTrue();
+            }
+          }
+        }
+      }
+    }
+    // measured: 5 of 12 read completely, mean character error rate 0.34 (the same images upright: 9 of 12, 0.063;
+    // without the angle classifier the upside-down words came out as garbage)
+    assertThat(read).as("upside-down images whose words were all read").isGreaterThanOrEqualTo(4);
+    assertThat(cerFlipped / flipped.size()).as("mean character error rate upside down").isLessThan(0.45);
+  }
+
+  @Test
   void photosWithoutTextGiveNothing() {
     assertThat(paddle.recognize(SceneTextImages.photo("dog.jpg"))).isEmpty();
     assertThat(paddle.recognize(SceneTextImages.photo("giraffe.jpg"))).isEmpty();
@@ -256,7 +344,7 @@ class PaddleTextRecognizerTest {
     Path models = PaddleTextRecognizer.defaultModelDir(System.getenv());
     Path copy = Files.createDirectory(tmp.resolve("ppocr"));
     for (String f : List.of(PaddleTextRecognizer.DET_MODEL, PaddleTextRecognizer.REC_MODEL,
-        PaddleTextRecognizer.KEYS)) {
+        PaddleTextRecognizer.CLS_MODEL, PaddleTextRecognizer.KEYS)) {
       Files.copy(models.resolve(f), copy.resolve(f));
     }
     // a download cut short: the first 100 kB of the recognition model
@@ -274,9 +362,30 @@ class PaddleTextRecognizerTest {
     assertThatThrownBy(() -> new PaddleTextRecognizer(copy))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining(copy.resolve(PaddleTextRecognizer.DET_MODEL).toString());
-    // a character list that does not belong to the model
+    // the angle classifier cut short, then missing
     Files.copy(models.resolve(PaddleTextRecognizer.DET_MODEL), copy.resolve(PaddleTextRecognizer.DET_MODEL),
         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    byte[] cls = Files.readAllBytes(models.resolve(PaddleTextRecognizer.CLS_MODEL));
+    Files.write(copy.resolve(PaddleTextRecognizer.CLS_MODEL), java.util.Arrays.copyOf(cls, cls.length / 2));
+    assertThatThrownBy(() -> new PaddleTextRecognizer(copy))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(copy.resolve(PaddleTextRecognizer.CLS_MODEL).toString())
+        .hasMessageContaining("setup/fetch-models.sh");
+    Files.delete(copy.resolve(PaddleTextRecognizer.CLS_MODEL));
+    assertThatThrownBy(() -> new PaddleTextRecognizer(copy))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("not found: " + copy.resolve(PaddleTextRecognizer.CLS_MODEL))
+        .hasMessageContaining("setup/fetch-models.sh");
+    Files.write(copy.resolve(PaddleTextRecognizer.CLS_MODEL), cls);
+    // the recognition model where the angle classifier belongs: its output is not [batch, 2]
+    Files.copy(models.resolve(PaddleTextRecognizer.REC_MODEL), copy.resolve(PaddleTextRecognizer.CLS_MODEL),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    assertThatThrownBy(() -> new PaddleTextRecognizer(copy))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(copy.resolve(PaddleTextRecognizer.CLS_MODEL).toString())
+        .hasMessageContaining("expected [batch, 2]");
+    Files.write(copy.resolve(PaddleTextRecognizer.CLS_MODEL), cls);
+    // a character list that does not belong to the model
     Files.writeString(copy.resolve(PaddleTextRecognizer.KEYS), "a\nb\nc\n");
     assertThatThrownBy(() -> new PaddleTextRecognizer(copy))
         .isInstanceOf(IllegalStateException.class)

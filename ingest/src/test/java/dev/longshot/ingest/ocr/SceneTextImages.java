@@ -48,6 +48,14 @@ public final class SceneTextImages {
 
   /** {@code count} images cycling through the styles and photos, words and placement drawn from {@code seed}. */
   public static List<Sample> generate(long seed, int count) {
+    return generate(seed, count, false);
+  }
+
+  /**
+   * As {@link #generate(long, int)}; with {@code upsideDown} the same words in the same places, colours and fonts
+   * are drawn turned a further 180° about their centre (for the angle classifier).
+   */
+  public static List<Sample> generate(long seed, int count, boolean upsideDown) {
     Random rnd = new Random(seed);
     List<Sample> out = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
@@ -56,9 +64,9 @@ public final class SceneTextImages {
       String text = WORDS.get(rnd.nextInt(WORDS.size())) + " " + WORDS.get(rnd.nextInt(WORDS.size()));
       BufferedImage base = photo(photo);
       Rectangle2D[] region = new Rectangle2D[1];
-      BufferedImage img = draw(base, text, style, rnd, region);
-      out.add(new Sample(photo.replace(".jpg", "") + "-" + style.name().toLowerCase(Locale.ROOT) + "-" + i, style,
-          img, text, region[0]));
+      BufferedImage img = draw(base, text, style, rnd, region, upsideDown);
+      out.add(new Sample(photo.replace(".jpg", "") + "-" + style.name().toLowerCase(Locale.ROOT)
+          + (upsideDown ? "-flipped-" : "-") + i, style, img, text, region[0]));
     }
     return out;
   }
@@ -76,7 +84,8 @@ public final class SceneTextImages {
     }
   }
 
-  static BufferedImage draw(BufferedImage photo, String text, Style style, Random rnd, Rectangle2D[] region) {
+  static BufferedImage draw(BufferedImage photo, String text, Style style, Random rnd, Rectangle2D[] region,
+      boolean upsideDown) {
     BufferedImage img = new BufferedImage(photo.getWidth(), photo.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
     Graphics2D g = img.createGraphics();
     try {
@@ -100,7 +109,7 @@ public final class SceneTextImages {
       });
       g.setFont(font);
       AffineTransform at = AffineTransform.getTranslateInstance(cx, cy);
-      at.rotate(angle);
+      at.rotate(upsideDown ? angle + Math.PI : angle);
       g.transform(at);
       g.drawString(text, (float) (-bounds.getWidth() / 2), (float) (-bounds.getCenterY()));
     } finally {
