@@ -424,22 +424,7 @@ public final class PaddleTextRecognizer implements TextRecognizer {
       int n = Math.min(REC_BATCH, crops.size() - start);
       float[] input = new float[n * 3 * plane];
       for (int k = 0; k < n; k++) {
-        Mat c = crops.get(start + k);
-        int rw = Math.clamp((long) Math.ceil(CLS_HEIGHT * c.cols() / (double) c.rows()), 1, CLS_WIDTH);
-        try (Mat resized = new Mat(); Size size = new Size(rw, CLS_HEIGHT)) {
-          resize(c, resized, size, 0, 0, INTER_LINEAR);
-          byte[] px = new byte[rw * CLS_HEIGHT * 3];
-          resized.data().get(px);
-          int base = k * 3 * plane;
-          for (int y = 0; y < CLS_HEIGHT; y++) {
-            for (int x = 0; x < rw; x++) {
-              int p = (y * rw + x) * 3;
-              for (int ch = 0; ch < 3; ch++) {
-                input[base + ch * plane + y * CLS_WIDTH + x] = (px[p + ch] & 0xff) / 127.5f - 1f;
-              }
-            }
-          }
-        }
+        putScaled(crops.get(start + k), CLS_HEIGHT, CLS_WIDTH, input, k * 3 * plane);
       }
       long[] shape = {n, 3, CLS_HEIGHT, CLS_WIDTH};
       try (OnnxTensor tensor = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), shape);
@@ -456,6 +441,31 @@ public final class PaddleTextRecognizer implements TextRecognizer {
       }
     }
     return out;
+  }
+
+  /**
+   * Scales {@code crop} to {@code height} rows, keeping its aspect ratio within {@code width} columns, and writes it
+   * at {@code base} of {@code input} as planar channels of {@code height} x {@code width} floats in [-1, 1], in the
+   * crop's channel order; columns past the scaled width stay as they are (zero: right padding). Returns the scaled
+   * width.
+   */
+  private static int putScaled(Mat crop, int height, int width, float[] input, int base) {
+    int rw = Math.clamp((long) Math.ceil(height * crop.cols() / (double) crop.rows()), 1, width);
+    int plane = height * width;
+    try (Mat resized = new Mat(); Size size = new Size(rw, height)) {
+      resize(crop, resized, size, 0, 0, INTER_LINEAR);
+      byte[] px = new byte[rw * height * 3];
+      resized.data().get(px);
+      for (int y = 0; y < height; y++) {
+        for (int x = 0; x < rw; x++) {
+          int p = (y * rw + x) * 3;
+          for (int ch = 0; ch < 3; ch++) {
+            input[base + ch * plane + y * width + x] = (px[p + ch] & 0xff) / 127.5f - 1f;
+          }
+        }
+      }
+    }
+    return rw;
   }
 
   /** One decoded character: its class, CTC time step (in rec-input pixels / 8 units) and probability. */
@@ -484,23 +494,7 @@ public final class PaddleTextRecognizer implements TextRecognizer {
       float[] input = new float[n * 3 * plane];
       int[] contentWidths = new int[n];
       for (int k = 0; k < n; k++) {
-        Mat c = crops.get(order[start + k]);
-        int rw = Math.clamp((long) Math.ceil(REC_HEIGHT * c.cols() / (double) c.rows()), 1, width);
-        contentWidths[k] = rw;
-        try (Mat resized = new Mat(); Size size = new Size(rw, REC_HEIGHT)) {
-          resize(c, resized, size, 0, 0, INTER_LINEAR);
-          byte[] px = new byte[rw * REC_HEIGHT * 3];
-          resized.data().get(px);
-          int base = k * 3 * plane;
-          for (int y = 0; y < REC_HEIGHT; y++) {
-            for (int x = 0; x < rw; x++) {
-              int p = (y * rw + x) * 3;
-              for (int ch = 0; ch < 3; ch++) {
-                input[base + ch * plane + y * width + x] = (px[p + ch] & 0xff) / 127.5f - 1f;
-              }
-            }
-          }
-        }
+        contentWidths[k] = putScaled(crops.get(order[start + k]), REC_HEIGHT, width, input, k * 3 * plane);
       }
       long[] shape = {n, 3, REC_HEIGHT, width};
       try (OnnxTensor tensor = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), shape);
