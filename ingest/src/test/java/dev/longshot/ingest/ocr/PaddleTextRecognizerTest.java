@@ -141,17 +141,7 @@ class PaddleTextRecognizerTest {
 
   @Test
   void verticalTextReadingDownwardsIsTurnedAndItsWordBoxesRunDown() {
-    BufferedImage img = new BufferedImage(300, 500, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = img.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-    g.setColor(Color.WHITE);
-    g.fillRect(0, 0, 300, 500);
-    g.setColor(new Color(20, 40, 160));
-    g.setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, 40));
-    g.translate(150, 250);
-    g.rotate(Math.toRadians(90)); // reads top to bottom
-    g.drawString("Museum Shop", -130, 14);
-    g.dispose();
+    BufferedImage img = museumShop(300, 500, new Color(20, 40, 160), 90); // reads top to bottom
     List<TextLine> lines = paddle.recognize(img);
     assertThat(lines).hasSize(1);
     assertThat(lines.getFirst().text()).isEqualTo("Museum Shop");
@@ -169,17 +159,7 @@ class PaddleTextRecognizerTest {
 
   @Test
   void upsideDownLinesAreTurnedAndTheirWordBoxesRunRightToLeft() {
-    BufferedImage img = new BufferedImage(500, 200, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = img.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-    g.setColor(Color.WHITE);
-    g.fillRect(0, 0, 500, 200);
-    g.setColor(new Color(150, 20, 20));
-    g.setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, 40));
-    g.translate(250, 100);
-    g.rotate(Math.toRadians(180));
-    g.drawString("Museum Shop", -130, 14);
-    g.dispose();
+    BufferedImage img = museumShop(500, 200, new Color(150, 20, 20), 180);
     // the detector splits this line at the word gap; upside-down lines come out in their reading order
     List<BoundingBox> words = paddle.recognize(img).stream().flatMap(l -> l.words().stream()).toList();
     assertThat(words).extracting(BoundingBox::label).containsExactly("Museum", "Shop");
@@ -198,17 +178,7 @@ class PaddleTextRecognizerTest {
 
   @Test
   void verticalTextReadingUpwardsIsTurnedAndItsWordBoxesRunUp() {
-    BufferedImage img = new BufferedImage(300, 500, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = img.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-    g.setColor(Color.WHITE);
-    g.fillRect(0, 0, 300, 500);
-    g.setColor(new Color(20, 110, 40));
-    g.setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, 40));
-    g.translate(150, 250);
-    g.rotate(Math.toRadians(-90)); // reads bottom to top
-    g.drawString("Museum Shop", -130, 14);
-    g.dispose();
+    BufferedImage img = museumShop(300, 500, new Color(20, 110, 40), -90); // reads bottom to top
     List<TextLine> lines = paddle.recognize(img);
     assertThat(lines).hasSize(1);
     assertThat(lines.getFirst().text()).isEqualTo("Museum Shop");
@@ -368,6 +338,22 @@ class PaddleTextRecognizerTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining(copy.resolve(PaddleTextRecognizer.KEYS).toString())
         .hasMessageContaining("6625 classes");
+  }
+
+  /** "Museum Shop" in bold 40 px sans serif, centred on a white {@code w} x {@code h} image, turned {@code degrees}. */
+  private static BufferedImage museumShop(int w, int h, Color colour, int degrees) {
+    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = img.createGraphics();
+    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setColor(Color.WHITE);
+    g.fillRect(0, 0, w, h);
+    g.setColor(colour);
+    g.setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, 40));
+    g.translate(w / 2, h / 2);
+    g.rotate(Math.toRadians(degrees));
+    g.drawString("Museum Shop", -130, 14);
+    g.dispose();
+    return img;
   }
 
   /** What paddle made of one scene image: its character error rate, and whether every drawn word was read. */
