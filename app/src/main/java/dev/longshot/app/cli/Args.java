@@ -1,5 +1,7 @@
 package dev.longshot.app.cli;
 
+import dev.longshot.config.ConfigLoader;
+import dev.longshot.config.LongshotConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -67,6 +69,11 @@ final class Args {
   Path configFile() {
     String c = options.get("config");
     return c == null ? null : Path.of(c);
+  }
+
+  /** The configuration: defaults, then {@code --config FILE} if given, then {@code LONGSHOT_*} variables. */
+  LongshotConfig config() {
+    return ConfigLoader.load(configFile(), System.getenv());
   }
 
   int intOption(String name, int fallback) {

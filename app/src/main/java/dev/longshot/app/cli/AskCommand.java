@@ -4,7 +4,6 @@ import dev.longshot.timeline.Timestamps;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.longshot.app.Longshot;
-import dev.longshot.config.ConfigLoader;
 import dev.longshot.timeline.Answer;
 import dev.longshot.timeline.Evidence;
 import dev.longshot.timeline.Json;
@@ -33,7 +32,7 @@ final class AskCommand implements Main.Command {
     if (args.positional().size() != 1) {
       throw new IllegalArgumentException("usage: bin/longshot ask \"QUESTION\" [--video ID|PATH] [--json] (quote the question)");
     }
-    try (Longshot longshot = Longshot.open(ConfigLoader.load(args.configFile(), System.getenv()))) {
+    try (Longshot longshot = Longshot.open(args.config())) {
       Set<String> videos = resolveVideos(args.option("video"), longshot);
       Answer answer = longshot.ask(args.positional().get(0), videos);
       if (args.flag("json")) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.longshot.app.BatchIndexer;
 import dev.longshot.app.BatchSummary;
 import dev.longshot.app.Longshot;
-import dev.longshot.config.ConfigLoader;
 import dev.longshot.timeline.Answer;
 import dev.longshot.timeline.Json;
 import java.io.PrintStream;
@@ -30,7 +29,7 @@ final class DemoCommand implements Main.Command {
       throw new IllegalArgumentException("usage: demo SAMPLE_DIR (bin/longshot demo passes sample-media/)");
     }
     Path samples = Path.of(args.positional().get(0));
-    try (Longshot longshot = Longshot.open(ConfigLoader.load(args.configFile(), System.getenv()))) {
+    try (Longshot longshot = Longshot.open(args.config())) {
       out.println("Indexing " + samples + " into " + longshot.config().data().dir());
       BatchSummary summary = new BatchIndexer(longshot, 1).run(samples, ProgressBar.forTerminal(err, "index"), i -> { });
       IndexCommand.printSummary(summary, out);

@@ -3,7 +3,6 @@ package dev.longshot.app.cli;
 import dev.longshot.app.BatchIndexer;
 import dev.longshot.app.BatchSummary;
 import dev.longshot.app.Longshot;
-import dev.longshot.config.ConfigLoader;
 import dev.longshot.config.LongshotConfig;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -26,7 +25,7 @@ final class IndexCommand implements Main.Command {
       throw new IllegalArgumentException("usage: bin/longshot index DIR [--jobs N]");
     }
     Path dir = Path.of(args.positional().get(0));
-    LongshotConfig config = ConfigLoader.load(args.configFile(), System.getenv());
+    LongshotConfig config = args.config();
     int jobs = args.intOption("jobs", config.server().ingestWorkers());
     try (Longshot longshot = Longshot.open(config)) {
       BatchSummary summary = new BatchIndexer(longshot, jobs).run(dir, ProgressBar.forTerminal(err, "index"), item -> { });

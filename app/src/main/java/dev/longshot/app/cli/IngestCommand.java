@@ -3,7 +3,6 @@ package dev.longshot.app.cli;
 import dev.longshot.timeline.Timestamps;
 import dev.longshot.app.IngestOutcome;
 import dev.longshot.app.Longshot;
-import dev.longshot.config.ConfigLoader;
 import dev.longshot.ingest.IngestException;
 import dev.longshot.timeline.Modality;
 import dev.longshot.timeline.VideoManifest;
@@ -25,7 +24,7 @@ final class IngestCommand implements Main.Command {
       throw new IllegalArgumentException("usage: bin/longshot ingest FILE... [--config longshot.yaml]");
     }
     int failures = 0;
-    try (Longshot longshot = Longshot.open(ConfigLoader.load(args.configFile(), System.getenv()))) {
+    try (Longshot longshot = Longshot.open(args.config())) {
       for (String f : args.positional()) {
         Path file = Path.of(f);
         try {
