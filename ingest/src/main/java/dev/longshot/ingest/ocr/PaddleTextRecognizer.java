@@ -1,9 +1,9 @@
 package dev.longshot.ingest.ocr;
 
+import static org.bytedeco.opencv.global.opencv_core.BORDER_REPLICATE;
 import static org.bytedeco.opencv.global.opencv_core.CV_32FC2;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
-import static org.bytedeco.opencv.global.opencv_core.BORDER_REPLICATE;
 import static org.bytedeco.opencv.global.opencv_core.ROTATE_180;
 import static org.bytedeco.opencv.global.opencv_core.ROTATE_90_COUNTERCLOCKWISE;
 import static org.bytedeco.opencv.global.opencv_core.rotate;
@@ -23,8 +23,10 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.longshot.config.OcrBackend;
 import dev.longshot.config.OcrSettings;
 import dev.longshot.timeline.BoundingBox;
+import dev.longshot.timeline.Closeables;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.io.IOException;
@@ -143,14 +145,14 @@ public final class PaddleTextRecognizer implements TextRecognizer {
     try {
       rec = open(recPath);
     } catch (IllegalStateException e) {
-      closeQuietly(det);
+      Closeables.closeQuietly(det);
       throw e;
     }
     try {
       cls = open(clsPath);
     } catch (IllegalStateException e) {
-      closeQuietly(det);
-      closeQuietly(rec);
+      Closeables.closeQuietly(det);
+      Closeables.closeQuietly(rec);
       throw e;
     }
     try {
@@ -170,9 +172,9 @@ public final class PaddleTextRecognizer implements TextRecognizer {
             + (keys.size() + 2) + ")" + fetchHint());
       }
     } catch (OrtException | RuntimeException e) {
-      closeQuietly(det);
-      closeQuietly(rec);
-      closeQuietly(cls);
+      Closeables.closeQuietly(det);
+      Closeables.closeQuietly(rec);
+      Closeables.closeQuietly(cls);
       if (e instanceof IllegalStateException ise) {
         throw ise;
       }
@@ -201,7 +203,7 @@ public final class PaddleTextRecognizer implements TextRecognizer {
 
   @Override
   public String name() {
-    return "paddle";
+    return OcrBackend.PADDLE.configName();
   }
 
   @Override
@@ -252,9 +254,9 @@ public final class PaddleTextRecognizer implements TextRecognizer {
   public synchronized void close() {
     if (!closed) {
       closed = true;
-      closeQuietly(det);
-      closeQuietly(rec);
-      closeQuietly(cls);
+      Closeables.closeQuietly(det);
+      Closeables.closeQuietly(rec);
+      Closeables.closeQuietly(cls);
     }
   }
 
@@ -719,11 +721,4 @@ public final class PaddleTextRecognizer implements TextRecognizer {
         + " holding " + DET_MODEL + ", " + REC_MODEL + ", " + CLS_MODEL + " and " + KEYS;
   }
 
-  private static void closeQuietly(OrtSession session) {
-    try {
-      session.close();
-    } catch (OrtException e) {
-      // nothing left to release
-    }
-  }
 }
