@@ -3,6 +3,10 @@ package dev.longshot.app.cli;
 import dev.longshot.config.ConfigException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -15,7 +19,6 @@ import picocli.CommandLine.ParameterException;
  * command whose declarations are its parser, its {@code --help} and its line in {@code help}. Exit codes: 0
  * success, 1 the work failed (message on stderr), 2 bad usage or configuration.
  */
-@Command(name = "longshot")
 public final class Main {
   private Main() {}
 
@@ -23,29 +26,29 @@ public final class Main {
     System.exit(run(args, System.out, System.err));
   }
 
-  /** The command line with every verb, writing to {@code out} and {@code err}. */
-  static CommandLine commandLine(PrintStream out, PrintStream err) {
-    CommandLine cl = new CommandLine(new Main());
-    cl.addSubcommand(new CommandLine(new IngestCommand(out, err)));
-    cl.addSubcommand(new CommandLine(new IndexCommand(out, err)));
-    cl.addSubcommand(new CommandLine(new AskCommand(out)));
-    cl.addSubcommand(new CommandLine(new DemoCommand(out, err)));
-    cl.addSubcommand(new CommandLine(new GenerateVerb(out, err)));
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return cl;
+  /** Every verb's command line, in the order {@code help} lists them, writing to {@code out} and {@code err}. */
+  static Map<String, CommandLine> commands(PrintStream out, PrintStream err) {
+    Map<String, CommandLine> commands = new LinkedHashMap<>();
+    for (Object verb : new Object[] {new IngestCommand(out, err), new IndexCommand(out, err), new AskCommand(out),
+        new DemoCommand(out, err), new GenerateVerb(out, err)}) {
+      CommandLine cl = new CommandLine(verb);
+      cl.setOut(new PrintWriter(out, true));
+      cl.setErr(new PrintWriter(err, true));
+      commands.put(cl.getCommandName(), cl);
+    }
+    return commands;
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) {
-    CommandLine cl = commandLine(out, err);
+    Map<String, CommandLine> commands = commands(out, err);
     if (args.length == 0 || args[0].equals("help") || args[0].equals("--help")) {
-      usage(cl, out);
+      usage(commands, out);
       return args.length == 0 ? 2 : 0;
     }
-    CommandLine sub = cl.getSubcommands().get(args[0]);
+    CommandLine sub = commands.get(args[0]);
     if (sub == null) {
       err.println("longshot: '" + args[0] + "' is not available in this build yet (or is not a command).");
-      usage(cl, err);
+      usage(commands, err);
       return 2;
     }
     String verb = args[0];
@@ -65,12 +68,12 @@ public final class Main {
       err.println("longshot " + verb + " failed: " + e.getMessage());
       return 1;
     });
-    return sub.execute(java.util.Arrays.copyOfRange(args, 1, args.length));
+    return sub.execute(Arrays.copyOfRange(args, 1, args.length));
   }
 
-  private static void usage(CommandLine cl, PrintStream out) {
+  private static void usage(Map<String, CommandLine> commands, PrintStream out) {
     out.println("usage: bin/longshot <command> [args]");
-    for (Map.Entry<String, CommandLine> e : cl.getSubcommands().entrySet()) {
+    for (Map.Entry<String, CommandLine> e : commands.entrySet()) {
       CommandSpec spec = e.getValue().getCommandSpec();
       out.printf("  %-10s %s  %s%n", e.getKey(), CommandLines.synopsis(spec), spec.usageMessage().description()[0]);
     }
@@ -87,7 +90,7 @@ public final class Main {
     private final PrintStream out;
     private final PrintStream err;
     @CommandLine.Unmatched
-    java.util.List<String> args = new java.util.ArrayList<>();
+    List<String> args = new ArrayList<>();
 
     GenerateVerb(PrintStream out, PrintStream err) {
       this.out = out;

@@ -21,7 +21,7 @@ class CliPartsTest {
 
   @Test
   void argsSplitPositionalsOptionsAndFlags() {
-    CommandLine ask = Main.commandLine(System.out, System.err).getSubcommands().get("ask");
+    CommandLine ask = Main.commands(System.out, System.err).get("ask");
     ask.parseArgs("what is said?", "--video", "abc", "--json", "--config=x.yaml");
     AskCommand a = ask.getCommand();
     assertThat(a.question).isEqualTo("what is said?");
