@@ -133,7 +133,7 @@ class SmolVlmTest {
       assertThat(l.visionTokensOf(0)).isEqualTo(80);
 
       // a video frame is never split and carries SmolVLM2's time label; text before it stays where it was
-      MultimodalPrompt frame = m.prompt("Look:<image>Hi", List.of(new SmolVlmProcessor.Picture(img, 75_000)));
+      MultimodalPrompt frame = m.prompt("Look:<image>Hi", List.of(SmolVlmProcessor.Picture.frame(img, 75_000)));
       int[] label = m.textGenerator().tokenizer().encode("Look:" + SmolVlmProcessor.frameLabel(75_000));
       List<Integer> want2 = new ArrayList<>(List.of(BOS));
       IntStream.of(label).forEach(want2::add);
@@ -149,7 +149,7 @@ class SmolVlmTest {
         assertThat(r.isGlobalView()).isTrue();
       });
       // an image without a marker goes before the text
-      MultimodalPrompt unmarked = m.prompt("Hi", List.of(new SmolVlmProcessor.Picture(img, 0)));
+      MultimodalPrompt unmarked = m.prompt("Hi", List.of(SmolVlmProcessor.Picture.frame(img, 0)));
       assertThat(unmarked.layout().visionRanges()).hasSize(1);
       assertThatThrownBy(() -> m.prompt("<image><image>", List.of(SmolVlmProcessor.Picture.still(img))))
           .hasMessageContaining("2 <image> markers but only 1 images");
@@ -163,7 +163,7 @@ class SmolVlmTest {
     RgbImage img = RgbImage.read(png(dir, "k.png", 64, 36));
     List<SmolVlmProcessor.Picture> frames = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
-      frames.add(new SmolVlmProcessor.Picture(img, i * 10_000L));
+      frames.add(SmolVlmProcessor.Picture.frame(img, i * 10_000L));
     }
     String text = "Speech: [00:10] hello. Question: what?";
     try (SmolVlm m = SmolVlm.load(dir, new VlmSettings(dir, 1, 400, 16))) {
