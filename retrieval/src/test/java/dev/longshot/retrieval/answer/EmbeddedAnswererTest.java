@@ -58,7 +58,7 @@ class EmbeddedAnswererTest extends AnswererContract {
         return "ok";
       }
     };
-    Answerers.create(settings("embedded"), (v, k) -> Optional.of(tmp.resolve(k)), timed)
+    Answerers.create(settings(AnswerBackend.EMBEDDED), (v, k) -> Optional.of(tmp.resolve(k)), timed)
         .answer("What is the budget?", EVIDENCE, t -> { });
     assertThat(seen).containsExactly(new VisionLanguageGenerator.Frame(tmp.resolve("000083000.jpg"), 83_000),
         new VisionLanguageGenerator.Frame(tmp.resolve("000091000.jpg"), 91_000));
