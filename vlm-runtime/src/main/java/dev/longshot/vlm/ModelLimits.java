@@ -22,6 +22,8 @@ public final class ModelLimits {
   public static final long MAX_HEADS = 4096;
   /** Tokens in the vocabulary. */
   public static final long MAX_VOCAB = 1 << 23;
+  /** Side of the square image a vision tower is made for, in pixels (SmolVLM: 512). */
+  public static final long MAX_IMAGE_SIDE = 1 << 14;
   /** Trained context length in tokens. */
   public static final long MAX_CONTEXT = 1 << 24;
   /** Arrays inside GGUF metadata arrays: real files use none; the parser recurses, so depth is bounded. */

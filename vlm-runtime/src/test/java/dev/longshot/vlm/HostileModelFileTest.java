@@ -236,6 +236,29 @@ class HostileModelFileTest {
   }
 
   @Test
+  void visionTowersClaimingAbsurdLayerCountsAreRefusedBeforeTheLayersAreAllocated() throws Exception {
+    Path mmproj = dir.resolve("mmproj.gguf");
+    new GgufWriter().put("clip.projector_type", "idefics3").put("clip.vision.embedding_length", 64)
+        .put("clip.vision.feed_forward_length", 96).put("clip.vision.block_count", Integer.MAX_VALUE)
+        .put("clip.vision.attention.head_count", 4).put("clip.vision.image_size", 64)
+        .put("clip.vision.patch_size", 16).put("clip.vision.projector.scale_factor", 2).write(mmproj);
+    try (GgufFile f = GgufFile.open(mmproj)) {
+      assertThatThrownBy(() -> new dev.longshot.vlm.vision.MmprojVisionLoader(f).config(64))
+          .isInstanceOf(ModelFormatException.class).hasMessageContaining("mmproj.gguf")
+          .hasMessageContaining("clip.vision.block_count").hasMessageContaining("2147483647");
+    }
+    ObjectNode root = new ObjectMapper().createObjectNode();
+    root.putObject("vision_config").put("hidden_size", 64).put("intermediate_size", 96)
+        .put("num_hidden_layers", Integer.MAX_VALUE).put("num_attention_heads", 4).put("image_size", 64)
+        .put("patch_size", 16);
+    Path hf = Files.createDirectories(dir.resolve("vision-hf"));
+    try (var loader = new dev.longshot.vlm.vision.HfVisionLoader(hf)) {
+      assertThatThrownBy(() -> loader.config(root, 64)).isInstanceOf(ModelFormatException.class)
+          .hasMessageContaining("vision_config.num_hidden_layers").hasMessageContaining("2147483647");
+    }
+  }
+
+  @Test
   void theRealTinyModelsStillLoad() throws Exception {
     Path gguf = dir.resolve("ok.gguf");
     new RandomModel(ModelSpec.tinyLlama(), 3).writeGguf(gguf, 8);
