@@ -50,7 +50,7 @@ public final class SafetensorsModelLoader implements AutoCloseable {
   }
 
   public ModelConfig config() {
-    String type = cfg.path("model_type").asText(null);
+    String type = cfg.path("model_type").asText(prefix.equals("model.") ? null : "llama"); // Idefics3's default
     if (type == null && cfg.path("architectures").size() > 0) {
       type = cfg.path("architectures").get(0).asText();
     }
