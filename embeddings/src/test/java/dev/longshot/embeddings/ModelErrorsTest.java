@@ -46,7 +46,7 @@ class ModelErrorsTest {
         .modelWithTable(16, 1L << 40, 4).toByteArray());
     Path tokenizer = Files.write(dir.resolve("tokenizer.json"), ModelSource.bundledBgeSmall().readTokenizer());
     assertThatThrownBy(() -> TextEmbedders.create(
-        new EmbeddingSettings(model, tokenizer, "truncate", 8192, "cpu", 8, 0.5)))
+        new EmbeddingSettings(model, tokenizer, ContextStrategy.TRUNCATE, 8192, EmbeddingDevice.CPU, 8, 0.5)))
         .isInstanceOf(EmbeddingException.class).hasMessageContaining(model.toString())
         .hasMessageContaining("position_embeddings").hasMessageContaining("1099511627776");
   }
@@ -59,7 +59,7 @@ class ModelErrorsTest {
     }
     Path tokenizer = Files.write(dir.resolve("tokenizer.json"), ModelSource.bundledBgeSmall().readTokenizer());
     assertThatThrownBy(() -> TextEmbedders.create(
-        new EmbeddingSettings(model, tokenizer, "truncate", 8192, "cpu", 8, 0.5)))
+        new EmbeddingSettings(model, tokenizer, ContextStrategy.TRUNCATE, 8192, EmbeddingDevice.CPU, 8, 0.5)))
         .isInstanceOf(EmbeddingException.class).hasMessageContaining(model.toString())
         .hasMessageContaining("2147483664");
   }
