@@ -1,10 +1,12 @@
 package dev.longshot.vlm;
 
 import dev.longshot.config.VlmSettings;
+import dev.longshot.vlm.attention.AttentionObserver;
 import dev.longshot.vlm.attention.AttentionStrategies;
 import dev.longshot.vlm.attention.KvCache;
 import dev.longshot.vlm.attention.KvCachePolicy;
 import dev.longshot.vlm.chat.ChatMessage;
+import dev.longshot.vlm.kv.CompressingKvCachePolicy;
 import dev.longshot.vlm.model.LoadedModel;
 import dev.longshot.vlm.model.ModelConfig;
 import dev.longshot.vlm.model.Transformer;
@@ -38,18 +40,24 @@ public final class TextGenerator implements AutoCloseable {
   private final Parallel parallel;
   private final int contextLength;
   private volatile AttentionStrategies attention = AttentionStrategies.dense();
-  private volatile KvCachePolicy cachePolicy = KvCachePolicy.dense();
+  private volatile KvCachePolicy cachePolicy;
 
-  private TextGenerator(LoadedModel model, int threads, int contextLength) {
+  private volatile GenerationStats lastStats;
+
+  private TextGenerator(LoadedModel model, VlmSettings settings) {
     this.model = model;
-    this.parallel = new Parallel(threads);
+    this.parallel = new Parallel(settings.effectiveThreads());
     this.transformer = new Transformer(model.config(), model.weights(), parallel);
-    this.contextLength = Math.min(contextLength, model.config().contextLength());
+    this.contextLength = Math.min(settings.contextLength(), model.config().contextLength());
+    this.cachePolicy = CompressingKvCachePolicy.from(settings, parallel);
   }
 
-  /** Loads a GGUF file or safetensors directory with the thread count and context length of {@code settings}. */
+  /**
+   * Loads a GGUF file or safetensors directory with the thread count, context length and KV-cache policy of
+   * {@code settings}.
+   */
   public static TextGenerator load(Path model, VlmSettings settings) throws IOException {
-    return new TextGenerator(LoadedModel.load(model), settings.effectiveThreads(), settings.contextLength());
+    return new TextGenerator(LoadedModel.load(model), settings);
   }
 
   public ModelConfig config() {
@@ -98,8 +106,18 @@ public final class TextGenerator implements AutoCloseable {
   }
 
   /** Generates from prompt token ids; {@code onStep} (nullable) sees every token with its logits. */
-  public synchronized String generate(int[] promptIds, GenerationSettings settings, Consumer<String> onToken,
+  public String generate(int[] promptIds, GenerationSettings settings, Consumer<String> onToken,
       StepListener onStep) {
+    return generate(promptIds, null, settings, onToken, onStep);
+  }
+
+  /**
+   * Generates from prompt token ids whose image tokens are marked in {@code imagePositions} (null: text only; the
+   * KV-cache policy compresses only prompts with images); {@code onStep} (nullable) sees every token with its
+   * logits.
+   */
+  public synchronized String generate(int[] promptIds, boolean[] imagePositions, GenerationSettings settings,
+      Consumer<String> onToken, StepListener onStep) {
     if (promptIds.length == 0) {
       throw new IllegalArgumentException("the prompt is empty");
     }
@@ -108,9 +126,22 @@ public final class TextGenerator implements AutoCloseable {
           + contextLength + " (vlm.context-length, model maximum " + model.config().contextLength() + ")");
     }
     ModelConfig c = model.config();
-    KvCache cache = cachePolicy.create(c.layers(), c.kvHeads(), c.headDim(), contextLength);
-    float[] logits = prefill(promptIds, cache);
-    cachePolicy.afterPrefill(cache, promptIds.length);
+    if (imagePositions != null && imagePositions.length != promptIds.length) {
+      throw new IllegalArgumentException("the image positions cover " + imagePositions.length
+          + " tokens but the prompt has " + promptIds.length);
+    }
+    KvCachePolicy policy = cachePolicy;
+    KvCache cache = policy.create(c.layers(), c.kvHeads(), c.headDim(), contextLength);
+    AttentionObserver observer = policy.beforePrefill(cache, transformer.shape(), imagePositions);
+    long t0 = System.nanoTime();
+    float[] logits = prefill(promptIds, cache, observer);
+    cache.compact(); // the prompt is in: release growth slack, so the two byte counts compare entries held
+    long kvBytesBefore = cache.bytes();
+    policy.afterPrefill(cache, promptIds.length);
+    long prefillNanos = System.nanoTime() - t0;
+    long kvBytes = cache.bytes();
+    int decodeTokens = 0;
+    long decodeNanos = 0;
     int maxNew = Math.min(settings.maxTokens(), contextLength - promptIds.length);
     int[] history = Arrays.copyOf(promptIds, promptIds.length + maxNew);
     int length = promptIds.length;
@@ -131,19 +162,29 @@ public final class TextGenerator implements AutoCloseable {
         break;
       }
       if (i + 1 < maxNew) {
+        long d0 = System.nanoTime();
         logits = transformer.forward(new int[] {token}, 1, length - 1, cache, attention, true); // true position
+        decodeNanos += System.nanoTime() - d0;
+        decodeTokens++;
       }
     }
     out.accept(decoder.flush());
+    lastStats = new GenerationStats(promptIds.length, prefillNanos, decodeTokens, decodeNanos, kvBytesBefore,
+        kvBytes);
     return out.finish();
   }
 
-  private float[] prefill(int[] ids, KvCache cache) {
+  /** Timing and KV-cache figures of the last finished generation, or null before the first. */
+  public GenerationStats lastStats() {
+    return lastStats;
+  }
+
+  private float[] prefill(int[] ids, KvCache cache, AttentionObserver observer) {
     float[] logits = null;
     for (int start = 0; start < ids.length; start += PREFILL_CHUNK) {
       int n = Math.min(PREFILL_CHUNK, ids.length - start);
       int[] chunk = Arrays.copyOfRange(ids, start, start + n);
-      logits = transformer.forward(chunk, n, start, cache, attention, start + n == ids.length);
+      logits = transformer.forward(chunk, n, start, cache, attention, observer, start + n == ids.length);
     }
     return logits;
   }
