@@ -10,6 +10,7 @@ import dev.longshot.vlm.kv.CompressingKvCachePolicy;
 import dev.longshot.vlm.model.LoadedModel;
 import dev.longshot.vlm.model.ModelConfig;
 import dev.longshot.vlm.model.Transformer;
+import dev.longshot.vlm.multimodal.PromptLayout;
 import dev.longshot.vlm.sample.GenerationSettings;
 import dev.longshot.vlm.sample.Sampler;
 import dev.longshot.vlm.tensor.Parallel;
@@ -112,11 +113,11 @@ public final class TextGenerator implements AutoCloseable {
   }
 
   /**
-   * Generates from prompt token ids whose image tokens are marked in {@code imagePositions} (null: text only; the
-   * KV-cache policy compresses only prompts with images); {@code onStep} (nullable) sees every token with its
-   * logits.
+   * Generates from prompt token ids laid out as {@code layout} says (which positions are vision tokens; null: text
+   * only; the KV-cache policy compresses only prompts with images); {@code onStep} (nullable) sees every token with
+   * its logits.
    */
-  public synchronized String generate(int[] promptIds, boolean[] imagePositions, GenerationSettings settings,
+  public synchronized String generate(int[] promptIds, PromptLayout layout, GenerationSettings settings,
       Consumer<String> onToken, StepListener onStep) {
     if (promptIds.length == 0) {
       throw new IllegalArgumentException("the prompt is empty");
@@ -126,13 +127,13 @@ public final class TextGenerator implements AutoCloseable {
           + contextLength + " (vlm.context-length, model maximum " + model.config().contextLength() + ")");
     }
     ModelConfig c = model.config();
-    if (imagePositions != null && imagePositions.length != promptIds.length) {
-      throw new IllegalArgumentException("the image positions cover " + imagePositions.length
-          + " tokens but the prompt has " + promptIds.length);
+    if (layout != null && layout.length() != promptIds.length) {
+      throw new IllegalArgumentException("the prompt layout covers " + layout.length() + " tokens but the prompt has "
+          + promptIds.length);
     }
     KvCachePolicy policy = cachePolicy;
     KvCache cache = policy.create(c.layers(), c.kvHeads(), c.headDim(), contextLength);
-    AttentionObserver observer = policy.beforePrefill(cache, transformer.shape(), imagePositions);
+    AttentionObserver observer = policy.beforePrefill(cache, transformer.shape(), layout);
     long t0 = System.nanoTime();
     float[] logits = prefill(promptIds, cache, observer);
     cache.compact(); // the prompt is in: release growth slack, so the two byte counts compare entries held

@@ -1,5 +1,7 @@
 package dev.longshot.vlm.attention;
 
+import dev.longshot.vlm.multimodal.PromptLayout;
+
 /**
  * Creates the KV cache of each generation and may compress it once the prompt is in: LOOK-M-style compression
  * ("look once" after prefill: score by accumulated attention mass, keep text and recent entries, merge evicted ones
@@ -11,11 +13,11 @@ public interface KvCachePolicy {
   KvCache create(int layers, int kvHeads, int headDim, int capacity);
 
   /**
-   * Called after {@link #create} and before prefill with the attention shape and which prompt positions hold image
-   * tokens ({@code imagePositions[p]}; null for a text-only prompt). Returns the observer prefill should report its
-   * rows to, or null when the policy needs no scores.
+   * Called after {@link #create} and before prefill with the attention shape and the prompt's layout (which
+   * positions are vision tokens; null for a text-only prompt). Returns the observer prefill should report its rows
+   * to, or null when the policy needs no scores.
    */
-  default AttentionObserver beforePrefill(KvCache cache, AttentionShape shape, boolean[] imagePositions) {
+  default AttentionObserver beforePrefill(KvCache cache, AttentionShape shape, PromptLayout layout) {
     return null;
   }
 

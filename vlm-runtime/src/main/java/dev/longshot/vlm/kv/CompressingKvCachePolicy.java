@@ -8,6 +8,7 @@ import dev.longshot.vlm.attention.AttentionShape;
 import dev.longshot.vlm.attention.DenseKvCache;
 import dev.longshot.vlm.attention.KvCache;
 import dev.longshot.vlm.attention.KvCachePolicy;
+import dev.longshot.vlm.multimodal.PromptLayout;
 import dev.longshot.vlm.tensor.Parallel;
 import java.lang.System.Logger.Level;
 
@@ -79,7 +80,8 @@ public final class CompressingKvCachePolicy implements KvCachePolicy {
   }
 
   @Override
-  public AttentionObserver beforePrefill(KvCache cache, AttentionShape shape, boolean[] imagePositions) {
+  public AttentionObserver beforePrefill(KvCache cache, AttentionShape shape, PromptLayout layout) {
+    boolean[] imagePositions = visionMask(layout);
     AttentionScores scores = switch (kind) {
       case LOOKM -> new AttentionScores(cache.layers(), shape, textQueries(imagePositions));
       case H2O -> new AttentionScores(cache.layers(), shape, null);
@@ -100,7 +102,7 @@ public final class CompressingKvCachePolicy implements KvCachePolicy {
       return;
     }
     if (g.image().length != promptLength) {
-      throw new IllegalArgumentException("the image positions cover " + g.image().length + " tokens but the prompt has "
+      throw new IllegalArgumentException("the prompt layout covers " + g.image().length + " tokens but the prompt has "
           + promptLength);
     }
     KvBudget b = KvBudget.of(promptLength, budget, recentShare);
@@ -166,6 +168,18 @@ public final class CompressingKvCachePolicy implements KvCachePolicy {
       }
     }
     return n;
+  }
+
+  /** {@code mask[p]} true for the vision positions of {@code layout}; null for no layout. */
+  static boolean[] visionMask(PromptLayout layout) {
+    if (layout == null) {
+      return null;
+    }
+    boolean[] mask = new boolean[layout.length()];
+    for (PromptLayout.Range r : layout.visionRanges()) {
+      java.util.Arrays.fill(mask, r.start(), r.end(), true);
+    }
+    return mask;
   }
 
   /** The text queries: every position that is not an image token. */
