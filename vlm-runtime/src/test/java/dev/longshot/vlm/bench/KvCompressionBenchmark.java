@@ -41,7 +41,8 @@ import java.util.SplittableRandom;
  *       the shared machine's load does not inflate) and in wall time;</li>
  *   <li>per policy and budget over {@code PROMPTS} synthetic multimodal prompts (text, images of random token ids
  *       marked as vision by the layout, a text question): KV bytes after compression vs the full cache, decode
- *       tokens/s (from {@link GenerationStats}) vs the full cache's, and how many prompts give the same greedy
+ *       tokens/s vs the full cache's (wall time from {@link GenerationStats}, and per second of the calling thread's CPU
+ *       time, which is the whole cost with THREADS = 1 and does not depend on the machine's load), and how many prompts give the same greedy
  *       answer ({@code ANSWER_TOKENS} tokens) as the full cache.</li>
  * </ol>
  * Models: the tiny test shape and SmolLM2-135M's real shape (random weights, Q8_0), or the user's model with
@@ -49,10 +50,11 @@ import java.util.SplittableRandom;
  * Random weights show memory and speed faithfully, and exercise every code path; they cannot show answer quality:
  * their attention is diffuse and their greedy answers are near-ties, so agreement on them is a lower bound on what
  * a trained model keeps. Run: {@code bench/run vlm-runtime dev.longshot.vlm.bench.KvCompressionBenchmark [THREADS]
- * [PROMPTS] [ANSWER_TOKENS] [tiny|smollm|all|--model PATH]}.
+ * [PROMPTS] [ANSWER_TOKENS] [PROMPT_TOKENS] [tiny|smollm|all|--model PATH]}.
  */
 public final class KvCompressionBenchmark {
-  static final int REPEATS = 3;
+  static final int REPEATS = 5;
+  private static final java.lang.management.ThreadMXBean MX = java.lang.management.ManagementFactory.getThreadMXBean();
   private static final double[] BUDGETS = {0.2, 0.1};
 
   private KvCompressionBenchmark() {}
@@ -61,27 +63,28 @@ public final class KvCompressionBenchmark {
     int threads = args.length > 0 ? Integer.parseInt(args[0]) : 2;
     int prompts = args.length > 1 ? Integer.parseInt(args[1]) : 4;
     int answerTokens = args.length > 2 ? Integer.parseInt(args[2]) : 32;
-    String which = args.length > 3 ? args[3] : "all";
+    int promptTokens = args.length > 3 ? Integer.parseInt(args[3]) : 1900;
+    String which = args.length > 4 ? args[4] : "all";
     System.out.printf(Locale.ROOT, "KvCompressionBenchmark: %d threads, %d prompts, %d-token greedy answers, kernels "
         + "%s, Java %s, %d cores, load average %.1f%n", threads, prompts, answerTokens, Kernels.describe(),
         Runtime.version(), Runtime.getRuntime().availableProcessors(), load());
     Path dir = Files.createTempDirectory("longshot-kv-bench");
     try {
       if (which.equals("--model")) {
-        Path model = Path.of(args[4]);
-        measure("user model " + model.getFileName(), model, threads, prompts, answerTokens, 16);
+        Path model = Path.of(args[5]);
+        measure("user model " + model.getFileName(), model, threads, prompts, answerTokens, promptTokens, 16);
         return;
       }
       if (!which.equals("smollm")) {
         ModelSpec tiny = new ModelSpec("llama", 64, 96, 2, 4, 2, TestVocab.MIN_SIZE, 2048, 10000f, false);
         Path file = dir.resolve("tiny.gguf");
         new RandomModel(tiny, 1).writeGguf(file, TensorEncoding.F32);
-        measure("tiny (64 dim, 2 layers, GQA 4:2) F32", file, threads, prompts, answerTokens, 16);
+        measure("tiny (64 dim, 2 layers, GQA 4:2) F32", file, threads, prompts, answerTokens, promptTokens, 16);
       }
       if (!which.equals("tiny")) {
         Path file = dir.resolve("smollm.gguf");
         new RandomModel(ModelSpec.smolLm2_135m(), 1).writeGguf(file, TensorEncoding.Q8_0);
-        measure("SmolLM2-135M shape Q8_0 (random)", file, threads, prompts, answerTokens, 16);
+        measure("SmolLM2-135M shape Q8_0 (random)", file, threads, prompts, answerTokens, promptTokens, 16);
       }
     } finally {
       try (var s = Files.list(dir)) {
@@ -94,12 +97,12 @@ public final class KvCompressionBenchmark {
     System.out.printf(Locale.ROOT, "load average at the end %.1f%n", load());
   }
 
-  private static void measure(String name, Path file, int threads, int prompts, int answerTokens, int grid)
-      throws Exception {
+  private static void measure(String name, Path file, int threads, int prompts, int answerTokens, int promptTokens,
+      int grid) throws Exception {
     System.out.println();
     System.out.println("== " + name);
     LoadedModel model = LoadedModel.load(file);
-    int context = Math.min(2048, model.config().contextLength());
+    int context = Math.min(promptTokens + answerTokens + 8, model.config().contextLength());
     List<PromptLayout> layouts = new ArrayList<>();
     List<int[]> ids = new ArrayList<>();
     for (int p = 0; p < prompts; p++) {
@@ -117,10 +120,11 @@ public final class KvCompressionBenchmark {
       for (int p = 0; p < prompts; p++) {
         fullAnswers.add(answer(g, ids.get(p), layouts.get(p), greedy, full));
       }
-      System.out.printf(Locale.ROOT, "prompt %d tokens (%d vision), full cache: kv_bytes %d, decode %.1f tok/s%n",
-          layouts.get(0).length(), layouts.get(0).visionTokens(), full.kvBytes / prompts, full.decodeTps());
-      System.out.println("policy  budget | kv_bytes  vs full | decode tok/s  vs full | same greedy answer | mean "
-          + "tokens equal before the first difference");
+      System.out.printf(Locale.ROOT, "prompt %d tokens (%d vision), full cache: kv_bytes %d, decode %.1f tok/s wall, "
+          + "%.1f tok/s of CPU%n", layouts.get(0).length(), layouts.get(0).visionTokens(), full.kvBytes / prompts,
+          full.decodeTps(), full.decodeCpuTps());
+      System.out.println("policy  budget | kv_bytes  vs full | decode tok/s wall  vs full | tok/s of CPU  vs full "
+          + "| same greedy answer | mean tokens equal before the first difference");
       for (double budget : BUDGETS) {
         for (KvPolicy kind : new KvPolicy[] {KvPolicy.LOOKM, KvPolicy.H2O, KvPolicy.RECENT}) {
           g.setCachePolicy(new CompressingKvCachePolicy(kind, budget, 0.5, KvMerge.PIVOTAL, par));
@@ -132,9 +136,10 @@ public final class KvCompressionBenchmark {
             same += a.equals(fullAnswers.get(p)) ? 1 : 0;
             prefix += commonPrefix(a, fullAnswers.get(p));
           }
-          System.out.printf(Locale.ROOT, "%-7s %6.2f | %9d %6.1f %% | %12.1f %6.2fx | %d of %d | %.1f%n",
+          System.out.printf(Locale.ROOT, "%-7s %6.2f | %9d %6.1f %% | %17.1f %6.2fx | %12.1f %6.2fx | %d of %d | %.1f%n",
               kind.configName(), budget, row.kvBytes / prompts, 100.0 * row.kvBytes / full.kvBytes, row.decodeTps(),
-              row.decodeTps() / full.decodeTps(), same, prompts, (double) prefix / prompts);
+              row.decodeTps() / full.decodeTps(), row.decodeCpuTps(), row.decodeCpuTps() / full.decodeCpuTps(), same,
+              prompts, (double) prefix / prompts);
         }
       }
       g.setCachePolicy(KvCachePolicy.dense());
@@ -154,20 +159,33 @@ public final class KvCompressionBenchmark {
     long kvBytes;
     long decodeNanos;
     long decodeTokens;
+    long decodeCpuNanos;
+    long decodeCpuSteps;
 
     double decodeTps() {
       return decodeTokens / (decodeNanos / 1e9);
+    }
+
+    /** Decode steps per second of the calling thread's CPU time (the whole cost with one thread). */
+    double decodeCpuTps() {
+      return decodeCpuSteps / (decodeCpuNanos / 1e9);
     }
   }
 
   private static List<Integer> answer(TextGenerator g, int[] ids, PromptLayout layout, GenerationSettings s,
       Row row) {
     List<Integer> tokens = new ArrayList<>();
-    g.generate(ids, layout, s, x -> { }, (t, l) -> tokens.add(t));
+    List<Long> cpu = new ArrayList<>();
+    g.generate(ids, layout, s, x -> { }, (t, l) -> {
+      tokens.add(t);
+      cpu.add(MX.getCurrentThreadCpuTime());
+    });
     GenerationStats st = g.lastStats();
     row.kvBytes += st.kvBytes();
     row.decodeNanos += st.decodeNanos();
     row.decodeTokens += st.decodeTokens();
+    row.decodeCpuNanos += cpu.get(cpu.size() - 1) - cpu.get(0);
+    row.decodeCpuSteps += cpu.size() - 1;
     return tokens;
   }
 
@@ -180,11 +198,11 @@ public final class KvCompressionBenchmark {
     }
     long[] best = {Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE};
     long[] bestCpu = {Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE};
-    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
     try (Parallel par = new Parallel(1)) { // one thread: its CPU time is the whole cost, whatever the load
       Transformer t = new Transformer(c, model.weights(), par);
       for (int rep = 0; rep <= REPEATS; rep++) { // the first round warms up
-        for (int variant = 0; variant < 3; variant++) {
+        for (int v = 0; v < 3; v++) {
+          int variant = (v + rep) % 3; // rotate the order so no variant always runs first
           AttentionObserver obs = switch (variant) {
             case 1 -> new AttentionScores(c.layers(), t.shape(), text);
             case 2 -> new AttentionScores(c.layers(), t.shape(), null);
@@ -192,14 +210,14 @@ public final class KvCompressionBenchmark {
           };
           KvCache cache = new DenseKvCache(c.layers(), c.kvHeads(), c.headDim(), ids.length);
           long t0 = System.nanoTime();
-          long cpu0 = mx.getCurrentThreadCpuTime();
+          long cpu0 = MX.getCurrentThreadCpuTime();
           for (int start = 0; start < ids.length; start += 256) {
             int n = Math.min(256, ids.length - start);
             t.forward(Arrays.copyOfRange(ids, start, start + n), n, start, cache, AttentionStrategies.dense(), obs,
                 start + n == ids.length);
           }
           long dt = System.nanoTime() - t0;
-          long cpu = mx.getCurrentThreadCpuTime() - cpu0;
+          long cpu = MX.getCurrentThreadCpuTime() - cpu0;
           if (rep > 0) {
             best[variant] = Math.min(best[variant], dt);
             bestCpu[variant] = Math.min(bestCpu[variant], cpu);
