@@ -61,8 +61,23 @@ public final class TextGenerator implements AutoCloseable {
     return new TextGenerator(LoadedModel.load(model), settings);
   }
 
+  /** A generator over an already loaded model (e.g. the decoder of a vision-language model). */
+  public static TextGenerator of(LoadedModel model, VlmSettings settings) {
+    return new TextGenerator(model, settings);
+  }
+
   public ModelConfig config() {
     return model.config();
+  }
+
+  /** The kernel threads, for other parts of the same model (the vision tower) to share. */
+  public Parallel parallel() {
+    return parallel;
+  }
+
+  /** The loaded decoder (chat template, source path). */
+  public LoadedModel model() {
+    return model;
   }
 
   public Tokenizer tokenizer() {
@@ -113,12 +128,26 @@ public final class TextGenerator implements AutoCloseable {
   }
 
   /**
-   * Generates from prompt token ids laid out as {@code layout} says (which positions are vision tokens; null: text
-   * only; the KV-cache policy compresses only prompts with images); {@code onStep} (nullable) sees every token with
-   * its logits.
+   * Generates from prompt token ids whose input embeddings are {@code promptEmbeddings[t]} where that is not null
+   * (the vision embeddings of a multimodal prompt) and the token's own embedding elsewhere; a null array means text
+   * only. {@code onStep} (nullable) sees every token with its logits.
    */
-  public synchronized String generate(int[] promptIds, PromptLayout layout, GenerationSettings settings,
+  public String generate(int[] promptIds, float[][] promptEmbeddings, GenerationSettings settings,
       Consumer<String> onToken, StepListener onStep) {
+    return generate(promptIds, promptEmbeddings, null, settings, onToken, onStep);
+  }
+
+  /**
+   * {@link #generate(int[], float[][], GenerationSettings, Consumer, StepListener)} for a prompt laid out as
+   * {@code layout} says (which positions are vision tokens; null: text only). The KV-cache policy compresses only
+   * prompts whose layout has vision tokens.
+   */
+  public synchronized String generate(int[] promptIds, float[][] promptEmbeddings, PromptLayout layout,
+      GenerationSettings settings, Consumer<String> onToken, StepListener onStep) {
+    if (promptEmbeddings != null && promptEmbeddings.length != promptIds.length) {
+      throw new IllegalArgumentException("the prompt has " + promptIds.length + " ids but " + promptEmbeddings.length
+          + " embedding slots");
+    }
     if (promptIds.length == 0) {
       throw new IllegalArgumentException("the prompt is empty");
     }
@@ -135,7 +164,7 @@ public final class TextGenerator implements AutoCloseable {
     KvCache cache = policy.create(c.layers(), c.kvHeads(), c.headDim(), contextLength);
     AttentionObserver observer = policy.beforePrefill(cache, transformer.shape(), layout);
     long t0 = System.nanoTime();
-    float[] logits = prefill(promptIds, cache, observer);
+    float[] logits = prefill(promptIds, promptEmbeddings, cache, observer);
     cache.compact(); // the prompt is in: release growth slack, so the two byte counts compare entries held
     long kvBytesBefore = cache.bytes();
     policy.afterPrefill(cache, promptIds.length);
@@ -180,12 +209,21 @@ public final class TextGenerator implements AutoCloseable {
     return lastStats;
   }
 
-  private float[] prefill(int[] ids, KvCache cache, AttentionObserver observer) {
+  private float[] prefill(int[] ids, float[][] embeddings, KvCache cache, AttentionObserver observer) {
     float[] logits = null;
     for (int start = 0; start < ids.length; start += PREFILL_CHUNK) {
       int n = Math.min(PREFILL_CHUNK, ids.length - start);
-      int[] chunk = Arrays.copyOfRange(ids, start, start + n);
-      logits = transformer.forward(chunk, n, start, cache, attention, observer, start + n == ids.length);
+      if (embeddings == null) {
+        int[] chunk = Arrays.copyOfRange(ids, start, start + n);
+        logits = transformer.forward(chunk, n, start, cache, attention, observer, start + n == ids.length);
+      } else {
+        float[][] x = new float[n][];
+        for (int t = 0; t < n; t++) {
+          float[] e = embeddings[start + t];
+          x[t] = e != null ? e.clone() : transformer.embed(ids[start + t]);
+        }
+        logits = transformer.forward(x, n, start, cache, attention, observer, start + n == ids.length);
+      }
     }
     return logits;
   }

@@ -114,7 +114,7 @@ public final class KvCompressionBenchmark {
     VlmSettings settings = new VlmSettings(file, threads, context, answerTokens);
     try (TextGenerator g = TextGenerator.load(file, settings); Parallel par = new Parallel(threads)) {
       GenerationSettings greedy = GenerationSettings.greedy(answerTokens);
-      g.generate(ids.get(0), layouts.get(0), greedy.withMaxTokens(4), s -> { }, null); // warm-up
+      g.generate(ids.get(0), null, layouts.get(0), greedy.withMaxTokens(4), s -> { }, null); // warm-up
       List<List<Integer>> fullAnswers = new ArrayList<>();
       Row full = new Row();
       for (int p = 0; p < prompts; p++) {
@@ -176,7 +176,7 @@ public final class KvCompressionBenchmark {
       Row row) {
     List<Integer> tokens = new ArrayList<>();
     List<Long> cpu = new ArrayList<>();
-    g.generate(ids, layout, s, x -> { }, (t, l) -> {
+    g.generate(ids, null, layout, s, x -> { }, (t, l) -> {
       tokens.add(t);
       cpu.add(MX.getCurrentThreadCpuTime());
     });
