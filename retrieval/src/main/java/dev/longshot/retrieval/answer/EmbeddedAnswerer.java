@@ -7,7 +7,8 @@ import java.util.function.Consumer;
 
 /**
  * Answers with the in-process vlm-runtime through {@link VisionLanguageGenerator}, with the same prompt and
- * keyframe selection as {@link OpenAiAnswerer}. Thread-safety is the generator's.
+ * keyframe selection as {@link OpenAiAnswerer}; the keyframes go with their times
+ * ({@link VisionLanguageGenerator#generateFromFrames}). Thread-safety is the generator's.
  */
 public final class EmbeddedAnswerer implements Answerer {
   private final VisionLanguageGenerator model;
