@@ -73,9 +73,12 @@ printf '%s\n' "$out" >"$DIR/no-jdk.log"
 say "without a JDK: stopped with the message, $before packages before and after:"
 printf '%s\n' "$out" | sed 's/^/    /' >&2
 
-# 3. with the host's JDK copied in: from nothing to a passing run
-mkdir -p "$R/usr/lib/jvm"
+# 3. with the host's JDK copied in: from nothing to a passing run. The host's own CA certificates
+# (/usr/local/share/ca-certificates, e.g. a TLS-inspecting proxy's) go in too, as the user's network set-up; the
+# ca-certificates package picks them up when set-up installs it.
+mkdir -p "$R/usr/lib/jvm" "$R/usr/local/share/ca-certificates"
 cp -a "$HOST_JDK" "$R/usr/lib/jvm/"
+cp -a /usr/local/share/ca-certificates/. "$R/usr/local/share/ca-certificates/" 2>/dev/null || true
 t1=$(t)
 set +e
 in_root "bin/longshot $COMMAND" >"$DIR/with-jdk.log" 2>&1
