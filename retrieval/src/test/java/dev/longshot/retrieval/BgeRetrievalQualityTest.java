@@ -70,6 +70,56 @@ class BgeRetrievalQualityTest {
     assertThat(report.keywordHitRate()).isGreaterThanOrEqualTo(0.8);
   }
 
+  /** Issue 14 item 6: the default answer leads with the line that answers, cites repeated text once, no whole slides. */
+  @Test
+  void theExtractiveAnswerLeadsWithTheLineThatAnswers() {
+    assertThat(ask("What is the total budget of project Heron?"))
+        .matches("(Total budget: 4\\.2 million euros|The total budget of project heron is four point two million euros) \\(.*")
+        .doesNotContain("Sensors: 1.5", "Software: 900,000");
+    assertThat(ask("How many buoys are in the sensor network?"))
+        .matches("(120 solar powered buoys|The sensor network has one hundred and twenty solar powered buoys) \\(.*");
+    assertThat(ask("Which city hosts the data center?"))
+        .matches("(City of Basel hosts the data center|The city of basel hosts our data center) \\(.*");
+    // on the Timeline slide (00:46) and again on the Summary slide (02:50): quoted once, with both moments
+    String report = ask("When is the final report due?");
+    assertThat(report).startsWith("Final report due May 2026 (slide at 00:46 and 02:50)");
+    assertThat(report.split("Final report due May 2026", -1)).hasSize(2);
+  }
+
+  @Test
+  void everyAnswerLeadsWithAShortQuoteAndNeverRepeatsOne() {
+    List<EvalQuestion> questions = QuestionsFile.read(TruthSegments.repoRoot().resolve("sample-media/lecture.questions.jsonl"));
+    int leadsWithAKeyword = 0;
+    List<String> spokenLeadsElsewhere = new ArrayList<>();
+    for (EvalQuestion q : questions) {
+      String text = ask(q.question());
+      String lead = text.substring(0, Math.max(0, text.indexOf(" (")));
+      System.out.println(q.question() + " -> " + text);
+      assertThat(lead).as(text).isNotBlank().hasSizeLessThanOrEqualTo(80);
+      if (RetrievalEvaluation.keywordRate(lead, q.keywords()) == 1.0) {
+        leadsWithAKeyword++;
+      }
+      // a spoken lead's moment, e.g. "(speech at 00:21)": within 5 s of the moment that answers (a slide's is when
+      // it appeared, often before the narrator gets to the line)
+      java.util.regex.Matcher at = java.util.regex.Pattern.compile("\\((\\w+) at (\\d\\d):(\\d\\d)").matcher(text);
+      assertThat(at.find()).as(text).isTrue();
+      int seconds = Integer.parseInt(at.group(2)) * 60 + Integer.parseInt(at.group(3));
+      if (at.group(1).equals("speech") && (seconds < q.startSeconds() - 5 || seconds > q.endSeconds() + 5)) {
+        spokenLeadsElsewhere.add(text);
+      }
+      assertThat(text.split(java.util.regex.Pattern.quote(lead), -1)).as(text).hasSize(2);
+    }
+    System.out.println("leads with all keywords: " + leadsWithAKeyword + " of " + questions.size()
+        + "; spoken leads not at the right moment: " + spokenLeadsElsewhere);
+    assertThat(leadsWithAKeyword).isGreaterThanOrEqualTo(questions.size() * 8 / 10);
+    // 1: "Who is giving this lecture?" leads with "Thank you for listening to this lecture" (no name in its words)
+    assertThat(spokenLeadsElsewhere).hasSizeLessThanOrEqualTo(1);
+  }
+
+  private static String ask(String question) {
+    return qa.ask(question, Set.of(VIDEO), e -> { }, t -> { }).text();
+  }
+
   @Test
   void saysSoWhenTheLectureDoesNotCoverTheQuestion() {
     List<String> answered = new ArrayList<>();

@@ -3,21 +3,47 @@ package dev.longshot.retrieval.answer;
 import dev.longshot.config.AnswerBackend;
 import dev.longshot.timeline.Answer;
 import dev.longshot.timeline.Evidence;
+import dev.longshot.timeline.Modality;
 import dev.longshot.timeline.Timestamps;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * The default backend, no model: states the best evidence with timestamps, e.g. {@code At 01:23 the slide reads
- * "..."; at 01:31 the speaker says "..."}, and says plainly when nothing relevant was found. Emits the whole text
- * to the token sink once. Stateless and thread-safe.
+ * The default backend, no model. The answer leads with the shortest sentence or slide line of the best evidence that
+ * holds the question's key terms ({@link KeyTerms}), e.g. {@code Total budget: 4.2 million euros (slide at 00:22).},
+ * then quotes the best line of the other evidence, e.g. {@code Also at 00:23 the speaker says "..."}. Text seen at
+ * several moments or in several videos is quoted once with all its moments. When no line holds a key term it
+ * quotes the best evidence as it is ({@code At 01:23 the slide reads "..."}), and it says plainly when nothing
+ * relevant was found. Emits the whole text to the token sink once. Stateless and thread-safe.
  */
 public final class ExtractiveAnswerer implements Answerer {
   /** The answer when no evidence passed the thresholds. */
   public static final String NOTHING_FOUND = "I found nothing in the indexed videos that answers this question.";
+  /** Distinct evidence texts an answer draws on. */
   static final int MAX_ITEMS = 3;
   static final int MAX_QUOTE_CHARS = 240;
+  /**
+   * Between a slide's lines (or the reads of one slide that retrieval merged, joined by " / ") and a transcript's
+   * sentences ("Dr. Lopez" stays whole: 3 letters before the stop).
+   */
+  private static final Pattern UNIT_BREAK = Pattern.compile("\\R| / |(?<=\\p{L}{3}[.!?])\\s+");
+
+  /** Where a text was seen. */
+  private record Moment(String videoId, long startMillis, long endMillis) {}
+
+  /** A text (a whole evidence text, or one of its lines) of one modality with every moment it was seen at. */
+  private record Quote(Modality modality, String text, List<Moment> moments) {
+    String key() {
+      return modality + ":" + normalise(text);
+    }
+  }
 
   @Override
   public String name() {
@@ -26,36 +52,139 @@ public final class ExtractiveAnswerer implements Answerer {
 
   @Override
   public Answer answer(String question, List<Evidence> evidence, Consumer<String> tokenSink) {
-    String text = evidence.isEmpty() ? NOTHING_FOUND : describe(evidence.subList(0, Math.min(MAX_ITEMS, evidence.size())));
+    String text = evidence.isEmpty() ? NOTHING_FOUND : compose(new KeyTerms(question), evidence);
     tokenSink.accept(text);
     return new Answer(text, evidence, name());
   }
 
-  private static String describe(List<Evidence> best) {
-    List<String> clauses = new ArrayList<>();
-    for (Evidence e : best) {
-      clauses.add("at " + Timestamps.format(e.startMillis()) + " " + statement(e));
+  private static String compose(KeyTerms keys, List<Evidence> evidence) {
+    List<Quote> items = merge(evidence.stream().map(e -> new Quote(e.modality(), e.text(),
+        List.of(new Moment(e.videoId(), e.startMillis(), e.endMillis())))).toList());
+    List<Quote> cited = items.subList(0, Math.min(MAX_ITEMS, items.size()));
+    List<Quote> best = new ArrayList<>();
+    for (Quote item : cited) {
+      units(item).stream().filter(u -> keys.score(u.text()) > 0)
+          .min(Comparator.comparingInt((Quote u) -> -keys.score(u.text())).thenComparingInt(u -> u.text().length()))
+          .ifPresent(best::add);
     }
-    String joined = String.join("; ", clauses) + ".";
-    return Character.toUpperCase(joined.charAt(0)) + joined.substring(1);
+    if (best.isEmpty()) {
+      return capitalise(String.join("; ", cited.stream().map(q -> statement(q, q.text())).toList()) + ".");
+    }
+    Quote lead = best.stream().min(Comparator.comparingInt((Quote u) -> -keys.score(u.text()))
+        .thenComparingInt(u -> u.text().length())).orElseThrow();
+    List<Quote> everyUnit = items.stream().flatMap(i -> units(i).stream()).toList();
+    List<Quote> clauses = merge(best.stream().map(b -> withAllMoments(b, everyUnit)).toList());
+    clauses.removeIf(c -> c.key().equals(lead.key()));
+    String leadLine = capitalise(cut(lead.text().strip().replaceAll("\\s+", " ").replaceAll("[.!?:;,]+$", "")));
+    StringBuilder s = new StringBuilder(leadLine).append(" (").append(kind(lead.modality())).append(' ')
+        .append(moments(withAllMoments(lead, everyUnit).moments())).append(").");
+    if (!clauses.isEmpty()) {
+      String also = String.join("; ", clauses.stream().map(c -> statement(c, c.text())).toList());
+      s.append(" Also ").append(also).append(also.matches("(?s).*[.!?]\"$") ? "" : ".");
+    }
+    return s.toString();
   }
 
-  private static String statement(Evidence e) {
-    String quote = quote(e.text());
-    return switch (e.modality()) {
-      case OCR -> "the slide reads " + quote;
-      case ASR -> "the speaker says " + quote;
-      case SUBTITLE -> "the subtitles read " + quote;
-      case DET -> "the frame shows " + quote;
+  /** Quotes with the same modality and text (case, spacing and punctuation aside) merged, moments kept in order. */
+  private static List<Quote> merge(List<Quote> quotes) {
+    Map<String, Quote> merged = new LinkedHashMap<>();
+    for (Quote q : quotes) {
+      merged.merge(q.key(), q, (a, b) -> {
+        List<Moment> m = new ArrayList<>(a.moments());
+        b.moments().stream().filter(x -> !m.contains(x)).forEach(m::add);
+        return new Quote(a.modality(), a.text(), List.copyOf(m));
+      });
+    }
+    return new ArrayList<>(merged.values());
+  }
+
+  private static Quote withAllMoments(Quote unit, List<Quote> everyUnit) {
+    return merge(everyUnit.stream().filter(u -> u.key().equals(unit.key())).toList()).stream().findFirst().orElse(unit);
+  }
+
+  /**
+   * A quote's non-blank lines and sentences. A line on screen has the quote's moments; a sentence of speech that
+   * retrieval merged from several segments starts where its place in the text says (its share of the characters
+   * before it, of the span: the segments' own times are not in the evidence), so it is not cited at the first
+   * segment's time.
+   */
+  private static List<Quote> units(Quote q) {
+    List<Quote> out = new ArrayList<>();
+    Matcher m = UNIT_BREAK.matcher(q.text());
+    int from = 0;
+    while (from <= q.text().length()) {
+      boolean more = m.find();
+      int to = more ? m.start() : q.text().length();
+      String u = q.text().substring(from, to);
+      if (!u.isBlank()) {
+        double share = q.modality().isSpeech() ? (double) (from + u.indexOf(u.strip())) / q.text().length() : 0;
+        List<Moment> moments = q.moments().stream().map(x -> new Moment(x.videoId(),
+            x.startMillis() + Math.round(share * (x.endMillis() - x.startMillis())), x.endMillis())).toList();
+        out.add(new Quote(q.modality(), u.strip(), moments));
+      }
+      if (!more) {
+        break;
+      }
+      from = m.end();
+    }
+    return out;
+  }
+
+  private static String statement(Quote q, String text) {
+    String verb = switch (q.modality()) {
+      case OCR -> "the slide reads ";
+      case ASR -> "the speaker says ";
+      case SUBTITLE -> "the subtitles read ";
+      case DET -> "the frame shows ";
+    };
+    return moments(q.moments()) + " " + verb + quote(text);
+  }
+
+  private static String kind(Modality m) {
+    return switch (m) {
+      case OCR -> "slide";
+      case ASR -> "speech";
+      case SUBTITLE -> "subtitles";
+      case DET -> "frame";
     };
   }
 
-  static String quote(String text) {
-    String t = text.strip().replaceAll("\\s+", " ").replace('"', '\'');
-    if (t.length() > MAX_QUOTE_CHARS) {
-      int cut = t.lastIndexOf(' ', MAX_QUOTE_CHARS);
-      t = t.substring(0, cut > MAX_QUOTE_CHARS / 2 ? cut : MAX_QUOTE_CHARS) + " …";
+  /** {@code at 00:46 and 02:50}, or per video when there are several: {@code at 00:46 in video A, and at 00:05 in video B}. */
+  private static String moments(List<Moment> moments) {
+    Map<String, List<Long>> byVideo = new LinkedHashMap<>();
+    for (Moment m : moments) {
+      byVideo.computeIfAbsent(m.videoId(), v -> new ArrayList<>()).add(m.startMillis());
     }
-    return "\"" + t + "\"";
+    List<String> parts = new ArrayList<>();
+    for (Map.Entry<String, List<Long>> e : byVideo.entrySet()) {
+      List<String> times = e.getValue().stream().sorted().distinct().map(Timestamps::format).toList();
+      parts.add("at " + list(times) + (byVideo.size() > 1 ? " in video " + e.getKey() : ""));
+    }
+    return String.join(", and ", parts);
+  }
+
+  private static String list(List<String> items) {
+    return items.size() == 1 ? items.getFirst()
+        : String.join(", ", items.subList(0, items.size() - 1)) + " and " + items.getLast();
+  }
+
+  static String quote(String text) {
+    return "\"" + cut(text.strip().replaceAll("\\s+", " ").replace('"', '\'')) + "\"";
+  }
+
+  private static String cut(String t) {
+    if (t.length() <= MAX_QUOTE_CHARS) {
+      return t;
+    }
+    int cut = t.lastIndexOf(' ', MAX_QUOTE_CHARS);
+    return t.substring(0, cut > MAX_QUOTE_CHARS / 2 ? cut : MAX_QUOTE_CHARS) + " …";
+  }
+
+  private static String capitalise(String s) {
+    return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+  }
+
+  private static String normalise(String text) {
+    return text.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}]+", " ").strip();
   }
 }

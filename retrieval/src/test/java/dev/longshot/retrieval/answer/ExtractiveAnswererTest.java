@@ -14,10 +14,40 @@ class ExtractiveAnswererTest extends AnswererContract {
   }
 
   @Test
-  void quotesTheBestEvidenceWithTimestamps() {
-    assertThat(answerer().answer("q", EVIDENCE, t -> { }).text()).isEqualTo(
-        "At 01:23 the slide reads \"Total budget: 4.2 million euros\"; at 01:31 the speaker says "
+  void leadsWithTheShortestLineHoldingTheKeyTermsThenCitesTheRest() {
+    assertThat(answerer().answer("What is the total budget?", EVIDENCE, t -> { }).text()).isEqualTo(
+        "Total budget: 4.2 million euros (slide at 01:23). Also at 01:31 the speaker says "
             + "\"the total budget is four point two million euros\".");
+  }
+
+  @Test
+  void quotesOneLineOfASlideNotTheWholeSlide() {
+    Evidence slide = new Evidence(V, Modality.OCR, 22_000, 46_000,
+        "Budget Overview\nTotal budget: 4.2 million euros\nSensors: 1.5 million euros\nSoftware: 900,000 euros", null, 1);
+    assertThat(answerer().answer("How much does the software cost?", List.of(slide), t -> { }).text())
+        .isEqualTo("Software: 900,000 euros (slide at 00:22).");
+  }
+
+  @Test
+  void theSameTextFromSeveralMomentsAndVideosIsCitedOnceWithAllItsMoments() {
+    String w = "00000000000000bb";
+    List<Evidence> evidence = List.of(
+        new Evidence(V, Modality.OCR, 46_000, 72_000, "Timeline\nFinal report due May 2026", null, 3),
+        new Evidence(V, Modality.OCR, 170_000, 180_000, "Summary\nFinal report due May 2026", null, 2),
+        new Evidence(w, Modality.OCR, 5_000, 9_000, "Timeline\nFinal report due May 2026", null, 1),
+        new Evidence(V, Modality.ASR, 56_640, 60_115, "The final report is due in may twenty twenty six.", null, 1));
+    String text = answerer().answer("When is the final report due?", evidence, t -> { }).text();
+    assertThat(text).isEqualTo("Final report due May 2026 (slide at 00:46 and 02:50 in video 00000000000000aa, and at 00:05 in video "
+        + "00000000000000bb). "
+        + "Also at 00:56 the speaker says \"The final report is due in may twenty twenty six.\"");
+  }
+
+  @Test
+  void aSentenceOfMergedSpeechIsCitedAtItsPlaceInTheSpanNotAtTheSpanStart() {
+    Evidence merged = new Evidence(V, Modality.ASR, 10_000, 30_000, "Welcome to the talk. The budget is four million euros.", null, 1);
+    // 21 of 54 characters come before the sentence: 10 s + 21/54 of 20 s = 17.8 s
+    assertThat(answerer().answer("What is the budget?", List.of(merged), t -> { }).text())
+        .isEqualTo("The budget is four million euros (speech at 00:17).");
   }
 
   @Test

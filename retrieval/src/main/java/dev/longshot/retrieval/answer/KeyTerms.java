@@ -1,0 +1,90 @@
+package dev.longshot.retrieval.answer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The key terms of a question and how well a sentence or slide line holds them, for the extractive answer (issue 14
+ * item 6). Key terms are the question's words minus question and function words; a line's word matches a term when
+ * both are equal, one is the other plus at most two letters ({@code cost}/{@code costs}), or they share their first
+ * five letters ({@code reviews}/{@code reviewed}). A line scores one point per term it holds, one more when it has
+ * the kind of thing the question asks for (a number for "how much", "when"...; a capitalised name for "who",
+ * "which", "where"), and nothing when it holds no word beyond the question's own. Immutable.
+ */
+final class KeyTerms {
+  private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]+");
+  private static final Set<String> FUNCTION_WORDS = Set.of("a", "an", "the", "is", "are", "was", "were", "be", "been",
+      "do", "does", "did", "of", "in", "on", "at", "to", "for", "by", "with", "from", "about", "and", "or", "what",
+      "which", "who", "whom", "whose", "when", "where", "why", "how", "much", "many", "often", "long", "this", "that",
+      "these", "those", "it", "its", "there", "their", "they", "we", "you", "i", "my", "our", "your", "he", "she", "his",
+      "her", "has", "have", "had", "any", "every", "each", "can", "will", "would", "should", "could", "than", "then",
+      "into", "as", "so", "not", "no", "all", "some", "one's", "s");
+  private static final Pattern ASKS_NUMBER = Pattern.compile(
+      "\\b(how (much|many|often|long|far|big|old)|when|what (year|date|time|percentage))\\b");
+  private static final Pattern ASKS_NAME = Pattern.compile("\\b(who|whom|whose|which|where)\\b");
+  private static final Pattern NUMBER = Pattern.compile("\\d|\\b(one|two|three|four|five|six|seven|eight|nine|ten|"
+      + "eleven|twelve|fifteen|eighteen|twenty|thirty|forty|fifty|hundred|thousand|million|billion|percent|"
+      + "january|february|march|april|may|june|july|august|september|october|november|december)\\b");
+  private static final Pattern NAME = Pattern.compile("\\S\\s+\\p{Lu}\\p{Ll}+");
+
+  private final List<String> terms;
+  private final boolean asksNumber;
+  private final boolean asksName;
+
+  KeyTerms(String question) {
+    String q = question.toLowerCase(Locale.ROOT);
+    List<String> t = new ArrayList<>();
+    for (String w : words(q)) {
+      if (!FUNCTION_WORDS.contains(w) && !t.contains(w)) {
+        t.add(w);
+      }
+    }
+    this.terms = List.copyOf(t);
+    this.asksNumber = ASKS_NUMBER.matcher(q).find();
+    this.asksName = !asksNumber && ASKS_NAME.matcher(q).find();
+  }
+
+  /** How well {@code line} answers: terms held plus one for the asked kind of thing; 0 when it adds no word. */
+  int score(String line) {
+    List<String> words = words(line.toLowerCase(Locale.ROOT));
+    int held = 0;
+    for (String term : terms) {
+      if (words.stream().anyMatch(w -> matches(w, term))) {
+        held++;
+      }
+    }
+    boolean addsAWord = words.stream().anyMatch(w -> !FUNCTION_WORDS.contains(w) && terms.stream().noneMatch(t -> matches(w, t)));
+    if (held == 0 || !addsAWord) {
+      return 0;
+    }
+    boolean kind = asksNumber && NUMBER.matcher(line.toLowerCase(Locale.ROOT)).find()
+        || asksName && NAME.matcher(line).find();
+    return held + (kind ? 1 : 0);
+  }
+
+  static boolean matches(String word, String term) {
+    String shorter = word.length() <= term.length() ? word : term;
+    String longer = shorter == word ? term : word;
+    if (longer.startsWith(shorter) && shorter.length() >= 3 && longer.length() - shorter.length() <= 2) {
+      return true;
+    }
+    int common = 0;
+    while (common < shorter.length() && shorter.charAt(common) == longer.charAt(common)) {
+      common++;
+    }
+    return common == longer.length() || common >= 5;
+  }
+
+  private static List<String> words(String text) {
+    List<String> out = new ArrayList<>();
+    Matcher m = WORD.matcher(text);
+    while (m.find()) {
+      out.add(m.group());
+    }
+    return out;
+  }
+}
