@@ -275,7 +275,7 @@ public final class SmolVlm implements AutoCloseable {
       throw new IllegalArgumentException("the prompt has " + p.ids().length + " tokens but the context holds "
           + contextLength() + " (vlm.context-length); use fewer or unsplit images");
     }
-    return text.generate(p.ids(), embeddings(p), settings, onToken, onStep);
+    return text.generate(p.ids(), embeddings(p), p.layout(), settings, onToken, onStep); // layout: KV compression
   }
 
   /** Whether the model's own chat template is SmolVLM's ({@code <end_of_utterance>} turns). */
