@@ -81,6 +81,21 @@ class GenerateCommandTest {
     assertThat(run(out, err, "--help")).isZero();
   }
 
+  /** The help text comes from the option declarations, defaults included. */
+  @Test
+  void helpListsEveryOptionWithItsDefault() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    assertThat(run(out, err, "--help")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .startsWith("usage: longshot generate --model PATH [--image FILE ...] --prompt TEXT [options]")
+        .contains("--max-tokens=N").contains("most tokens to generate (default 256)")
+        .contains("--top-p=P").contains("(default 0.95)").contains("--context-length=N").contains("(default 4096)")
+        .contains("--kv-policy=NAME").contains("--stats");
+    assertThat(run(out, err, "--model", "m", "--prompt", "x", "--max-tokns", "3")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown option '--max-tokns'").contains("--max-tokens");
+  }
+
   @Test
   void kvPolicyAndBudgetAreCheckedAndStatsReportKvBytes() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
