@@ -1,0 +1,7 @@
+package dev.longshot.vlm.attention.sparse;
+
+/** What a prompt token encodes. */
+public enum Modality {
+  TEXT,
+  VISION
+}
