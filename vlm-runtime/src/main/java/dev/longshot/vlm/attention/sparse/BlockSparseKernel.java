@@ -40,6 +40,16 @@ public final class BlockSparseKernel {
    */
   public static long run(SparsePlan plan, HeadInput in, float[][] out, int outOffset, Parallel par,
       float[] keyMass) {
+    return run(plan, in, out, outOffset, par, keyMass, null);
+  }
+
+  /**
+   * Like {@link #run(SparsePlan, HeadInput, float[][], int, Parallel, float[])}, and if {@code lse} is not null
+   * writes each row's {@code log sum_j exp(S_ij)} over its kept keys to {@code lse[row - q0]}: with the dense
+   * value, {@code exp(lse_sparse - lse_dense)} is the softmax mass the pattern keeps (its attention recall).
+   */
+  public static long run(SparsePlan plan, HeadInput in, float[][] out, int outOffset, Parallel par,
+      float[] keyMass, float[] lse) {
     int n = plan.q1() - plan.q0();
     int d = in.headDim();
     float[] m = new float[n];
@@ -65,6 +75,11 @@ public final class BlockSparseKernel {
       float inv = l[t] == 0f ? 0f : 1f / l[t];
       for (int k = 0; k < d; k++) {
         out[t][outOffset + k] = acc[t * d + k] * inv;
+      }
+    }
+    if (lse != null) {
+      for (int t = 0; t < n; t++) {
+        lse[t] = m[t] + (float) Math.log(l[t]);
       }
     }
     if (keyMass != null) {
