@@ -1,6 +1,7 @@
 package dev.longshot.vlm.cli;
 
 import dev.longshot.config.ConfigException;
+import dev.longshot.config.VlmAttention;
 import dev.longshot.config.VlmSettings;
 import dev.longshot.vlm.ModelFormatException;
 import dev.longshot.vlm.TextGenerator;
@@ -19,9 +20,10 @@ import java.util.List;
  */
 public final class GenerateCommand {
   static final String USAGE = """
-      usage: longshot generate --model PATH --prompt TEXT [options]
+      usage: longshot generate --model PATH (--prompt TEXT | --prompt-file FILE) [options]
         --model PATH         a .gguf file or a Hugging Face directory (config.json, tokenizer.json, *.safetensors)
         --prompt TEXT        the prompt (raw text; with --chat, the user's message)
+        --prompt-file FILE   read the prompt from FILE (UTF-8), for prompts too long for the command line
         --chat               wrap the prompt in the model's chat template
         --system TEXT        system message (with --chat)
         --max-tokens N       most tokens to generate (default 256)
@@ -33,6 +35,10 @@ public final class GenerateCommand {
         --seed S             sampling seed (default 42)
         --threads N          kernel threads, 0 = one per core (default 0)
         --context-length N   KV cache size in tokens (default 4096)
+        --attention MODE     prefill attention: dense (default) or mminference (needs --attention-patterns)
+        --attention-patterns FILE  per-head patterns from longshot attention-search for this model
+        --stats              print one line to stderr: stats prefill_tokens=N prefill_ms=X decode_tokens=N
+                             decode_ms=X kv_bytes=N attention_block_share=F
       """;
 
   private GenerateCommand() {}
@@ -55,8 +61,7 @@ public final class GenerateCommand {
       out.print(USAGE);
       return 0;
     }
-    try (TextGenerator g = TextGenerator.load(o.model, new VlmSettings(o.model, o.threads, o.contextLength,
-        o.settings.maxTokens()))) {
+    try (TextGenerator g = TextGenerator.load(o.model, o.vlmSettings())) {
       err.printf("longshot generate: %s, %s, %d layers, dim %d, %d threads, kernels %s%n", o.model.getFileName(),
           g.config().architecture(), g.config().layers(), g.config().dim(), o.threadsResolved(), Kernels.describe());
       long start = System.nanoTime();
@@ -67,6 +72,9 @@ public final class GenerateCommand {
       out.flush();
       double s = (System.nanoTime() - start) / 1e9;
       err.printf("longshot generate: %d characters in %.2f s%n", text.length(), s);
+      if (o.stats) {
+        err.println(g.lastStats().line());
+      }
       return 0;
     } catch (ModelFormatException | IllegalArgumentException | IllegalStateException e) {
       err.println("longshot generate: " + e.getMessage());
@@ -100,7 +108,14 @@ public final class GenerateCommand {
     boolean chat;
     int threads;
     int contextLength = 4096;
+    VlmAttention attention = VlmAttention.DENSE;
+    Path attentionPatterns;
+    boolean stats;
     GenerationSettings settings;
+
+    VlmSettings vlmSettings() {
+      return new VlmSettings(model, threads, contextLength, settings.maxTokens(), attention, attentionPatterns);
+    }
 
     int threadsResolved() {
       return threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
@@ -135,15 +150,28 @@ public final class GenerateCommand {
           case "--seed" -> seed = intValue(args, ++i, a);
           case "--threads" -> o.threads = intValue(args, ++i, a);
           case "--context-length" -> o.contextLength = intValue(args, ++i, a);
+          case "--prompt-file" -> o.prompt = readPrompt(Path.of(value(args, ++i, a)));
+          case "--attention" -> o.attention = VlmAttention.parse("--attention", value(args, ++i, a));
+          case "--attention-patterns" -> o.attentionPatterns = Path.of(value(args, ++i, a));
+          case "--stats" -> o.stats = true;
           default -> throw new IllegalArgumentException("unknown option '" + a + "'");
         }
       }
       if (o.model == null || o.prompt == null) {
-        throw new IllegalArgumentException("--model and --prompt are required");
+        throw new IllegalArgumentException("--model and --prompt are required (or --prompt-file)");
       }
       o.settings = new GenerationSettings(maxTokens, temperature, topK, topP, penalty, 64, seed, stops);
-      new VlmSettings(o.model, o.threads, o.contextLength, maxTokens); // validates threads and context length
+      o.vlmSettings(); // validates threads, context length and the attention options
       return o;
+    }
+
+    /** The UTF-8 text of a prompt file; a missing or unreadable file is a usage error. */
+    static String readPrompt(Path file) {
+      try {
+        return java.nio.file.Files.readString(file);
+      } catch (IOException | java.io.UncheckedIOException e) {
+        throw new IllegalArgumentException("cannot read prompt file " + file + ": " + e.getMessage());
+      }
     }
 
     private static String value(String[] args, int i, String option) {

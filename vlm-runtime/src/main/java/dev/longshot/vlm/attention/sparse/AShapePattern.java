@@ -32,7 +32,7 @@ public record AShapePattern(int sink, int local) implements HeadPattern {
       int m1 = block[1];
       KeySpan[] spans = m0 >= denseFrom ? new KeySpan[] {KeySpan.range(0, m1)}
           : new KeySpan[] {KeySpan.range(0, Math.min(sink, m1)),
-              KeySpan.window(Math.max(sink, m0 - local + 1), m1, local)};
+              KeySpan.window(Blocks.windowStart(sink, m0, local), m1, local)};
       tasks.add(new RowTask(RowTask.rows(m0, 1, m1 - m0), spans));
     }
     return new ResolvedPattern(mask, new SparsePlan(q0, q1, List.<RowTask[]>of(tasks.toArray(RowTask[]::new))));

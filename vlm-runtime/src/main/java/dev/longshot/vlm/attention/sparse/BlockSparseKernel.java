@@ -34,11 +34,11 @@ public final class BlockSparseKernel {
   private BlockSparseKernel() {}
 
   /**
-   * Computes the rows of {@code plan} into {@code out[t][outOffset ..]} and returns how many 64x64 tiles it
-   * computed. If {@code keyMass} is not null, adds to {@code keyMass[j]} the final softmax weight that every row
+   * Computes the rows of {@code plan} into {@code out[t][outOffset ..]} and returns how many 64x64 blocks it
+   * computed (a tile of fewer than 64 keys counts as that fraction of a block). If {@code keyMass} is not null, adds to {@code keyMass[j]} the final softmax weight that every row
    * gives key {@code j} through the computed tiles (a second scan of the tiles).
    */
-  public static long run(SparsePlan plan, HeadInput in, float[][] out, int outOffset, Parallel par,
+  public static double run(SparsePlan plan, HeadInput in, float[][] out, int outOffset, Parallel par,
       float[] keyMass) {
     return run(plan, in, out, outOffset, par, keyMass, null);
   }
@@ -48,7 +48,7 @@ public final class BlockSparseKernel {
    * writes each row's {@code log sum_j exp(S_ij)} over its kept keys to {@code lse[row - q0]}: with the dense
    * value, {@code exp(lse_sparse - lse_dense)} is the softmax mass the pattern keeps (its attention recall).
    */
-  public static long run(SparsePlan plan, HeadInput in, float[][] out, int outOffset, Parallel par,
+  public static double run(SparsePlan plan, HeadInput in, float[][] out, int outOffset, Parallel par,
       float[] keyMass, float[] lse) {
     int n = plan.q1() - plan.q0();
     int d = in.headDim();
@@ -85,15 +85,18 @@ public final class BlockSparseKernel {
     if (keyMass != null) {
       addKeyMass(plan, in, m, l, par, keyMass);
     }
-    return tiles[0];
+    return tiles[0] / (double) BLOCK;
   }
 
-  /** Causal 64x64 blocks of dense attention for rows {@code [q0, q1)}: the denominator of the block share. */
-  public static long denseBlocks(int q0, int q1) {
-    long blocks = 0;
+  /**
+   * Causal 64x64 blocks of dense attention for rows {@code [q0, q1)} in 64-row blocks, the last key block of a
+   * ragged row block counted as its fraction: the denominator of the block share.
+   */
+  public static double denseBlocks(int q0, int q1) {
+    double blocks = 0;
     for (int m0 = q0; m0 < q1; m0 += BLOCK) {
       int m1 = Math.min(q1, m0 + BLOCK);
-      blocks += (m1 + BLOCK - 1) / BLOCK;
+      blocks += m1 / (double) BLOCK;
     }
     return blocks;
   }
@@ -118,6 +121,7 @@ public final class BlockSparseKernel {
     }
   }
 
+  /** Runs one task; returns the number of keys in the tiles it computed (64 per full tile). */
   private static long runTask(RowTask task, HeadInput in, int q0, float[] m, float[] l, float[] acc, boolean merge,
       Scratch sc) {
     int[] rows = task.rows();
@@ -142,13 +146,13 @@ public final class BlockSparseKernel {
     }
     long tiles = 0;
     for (KeySpan span : task.spans()) {
-      for (int c0 = 0; c0 < span.count(); c0 += BLOCK) {
-        int c = Math.min(BLOCK, span.count() - c0);
+      for (int c0 = 0, c; c0 < span.count(); c0 += c) {
+        c = span.tileLength(c0);
         if (keptRanges(rows, span, c0, c, sc.lo, sc.hi)) {
           gather(in, span, c0, c, sc);
           scores(sc.qt, sc.kT, sc.s, r, d);
           softmaxUpdate(sc, r, d);
-          tiles++;
+          tiles += c;
         }
       }
     }
@@ -355,8 +359,8 @@ public final class BlockSparseKernel {
             }
           }
           for (KeySpan span : task.spans()) {
-            for (int c0 = 0; c0 < span.count(); c0 += BLOCK) {
-              int c = Math.min(BLOCK, span.count() - c0);
+            for (int c0 = 0, c; c0 < span.count(); c0 += c) {
+              c = span.tileLength(c0);
               if (!keptRanges(rows, span, c0, c, sc.lo, sc.hi)) {
                 continue;
               }

@@ -13,6 +13,19 @@ final class Blocks {
     return (x + b - 1) / b * b;
   }
 
+  /** Rounds {@code x} down to a multiple of 64. */
+  static int roundDown(int x) {
+    return Math.floorDiv(x, BlockSparseKernel.BLOCK) * BlockSparseKernel.BLOCK;
+  }
+
+  /**
+   * Start of a local-window key span for rows from {@code m0}: the first key any row can keep, rounded down to a
+   * 64-key tile boundary (the span's lag bound still masks each row exactly) so tiles line up with the blocks.
+   */
+  static int windowStart(int floor, int m0, int window) {
+    return Math.max(floor, roundDown(m0 - window + 1));
+  }
+
   /**
    * Rows {@code [q0, q1)} cut at absolute multiples of 64 and additionally at each of {@code cuts} (ascending
    * values outside the range are ignored): {@code [from, to)} pairs.

@@ -54,6 +54,12 @@ public record GridPattern(int stride, int shift, boolean hLines, int local) impl
         Math.floorMod(visStart - ks, stride));
   }
 
+  /** Whether the grid fits the layout's vision tokens (otherwise it resolves to dense). */
+  public boolean resolvesOn(ModalityLayout layout) {
+    int vs = layout.visionStart();
+    return vs >= 0 && geometry(vs, layout.visionEnd()) != null;
+  }
+
   @Override
   public ResolvedPattern resolve(PatternInput input) {
     int q0 = input.q0();
@@ -83,7 +89,7 @@ public record GridPattern(int stride, int shift, boolean hLines, int local) impl
         spans.add(KeySpan.range(0, m1));
       } else {
         spans.add(KeySpan.range(0, Math.min(g.sink(), m1)));
-        spans.add(KeySpan.window(Math.max(g.sink(), m0 - g.local() + 1), m1, g.local()));
+        spans.add(KeySpan.window(Blocks.windowStart(g.sink(), m0, g.local()), m1, g.local()));
         if (m0 >= g.qs()) {
           spans.add(keys.band(g.phaseK(), g.local()));
         }

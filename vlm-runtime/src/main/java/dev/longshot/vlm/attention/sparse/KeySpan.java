@@ -63,6 +63,18 @@ public final class KeySpan {
     return count;
   }
 
+  /**
+   * Keys in the tile that starts at index {@code t}: up to 64, and for a contiguous run only up to the next
+   * absolute multiple of 64, so the tiles of contiguous spans line up with the 64x64 blocks.
+   */
+  public int tileLength(int t) {
+    int rest = Math.min(BlockSparseKernel.BLOCK, count - t);
+    if (list == null && stride == 1) {
+      return Math.min(rest, BlockSparseKernel.BLOCK - Math.floorMod(start + t, BlockSparseKernel.BLOCK));
+    }
+    return rest;
+  }
+
   /** The {@code t}-th key position. */
   public int key(int t) {
     return list != null ? list[t] : start + t * stride;

@@ -7,7 +7,7 @@ import dev.longshot.vlm.attention.KvCache;
 import dev.longshot.vlm.attention.PrefillAttention;
 import dev.longshot.vlm.attention.PrefillBatch;
 import dev.longshot.vlm.tensor.Parallel;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.atomic.DoubleAdder;
 
 /**
  * MMInference sparse prefill: each head runs the pattern {@link AttentionPatterns} gives it (heads without one are
@@ -23,8 +23,8 @@ public final class MMInferenceAttention implements PrefillAttention {
   private final AttentionPatterns patterns;
   private final AttentionObserver observer;
   private volatile ModalityLayout layout;
-  private final LongAdder computed = new LongAdder();
-  private final LongAdder dense = new LongAdder();
+  private final DoubleAdder computed = new DoubleAdder();
+  private final DoubleAdder dense = new DoubleAdder();
 
   public MMInferenceAttention(AttentionPatterns patterns, AttentionObserver observer) {
     this.patterns = patterns;
@@ -38,8 +38,8 @@ public final class MMInferenceAttention implements PrefillAttention {
 
   /** Share of the causal 64x64 blocks computed since the last {@link #resetStats} (1.0 when nothing ran). */
   public double blockShare() {
-    long d = dense.sum();
-    return d == 0 ? 1.0 : (double) computed.sum() / d;
+    double d = dense.sum();
+    return d == 0 ? 1.0 : computed.sum() / d;
   }
 
   public void resetStats() {
@@ -54,7 +54,7 @@ public final class MMInferenceAttention implements PrefillAttention {
     int q1 = q0 + b.count();
     if (b.positions()[b.count() - 1] != q1 - 1 || !indexedByPosition(cache, b.layer(), s, q1)) {
       new DenseAttention(observer).attend(b, cache, parallel);
-      long blocks = s.heads() * BlockSparseKernel.denseBlocks(q0, q1);
+      double blocks = s.heads() * BlockSparseKernel.denseBlocks(q0, q1);
       computed.add(blocks);
       dense.add(blocks);
       return;

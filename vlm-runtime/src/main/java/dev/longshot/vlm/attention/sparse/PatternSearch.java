@@ -102,7 +102,7 @@ public final class PatternSearch {
       order = candidates(layout);
     }
     int[] rows = scoredRows(layout, n);
-    float[] dense = lse(ResolvedPattern.dense(0, n), in, n);
+    float[] dense = lse(ResolvedPattern.dense(0, n), in, n, par);
     Map<HeadPattern, double[]> table = sums.computeIfAbsent(AttentionPatterns.key(layer, head),
         k -> new LinkedHashMap<>());
     for (List<HeadPattern> group : order) {
@@ -111,7 +111,7 @@ public final class PatternSearch {
         if (rp.fallback()) {
           continue; // dense, not the pattern: never chosen
         }
-        double r = recall(rp, in, n, dense, rows);
+        double r = recall(rp, in, n, dense, rows, par);
         double[] acc = table.computeIfAbsent(p, k -> new double[2]);
         acc[0] += r;
         acc[1]++;
@@ -119,9 +119,17 @@ public final class PatternSearch {
     }
   }
 
+  /** Attention recall of {@code p} on one head's rows {@code [0, n)} (mean over all rows). */
+  public static double recall(HeadPattern p, BlockSparseKernel.HeadInput in, int n, ModalityLayout layout,
+      Parallel par) {
+    float[] dense = lse(ResolvedPattern.dense(0, n), in, n, par);
+    return recall(p.resolve(new PatternInput(in, n, layout)), in, n, dense, new int[] {0, n}, par);
+  }
+
   /** Mean recall of {@code rp} over rows {@code [rows[0], rows[1])} given the dense log-sum-exps. */
-  double recall(ResolvedPattern rp, BlockSparseKernel.HeadInput in, int n, float[] dense, int[] rows) {
-    float[] sparse = lse(rp, in, n);
+  static double recall(ResolvedPattern rp, BlockSparseKernel.HeadInput in, int n, float[] dense, int[] rows,
+      Parallel par) {
+    float[] sparse = lse(rp, in, n, par);
     double sum = 0;
     for (int i = rows[0]; i < rows[1]; i++) {
       sum += Math.min(1.0, Math.exp((double) sparse[i] - dense[i]));
@@ -129,7 +137,7 @@ public final class PatternSearch {
     return sum / (rows[1] - rows[0]);
   }
 
-  private float[] lse(ResolvedPattern rp, BlockSparseKernel.HeadInput in, int n) {
+  private static float[] lse(ResolvedPattern rp, BlockSparseKernel.HeadInput in, int n, Parallel par) {
     float[] lse = new float[n];
     BlockSparseKernel.run(rp.plan(), in, new float[n][in.qOffset() + in.headDim()], in.qOffset(), par, null, lse);
     return lse;
