@@ -198,8 +198,6 @@ public final class ConfigLoader {
         return expandHome(text, env);
       } else if (cls == Duration.class) {
         return parseDuration(key, text);
-      } else if (cls == VlmAttention.class) {
-        return VlmAttention.parse(key, text);
       } else if (cls == List.class) {
         Type element = ((ParameterizedType) type).getActualTypeArguments()[0];
         List<?> items = raw instanceof List<?> l ? l : Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();

@@ -2,6 +2,7 @@ package dev.longshot.vlm;
 
 import dev.longshot.config.VlmAttention;
 import dev.longshot.config.VlmSettings;
+import dev.longshot.vlm.attention.AttentionObserver;
 import dev.longshot.vlm.attention.AttentionStrategies;
 import dev.longshot.vlm.attention.DenseAttention;
 import dev.longshot.vlm.attention.KvCache;
@@ -10,10 +11,12 @@ import dev.longshot.vlm.attention.sparse.AttentionPatterns;
 import dev.longshot.vlm.attention.sparse.MMInferenceAttention;
 import dev.longshot.vlm.attention.sparse.ModalityLayout;
 import dev.longshot.vlm.chat.ChatMessage;
+import dev.longshot.vlm.kv.CompressingKvCachePolicy;
 import dev.longshot.vlm.model.LoadedModel;
 import dev.longshot.vlm.model.ModelConfig;
 import dev.longshot.vlm.model.ModelFingerprint;
 import dev.longshot.vlm.model.Transformer;
+import dev.longshot.vlm.multimodal.PromptLayout;
 import dev.longshot.vlm.sample.GenerationSettings;
 import dev.longshot.vlm.sample.Sampler;
 import dev.longshot.vlm.tensor.Parallel;
@@ -41,56 +44,49 @@ public final class TextGenerator implements AutoCloseable {
   /** Sparse prefill takes bigger batches: its patterns estimate from a batch's last queries. */
   private static final int SPARSE_PREFILL_CHUNK = 4096;
 
-  /**
-   * Figures of the last {@link #generate} call, for {@code generate --stats}.
-   *
-   * @param prefillTokens prompt tokens
-   * @param prefillMillis wall time of the prompt's forward passes
-   * @param decodeTokens tokens generated after the prompt (forward passes of one token)
-   * @param decodeMillis wall time of those passes
-   * @param kvBytes bytes of keys and values held in the cache at the end
-   * @param attentionBlockShare share of the causal 64x64 prefill blocks computed (1.0 for dense)
-   */
-  public record GenerationStats(int prefillTokens, double prefillMillis, int decodeTokens, double decodeMillis,
-      long kvBytes, double attentionBlockShare) {
-    /** The {@code --stats} line. */
-    public String line() {
-      return String.format(java.util.Locale.ROOT, "stats prefill_tokens=%d prefill_ms=%.1f decode_tokens=%d "
-          + "decode_ms=%.1f kv_bytes=%d attention_block_share=%.4f", prefillTokens, prefillMillis, decodeTokens,
-          decodeMillis, kvBytes, attentionBlockShare);
-    }
-  }
-
   private final LoadedModel model;
   private final Transformer transformer;
   private final Parallel parallel;
   private final int contextLength;
   private volatile AttentionStrategies attention = AttentionStrategies.dense();
-  private volatile KvCachePolicy cachePolicy = KvCachePolicy.dense();
-  private volatile MMInferenceAttention sparse;
-  private volatile GenerationStats lastStats;
+  private volatile KvCachePolicy cachePolicy;
 
-  private TextGenerator(LoadedModel model, int threads, int contextLength) {
+  private volatile GenerationStats lastStats;
+  private volatile MMInferenceAttention sparse;
+  private volatile double lastBlockShare = 1.0;
+
+  private TextGenerator(LoadedModel model, VlmSettings settings) {
     this.model = model;
-    this.parallel = new Parallel(threads);
+    this.parallel = new Parallel(settings.effectiveThreads());
     this.transformer = new Transformer(model.config(), model.weights(), parallel);
-    this.contextLength = Math.min(contextLength, model.config().contextLength());
+    this.contextLength = Math.min(settings.contextLength(), model.config().contextLength());
+    this.cachePolicy = CompressingKvCachePolicy.from(settings, parallel);
   }
 
-  /** Loads a GGUF file or safetensors directory with the thread count and context length of {@code settings}. */
+  /**
+   * Loads a GGUF file or safetensors directory with the thread count, context length and KV-cache policy of
+   * {@code settings}.
+   */
   public static TextGenerator load(Path model, VlmSettings settings) throws IOException {
-    TextGenerator g = new TextGenerator(LoadedModel.load(model), settings.effectiveThreads(),
-        settings.contextLength());
-    if (settings.attention() == VlmAttention.MMINFERENCE) {
-      ModelConfig c = g.config();
+    return of(LoadedModel.load(model), settings);
+  }
+
+  /**
+   * A generator over an already loaded model (e.g. the decoder of a vision-language model); with
+   * {@code vlm.attention: mminference} it reads the pattern file, which must carry this model's fingerprint.
+   */
+  public static TextGenerator of(LoadedModel model, VlmSettings settings) throws IOException {
+    TextGenerator g = new TextGenerator(model, settings);
+    if (settings.attentionKind() == VlmAttention.MMINFERENCE) {
+      ModelConfig c = model.config();
       AttentionPatterns p = AttentionPatterns.read(settings.attentionPatterns(), g.fingerprint(), c.layers(),
           c.heads());
-      g.setAttention(new AttentionStrategies(new MMInferenceAttention(p, null), new DenseAttention()));
+      g.setAttention(new AttentionStrategies(new MMInferenceAttention(p), new DenseAttention()));
     }
     return g;
   }
 
-  /** The model's {@link ModelFingerprint}, which pattern files must carry. */
+  /** The model's {@link ModelFingerprint}, which attention pattern files must carry. */
   public String fingerprint() {
     return ModelFingerprint.of(model.config(), model.weights());
   }
@@ -100,24 +96,23 @@ public final class TextGenerator implements AutoCloseable {
     return transformer;
   }
 
-  /**
-   * The modality layout of the next prompt for sparse prefill (multimodal prompts; text needs none, null clears it).
-   * No effect with dense attention.
-   */
-  public void setPromptLayout(ModalityLayout layout) {
-    MMInferenceAttention s = sparse;
-    if (s != null) {
-      s.setLayout(layout);
-    }
-  }
-
-  /** Figures of the last generation, or null before the first. */
-  public GenerationStats lastStats() {
-    return lastStats;
+  /** Share of the causal 64x64 prefill blocks the last generation computed (1.0 for dense prefill). */
+  public double attentionBlockShare() {
+    return lastBlockShare;
   }
 
   public ModelConfig config() {
     return model.config();
+  }
+
+  /** The kernel threads, for other parts of the same model (the vision tower) to share. */
+  public Parallel parallel() {
+    return parallel;
+  }
+
+  /** The loaded decoder (chat template, source path). */
+  public LoadedModel model() {
+    return model;
   }
 
   public Tokenizer tokenizer() {
@@ -163,8 +158,32 @@ public final class TextGenerator implements AutoCloseable {
   }
 
   /** Generates from prompt token ids; {@code onStep} (nullable) sees every token with its logits. */
-  public synchronized String generate(int[] promptIds, GenerationSettings settings, Consumer<String> onToken,
+  public String generate(int[] promptIds, GenerationSettings settings, Consumer<String> onToken,
       StepListener onStep) {
+    return generate(promptIds, null, settings, onToken, onStep);
+  }
+
+  /**
+   * Generates from prompt token ids whose input embeddings are {@code promptEmbeddings[t]} where that is not null
+   * (the vision embeddings of a multimodal prompt) and the token's own embedding elsewhere; a null array means text
+   * only. {@code onStep} (nullable) sees every token with its logits.
+   */
+  public String generate(int[] promptIds, float[][] promptEmbeddings, GenerationSettings settings,
+      Consumer<String> onToken, StepListener onStep) {
+    return generate(promptIds, promptEmbeddings, null, settings, onToken, onStep);
+  }
+
+  /**
+   * {@link #generate(int[], float[][], GenerationSettings, Consumer, StepListener)} for a prompt laid out as
+   * {@code layout} says (which positions are vision tokens; null: text only). The KV-cache policy compresses only
+   * prompts whose layout has vision tokens.
+   */
+  public synchronized String generate(int[] promptIds, float[][] promptEmbeddings, PromptLayout layout,
+      GenerationSettings settings, Consumer<String> onToken, StepListener onStep) {
+    if (promptEmbeddings != null && promptEmbeddings.length != promptIds.length) {
+      throw new IllegalArgumentException("the prompt has " + promptIds.length + " ids but " + promptEmbeddings.length
+          + " embedding slots");
+    }
     if (promptIds.length == 0) {
       throw new IllegalArgumentException("the prompt is empty");
     }
@@ -173,18 +192,29 @@ public final class TextGenerator implements AutoCloseable {
           + contextLength + " (vlm.context-length, model maximum " + model.config().contextLength() + ")");
     }
     ModelConfig c = model.config();
-    int maxNew = Math.min(settings.maxTokens(), contextLength - promptIds.length);
-    checkMemory(promptIds.length, maxNew);
-    KvCache cache = cachePolicy.create(c.layers(), c.kvHeads(), c.headDim(), contextLength);
-    MMInferenceAttention s = sparse;
-    if (s != null) {
-      s.resetStats();
+    if (layout != null && layout.length() != promptIds.length) {
+      throw new IllegalArgumentException("the prompt layout covers " + layout.length() + " tokens but the prompt has "
+          + promptIds.length);
     }
+    checkMemory(promptIds.length, Math.min(settings.maxTokens(), contextLength - promptIds.length));
+    MMInferenceAttention sp = sparse;
+    if (sp != null) {
+      sp.setLayout(layout == null ? null : ModalityLayout.of(layout));
+      sp.resetStats();
+    }
+    KvCachePolicy policy = cachePolicy;
+    KvCache cache = policy.create(c.layers(), c.kvHeads(), c.headDim(), contextLength);
+    AttentionObserver observer = policy.beforePrefill(cache, transformer.shape(), layout);
     long t0 = System.nanoTime();
-    float[] logits = prefill(promptIds, cache);
-    cachePolicy.afterPrefill(cache, promptIds.length);
-    long t1 = System.nanoTime();
-    int decoded = 0;
+    float[] logits = prefill(promptIds, promptEmbeddings, cache, observer);
+    cache.compact(); // the prompt is in: release growth slack, so the two byte counts compare entries held
+    long kvBytesBefore = cache.bytes();
+    policy.afterPrefill(cache, promptIds.length);
+    long prefillNanos = System.nanoTime() - t0;
+    long kvBytes = cache.bytes();
+    int decodeTokens = 0;
+    long decodeNanos = 0;
+    int maxNew = Math.min(settings.maxTokens(), contextLength - promptIds.length);
     int[] history = Arrays.copyOf(promptIds, promptIds.length + maxNew);
     int length = promptIds.length;
     Sampler sampler = new Sampler(settings);
@@ -204,14 +234,22 @@ public final class TextGenerator implements AutoCloseable {
         break;
       }
       if (i + 1 < maxNew) {
+        long d0 = System.nanoTime();
         logits = transformer.forward(new int[] {token}, 1, length - 1, cache, attention, true); // true position
-        decoded++;
+        decodeNanos += System.nanoTime() - d0;
+        decodeTokens++;
       }
     }
-    lastStats = new GenerationStats(promptIds.length, (t1 - t0) / 1e6, decoded, (System.nanoTime() - t1) / 1e6,
-        kvBytes(cache), s == null ? 1.0 : s.blockShare());
     out.accept(decoder.flush());
+    lastBlockShare = sp == null ? 1.0 : sp.blockShare();
+    lastStats = new GenerationStats(promptIds.length, prefillNanos, decodeTokens, decodeNanos, kvBytesBefore,
+        kvBytes);
     return out.finish();
+  }
+
+  /** Timing and KV-cache figures of the last finished generation, or null before the first. */
+  public GenerationStats lastStats() {
+    return lastStats;
   }
 
   /**
@@ -234,23 +272,22 @@ public final class TextGenerator implements AutoCloseable {
     }
   }
 
-  private static long kvBytes(KvCache cache) {
-    long entries = 0;
-    for (int l = 0; l < cache.layers(); l++) {
-      for (int h = 0; h < cache.kvHeads(); h++) {
-        entries += cache.size(l, h);
-      }
-    }
-    return entries * cache.headDim() * 2L * Float.BYTES;
-  }
-
-  private float[] prefill(int[] ids, KvCache cache) {
+  private float[] prefill(int[] ids, float[][] embeddings, KvCache cache, AttentionObserver observer) {
     float[] logits = null;
     int step = sparse != null ? SPARSE_PREFILL_CHUNK : PREFILL_CHUNK;
     for (int start = 0; start < ids.length; start += step) {
       int n = Math.min(step, ids.length - start);
-      int[] chunk = Arrays.copyOfRange(ids, start, start + n);
-      logits = transformer.forward(chunk, n, start, cache, attention, start + n == ids.length);
+      if (embeddings == null) {
+        int[] chunk = Arrays.copyOfRange(ids, start, start + n);
+        logits = transformer.forward(chunk, n, start, cache, attention, observer, start + n == ids.length);
+      } else {
+        float[][] x = new float[n][];
+        for (int t = 0; t < n; t++) {
+          float[] e = embeddings[start + t];
+          x[t] = e != null ? e.clone() : transformer.embed(ids[start + t]);
+        }
+        logits = transformer.forward(x, n, start, cache, attention, observer, start + n == ids.length);
+      }
     }
     return logits;
   }

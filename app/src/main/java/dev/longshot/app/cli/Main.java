@@ -35,6 +35,17 @@ public final class Main {
         return dev.longshot.vlm.cli.GenerateCommand.run(args, out, err);
       }
     });
+    c.put("attention-search", new Command() {
+      @Override
+      public String summary() {
+        return "attention-search --model PATH --prompt-file FILE... --out FILE  find each head's sparse prefill pattern";
+      }
+
+      @Override
+      public int run(String[] args, PrintStream out, PrintStream err) {
+        return dev.longshot.vlm.cli.AttentionSearchCommand.run(args, out, err);
+      }
+    });
     return c;
   }
 

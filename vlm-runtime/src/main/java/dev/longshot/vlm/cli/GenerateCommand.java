@@ -1,11 +1,17 @@
 package dev.longshot.vlm.cli;
 
 import dev.longshot.config.ConfigException;
+import dev.longshot.config.ConfigLoader;
+import dev.longshot.config.KvPolicy;
 import dev.longshot.config.VlmAttention;
 import dev.longshot.config.VlmSettings;
 import dev.longshot.vlm.ModelFormatException;
 import dev.longshot.vlm.TextGenerator;
 import dev.longshot.vlm.chat.ChatMessage;
+import dev.longshot.vlm.multimodal.MultimodalPrompt;
+import dev.longshot.vlm.multimodal.RgbImage;
+import dev.longshot.vlm.multimodal.SmolVlm;
+import dev.longshot.vlm.multimodal.SmolVlmProcessor;
 import dev.longshot.vlm.sample.GenerationSettings;
 import dev.longshot.vlm.tensor.Kernels;
 import java.io.IOException;
@@ -20,8 +26,11 @@ import java.util.List;
  */
 public final class GenerateCommand {
   static final String USAGE = """
-      usage: longshot generate --model PATH (--prompt TEXT | --prompt-file FILE) [options]
+      usage: longshot generate --model PATH [--image FILE ...] (--prompt TEXT | --prompt-file FILE) [options]
         --model PATH         a .gguf file or a Hugging Face directory (config.json, tokenizer.json, *.safetensors)
+        --image FILE         an image for a SmolVLM model (repeatable); each <image> in the prompt marks where the
+                             next one goes, images without a marker go before the text
+        --mmproj FILE        the vision projector GGUF of a GGUF model (default: the mmproj*.gguf beside it)
         --prompt TEXT        the prompt (raw text; with --chat, the user's message)
         --prompt-file FILE   read the prompt from FILE (UTF-8), for prompts too long for the command line
         --chat               wrap the prompt in the model's chat template
@@ -35,10 +44,13 @@ public final class GenerateCommand {
         --seed S             sampling seed (default 42)
         --threads N          kernel threads, 0 = one per core (default 0)
         --context-length N   KV cache size in tokens (default 4096)
-        --attention MODE     prefill attention: dense (default) or mminference (needs --attention-patterns)
-        --attention-patterns FILE  per-head patterns from longshot attention-search for this model
-        --stats              print one line to stderr: stats prefill_tokens=N prefill_ms=X decode_tokens=N
-                             decode_ms=X kv_bytes=N attention_block_share=F
+        --kv-policy NAME     KV cache of prompts with images after prefill: full, lookm, h2o, recent
+                             (default: vlm.kv-policy from the config)
+        --kv-budget F        share of the prompt's KV entries kept, in (0, 1] (default: vlm.kv-budget)
+        --attention MODE     prefill attention: dense or mminference (default: vlm.attention from the config)
+        --attention-patterns FILE  per-head patterns from longshot attention-search (default: vlm.attention-patterns)
+        --stats              print one 'stats ...' line (timings, KV bytes before/after compression, share of
+                             causal 64x64 prefill blocks computed) to stderr
       """;
 
   private GenerateCommand() {}
@@ -61,6 +73,9 @@ public final class GenerateCommand {
       out.print(USAGE);
       return 0;
     }
+    if (!o.images.isEmpty()) {
+      return generateWithImages(o, out, err);
+    }
     try (TextGenerator g = TextGenerator.load(o.model, o.vlmSettings())) {
       err.printf("longshot generate: %s, %s, %d layers, dim %d, %d threads, kernels %s%n", o.model.getFileName(),
           g.config().architecture(), g.config().layers(), g.config().dim(), o.threadsResolved(), Kernels.describe());
@@ -73,10 +88,53 @@ public final class GenerateCommand {
       double s = (System.nanoTime() - start) / 1e9;
       err.printf("longshot generate: %d characters in %.2f s%n", text.length(), s);
       if (o.stats) {
-        err.println(g.lastStats().line());
+        err.println(g.lastStats().line(g.attentionBlockShare()));
       }
       return 0;
-    } catch (ModelFormatException | IllegalArgumentException | IllegalStateException e) {
+    } catch (ModelFormatException | IllegalArgumentException | IllegalStateException | ConfigException e) {
+      err.println("longshot generate: " + e.getMessage());
+      return 1;
+    } catch (IOException e) {
+      err.println("longshot generate: cannot read " + o.model + ": " + e);
+      return 1;
+    }
+  }
+
+  /** The multimodal path: a SmolVLM model, the images, the prompt as written or in SmolVLM's chat template. */
+  private static int generateWithImages(Options o, PrintStream out, PrintStream err) {
+    VlmSettings vs = o.vlmSettings();
+    List<SmolVlmProcessor.Picture> pictures = new ArrayList<>();
+    try {
+      for (Path p : o.images) {
+        pictures.add(SmolVlmProcessor.Picture.still(RgbImage.read(p)));
+      }
+    } catch (IOException e) {
+      err.println("longshot generate: " + e.getMessage());
+      return 1;
+    }
+    try (SmolVlm m = o.mmproj != null ? SmolVlm.load(o.model, o.mmproj, vs) : SmolVlm.load(o.model, vs)) {
+      String prompt = o.prompt;
+      if (o.chat) {
+        int markers = prompt.split(java.util.regex.Pattern.quote(SmolVlmProcessor.IMAGE), -1).length - 1;
+        String user = SmolVlmProcessor.IMAGE.repeat(Math.max(0, pictures.size() - markers)) + prompt;
+        prompt = m.hasSmolVlmChat() ? SmolVlm.chat(o.system, user)
+            : m.textGenerator().model().chatTemplate().render(messages(o.system, user), m.textGenerator().tokenizer());
+      }
+      MultimodalPrompt mp = m.prompt(prompt, pictures);
+      err.printf("longshot generate: %s, vision %d layers dim %d, %d images -> %d vision tokens of %d, %d threads, "
+          + "kernels %s%n", o.model.getFileName(), m.visionEncoder().config().layers(), m.visionEncoder().config().dim(),
+          pictures.size(), mp.layout().visionTokens(), mp.ids().length, o.threadsResolved(), Kernels.describe());
+      long start = System.nanoTime();
+      int[] count = {0};
+      String text = m.generate(mp, o.settings, piece -> print(out, piece, count), null);
+      out.println();
+      out.flush();
+      err.printf("longshot generate: %d characters in %.2f s%n", text.length(), (System.nanoTime() - start) / 1e9);
+      if (o.stats) {
+        err.println(m.textGenerator().lastStats().line(m.textGenerator().attentionBlockShare()));
+      }
+      return 0;
+    } catch (ModelFormatException | IllegalArgumentException | IllegalStateException | ConfigException e) {
       err.println("longshot generate: " + e.getMessage());
       return 1;
     } catch (IOException e) {
@@ -92,29 +150,42 @@ public final class GenerateCommand {
   }
 
   private static List<ChatMessage> messages(Options o) {
+    return messages(o.system, o.prompt);
+  }
+
+  private static List<ChatMessage> messages(String system, String user) {
     List<ChatMessage> m = new ArrayList<>();
-    if (o.system != null) {
-      m.add(ChatMessage.system(o.system));
+    if (system != null) {
+      m.add(ChatMessage.system(system));
     }
-    m.add(ChatMessage.user(o.prompt));
+    m.add(ChatMessage.user(user));
     return m;
   }
 
   /** Parsed command line. */
   static final class Options {
     Path model;
+    Path mmproj;
+    final List<Path> images = new ArrayList<>();
     String prompt;
     String system;
     boolean chat;
     int threads;
     int contextLength = 4096;
-    VlmAttention attention = VlmAttention.DENSE;
-    Path attentionPatterns;
     boolean stats;
+    String kvPolicy;
+    Double kvBudget;
+    String attention;
+    Path attentionPatterns;
     GenerationSettings settings;
 
+    /** The runtime settings: threads and context from the flags, KV compression from the config unless flagged. */
     VlmSettings vlmSettings() {
-      return new VlmSettings(model, threads, contextLength, settings.maxTokens(), attention, attentionPatterns);
+      VlmSettings config = ConfigLoader.load(null, System.getenv()).vlm();
+      return new VlmSettings(model, threads, contextLength, settings.maxTokens(),
+          kvPolicy != null ? kvPolicy : config.kvPolicy(), kvBudget != null ? kvBudget : config.kvBudget(),
+          config.kvRecentShare(), config.kvMerge(), attention != null ? attention : config.attention(),
+          attentionPatterns != null ? attentionPatterns : config.attentionPatterns());
     }
 
     int threadsResolved() {
@@ -140,6 +211,8 @@ public final class GenerateCommand {
           case "--chat" -> o.chat = true;
           case "--model" -> o.model = Path.of(value(args, ++i, a));
           case "--prompt" -> o.prompt = value(args, ++i, a);
+          case "--image" -> o.images.add(Path.of(value(args, ++i, a)));
+          case "--mmproj" -> o.mmproj = Path.of(value(args, ++i, a));
           case "--system" -> o.system = value(args, ++i, a);
           case "--max-tokens" -> maxTokens = intValue(args, ++i, a);
           case "--temperature" -> temperature = floatValue(args, ++i, a);
@@ -150,10 +223,12 @@ public final class GenerateCommand {
           case "--seed" -> seed = intValue(args, ++i, a);
           case "--threads" -> o.threads = intValue(args, ++i, a);
           case "--context-length" -> o.contextLength = intValue(args, ++i, a);
-          case "--prompt-file" -> o.prompt = readPrompt(Path.of(value(args, ++i, a)));
-          case "--attention" -> o.attention = VlmAttention.parse("--attention", value(args, ++i, a));
-          case "--attention-patterns" -> o.attentionPatterns = Path.of(value(args, ++i, a));
           case "--stats" -> o.stats = true;
+          case "--prompt-file" -> o.prompt = readPrompt(Path.of(value(args, ++i, a)));
+          case "--attention" -> o.attention = VlmAttention.parse("--attention", value(args, ++i, a)).id();
+          case "--attention-patterns" -> o.attentionPatterns = Path.of(value(args, ++i, a));
+          case "--kv-policy" -> o.kvPolicy = KvPolicy.parse(a, value(args, ++i, a)).configName();
+          case "--kv-budget" -> o.kvBudget = budget(floatValue(args, ++i, a), a);
           default -> throw new IllegalArgumentException("unknown option '" + a + "'");
         }
       }
@@ -161,15 +236,22 @@ public final class GenerateCommand {
         throw new IllegalArgumentException("--model and --prompt are required (or --prompt-file)");
       }
       o.settings = new GenerationSettings(maxTokens, temperature, topK, topP, penalty, 64, seed, stops);
-      o.vlmSettings(); // validates threads, context length and the attention options
+      new VlmSettings(o.model, o.threads, o.contextLength, maxTokens); // validates threads and context length
       return o;
+    }
+
+    private static double budget(float value, String option) {
+      if (!(value > 0f && value <= 1f)) {
+        throw new IllegalArgumentException(option + " must be in (0, 1], got " + value);
+      }
+      return value;
     }
 
     /** The UTF-8 text of a prompt file; a missing or unreadable file is a usage error. */
     static String readPrompt(Path file) {
       try {
         return java.nio.file.Files.readString(file);
-      } catch (IOException | java.io.UncheckedIOException e) {
+      } catch (IOException e) {
         throw new IllegalArgumentException("cannot read prompt file " + file + ": " + e.getMessage());
       }
     }

@@ -117,7 +117,7 @@ public final class SparsePrefillBenchmark {
     float[] denseLse = new float[n];
     double blocksMs = time(() -> BlockSparseKernel.run(SparsePlan.dense(0, n), in, blocks, 0, par, null, denseLse));
     MMInferenceAttention mm = new MMInferenceAttention(new AttentionPatterns("bench", 1, 1,
-        Map.of(AttentionPatterns.key(0, 0), new AttentionPatterns.Entry(p, Double.NaN))), null);
+        Map.of(AttentionPatterns.key(0, 0), new AttentionPatterns.Entry(p, Double.NaN))));
     mm.setLayout(layout);
     double sparseMs = time(() -> mm.attend(new PrefillBatch(shape, 0, q, positions, n, sparse), cache, par));
     float[] sparseLse = new float[n];

@@ -53,7 +53,7 @@ class AttentionSearchCommandTest {
         patterns.toString(), "--stats"}, ps(out), ps(err));
     assertThat(code).as(text(err)).isZero();
     assertThat(text(err)).containsPattern("stats prefill_tokens=\\d+ prefill_ms=[0-9.]+ decode_tokens=\\d+ "
-        + "decode_ms=[0-9.]+ kv_bytes=\\d+ attention_block_share=[01]\\.\\d{4}\n");
+        + "decode_ms=[0-9.]+ .*kv_bytes=\\d+ attention_block_share=[01]\\.\\d{3}\n");
 
     Files.writeString(patterns, Files.readString(patterns).replaceFirst("sha256:[0-9a-f]+", "sha256:0000"));
     err.reset();
@@ -72,7 +72,7 @@ class AttentionSearchCommandTest {
     assertThat(text(err)).contains("--attention").contains("[dense, mminference]");
     err.reset();
     assertThat(GenerateCommand.run(new String[] {"--model", "m", "--prompt", "x", "--attention", "mminference"},
-        ps(out), ps(err))).isEqualTo(2);
+        ps(out), ps(err))).isEqualTo(1);
     assertThat(text(err)).contains("vlm.attention-patterns");
     err.reset();
     assertThat(GenerateCommand.run(new String[] {"--model", "m", "--prompt-file", dir.resolve("none.txt").toString()},

@@ -1,5 +1,6 @@
 package dev.longshot.vlm.attention.sparse;
 
+import dev.longshot.vlm.multimodal.Modality;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,6 +32,25 @@ public record ModalityLayout(List<Span> spans, int tokensPerFrame, int tokensPer
       throw new IllegalArgumentException("tokens per frame/row must be >= 0, got " + tokensPerFrame + "/"
           + tokensPerRow);
     }
+  }
+
+  /**
+   * The sparse-attention view of a multimodal prompt: adjacent ranges of one modality become one span (consecutive
+   * frames are one vision span), tokens per frame and per row come from the first vision range's grid.
+   */
+  public static ModalityLayout of(dev.longshot.vlm.multimodal.PromptLayout layout) {
+    List<Span> spans = new ArrayList<>();
+    for (dev.longshot.vlm.multimodal.PromptLayout.Range r : layout.ranges()) {
+      Span last = spans.isEmpty() ? null : spans.get(spans.size() - 1);
+      if (last != null && last.modality() == r.modality() && last.end() == r.start()) {
+        spans.set(spans.size() - 1, new Span(last.start(), r.end(), r.modality()));
+      } else {
+        spans.add(new Span(r.start(), r.end(), r.modality()));
+      }
+    }
+    List<dev.longshot.vlm.multimodal.PromptLayout.Range> vision = layout.visionRanges();
+    return vision.isEmpty() ? new ModalityLayout(spans, 0, 0)
+        : new ModalityLayout(spans, vision.get(0).length(), vision.get(0).cols());
   }
 
   /** A text-only prompt of {@code length} tokens. */

@@ -1,5 +1,6 @@
 package dev.longshot.vlm.attention.sparse;
 
+import dev.longshot.vlm.multimodal.Modality;
 import dev.longshot.vlm.attention.sparse.ModalityLayout.Span;
 import java.util.ArrayList;
 import java.util.Arrays;

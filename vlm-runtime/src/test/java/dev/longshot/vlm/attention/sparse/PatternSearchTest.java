@@ -1,5 +1,6 @@
 package dev.longshot.vlm.attention.sparse;
 
+import dev.longshot.vlm.multimodal.Modality;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

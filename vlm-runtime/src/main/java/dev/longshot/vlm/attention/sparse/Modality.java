@@ -1,7 +1,0 @@
-package dev.longshot.vlm.attention.sparse;
-
-/** What a prompt token encodes. */
-public enum Modality {
-  TEXT,
-  VISION
-}
