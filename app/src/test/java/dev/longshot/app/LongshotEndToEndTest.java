@@ -103,8 +103,59 @@ class LongshotEndToEndTest {
     assertThat(e0.get("modality").asText()).isIn("ocr", "asr", "det", "subtitle");
   }
 
+  /** Issue 14 item 5: {@code bin/longshot eval} on the ingested lecture, as a user runs it (config file, CLI). */
   @Test
   @Order(4)
+  void evalMeasuresRecallKeywordsAndLatencyOnTheLectureQuestions() throws IOException {
+    longshot.close(); // the CLI opens the same data directory, as a second process would
+    try {
+      Path config = Files.writeString(tmp.resolve("eval.yaml"), "data:\n  dir: " + tmp.resolve("data") + "\n");
+      Path questions = Path.of(System.getProperty("longshot.repo.root", "..")).resolve("sample-media/lecture.questions.jsonl");
+      String[] table = cli("eval", questions.toString(), "--config", config.toString());
+      assertThat(table[0]).as(table[2]).isEqualTo("0");
+      System.out.println(table[1]);
+      assertThat(table[1]).startsWith("questions 22").contains("recall@1 ", "keyword hit rate ", "latency p95 ")
+          .contains("rank 1  keywords 1.00").contains("What is the total budget of project Heron?");
+      double recallAt5 = Double.parseDouble(table[1].lines().filter(l -> l.startsWith("recall@5 ")).findFirst().orElseThrow().substring(9));
+      assertThat(recallAt5).isGreaterThanOrEqualTo(0.9);
+
+      Path three = Files.write(tmp.resolve("three.jsonl"), Files.readAllLines(questions).subList(0, 3));
+      String[] json = cli("eval", three.toString(), "--json", "--video", first.manifest().videoId(), "--config", config.toString());
+      assertThat(json[0]).as(json[2]).isEqualTo("0");
+      JsonNode report = Json.mapper().readTree(json[1]);
+      assertThat(report.get("questions").asInt()).isEqualTo(3);
+      assertThat(report.get("recallAt5").asDouble()).isBetween(0.0, 1.0);
+      assertThat(report.get("latencyP95Millis").asDouble()).isGreaterThanOrEqualTo(report.get("latencyP50Millis").asDouble());
+      assertThat(report.get("results")).hasSize(3);
+      assertThat(report.get("results").get(0).get("answer").asText()).isNotBlank();
+
+      String[] missing = cli("eval", tmp.resolve("nope.jsonl").toString(), "--config", config.toString());
+      assertThat(missing[0]).isEqualTo("2");
+      assertThat(missing[2].strip()).isEqualTo("longshot eval: questions file " + tmp.resolve("nope.jsonl") + " does not exist");
+      Path bad = Files.writeString(tmp.resolve("bad.jsonl"), Files.readAllLines(questions).getFirst() + "\n{\"question\": \"x\", oops\n");
+      String[] malformed = cli("eval", bad.toString(), "--config", config.toString());
+      assertThat(malformed[0]).isEqualTo("2");
+      assertThat(malformed[2].strip()).startsWith("longshot eval: " + bad + ":2: not a JSON object").doesNotContain("\n");
+      Path other = Files.writeString(tmp.resolve("other.jsonl"), "{\"question\": \"q?\", \"video\": \"other.mp4\", \"start\": 1, \"end\": 2}\n");
+      String[] unknown = cli("eval", other.toString(), "--config", config.toString());
+      assertThat(unknown[0]).isEqualTo("2");
+      assertThat(unknown[2]).contains("video other.mp4 of " + other + " has not been ingested; ingested: [lecture.mp4]");
+    } finally {
+      longshot = Longshot.open(config());
+    }
+  }
+
+  private static String[] cli(String... args) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    int code = dev.longshot.app.cli.CliBridge.run(args, new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+        new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+    return new String[] {String.valueOf(code), out.toString(java.nio.charset.StandardCharsets.UTF_8),
+        err.toString(java.nio.charset.StandardCharsets.UTF_8)};
+  }
+
+  @Test
+  @Order(5)
   void reIngestOfUnchangedOrMovedFileIsANoOpAndPlaybackFollowsTheFile() throws Exception {
     assertThat(longshot.ingest(lecture, p -> { }).unchanged()).isTrue();
     Path moved = tmp.resolve("elsewhere/renamed talk.mp4");
@@ -119,7 +170,7 @@ class LongshotEndToEndTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void badInputIsAClearErrorAndLeavesTheLibraryAlone() throws IOException {
     Path notes = tmp.resolve("notes.mp4");
     Files.writeString(notes, "these are my notes, not a video");
@@ -129,7 +180,7 @@ class LongshotEndToEndTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void deleteRemovesRecordAndIndexDocuments() {
     String id = first.manifest().videoId();
     assertThat(longshot.delete(id)).isTrue();

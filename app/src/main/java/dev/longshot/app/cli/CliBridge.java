@@ -11,4 +11,9 @@ public final class CliBridge {
   public static String askJson(Answer answer) throws IOException {
     return AskCommand.toJson(answer);
   }
+
+  /** Runs {@code bin/longshot ARGS} in this JVM (what {@code Main} does), writing to {@code out} and {@code err}. */
+  public static int run(String[] args, java.io.PrintStream out, java.io.PrintStream err) {
+    return Main.run(args, out, err);
+  }
 }

@@ -51,6 +51,8 @@ class CliPartsTest {
         .contains("  ingest     ingest FILE...  ingest and index videos (progress bar; unchanged files are skipped)")
         .contains("  index      index DIR [--jobs N]  ingest and index every video under DIR (resumable)")
         .contains("  ask        ask \"QUESTION\" [--video ID|PATH] [--json]  answer from the indexed videos")
+        .contains("  eval       eval QUESTIONS.jsonl [--video ID|PATH] [--json]  measure recall@1/@5 of the right moment, "
+            + "keyword hits and latency on a questions file")
         .contains("  generate   generate --model PATH --prompt TEXT  run the embedded transformer runtime");
     String[] askHelp = run("ask", "--help");
     assertThat(askHelp[0]).isEqualTo("0");

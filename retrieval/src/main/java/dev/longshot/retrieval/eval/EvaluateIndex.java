@@ -10,7 +10,6 @@ import dev.longshot.retrieval.index.EvidenceIndex;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -71,11 +70,7 @@ public final class EvaluateIndex {
   }
 
   static void print(RetrievalEvaluation.Report report, PrintStream out) {
-    out.println(report.summary());
-    for (RetrievalEvaluation.Result r : report.results()) {
-      out.println(String.format(Locale.ROOT, "rank %d  keywords %.2f  %6.1f ms  %s", r.firstHitRank(), r.keywordRate(),
-          r.latencyMillis(), r.question().question()));
-    }
+    out.println(report.table());
   }
 
   private static String require(String flag, String value) {

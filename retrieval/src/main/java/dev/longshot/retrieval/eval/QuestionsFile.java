@@ -1,5 +1,6 @@
 package dev.longshot.retrieval.eval;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -35,9 +36,15 @@ public final class QuestionsFile {
       }
       try {
         out.add(parse(JSON.readTree(line)));
+      } catch (JsonProcessingException e) {
+        throw new IllegalArgumentException(file + ":" + (i + 1) + ": not a JSON object: "
+            + e.getOriginalMessage().lines().findFirst().orElse(""), e);
       } catch (IOException | IllegalArgumentException e) {
         throw new IllegalArgumentException(file + ":" + (i + 1) + ": " + e.getMessage(), e);
       }
+    }
+    if (out.isEmpty()) {
+      throw new IllegalArgumentException(file + " holds no questions (one JSON object per line)");
     }
     return out;
   }

@@ -30,6 +30,16 @@ public final class RetrievalEvaluation {
           + "latency p50 %.1f ms%nlatency p95 %.1f ms", results.size(), recallAt1, recallAt5, keywordHitRate,
           latencyP50Millis, latencyP95Millis);
     }
+
+    /** The summary, then one row per question: rank of the first right moment (0: none), keyword rate, latency. */
+    public String table() {
+      StringBuilder s = new StringBuilder(summary()).append(String.format("%n"));
+      for (Result r : results) {
+        s.append(String.format(Locale.ROOT, "%nrank %d  keywords %.2f  %6.1f ms  %s", r.firstHitRank(), r.keywordRate(),
+            r.latencyMillis(), r.question().question()));
+      }
+      return s.toString();
+    }
   }
 
   private RetrievalEvaluation() {}
