@@ -1,5 +1,6 @@
 package dev.longshot.vlm.cli;
 
+import dev.longshot.config.Check;
 import dev.longshot.config.ConfigException;
 import dev.longshot.config.ConfigLoader;
 import dev.longshot.config.KvPolicy;
@@ -168,7 +169,7 @@ public final class GenerateCommand {
     int threads;
     int contextLength = 4096;
     boolean stats;
-    String kvPolicy;
+    KvPolicy kvPolicy;
     Double kvBudget;
     GenerationSettings settings;
 
@@ -216,7 +217,7 @@ public final class GenerateCommand {
           case "--threads" -> o.threads = intValue(args, ++i, a);
           case "--context-length" -> o.contextLength = intValue(args, ++i, a);
           case "--stats" -> o.stats = true;
-          case "--kv-policy" -> o.kvPolicy = KvPolicy.parse(a, value(args, ++i, a)).configName();
+          case "--kv-policy" -> o.kvPolicy = Check.oneOf(a, value(args, ++i, a), KvPolicy.class);
           case "--kv-budget" -> o.kvBudget = budget(floatValue(args, ++i, a), a);
           default -> throw new IllegalArgumentException("unknown option '" + a + "'");
         }
