@@ -6,6 +6,7 @@ import dev.longshot.embeddings.TextEmbedders;
 import dev.longshot.ingest.IngestException;
 import dev.longshot.ingest.IngestPipeline;
 import dev.longshot.ingest.IngestResult;
+import dev.longshot.ingest.media.MediaProbe;
 import dev.longshot.retrieval.QuestionAnswering;
 import dev.longshot.retrieval.index.EvidenceIndex;
 import dev.longshot.timeline.Answer;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -39,11 +41,13 @@ public final class Longshot implements AutoCloseable {
   private final EvidenceIndex index;
   private final QuestionAnswering qa;
   private final EmbeddedModel model;
+  private final DataDirLock lock;
   private IngestPipeline pipeline;
 
-  private Longshot(LongshotConfig config, RecordStore records, TextEmbedder embedder, EvidenceIndex index,
-      QuestionAnswering qa, EmbeddedModel model) {
+  private Longshot(LongshotConfig config, DataDirLock lock, RecordStore records, TextEmbedder embedder,
+      EvidenceIndex index, QuestionAnswering qa, EmbeddedModel model) {
     this.config = config;
+    this.lock = lock;
     this.model = model;
     this.records = records;
     this.locations = new MediaLocations(config.data().dir().resolve("locations"));
@@ -59,19 +63,22 @@ public final class Longshot implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot create data directory " + config.data().dir() + ": " + e.getMessage(), e);
     }
-    RecordStore records = new RecordStore(config.data().recordsDir());
-    TextEmbedder embedder = TextEmbedders.create(config.embeddings());
+    DataDirLock lock = DataDirLock.acquire(config.data().dir());
+    TextEmbedder embedder = null;
     EvidenceIndex index = null;
     EmbeddedModel model = null;
     try {
+      RecordStore records = new RecordStore(config.data().recordsDir());
+      embedder = TextEmbedders.create(config.embeddings());
       index = EvidenceIndex.open(config.data().indexDir(), embedder, config.retrieval());
       model = config.answer().backend().equals("embedded") ? EmbeddedModel.load(config.vlm()) : null;
       QuestionAnswering qa = QuestionAnswering.create(index, config.answer(), records::keyframe, model);
-      return new Longshot(config, records, embedder, index, qa, model);
-    } catch (RuntimeException e) {
+      return new Longshot(config, lock, records, embedder, index, qa, model);
+    } catch (RuntimeException | Error e) {
       closeQuietly(model);
       closeQuietly(index);
-      embedder.close();
+      closeQuietly(embedder);
+      lock.close();
       throw e;
     }
   }
@@ -85,17 +92,45 @@ public final class Longshot implements AutoCloseable {
    * ingested and indexed with the same settings, nothing is recomputed and {@code unchanged} is true.
    */
   public IngestOutcome ingest(Path video, ProgressListener progress) throws IngestException {
+    return ingest(video, progress, false);
+  }
+
+  /**
+   * Re-ingests {@code videoId} from {@code video}: the record is rebuilt beside the old one and swapped in with one
+   * rename, then its index documents are replaced in one index commit. Until each swap the old version answers;
+   * a failure leaves it answering (nothing is deleted first).
+   */
+  public IngestOutcome reingest(String videoId, Path video, ProgressListener progress) throws IngestException {
+    IngestOutcome outcome = ingest(video, progress, true);
+    if (!outcome.manifest().videoId().equals(videoId)) {
+      throw new IngestException(IngestException.Kind.INTERNAL, video.getFileName() + " no longer has the content of video "
+          + videoId + " (it is now " + outcome.manifest().videoId() + ")");
+    }
+    return outcome;
+  }
+
+  private IngestOutcome ingest(Path video, ProgressListener progress, boolean rebuild) throws IngestException {
     IngestResult result = pipeline().ingest(video, p -> progress.onProgress(
-        new Progress(p.stage(), p.fraction() * 0.9, p.eta(), p.message())));
+        new Progress(p.stage(), p.fraction() * 0.9, p.eta(), p.message())), rebuild);
     VideoManifest m = result.manifest();
     locations.remember(m.videoId(), video);
-    boolean indexed = index.contains(m.videoId(), m.settingsFingerprint());
+    boolean indexed = !rebuild && index.contains(m.videoId(), m.settingsFingerprint());
     if (!indexed) {
       progress.onProgress(new Progress("index", 0.9, null, m.fileName()));
       index.replaceVideo(m, records.segments(m.videoId()));
     }
     progress.onProgress(new Progress("done", 1.0, null, m.fileName()));
     return new IngestOutcome(m, result.unchanged() && indexed);
+  }
+
+  /** The media's duration, or empty when it cannot be probed (an ingest of it then says why). */
+  public Optional<Duration> duration(Path video) {
+    try {
+      long millis = MediaProbe.probe(video.toAbsolutePath().normalize(), config.ingest().maxFramePixels()).durationMillis();
+      return millis > 0 ? Optional.of(Duration.ofMillis(millis)) : Optional.empty();
+    } catch (IngestException | RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   /** Answers {@code question} from the videos in {@code videoIds} (all videos when empty). */
@@ -156,6 +191,7 @@ public final class Longshot implements AutoCloseable {
     closeQuietly(index);
     closeQuietly(model);
     embedder.close();
+    lock.close();
   }
 
   private static void closeQuietly(AutoCloseable c) {

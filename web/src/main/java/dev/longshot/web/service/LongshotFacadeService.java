@@ -8,6 +8,7 @@ import dev.longshot.timeline.Evidence;
 import dev.longshot.timeline.ProgressListener;
 import dev.longshot.timeline.VideoManifest;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -29,6 +30,21 @@ public final class LongshotFacadeService implements LongshotService {
     } catch (IngestException e) {
       throw new IngestFailure(IngestFailure.Kind.fromName(e.kind().name()), e.getMessage(), e);
     }
+  }
+
+  @Override
+  public IngestResult reingest(String videoId, Path video, ProgressListener progress) throws IngestFailure {
+    try {
+      IngestOutcome outcome = longshot.reingest(videoId, video, progress);
+      return new IngestResult(outcome.manifest(), outcome.unchanged());
+    } catch (IngestException e) {
+      throw new IngestFailure(IngestFailure.Kind.fromName(e.kind().name()), e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Optional<Duration> duration(Path video) {
+    return longshot.duration(video);
   }
 
   @Override
