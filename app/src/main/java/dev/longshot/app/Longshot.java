@@ -71,6 +71,7 @@ public final class Longshot implements AutoCloseable {
       RecordStore records = new RecordStore(config.data().recordsDir());
       embedder = TextEmbedders.create(config.embeddings());
       index = EvidenceIndex.open(config.data().indexDir(), embedder, config.retrieval());
+      LibraryCheck.run(records, index);
       model = config.answer().backend().equals("embedded") ? EmbeddedModel.load(config.vlm()) : null;
       QuestionAnswering qa = QuestionAnswering.create(index, config.answer(), records::keyframe, model);
       return new Longshot(config, lock, records, embedder, index, qa, model);
@@ -133,6 +134,11 @@ public final class Longshot implements AutoCloseable {
     }
   }
 
+  /** Runs the records-versus-index check again (it also runs at every open) and returns what it found and fixed. */
+  public LibraryCheck.Report check() {
+    return LibraryCheck.run(records, index);
+  }
+
   /** Answers {@code question} from the videos in {@code videoIds} (all videos when empty). */
   public Answer ask(String question, Set<String> videoIds) {
     return ask(question, videoIds, e -> {}, t -> {});
@@ -155,10 +161,13 @@ public final class Longshot implements AutoCloseable {
     return records.manifest(videoId);
   }
 
-  /** Deletes a video's record and index documents (never the video file itself). */
+  /**
+   * Deletes a video's record and index documents (never the video file itself). The record goes first: a crash in
+   * between leaves index documents without a record, which {@link LibraryCheck} removes at the next start.
+   */
   public boolean delete(String videoId) {
-    boolean inIndex = index.deleteVideo(videoId);
     boolean inRecords = records.delete(videoId);
+    boolean inIndex = index.deleteVideo(videoId);
     locations.forget(videoId);
     return inIndex || inRecords;
   }

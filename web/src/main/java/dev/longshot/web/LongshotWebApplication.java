@@ -28,6 +28,14 @@ public class LongshotWebApplication {
     } catch (IllegalArgumentException | ConfigException e) {
       System.err.println("longshot serve: " + e.getMessage());
       System.exit(2);
+    } catch (RuntimeException e) {
+      Throwable root = e;
+      while (root.getCause() != null) {
+        root = root.getCause();
+      }
+      // e.g. the data directory is held by another process: say so in one line after Spring's own report
+      System.err.println("longshot serve: cannot start: " + root.getMessage());
+      System.exit(1);
     }
   }
 

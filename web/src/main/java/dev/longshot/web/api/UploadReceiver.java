@@ -1,5 +1,6 @@
 package dev.longshot.web.api;
 
+import dev.longshot.timeline.Durable;
 import dev.longshot.timeline.VideoId;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -155,8 +156,8 @@ public final class UploadReceiver {
     } catch (FileAlreadyExistsException e) {
       return new Stored(target, false); // a concurrent upload of the same content won the race
     }
-    fsyncDirectory(dir);
-    fsyncDirectory(uploadsDir);
+    Durable.fsync(dir);
+    Durable.fsync(uploadsDir);
     return new Stored(target, true);
   }
 
@@ -219,12 +220,6 @@ public final class UploadReceiver {
       return Files.getFileStore(p).getUsableSpace();
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read the free space of " + p + ": " + e.getMessage(), e);
-    }
-  }
-
-  static void fsyncDirectory(Path dir) throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
     }
   }
 
