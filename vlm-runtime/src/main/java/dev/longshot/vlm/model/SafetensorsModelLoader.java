@@ -17,11 +17,15 @@ import java.util.stream.Stream;
  * Reads a Hugging Face checkpoint directory: {@code config.json} for the hyper-parameters and every
  * {@code *.safetensors} file for the weights ({@code model.layers.N.self_attn.q_proj.weight}, ...). HF Llama weights
  * are not permuted, so both families rotate NeoX pairs; Llama 3 {@code rope_scaling} becomes per-frequency factors
- * exactly as llama.cpp's converter computes its {@code rope_freqs}.
+ * exactly as llama.cpp's converter computes its {@code rope_freqs}. In a vision-language checkpoint (config.json with
+ * {@code text_config} and {@code vision_config}: Idefics3, SmolVLM) the decoder is {@code text_config} and its tensors
+ * are under {@code model.text_model.}.
  */
 public final class SafetensorsModelLoader implements AutoCloseable {
   private final Path dir;
   private final JsonNode cfg;
+  /** Prefix of the decoder's tensors: {@code model.} or, in an Idefics3 / SmolVLM checkpoint, {@code model.text_model.}. */
+  private final String prefix;
   private final List<SafetensorsFile> files = new ArrayList<>();
 
   public SafetensorsModelLoader(Path dir) throws IOException {
@@ -31,7 +35,10 @@ public final class SafetensorsModelLoader implements AutoCloseable {
       throw new ModelFormatException(dir + ": config.json is missing (a safetensors model is a directory with "
           + "config.json, tokenizer.json and *.safetensors)");
     }
-    cfg = new ObjectMapper().readTree(config.toFile());
+    JsonNode root = new ObjectMapper().readTree(config.toFile());
+    boolean multimodal = root.path("text_config").isObject() && root.path("vision_config").isObject();
+    cfg = multimodal ? root.path("text_config") : root;
+    prefix = multimodal ? "model.text_model." : "model.";
     try (Stream<Path> s = Files.list(dir)) {
       for (Path p : s.filter(f -> f.getFileName().toString().endsWith(".safetensors")).sorted().toList()) {
         files.add(SafetensorsFile.open(p));
@@ -103,7 +110,7 @@ public final class SafetensorsModelLoader implements AutoCloseable {
     boolean biases = c.architecture() == Architecture.QWEN2;
     LayerWeights[] layers = new LayerWeights[c.layers()];
     for (int l = 0; l < c.layers(); l++) {
-      String p = "model.layers." + l + ".";
+      String p = prefix + "layers." + l + ".";
       String a = p + "self_attn.";
       layers[l] = new LayerWeights(vector(p + "input_layernorm.weight", dim),
           matrix(a + "q_proj.weight", c.qDim(), dim), matrix(a + "k_proj.weight", c.kvDim(), dim),
@@ -114,14 +121,15 @@ public final class SafetensorsModelLoader implements AutoCloseable {
           matrix(p + "mlp.gate_proj.weight", c.hiddenDim(), dim), matrix(p + "mlp.up_proj.weight", c.hiddenDim(), dim),
           matrix(p + "mlp.down_proj.weight", dim, c.hiddenDim()));
     }
-    FloatTensor emb = matrix("model.embed_tokens.weight", c.vocabSize(), dim);
+    FloatTensor emb = matrix(prefix + "embed_tokens.weight", c.vocabSize(), dim);
     FloatTensor out = find("lm_head.weight") != null ? matrix("lm_head.weight", c.vocabSize(), dim) : emb;
-    return new ModelWeights(emb, layers, vector("model.norm.weight", dim), out);
+    return new ModelWeights(emb, layers, vector(prefix + "norm.weight", dim), out);
   }
 
   private int required(String key) {
     if (!cfg.path(key).canConvertToInt()) {
-      throw new ModelFormatException(dir + "/config.json: '" + key + "' is missing");
+      throw new ModelFormatException(dir + "/config.json: '" + (prefix.equals("model.") ? "" : "text_config.") + key
+          + "' is missing");
     }
     return cfg.path(key).asInt();
   }
