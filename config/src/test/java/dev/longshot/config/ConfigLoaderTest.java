@@ -71,6 +71,31 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void kvCompressionSettingsDefaultToTheFullCacheAndRejectBadValues() {
+    VlmSettings defaults = ConfigLoader.load(null, ENV).vlm();
+    assertThat(defaults.kvPolicyKind()).isEqualTo(KvPolicy.FULL);
+    assertThat(defaults.kvBudget()).isEqualTo(0.2);
+    assertThat(defaults.kvRecentShare()).isEqualTo(0.5);
+    assertThat(defaults.kvMergeKind()).isEqualTo(KvMerge.PIVOTAL);
+    assertThat(ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_VLM_KV_POLICY", "LookM")).vlm().kvPolicy())
+        .isEqualTo("lookm");
+    for (String budget : new String[] {"0", "1.5", "-0.1"}) {
+      assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_VLM_KV_BUDGET", budget)))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("vlm.kv-budget")
+          .hasMessageContaining("(0, 1]");
+    }
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_VLM_KV_POLICY", "snapkv")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("vlm.kv-policy")
+        .hasMessageContaining("[full, lookm, h2o, recent]");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_VLM_KV_MERGE", "mean")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("vlm.kv-merge")
+        .hasMessageContaining("[pivotal, averaged, weighted]");
+  }
+
+  @Test
   void unparsableNumberNamesKey() {
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_SERVER_PORT", "eighty")))
         .isInstanceOf(ConfigException.class)

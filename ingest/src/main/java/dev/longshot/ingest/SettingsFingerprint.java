@@ -23,7 +23,7 @@ import java.util.List;
  */
 public final class SettingsFingerprint {
   /** Bump when sampling, merging or segment layout changes in a way that should redo existing records. */
-  public static final int PIPELINE_VERSION = 1;
+  public static final int PIPELINE_VERSION = 3; // 2: OCR spans by content words, 3: stricter OpenCV detections (issue 14)
 
   private SettingsFingerprint() {}
 

@@ -7,7 +7,8 @@ import java.util.function.Consumer;
 
 /**
  * Answers with the in-process vlm-runtime through {@link VisionLanguageGenerator}, with the same prompt and
- * keyframe selection as {@link OpenAiAnswerer}. Thread-safety is the generator's.
+ * keyframe selection as {@link OpenAiAnswerer}; the keyframes go with their times
+ * ({@link VisionLanguageGenerator#generateFromFrames}). Thread-safety is the generator's.
  */
 public final class EmbeddedAnswerer implements Answerer {
   private final VisionLanguageGenerator model;
@@ -29,7 +30,11 @@ public final class EmbeddedAnswerer implements Answerer {
   public Answer answer(String question, List<Evidence> evidence, Consumer<String> tokenSink) {
     OpenAiAnswerer.FramesAndPrompt p = OpenAiAnswerer.FramesAndPrompt.of(question, evidence, keyframes, maxKeyframes);
     try {
-      String text = model.generate(p.prompt(), p.images(), tokenSink);
+      List<VisionLanguageGenerator.Frame> frames = new java.util.ArrayList<>();
+      for (int i = 0; i < p.images().size(); i++) {
+        frames.add(new VisionLanguageGenerator.Frame(p.images().get(i), p.timestampsMillis().get(i)));
+      }
+      String text = model.generateFromFrames(p.prompt(), frames, tokenSink);
       return new Answer(text.strip(), evidence, name());
     } catch (RuntimeException e) {
       if (e instanceof AnswerException ae) {

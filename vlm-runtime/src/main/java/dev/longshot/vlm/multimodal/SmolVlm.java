@@ -102,7 +102,7 @@ public final class SmolVlm implements AutoCloseable {
     TextGenerator tg = TextGenerator.of(lm, settings);
     try (GgufFile f = GgufFile.open(mmproj)) {
       MmprojVisionLoader loader = new MmprojVisionLoader(f);
-      VisionConfig vc = checked(loader.config(lm.config().dim()), mmproj);
+      VisionConfig vc = loader.config(lm.config().dim());
       VisionWeights vw = loader.weights(vc);
       float[] half = {0.5f, 0.5f, 0.5f};
       ImageProcessorConfig ipc = ImageProcessorConfig.defaults(vc.imageSize(), vc.imageSeqLen(),
@@ -136,7 +136,7 @@ public final class SmolVlm implements AutoCloseable {
     String jinja = chatTemplate(dir, om);
     TextGenerator tg = TextGenerator.of(lm, settings);
     try (HfVisionLoader loader = new HfVisionLoader(dir)) {
-      VisionConfig vc = checked(loader.config(root, lm.config().dim()), dir);
+      VisionConfig vc = loader.config(root, lm.config().dim());
       VisionWeights vw = loader.weights(vc);
       ImageProcessorConfig ipc = ImageProcessorConfig.read(dir, vc.imageSeqLen());
       return new SmolVlm(tg, vc, vw, checkSeqLen(ipc, vc, dir), imageToken, jinja);
@@ -158,10 +158,6 @@ public final class SmolVlm implements AutoCloseable {
     }
     Path jinja = dir.resolve("chat_template.jinja");
     return Files.isRegularFile(jinja) ? Files.readString(jinja) : null;
-  }
-
-  private static VisionConfig checked(VisionConfig vc, Path source) {
-    return vc;
   }
 
   private static ImageProcessorConfig checkSeqLen(ImageProcessorConfig ipc, VisionConfig vc, Path source) {
@@ -231,6 +227,47 @@ public final class SmolVlm implements AutoCloseable {
     return out;
   }
 
+  /**
+   * The answer prompt in Video-RAG's layout: the keyframes (never split, each after SmolVLM2's {@code Frame from
+   * mm:ss:} label) ahead of {@code text} (the retrieved speech, on-screen text and object text, then the question),
+   * in SmolVLM's chat template. Frames that do not fit the context next to the text and {@code maxNewTokens} are
+   * dropped, evenly over time, with a logged note; if the text alone does not fit, this fails with the counts.
+   */
+  public MultimodalPrompt answerPrompt(String system, String text, List<SmolVlmProcessor.Picture> frames,
+      int maxNewTokens) {
+    int budget = contextLength() - maxNewTokens;
+    MultimodalPrompt none = prompt(chat(system, text), List.of());
+    if (none.ids().length > budget) {
+      throw new IllegalArgumentException("the answer prompt's text has " + none.ids().length + " tokens, over the "
+          + contextLength() + "-token context less " + maxNewTokens + " for the answer (vlm.context-length)");
+    }
+    List<SmolVlmProcessor.Picture> kept = frames;
+    while (true) {
+      MultimodalPrompt p = prompt(chat(system, SmolVlmProcessor.IMAGE.repeat(kept.size()) + text), kept);
+      if (p.ids().length <= budget || kept.isEmpty()) {
+        if (kept.size() < frames.size()) {
+          int k = kept.size();
+          LOG.log(System.Logger.Level.INFO, () -> "dropped " + (frames.size() - k) + " of " + frames.size()
+              + " keyframes: the " + contextLength() + "-token context holds " + k + " next to the "
+              + none.ids().length + "-token text and " + maxNewTokens + " answer tokens");
+        }
+        return p;
+      }
+      int perFrame = Math.max(1, (p.ids().length - none.ids().length) / kept.size());
+      int fit = Math.max(0, Math.min(kept.size() - 1, (budget - none.ids().length) / perFrame));
+      kept = evenly(frames, fit);
+    }
+  }
+
+  /** {@code n} of {@code all}, evenly spread, in order. */
+  static <T> List<T> evenly(List<T> all, int n) {
+    List<T> out = new java.util.ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(all.get((int) ((i + 0.5) * all.size() / n)));
+    }
+    return out;
+  }
+
   /** Generates from a multimodal prompt, streaming text pieces; {@code onStep} (nullable) sees each token. */
   public String generate(MultimodalPrompt p, GenerationSettings settings, Consumer<String> onToken,
       TextGenerator.StepListener onStep) {
@@ -238,7 +275,7 @@ public final class SmolVlm implements AutoCloseable {
       throw new IllegalArgumentException("the prompt has " + p.ids().length + " tokens but the context holds "
           + contextLength() + " (vlm.context-length); use fewer or unsplit images");
     }
-    return text.generate(p.ids(), embeddings(p), settings, onToken, onStep);
+    return text.generate(p.ids(), embeddings(p), p.layout(), settings, onToken, onStep); // layout: KV compression
   }
 
   /** Whether the model's own chat template is SmolVLM's ({@code <end_of_utterance>} turns). */

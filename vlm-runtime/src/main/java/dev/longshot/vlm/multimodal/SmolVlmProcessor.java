@@ -33,10 +33,22 @@ public final class SmolVlmProcessor {
     return images;
   }
 
-  /** An image to place in a prompt, with the video time it shows ({@code -1}: a still image). */
-  public record Picture(RgbImage image, long timestampMillis) {
+  /**
+   * An image to place in a prompt.
+   *
+   * @param image the pixels
+   * @param timestampMillis the video time it shows, labelled in the prompt; {@code -1} for none
+   * @param split whether it may be split into tiles (when the config splits); video frames are not
+   */
+  public record Picture(RgbImage image, long timestampMillis, boolean split) {
+    /** A still image: split when the config asks for it, no time label. */
     public static Picture still(RgbImage image) {
-      return new Picture(image, -1);
+      return new Picture(image, -1, true);
+    }
+
+    /** A video frame: never split, labelled {@code Frame from mm:ss:} when {@code timestampMillis >= 0}. */
+    public static Picture frame(RgbImage image, long timestampMillis) {
+      return new Picture(image, timestampMillis, false);
     }
   }
 
@@ -65,7 +77,7 @@ public final class SmolVlmProcessor {
 
   /**
    * Builds the prompt for {@code text} and {@code pictures}: stills are split when the config asks for it, video
-   * frames never (as SmolVLM2 treats video); frames are labelled with their time.
+   * frames never (as SmolVLM2 treats video); pictures with a time are labelled with it.
    */
   public MultimodalPrompt build(String text, List<Picture> pictures) {
     String[] parts = text.split(java.util.regex.Pattern.quote(IMAGE), -1);
@@ -77,7 +89,7 @@ public final class SmolVlmProcessor {
     List<ImageProcessor.Processed> processed = new ArrayList<>();
     List<String> strings = new ArrayList<>();
     for (Picture p : pictures) {
-      ImageProcessor.Processed pr = images.process(p.image(), p.timestampMillis() < 0);
+      ImageProcessor.Processed pr = images.process(p.image(), p.split());
       processed.add(pr);
       strings.add((p.timestampMillis() >= 0 ? frameLabel(p.timestampMillis()) : "") + imageString(pr));
     }

@@ -2,6 +2,7 @@ package dev.longshot.vlm.vision;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longshot.vlm.ModelFormatException;
+import dev.longshot.vlm.ModelLimits;
 import dev.longshot.vlm.safetensors.SafetensorsFile;
 import dev.longshot.vlm.tensor.FloatTensor;
 import java.io.IOException;
@@ -38,21 +39,33 @@ public final class HfVisionLoader implements AutoCloseable {
       throw new ModelFormatException(dir + "/config.json: 'vision_config' is missing (not a vision-language model)");
     }
     try {
-      return new VisionConfig(required(v, "hidden_size"), required(v, "intermediate_size"),
-          required(v, "num_hidden_layers"), required(v, "num_attention_heads"), required(v, "image_size"),
-          required(v, "patch_size"), (float) v.path("layer_norm_eps").asDouble(1e-6),
-          VisionActivation.fromHf(v.path("hidden_act").asText("gelu_pytorch_tanh")), root.path("scale_factor").asInt(2),
+      return new VisionConfig(required(v, "hidden_size", ModelLimits.MAX_WIDTH),
+          required(v, "intermediate_size", ModelLimits.MAX_WIDTH),
+          required(v, "num_hidden_layers", ModelLimits.MAX_LAYERS),
+          required(v, "num_attention_heads", ModelLimits.MAX_HEADS),
+          required(v, "image_size", ModelLimits.MAX_IMAGE_SIDE), required(v, "patch_size", ModelLimits.MAX_IMAGE_SIDE),
+          (float) v.path("layer_norm_eps").asDouble(1e-6),
+          VisionActivation.fromHf(v.path("hidden_act").asText("gelu_pytorch_tanh")),
+          root.has("scale_factor") ? integer(root.path("scale_factor"), "scale_factor", ModelLimits.MAX_IMAGE_SIDE) : 2,
           textDim);
     } catch (IllegalArgumentException e) {
       throw new ModelFormatException(dir + "/config.json: " + e.getMessage(), e);
     }
   }
 
-  private int required(JsonNode v, String key) {
-    if (!v.path(key).canConvertToInt()) {
+  private int required(JsonNode v, String key, long max) {
+    if (v.path(key).isMissingNode() || v.path(key).isNull()) {
       throw new ModelFormatException(dir + "/config.json: 'vision_config." + key + "' is missing");
     }
-    return v.path(key).asInt();
+    return integer(v.path(key), "vision_config." + key, max);
+  }
+
+  /** An integer within {@code 1..max}, checked before it sizes anything (issue 12, point 7). */
+  private int integer(JsonNode n, String label, long max) {
+    if (!n.canConvertToExactIntegral() || !n.canConvertToLong()) {
+      throw new ModelFormatException(dir + "/config.json: '" + label + "' is " + n + "; expected an integer");
+    }
+    return ModelLimits.positive(dir + "/config.json", "'" + label + "'", n.asLong(), max);
   }
 
   public VisionWeights weights(VisionConfig c) {

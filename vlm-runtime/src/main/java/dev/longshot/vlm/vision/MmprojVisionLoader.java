@@ -1,6 +1,7 @@
 package dev.longshot.vlm.vision;
 
 import dev.longshot.vlm.ModelFormatException;
+import dev.longshot.vlm.ModelLimits;
 import dev.longshot.vlm.gguf.GgufFile;
 import dev.longshot.vlm.tensor.FloatTensor;
 import java.util.Arrays;
@@ -33,11 +34,14 @@ public final class MmprojVisionLoader {
     VisionActivation act = Boolean.TRUE.equals(meta.get("clip.use_silu"))
         ? failActivation("silu") : VisionActivation.GELU_TANH;
     try {
-      return new VisionConfig(intKey("clip.vision.embedding_length"), intKey("clip.vision.feed_forward_length"),
-          intKey("clip.vision.block_count"), intKey("clip.vision.attention.head_count"),
-          intKey("clip.vision.image_size"), intKey("clip.vision.patch_size"),
+      return new VisionConfig(intKey("clip.vision.embedding_length", ModelLimits.MAX_WIDTH),
+          intKey("clip.vision.feed_forward_length", ModelLimits.MAX_WIDTH),
+          intKey("clip.vision.block_count", ModelLimits.MAX_LAYERS),
+          intKey("clip.vision.attention.head_count", ModelLimits.MAX_HEADS),
+          intKey("clip.vision.image_size", ModelLimits.MAX_IMAGE_SIDE),
+          intKey("clip.vision.patch_size", ModelLimits.MAX_IMAGE_SIDE),
           meta.get("clip.vision.attention.layer_norm_epsilon") instanceof Number n ? n.floatValue() : 1e-6f, act,
-          intKey("clip.vision.projector.scale_factor"), textDim);
+          intKey("clip.vision.projector.scale_factor", ModelLimits.MAX_IMAGE_SIDE), textDim);
     } catch (IllegalArgumentException e) {
       throw new ModelFormatException(file.path() + ": " + e.getMessage(), e);
     }
@@ -96,9 +100,14 @@ public final class MmprojVisionLoader {
         vector("v.post_ln.bias", d), file.tensor("mm.model.fc.weight"));
   }
 
-  private int intKey(String key) {
-    if (meta.get(key) instanceof Number n) {
-      return n.intValue();
+  /** Integer metadata within {@code 1..max} (checked before it sizes anything); a float or string is named. */
+  private int intKey(String key, long max) {
+    Object v = meta.get(key);
+    if (v instanceof Integer || v instanceof Long) {
+      return ModelLimits.positive(file.path(), "metadata '" + key + "'", ((Number) v).longValue(), max);
+    }
+    if (v != null) {
+      throw new ModelFormatException(file.path() + ": metadata '" + key + "' is " + v + "; expected an integer");
     }
     throw new ModelFormatException(file.path() + ": metadata '" + key + "' is missing");
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.longshot.vlm.testmodel.ModelSpec;
 import dev.longshot.vlm.testmodel.RandomModel;
+import dev.longshot.vlm.testmodel.RandomSmolVlm;
 import dev.longshot.vlm.testmodel.TensorEncoding;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -39,6 +40,30 @@ class GenerateCommandTest {
   }
 
   @Test
+  void generatesFromAPngWithASmolVlmGgufPair() throws Exception {
+    RandomSmolVlm rm = RandomSmolVlm.tiny(5);
+    rm.writeGgufPair(dir.resolve("vlm"));
+    Path png = dir.resolve("a.png");
+    java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(50, 30,
+        java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+    javax.imageio.ImageIO.write(img, "png", png.toFile());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = run(out, err, "--model", dir.resolve("vlm/model.gguf").toString(), "--image", png.toString(),
+        "--prompt", "Describe <image> please", "--max-tokens", "4", "--threads", "1", "--context-length", "1024");
+    assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    // tower defaults for a GGUF pair: longest edge 4 x 32 = 128 -> 4 x 3 tiles + global view, 16 tokens each
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("1 images -> 208 vision tokens");
+    err.reset();
+    assertThat(run(out, err, "--model", dir.resolve("vlm/model.gguf").toString(), "--image", png.toString(),
+        "--prompt", "hi", "--chat", "--max-tokens", "2", "--context-length", "1024")).isZero();
+    err.reset();
+    assertThat(run(out, err, "--model", dir.resolve("vlm/model.gguf").toString(), "--image",
+        dir.resolve("missing.png").toString(), "--prompt", "hi")).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("missing.png");
+  }
+
+  @Test
   void usageErrorsExitWithTwoAndNameTheProblem() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -54,6 +79,26 @@ class GenerateCommandTest {
     assertThat(run(out, err, "--model", "m", "--prompt", "x", "--frobnicate")).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown option '--frobnicate'");
     assertThat(run(out, err, "--help")).isZero();
+  }
+
+  @Test
+  void kvPolicyAndBudgetAreCheckedAndStatsReportKvBytes() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    assertThat(run(out, err, "--model", "m", "--prompt", "x", "--kv-policy", "snapkv")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--kv-policy").contains("[full, lookm, h2o, recent]");
+    err.reset();
+    assertThat(run(out, err, "--model", "m", "--prompt", "x", "--kv-budget", "0")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--kv-budget must be in (0, 1], got 0.0");
+    err.reset();
+    Path model = dir.resolve("m.gguf");
+    new RandomModel(ModelSpec.tinyLlama(), 9).writeGguf(model, TensorEncoding.F32);
+    assertThat(run(out, err, "--model", model.toString(), "--prompt", "the answer is", "--max-tokens", "4",
+        "--kv-policy", "lookm", "--kv-budget", "0.1", "--stats")).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    String stats = err.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("stats ")).findFirst()
+        .orElseThrow();
+    assertThat(stats).matches("stats prefill_tokens=\\d+ prefill_ms=[0-9.]+ decode_tokens=3 decode_ms=[0-9.]+ "
+        + "decode_tok_s=[0-9.]+ kv_bytes_before=(\\d+) kv_bytes=\\1 attention_block_share=1.000"); // text only: kept whole
   }
 
   @Test

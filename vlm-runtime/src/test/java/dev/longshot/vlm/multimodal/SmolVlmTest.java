@@ -133,7 +133,7 @@ class SmolVlmTest {
       assertThat(l.visionTokensOf(0)).isEqualTo(80);
 
       // a video frame is never split and carries SmolVLM2's time label; text before it stays where it was
-      MultimodalPrompt frame = m.prompt("Look:<image>Hi", List.of(new SmolVlmProcessor.Picture(img, 75_000)));
+      MultimodalPrompt frame = m.prompt("Look:<image>Hi", List.of(SmolVlmProcessor.Picture.frame(img, 75_000)));
       int[] label = m.textGenerator().tokenizer().encode("Look:" + SmolVlmProcessor.frameLabel(75_000));
       List<Integer> want2 = new ArrayList<>(List.of(BOS));
       IntStream.of(label).forEach(want2::add);
@@ -149,10 +149,41 @@ class SmolVlmTest {
         assertThat(r.isGlobalView()).isTrue();
       });
       // an image without a marker goes before the text
-      MultimodalPrompt unmarked = m.prompt("Hi", List.of(new SmolVlmProcessor.Picture(img, 0)));
+      MultimodalPrompt unmarked = m.prompt("Hi", List.of(SmolVlmProcessor.Picture.frame(img, 0)));
       assertThat(unmarked.layout().visionRanges()).hasSize(1);
       assertThatThrownBy(() -> m.prompt("<image><image>", List.of(SmolVlmProcessor.Picture.still(img))))
           .hasMessageContaining("2 <image> markers but only 1 images");
+    }
+  }
+
+  @Test
+  void answerPromptPutsTimedKeyframesFirstAndDropsWhatDoesNotFitTheContext(@TempDir Path dir) throws Exception {
+    RandomSmolVlm rm = RandomSmolVlm.tiny(SEED);
+    rm.writeHuggingFace(dir);
+    RgbImage img = RgbImage.read(png(dir, "k.png", 64, 36));
+    List<SmolVlmProcessor.Picture> frames = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      frames.add(SmolVlmProcessor.Picture.frame(img, i * 10_000L));
+    }
+    String text = "Speech: [00:10] hello. Question: what?";
+    try (SmolVlm m = SmolVlm.load(dir, new VlmSettings(dir, 1, 400, 16))) {
+      MultimodalPrompt p = m.answerPrompt("Cite moments.", text, frames.subList(0, 3), 32);
+      PromptLayout l = p.layout();
+      assertThat(l.visionRanges()).extracting(PromptLayout.Range::timestampMillis).containsExactly(0L, 10_000L,
+          20_000L);
+      assertThat(l.visionRanges()).allSatisfy(r -> assertThat(r.isGlobalView()).isTrue());
+      // the retrieved text and the question come after every frame
+      assertThat(l.ranges().get(l.ranges().size() - 1).modality()).isEqualTo(Modality.TEXT);
+      assertThat(l.ranges().get(l.ranges().size() - 1).length()).isGreaterThan(m.textGenerator().tokenizer()
+          .encode(text).length);
+      // 40 frames of ~30 tokens do not fit 400 - 32: the kept ones are spread over the whole video
+      MultimodalPrompt fit = m.answerPrompt("Cite moments.", text, frames, 32);
+      assertThat(fit.ids().length).isLessThanOrEqualTo(400 - 32);
+      List<Long> times = fit.layout().visionRanges().stream().map(PromptLayout.Range::timestampMillis).toList();
+      assertThat(times.size()).isBetween(5, 39);
+      assertThat(times.get(times.size() - 1)).isGreaterThan(300_000L);
+      assertThatThrownBy(() -> m.answerPrompt(null, "word ".repeat(500), frames, 32))
+          .hasMessageContaining("over the 400-token context");
     }
   }
 

@@ -65,7 +65,7 @@ public final class RandomSmolVlm {
 
   /** Tiny Llama decoder (dim 64) with the tiny tower. */
   public static RandomSmolVlm tiny(long seed) {
-    return new RandomSmolVlm(new ModelSpec("llama", 64, 96, 2, 4, 2, 320, 512, 10000f, false), VisionSpec.tiny(),
+    return new RandomSmolVlm(new ModelSpec("llama", 64, 96, 2, 4, 2, 320, 2048, 10000f, false), VisionSpec.tiny(),
         seed);
   }
 
