@@ -1,5 +1,6 @@
 package dev.longshot.app;
 
+import dev.longshot.config.AnswerBackend;
 import dev.longshot.config.LongshotConfig;
 import dev.longshot.embeddings.TextEmbedder;
 import dev.longshot.embeddings.TextEmbedders;
@@ -10,6 +11,7 @@ import dev.longshot.ingest.media.MediaProbe;
 import dev.longshot.retrieval.QuestionAnswering;
 import dev.longshot.retrieval.index.EvidenceIndex;
 import dev.longshot.timeline.Answer;
+import dev.longshot.timeline.Closeables;
 import dev.longshot.timeline.Evidence;
 import dev.longshot.timeline.Progress;
 import dev.longshot.timeline.ProgressListener;
@@ -33,7 +35,7 @@ import java.util.function.Consumer;
  * record store's atomic commit and the index's per-video replace. The ingest pipeline (Tesseract, ASR, detector
  * models) is loaded on first ingest, so {@code ask} starts fast. Close it to release the index and models.
  */
-public final class Longshot implements AutoCloseable {
+public final class Longshot implements LongshotService {
   private final LongshotConfig config;
   private final RecordStore records;
   private final MediaLocations locations;
@@ -72,13 +74,13 @@ public final class Longshot implements AutoCloseable {
       embedder = TextEmbedders.create(config.embeddings());
       index = EvidenceIndex.open(config.data().indexDir(), embedder, config.retrieval());
       LibraryCheck.run(records, index);
-      model = config.answer().backend().equals("embedded") ? EmbeddedModel.load(config.vlm()) : null;
+      model = config.answer().backend() == AnswerBackend.EMBEDDED ? EmbeddedModel.load(config.vlm()) : null;
       QuestionAnswering qa = QuestionAnswering.create(index, config.answer(), records::keyframe, model);
       return new Longshot(config, lock, records, embedder, index, qa, model);
     } catch (RuntimeException | Error e) {
-      closeQuietly(model);
-      closeQuietly(index);
-      closeQuietly(embedder);
+      Closeables.closeQuietly(model, Longshot::reportCloseFailure);
+      Closeables.closeQuietly(index, Longshot::reportCloseFailure);
+      Closeables.closeQuietly(embedder, Longshot::reportCloseFailure);
       lock.close();
       throw e;
     }
@@ -92,7 +94,8 @@ public final class Longshot implements AutoCloseable {
    * Ingests {@code video} (decode, OCR, ASR, detection) and indexes it. When the same content was already
    * ingested and indexed with the same settings, nothing is recomputed and {@code unchanged} is true.
    */
-  public IngestOutcome ingest(Path video, ProgressListener progress) throws IngestException {
+  @Override
+  public IngestResult ingest(Path video, ProgressListener progress) throws IngestException {
     return ingest(video, progress, false);
   }
 
@@ -101,8 +104,9 @@ public final class Longshot implements AutoCloseable {
    * rename, then its index documents are replaced in one index commit. Until each swap the old version answers;
    * a failure leaves it answering (nothing is deleted first).
    */
-  public IngestOutcome reingest(String videoId, Path video, ProgressListener progress) throws IngestException {
-    IngestOutcome outcome = ingest(video, progress, true);
+  @Override
+  public IngestResult reingest(String videoId, Path video, ProgressListener progress) throws IngestException {
+    IngestResult outcome = ingest(video, progress, true);
     if (!outcome.manifest().videoId().equals(videoId)) {
       throw new IngestException(IngestException.Kind.INTERNAL, video.getFileName() + " no longer has the content of video "
           + videoId + " (it is now " + outcome.manifest().videoId() + ")");
@@ -110,7 +114,7 @@ public final class Longshot implements AutoCloseable {
     return outcome;
   }
 
-  private IngestOutcome ingest(Path video, ProgressListener progress, boolean rebuild) throws IngestException {
+  private IngestResult ingest(Path video, ProgressListener progress, boolean rebuild) throws IngestException {
     IngestResult result = pipeline().ingest(video, p -> progress.onProgress(
         new Progress(p.stage(), p.fraction() * 0.9, p.eta(), p.message())), rebuild);
     VideoManifest m = result.manifest();
@@ -121,10 +125,11 @@ public final class Longshot implements AutoCloseable {
       index.replaceVideo(m, records.segments(m.videoId()));
     }
     progress.onProgress(new Progress("done", 1.0, null, m.fileName()));
-    return new IngestOutcome(m, result.unchanged() && indexed);
+    return new IngestResult(m, result.unchanged() && indexed);
   }
 
   /** The media's duration, or empty when it cannot be probed (an ingest of it then says why). */
+  @Override
   public Optional<Duration> duration(Path video) {
     try {
       long millis = MediaProbe.probe(video.toAbsolutePath().normalize(), config.ingest().maxFramePixels()).durationMillis();
@@ -140,6 +145,7 @@ public final class Longshot implements AutoCloseable {
   }
 
   /** Answers {@code question} from the videos in {@code videoIds} (all videos when empty). */
+  @Override
   public Answer ask(String question, Set<String> videoIds) {
     return ask(question, videoIds, e -> {}, t -> {});
   }
@@ -148,15 +154,18 @@ public final class Longshot implements AutoCloseable {
    * Streaming variant: {@code onEvidence} receives the selected evidence before the answer is generated, {@code
    * onToken} the answer's text as it is produced.
    */
+  @Override
   public Answer ask(String question, Set<String> videoIds, Consumer<List<Evidence>> onEvidence, Consumer<String> onToken) {
     return qa.ask(question, videoIds, onEvidence, onToken);
   }
 
   /** Complete records, newest first. */
+  @Override
   public List<VideoManifest> videos() {
     return records.list();
   }
 
+  @Override
   public Optional<VideoManifest> video(String videoId) {
     return records.manifest(videoId);
   }
@@ -165,6 +174,7 @@ public final class Longshot implements AutoCloseable {
    * Deletes a video's record and index documents (never the video file itself). The record goes first: a crash in
    * between leaves index documents without a record, which {@link LibraryCheck} removes at the next start.
    */
+  @Override
   public boolean delete(String videoId) {
     boolean inRecords = records.delete(videoId);
     boolean inIndex = index.deleteVideo(videoId);
@@ -173,16 +183,19 @@ public final class Longshot implements AutoCloseable {
   }
 
   /** A keyframe JPEG of a video; names with path tricks are rejected (empty). */
+  @Override
   public Optional<Path> keyframe(String videoId, String keyframeName) {
     return records.keyframe(videoId, keyframeName);
   }
 
   /** The playable file of a video: where it was last ingested from, while it still has that content. */
+  @Override
   public Optional<Path> mediaFile(String videoId) {
     return locations.find(videoId);
   }
 
   /** Where uploaded videos are kept (inside the data directory). */
+  @Override
   public Path uploadsDir() {
     return config.data().uploadsDir();
   }
@@ -196,21 +209,14 @@ public final class Longshot implements AutoCloseable {
 
   @Override
   public synchronized void close() {
-    closeQuietly(pipeline);
-    closeQuietly(index);
-    closeQuietly(model);
+    for (AutoCloseable c : new AutoCloseable[] {pipeline, index, model}) {
+      Closeables.closeQuietly(c, Longshot::reportCloseFailure);
+    }
     embedder.close();
     lock.close();
   }
 
-  private static void closeQuietly(AutoCloseable c) {
-    if (c == null) {
-      return;
-    }
-    try {
-      c.close();
-    } catch (Exception e) {
-      System.err.println("longshot: error while closing " + c.getClass().getSimpleName() + ": " + e.getMessage());
-    }
+  private static void reportCloseFailure(AutoCloseable c, Exception e) {
+    System.err.println("longshot: error while closing " + c.getClass().getSimpleName() + ": " + e.getMessage());
   }
 }

@@ -21,7 +21,7 @@ class ConfigLoaderTest {
     LongshotConfig c = ConfigLoader.load(null, ENV);
     assertThat(c.data().dir()).isEqualTo(Path.of("/home/u/.longshot"));
     assertThat(c.ingest().sampleFps()).isEqualTo(0.5);
-    assertThat(c.asr().backend()).isEqualTo("pocketsphinx");
+    assertThat(c.asr().backend()).isEqualTo(AsrBackend.POCKETSPHINX);
     assertThat(c.answer().timeout()).isEqualTo(Duration.ofSeconds(120));
     assertThat(c.server().allowedRoots()).isEmpty();
     assertThat(c.embeddings().modelPath()).isNull();
@@ -114,11 +114,11 @@ class ConfigLoaderTest {
   @Test
   void ocrBackendsAreTesseractPaddleAndNone() {
     OcrSettings defaults = ConfigLoader.load(null, ENV).ocr();
-    assertThat(defaults.backend()).isEqualTo("tesseract");
+    assertThat(defaults.backend()).isEqualTo(OcrBackend.TESSERACT);
     assertThat(defaults.paddleModelDir()).isNull();
     OcrSettings paddle = ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_OCR_BACKEND", "paddle",
         "LONGSHOT_OCR_PADDLE_MODEL_DIR", "/models/ppocr")).ocr();
-    assertThat(paddle.backend()).isEqualTo("paddle");
+    assertThat(paddle.backend()).isEqualTo(OcrBackend.PADDLE);
     assertThat(paddle.paddleModelDir()).isEqualTo(Path.of("/models/ppocr"));
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_OCR_BACKEND", "ppocr")))
         .isInstanceOf(ConfigException.class)

@@ -1,11 +1,10 @@
 package dev.longshot.web;
 
 import dev.longshot.app.Longshot;
+import dev.longshot.app.LongshotService;
 import dev.longshot.config.LongshotConfig;
 import dev.longshot.web.jobs.IngestJobRunner;
 import dev.longshot.web.jobs.JobStore;
-import dev.longshot.web.service.LongshotFacadeService;
-import dev.longshot.web.service.LongshotService;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
 import java.time.Clock;
@@ -15,15 +14,16 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Wires Longshot into Spring: the facade (opened once, closed with the context), the ingest job runner (which
- * resumes interrupted jobs at start) and the OpenAPI description. Uploads are streamed by {@code UploadReceiver}
- * itself (Spring's multipart handling is off), so its size and free-space checks run while the body arrives.
+ * Wires Longshot into Spring: the {@link Longshot} use cases (opened once, closed with the context), the ingest
+ * job runner (which resumes interrupted jobs at start) and the OpenAPI description. Uploads are streamed by {@code
+ * UploadReceiver} itself (Spring's multipart handling is off), so its size and free-space checks run while the
+ * body arrives.
  */
 @Configuration(proxyBeanMethods = false)
 public class LongshotBeans {
   @Bean(destroyMethod = "close")
   LongshotService longshotService(LongshotConfig config) {
-    return new LongshotFacadeService(Longshot.open(config));
+    return Longshot.open(config);
   }
 
   @Bean(destroyMethod = "close")

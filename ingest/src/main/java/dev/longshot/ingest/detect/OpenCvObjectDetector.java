@@ -6,6 +6,7 @@ import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 import static org.bytedeco.opencv.global.opencv_imgproc.equalizeHist;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
+import dev.longshot.config.DetectorBackend;
 import dev.longshot.config.DetectorSettings;
 import dev.longshot.timeline.BoundingBox;
 import java.awt.image.BufferedImage;
@@ -102,7 +103,7 @@ public final class OpenCvObjectDetector implements ObjectDetector {
 
   @Override
   public String name() {
-    return "opencv";
+    return DetectorBackend.OPENCV.configName();
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.longshot.ingest.detect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.longshot.config.DetectorBackend;
 import dev.longshot.config.DetectorSettings;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +18,7 @@ class DetectorPrecisionTest {
   void openCvDetectionsAreRightMoreOftenThanWrong() throws Exception {
     List<String> log = new ArrayList<>();
     Map<String, DetectorPrecision.Score> scores;
-    try (OpenCvObjectDetector detector = new OpenCvObjectDetector(new DetectorSettings("opencv", null, 0.4, 0.5))) {
+    try (OpenCvObjectDetector detector = new OpenCvObjectDetector(new DetectorSettings(DetectorBackend.OPENCV, null, 0.4, 0.5))) {
       scores = DetectorPrecision.measure(detector, log);
     }
     System.out.println("detections:\n  " + String.join("\n  ", log) + "\nscores: " + scores);

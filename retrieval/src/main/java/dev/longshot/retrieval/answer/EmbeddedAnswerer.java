@@ -1,5 +1,6 @@
 package dev.longshot.retrieval.answer;
 
+import dev.longshot.config.AnswerBackend;
 import dev.longshot.timeline.Answer;
 import dev.longshot.timeline.Evidence;
 import java.util.List;
@@ -23,7 +24,7 @@ public final class EmbeddedAnswerer implements Answerer {
 
   @Override
   public String name() {
-    return "embedded";
+    return AnswerBackend.EMBEDDED.configName();
   }
 
   @Override

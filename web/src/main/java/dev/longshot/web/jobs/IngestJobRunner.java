@@ -1,9 +1,9 @@
 package dev.longshot.web.jobs;
 
+import dev.longshot.app.LongshotService;
+import dev.longshot.ingest.IngestException;
+import dev.longshot.ingest.IngestResult;
 import dev.longshot.timeline.Progress;
-import dev.longshot.web.service.IngestFailure;
-import dev.longshot.web.service.IngestResult;
-import dev.longshot.web.service.LongshotService;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -173,15 +173,16 @@ public final class IngestJobRunner implements AutoCloseable {
           ? service.reingest(job.replaceVideoId(), path, saver::onProgress)
           : service.ingest(path, saver::onProgress);
       finish(id, current -> current.succeeded(result.manifest().videoId(), result.unchanged(), clock.instant()));
-    } catch (IngestFailure e) {
+    } catch (IngestException e) {
       if (!stoppedByShutdown(id)) {
         LOG.warn("Ingest job {} of {} failed ({}): {}", id, path, e.kind(), e.getMessage(), e);
-        fail(id, new JobError(e.kind().name(), e.kind().httpStatus(), ErrorText.withoutPaths(e.getMessage(), path)));
+        JobError error = JobError.of(e);
+        fail(id, new JobError(error.kind(), error.status(), ErrorText.withoutPaths(error.detail(), path)));
       }
     } catch (Throwable e) {
       if (!stoppedByShutdown(id)) {
         LOG.error("Ingest job {} of {} failed", id, path, e);
-        String kind = e instanceof Error ? "INTERNAL_ERROR" : "FAILED";
+        String kind = e instanceof Error ? "INTERNAL_ERROR" : JobError.FAILED;
         fail(id, new JobError(kind, 500, "Ingest of " + job.fileName() + " failed: " + e.getClass().getSimpleName()
             + (e.getMessage() == null ? "" : ": " + ErrorText.withoutPaths(e.getMessage(), path))));
       }

@@ -1,10 +1,13 @@
-package dev.longshot.web.service;
+package dev.longshot.app;
 
+import dev.longshot.ingest.IngestException;
+import dev.longshot.ingest.IngestResult;
 import dev.longshot.timeline.Answer;
 import dev.longshot.timeline.Evidence;
 import dev.longshot.timeline.ProgressListener;
 import dev.longshot.timeline.VideoManifest;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -12,24 +15,37 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * What the web layer needs from Longshot: ingest, ask, list, delete and locate files. Implementations are
- * thread-safe; the Spring context owns the instance and closes it on shutdown.
+ * Longshot's use cases as the command line and the web layer call them: ingest, ask, list, delete and locate
+ * files. {@link Longshot} is the implementation; the web module's slice tests put a small stand-in behind it.
+ * Implementations are thread-safe; whoever opened the instance closes it.
  */
 public interface LongshotService extends AutoCloseable {
   /**
-   * Ingests and indexes one video; a no-op when the same content was ingested with the same settings.
+   * Ingests and indexes one video; a no-op when the same content was ingested and indexed with the same settings
+   * ({@link IngestResult#unchanged()} is then true).
    *
-   * @throws IngestFailure when the file cannot be ingested; its kind says why
+   * @throws IngestException when the file cannot be ingested; its kind says why
    */
-  IngestResult ingest(Path video, ProgressListener progress) throws IngestFailure;
+  IngestResult ingest(Path video, ProgressListener progress) throws IngestException;
 
   /**
    * Builds {@code videoId}'s record and index documents again from {@code video}, beside the old ones, and swaps
    * them in; until then, and after any failure, the old video keeps answering.
    *
-   * @throws IngestFailure when the file cannot be ingested; the old video is untouched then
+   * @throws IngestException when the file cannot be ingested; the old video is untouched then
    */
-  IngestResult reingest(String videoId, Path video, ProgressListener progress) throws IngestFailure;
+  IngestResult reingest(String videoId, Path video, ProgressListener progress) throws IngestException;
+
+  /** The media's duration, or empty when it cannot be probed (the ingest then reports why). */
+  Optional<Duration> duration(Path video);
+
+  /**
+   * Builds {@code videoId}'s record and index documents again from {@code video}, beside the old ones, and swaps
+   * them in; until then, and after any failure, the old video keeps answering.
+   *
+   * @throws IngestException when the file cannot be ingested; the old video is untouched then
+   */
+  IngestResult reingest(String videoId, Path video, ProgressListener progress) throws IngestException;
 
   /** The media's duration, or empty when it cannot be probed (the ingest then reports why). */
   Optional<Duration> duration(Path video);
