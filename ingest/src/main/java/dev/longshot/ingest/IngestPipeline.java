@@ -153,8 +153,8 @@ public final class IngestPipeline implements AutoCloseable {
       MediaInfo info = MediaProbe.probe(file, config.ingest().maxFramePixels());
       Duration max = config.ingest().maxDuration();
       if (info.durationMillis() > max.toMillis()) {
-        throw new IngestException(Kind.TOO_LARGE, file.getFileName() + " lasts " + clock(info.durationMillis())
-            + ", longer than the limit of " + clock(max.toMillis()) + " (ingest.max-duration)");
+        throw new IngestException(Kind.TOO_LARGE, file.getFileName() + " lasts " + Timestamps.clock(info.durationMillis())
+            + ", longer than the limit of " + Timestamps.clock(max.toMillis()) + " (ingest.max-duration)");
       }
       Map<String, Long> stageMillis = new LinkedHashMap<>();
       stageMillis.put("probe", (System.nanoTime() - t0) / 1_000_000);
