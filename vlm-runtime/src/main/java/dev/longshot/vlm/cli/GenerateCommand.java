@@ -1,8 +1,10 @@
 package dev.longshot.vlm.cli;
 
+import dev.longshot.config.Check;
 import dev.longshot.config.ConfigException;
 import dev.longshot.config.ConfigLoader;
 import dev.longshot.config.KvPolicy;
+import dev.longshot.config.VlmAttention;
 import dev.longshot.config.VlmSettings;
 import dev.longshot.vlm.ModelFormatException;
 import dev.longshot.vlm.TextGenerator;
@@ -67,7 +69,7 @@ public final class GenerateCommand {
       double s = (System.nanoTime() - start) / 1e9;
       err.printf("longshot generate: %d characters in %.2f s%n", text.length(), s);
       if (o.stats) {
-        err.println(g.lastStats().line(1.0)); // prefill is dense: every causal block computed
+        err.println(g.lastStats().line(g.attentionBlockShare()));
       }
       return 0;
     } catch (ModelFormatException | IllegalArgumentException | IllegalStateException | ConfigException e) {
@@ -110,7 +112,7 @@ public final class GenerateCommand {
       out.flush();
       err.printf("longshot generate: %d characters in %.2f s%n", text.length(), (System.nanoTime() - start) / 1e9);
       if (o.stats) {
-        err.println(m.textGenerator().lastStats().line(1.0)); // prefill is dense: every causal block computed
+        err.println(m.textGenerator().lastStats().line(m.textGenerator().attentionBlockShare()));
       }
       return 0;
     } catch (ModelFormatException | IllegalArgumentException | IllegalStateException | ConfigException e) {
@@ -143,7 +145,8 @@ public final class GenerateCommand {
 
   /** The command line: each option's name, label, default and help text, declared once. */
   @Command(name = "generate", sortOptions = false, usageHelpWidth = 120, synopsisHeading = "",
-      customSynopsis = "usage: longshot generate --model PATH [--image FILE ...] --prompt TEXT [options]",
+      customSynopsis = "usage: longshot generate --model PATH [--image FILE ...] (--prompt TEXT | --prompt-file FILE) "
+          + "[options]",
       description = "run the embedded transformer runtime")
   static final class Options {
     @Option(names = "--model", paramLabel = "PATH",
@@ -158,6 +161,9 @@ public final class GenerateCommand {
     @Option(names = "--prompt", paramLabel = "TEXT",
         description = "the prompt (raw text; with --chat, the user's message)")
     String prompt;
+    @Option(names = "--prompt-file", paramLabel = "FILE",
+        description = "read the prompt from FILE (UTF-8), for prompts too long for the command line")
+    Path promptFile;
     @Option(names = "--chat", description = "wrap the prompt in the model's chat template")
     boolean chat;
     @Option(names = "--system", paramLabel = "TEXT", description = "system message (with --chat)")
@@ -194,8 +200,14 @@ public final class GenerateCommand {
     @Option(names = "--kv-budget", paramLabel = "F",
         description = "share of the prompt's KV entries kept, in (0, 1] (default: vlm.kv-budget)")
     Double kvBudget;
-    @Option(names = "--stats",
-        description = "print one 'stats ...' line (timings, KV bytes before/after compression) to stderr")
+    @Option(names = "--attention", paramLabel = "MODE",
+        description = "prefill attention: dense or mminference (default: vlm.attention from the config)")
+    String attention;
+    @Option(names = "--attention-patterns", paramLabel = "FILE",
+        description = "per-head patterns from longshot attention-search (default: vlm.attention-patterns)")
+    Path attentionPatterns;
+    @Option(names = "--stats", description = "print one 'stats ...' line (timings, KV bytes before/after "
+        + "compression, share of causal 64x64 prefill blocks computed) to stderr")
     boolean stats;
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "this text")
     boolean help;
@@ -205,8 +217,10 @@ public final class GenerateCommand {
     VlmSettings vlmSettings() {
       VlmSettings config = ConfigLoader.load(null, System.getenv()).vlm();
       return new VlmSettings(model, threads, contextLength, settings.maxTokens(),
-          kvPolicy != null ? kvPolicy : config.kvPolicy(), kvBudget != null ? kvBudget : config.kvBudget(),
-          config.kvRecentShare(), config.kvMerge());
+          kvPolicy != null ? Check.oneOf("--kv-policy", kvPolicy, KvPolicy.class) : config.kvPolicy(),
+          kvBudget != null ? kvBudget : config.kvBudget(), config.kvRecentShare(), config.kvMerge(),
+          attention != null ? attention : config.attention(),
+          attentionPatterns != null ? attentionPatterns : config.attentionPatterns());
     }
 
     int threadsResolved() {
@@ -228,11 +242,17 @@ public final class GenerateCommand {
       if (o.help) {
         return null;
       }
+      if (o.promptFile != null) {
+        o.prompt = readPrompt(o.promptFile);
+      }
       if (o.model == null || o.prompt == null) {
-        throw new IllegalArgumentException("--model and --prompt are required");
+        throw new IllegalArgumentException("--model and --prompt are required (or --prompt-file)");
+      }
+      if (o.attention != null) {
+        o.attention = VlmAttention.parse("--attention", o.attention).id();
       }
       if (o.kvPolicy != null) {
-        o.kvPolicy = KvPolicy.parse("--kv-policy", o.kvPolicy).configName();
+        Check.oneOf("--kv-policy", o.kvPolicy, KvPolicy.class); // fails here, listing the names
       }
       if (o.kvBudget != null && !(o.kvBudget > 0 && o.kvBudget <= 1)) {
         throw new IllegalArgumentException("--kv-budget must be in (0, 1], got " + o.kvBudget);
@@ -240,6 +260,15 @@ public final class GenerateCommand {
       o.settings = new GenerationSettings(o.maxTokens, o.temperature, o.topK, o.topP, o.penalty, 64, o.seed, o.stops);
       new VlmSettings(o.model, o.threads, o.contextLength, o.maxTokens); // validates threads and context length
       return o;
+    }
+
+    /** The UTF-8 text of a prompt file; a missing or unreadable file is a usage error. */
+    static String readPrompt(Path file) {
+      try {
+        return java.nio.file.Files.readString(file);
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot read prompt file " + file + ": " + e.getMessage());
+      }
     }
 
     /** "--max-tokens needs an integer, got 'lots'", "--stop needs a value". */

@@ -98,10 +98,12 @@ class GenerateCommandTest {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     assertThat(run(out, err, "--help")).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8))
-        .startsWith("usage: longshot generate --model PATH [--image FILE ...] --prompt TEXT [options]")
+        .startsWith("usage: longshot generate --model PATH [--image FILE ...] (--prompt TEXT | --prompt-file FILE) "
+            + "[options]")
         .contains("--max-tokens=N").contains("most tokens to generate (default 256)")
         .contains("--top-p=P").contains("(default 0.95)").contains("--context-length=N").contains("(default 4096)")
-        .contains("--kv-policy=NAME").contains("--stats");
+        .contains("--kv-policy=NAME").contains("--stats").contains("--prompt-file=FILE").contains("--attention=MODE")
+        .contains("--attention-patterns=FILE");
     assertThat(run(out, err, "--model", "m", "--prompt", "x", "--max-tokns", "3")).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown option '--max-tokns'").contains("--max-tokens");
   }
