@@ -10,7 +10,7 @@ import java.nio.file.Path;
  *     whisper-model}) or {@code none}
  * @param pocketsphinxModelDir directory of the PocketSphinx acoustic model, dictionary and language model
  * @param whisperModel path of a whisper.cpp ggml model file; only read when backend is whisper
- * @param chunkSeconds target length of a transcript segment in seconds
+ * @param chunkSeconds longest transcript segment in seconds; segments are cut at pauses below it
  * @param decoders pause-separated utterances of one track that PocketSphinx decodes at once, each on its own
  *     decoder, which holds its own copy of the language model; 0 means one per available core
  */

@@ -50,7 +50,20 @@ public record ModelSource(String name, String where, String tokenizerWhere, Stri
     String file = model.getFileName().toString();
     String name = file.endsWith(".onnx") ? file.substring(0, file.length() - 5) : file;
     return new ModelSource(name, model.toString(), tokenizerJson.toString(), "", "",
-        () -> Files.readAllBytes(model), () -> Files.readAllBytes(tokenizerJson));
+        () -> readWhole(model), () -> readWhole(tokenizerJson));
+  }
+
+  /** Largest file read into one byte array (Java arrays stop just below 2 GiB). */
+  private static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 8;
+
+  /** The whole file, after checking that its size fits in one array (so the failure names the file and the size). */
+  private static byte[] readWhole(Path file) throws IOException {
+    long size = Files.size(file);
+    if (size > MAX_FILE_BYTES) {
+      throw new IOException("the file is " + size + " bytes; at most " + MAX_FILE_BYTES
+          + " are supported (ONNX models with external data are not)");
+    }
+    return Files.readAllBytes(file);
   }
 
   /** The ONNX file's bytes; failures name the file. */

@@ -38,6 +38,30 @@ class ModelErrorsTest {
   }
 
   @Test
+  void aPositionTableClaimingAbsurdDimensionsNamesTheFileTheTableAndTheValue() throws IOException {
+    Path model = Files.write(dir.resolve("hostile.onnx"), dev.longshot.embeddings.onnx.PositionTableEditorTest
+        .modelWithTable(16, 1L << 40, 4).toByteArray());
+    Path tokenizer = Files.write(dir.resolve("tokenizer.json"), ModelSource.bundledBgeSmall().readTokenizer());
+    assertThatThrownBy(() -> TextEmbedders.create(
+        new EmbeddingSettings(model, tokenizer, "truncate", 8192, "cpu", 8, 0.5)))
+        .isInstanceOf(EmbeddingException.class).hasMessageContaining(model.toString())
+        .hasMessageContaining("position_embeddings").hasMessageContaining("1099511627776");
+  }
+
+  @Test
+  void anOnnxFileTooLargeToReadIsRefusedBeforeReading() throws IOException {
+    Path model = dir.resolve("huge.onnx");
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(model.toFile(), "rw")) {
+      f.setLength((1L << 31) + 16); // sparse: no disk is used
+    }
+    Path tokenizer = Files.write(dir.resolve("tokenizer.json"), ModelSource.bundledBgeSmall().readTokenizer());
+    assertThatThrownBy(() -> TextEmbedders.create(
+        new EmbeddingSettings(model, tokenizer, "truncate", 8192, "cpu", 8, 0.5)))
+        .isInstanceOf(EmbeddingException.class).hasMessageContaining(model.toString())
+        .hasMessageContaining("2147483664");
+  }
+
+  @Test
   void modelFromPathsWorksLikeTheBundledOne() throws IOException {
     Path model = Files.write(dir.resolve("bge.onnx"), ModelSource.bundledBgeSmall().readOnnx());
     Path tokenizer = Files.write(dir.resolve("tokenizer.json"), ModelSource.bundledBgeSmall().readTokenizer());

@@ -23,7 +23,7 @@ import java.util.List;
  */
 public final class SettingsFingerprint {
   /** Bump when sampling, merging or segment layout changes in a way that should redo existing records. */
-  public static final int PIPELINE_VERSION = 1;
+  public static final int PIPELINE_VERSION = 2; // 2: OCR spans split on any changed content word (issue 14)
 
   private SettingsFingerprint() {}
 

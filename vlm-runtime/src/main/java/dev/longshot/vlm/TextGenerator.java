@@ -52,8 +52,23 @@ public final class TextGenerator implements AutoCloseable {
     return new TextGenerator(LoadedModel.load(model), settings.effectiveThreads(), settings.contextLength());
   }
 
+  /** A generator over an already loaded model (e.g. the decoder of a vision-language model). */
+  public static TextGenerator of(LoadedModel model, VlmSettings settings) {
+    return new TextGenerator(model, settings.effectiveThreads(), settings.contextLength());
+  }
+
   public ModelConfig config() {
     return model.config();
+  }
+
+  /** The kernel threads, for other parts of the same model (the vision tower) to share. */
+  public Parallel parallel() {
+    return parallel;
+  }
+
+  /** The loaded decoder (chat template, source path). */
+  public LoadedModel model() {
+    return model;
   }
 
   public Tokenizer tokenizer() {
@@ -98,8 +113,22 @@ public final class TextGenerator implements AutoCloseable {
   }
 
   /** Generates from prompt token ids; {@code onStep} (nullable) sees every token with its logits. */
-  public synchronized String generate(int[] promptIds, GenerationSettings settings, Consumer<String> onToken,
+  public String generate(int[] promptIds, GenerationSettings settings, Consumer<String> onToken,
       StepListener onStep) {
+    return generate(promptIds, null, settings, onToken, onStep);
+  }
+
+  /**
+   * Generates from prompt token ids whose input embeddings are {@code promptEmbeddings[t]} where that is not null
+   * (the vision embeddings of a multimodal prompt) and the token's own embedding elsewhere; a null array means text
+   * only. {@code onStep} (nullable) sees every token with its logits.
+   */
+  public synchronized String generate(int[] promptIds, float[][] promptEmbeddings, GenerationSettings settings,
+      Consumer<String> onToken, StepListener onStep) {
+    if (promptEmbeddings != null && promptEmbeddings.length != promptIds.length) {
+      throw new IllegalArgumentException("the prompt has " + promptIds.length + " ids but " + promptEmbeddings.length
+          + " embedding slots");
+    }
     if (promptIds.length == 0) {
       throw new IllegalArgumentException("the prompt is empty");
     }
@@ -109,7 +138,7 @@ public final class TextGenerator implements AutoCloseable {
     }
     ModelConfig c = model.config();
     KvCache cache = cachePolicy.create(c.layers(), c.kvHeads(), c.headDim(), contextLength);
-    float[] logits = prefill(promptIds, cache);
+    float[] logits = prefill(promptIds, promptEmbeddings, cache);
     cachePolicy.afterPrefill(cache, promptIds.length);
     int maxNew = Math.min(settings.maxTokens(), contextLength - promptIds.length);
     int[] history = Arrays.copyOf(promptIds, promptIds.length + maxNew);
@@ -138,12 +167,21 @@ public final class TextGenerator implements AutoCloseable {
     return out.finish();
   }
 
-  private float[] prefill(int[] ids, KvCache cache) {
+  private float[] prefill(int[] ids, float[][] embeddings, KvCache cache) {
     float[] logits = null;
     for (int start = 0; start < ids.length; start += PREFILL_CHUNK) {
       int n = Math.min(PREFILL_CHUNK, ids.length - start);
-      int[] chunk = Arrays.copyOfRange(ids, start, start + n);
-      logits = transformer.forward(chunk, n, start, cache, attention, start + n == ids.length);
+      if (embeddings == null) {
+        int[] chunk = Arrays.copyOfRange(ids, start, start + n);
+        logits = transformer.forward(chunk, n, start, cache, attention, start + n == ids.length);
+      } else {
+        float[][] x = new float[n][];
+        for (int t = 0; t < n; t++) {
+          float[] e = embeddings[start + t];
+          x[t] = e != null ? e.clone() : transformer.embed(ids[start + t]);
+        }
+        logits = transformer.forward(x, n, start, cache, attention, start + n == ids.length);
+      }
     }
     return logits;
   }

@@ -21,7 +21,9 @@ import java.util.ListIterator;
  *       {@code s} neighbouring tokens share one trained position.
  * </ul>
  *
- * Everything else in the file is copied byte for byte. Stateless and thread-safe.
+ * Everything else in the file is copied byte for byte. The table's dimensions are read from the file, so they are
+ * checked against its data (two dimensions, each within {@link #MAX_ROWS} / {@link #MAX_WIDTH}, their product equal
+ * to the stored values) before anything is sized from them (issue 12, point 7). Stateless and thread-safe.
  */
 public final class PositionTableEditor {
   /** How positions beyond the trained window are mapped. */
@@ -48,6 +50,12 @@ public final class PositionTableEditor {
   private static final int INT64 = 7;
 
   public static final String DEFAULT_TABLE = "embeddings.position_embeddings.weight";
+  /** Trained positions and embedding width a position table may claim (BERT-family models: 512-8192, 384-1024). */
+  static final long MAX_ROWS = 1 << 20;
+  static final long MAX_WIDTH = 1 << 16;
+
+  /** A checked position table: {@code rows x width} float32 values. */
+  private record Table(WireMessage tensor, int rows, int width) {}
 
   private final String tableName;
 
@@ -57,15 +65,34 @@ public final class PositionTableEditor {
 
   /** The trained window {@code L} of a model, read from its position table. */
   public int trainedPositions(ByteString model) {
-    return (int) (long) findInitializer(graph(WireMessage.parse(model)), tableName).longs(TENSOR_DIMS).get(0);
+    return table(graph(WireMessage.parse(model))).rows();
+  }
+
+  /** Finds the table and checks its claimed dimensions against the values it stores. */
+  private Table table(WireMessage graph) {
+    WireMessage t = findInitializer(graph, tableName);
+    List<Long> dims = t.longs(TENSOR_DIMS);
+    if (dims.size() != 2 || dims.get(0) < 1 || dims.get(0) > MAX_ROWS || dims.get(1) < 1
+        || dims.get(1) > MAX_WIDTH) {
+      throw new IllegalArgumentException("position table '" + tableName + "' has dims " + dims + "; expected [rows"
+          + " 1.." + MAX_ROWS + ", width 1.." + MAX_WIDTH + "]");
+    }
+    int rows = (int) (long) dims.get(0);
+    int width = (int) (long) dims.get(1);
+    long stored = storedFloats(t);
+    if (stored != (long) rows * width) {
+      throw new IllegalArgumentException("position table '" + tableName + "' has dims " + dims + " ("
+          + (long) rows * width + " values) but stores " + stored + " values");
+    }
+    return new Table(t, rows, width);
   }
 
   /** The position table of {@code model} as {@code [rows][width]}. */
   public float[][] positionTable(ByteString model) {
-    WireMessage t = findInitializer(graph(WireMessage.parse(model)), tableName);
-    int rows = (int) (long) t.longs(TENSOR_DIMS).get(0);
-    float[] flat = floats(t);
-    int width = flat.length / rows;
+    Table table = table(graph(WireMessage.parse(model)));
+    int rows = table.rows();
+    float[] flat = floats(table.tensor());
+    int width = table.width();
     float[][] out = new float[rows][];
     for (int r = 0; r < rows; r++) {
       out[r] = java.util.Arrays.copyOfRange(flat, r * width, (r + 1) * width);
@@ -119,12 +146,14 @@ public final class PositionTableEditor {
     WireMessage root = WireMessage.parse(model);
     WireMessage.Field graphField = root.last(MODEL_GRAPH);
     WireMessage graph = graph(root);
-    WireMessage table = findInitializer(graph, tableName);
-    List<Long> dims = table.longs(TENSOR_DIMS);
-    int trained = (int) (long) dims.get(0);
-    int width = (int) (long) dims.get(1);
+    Table table = table(graph);
+    int trained = table.rows();
+    int width = table.width();
     if (newLength % trained != 0 || newLength < trained) {
       throw new IllegalArgumentException("new length " + newLength + " must be a multiple of the trained " + trained);
+    }
+    if ((long) newLength * width > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("new length " + newLength + " x width " + width + " is too large a table");
     }
     int scale = newLength / trained;
     String bufferName = positionBufferName(graph);
@@ -233,6 +262,17 @@ public final class PositionTableEditor {
 
   private static List<String> outputs(WireMessage node) {
     return node.all(NODE_OUTPUT).stream().map(WireMessage.Field::asString).toList();
+  }
+
+  /** How many float32 values the tensor stores (raw_data or packed float_data), without copying them. */
+  private long storedFloats(WireMessage tensor) {
+    WireMessage.Field type = tensor.last(TENSOR_DATA_TYPE);
+    if (type == null || type.varint() != FLOAT) {
+      throw new IllegalArgumentException("position table '" + tableName + "' is not float32");
+    }
+    WireMessage.Field raw = tensor.last(TENSOR_RAW_DATA);
+    WireMessage.Field data = raw != null ? raw : tensor.last(TENSOR_FLOAT_DATA);
+    return data == null ? 0 : data.bytes().size() / Float.BYTES;
   }
 
   static float[] floats(WireMessage tensor) {

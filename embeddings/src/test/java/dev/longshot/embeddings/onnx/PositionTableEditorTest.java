@@ -10,11 +10,13 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Edits the real bundled BGE-small graph (512 positions) and checks the tables, buffers and that ORT loads it. */
-class PositionTableEditorTest {
+public class PositionTableEditorTest {
   private static ByteString bge;
   private final PositionTableEditor editor = new PositionTableEditor(PositionTableEditor.DEFAULT_TABLE);
 
@@ -73,6 +75,42 @@ class PositionTableEditorTest {
   void namesAMissingTable() {
     assertThatThrownBy(() -> new PositionTableEditor("no.such.table").trainedPositions(bge))
         .hasMessageContaining("no.such.table");
+  }
+
+  /**
+   * A minimal ONNX ModelProto whose graph holds only a float32 position table that claims {@code dims} and stores
+   * {@code storedFloats} zeros: enough for the editor, which reads the table before anything else.
+   */
+  public static ByteString modelWithTable(int storedFloats, long... dims) {
+    List<WireMessage.Field> tensor = new ArrayList<>();
+    for (long d : dims) {
+      tensor.add(WireMessage.Field.varint(1, d));
+    }
+    tensor.add(WireMessage.Field.varint(2, 1));
+    tensor.add(WireMessage.Field.string(8, PositionTableEditor.DEFAULT_TABLE));
+    tensor.add(WireMessage.Field.bytes(9, ByteString.copyFrom(new byte[storedFloats * Float.BYTES])));
+    WireMessage graph = new WireMessage(List.of(WireMessage.Field.message(5, new WireMessage(tensor))));
+    return new WireMessage(List.of(WireMessage.Field.message(7, graph))).toByteString();
+  }
+
+  @Test
+  void aWellFormedTableInTheMinimalModelIsRead() {
+    assertThat(editor.trainedPositions(modelWithTable(32, 8, 4))).isEqualTo(8);
+  }
+
+  @Test
+  void hostileTableDimensionsAreRefusedBeforeAnythingIsSizedFromThem() {
+    // 2^40 rows read as an int were 0: a zero-token window, then a division by zero when extending
+    assertThatThrownBy(() -> editor.trainedPositions(modelWithTable(16, 1L << 40, 4)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(PositionTableEditor.DEFAULT_TABLE)
+        .hasMessageContaining("1099511627776");
+    // rows that disagree with the stored values sized the interpolated table from the claim
+    assertThatThrownBy(() -> editor.extend(modelWithTable(16, 4096, 4), PositionTableEditor.Mode.INTERPOLATE, 8192))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("4096").hasMessageContaining("16 values");
+    assertThatThrownBy(() -> editor.positionTable(modelWithTable(16, -1, 4)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-1");
+    assertThatThrownBy(() -> editor.positionTable(modelWithTable(16, 16)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[16]");
   }
 
   private static void assertLoads(ByteString model) throws Exception {

@@ -7,54 +7,75 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Groups recognised words into {@code ASR} segments of about {@code chunkSeconds}: a segment closes at the end of an
- * utterance (a pause, our stand-in for a sentence end since PocketSphinx gives no punctuation) once it is at least
- * 60% of the target long, and closes mid-utterance only when it would pass 150% of the target. Segment confidence
- * is the mean word confidence. Not thread-safe.
+ * Groups recognised words into {@code ASR} segments of at most {@code maxSeconds} ({@code asr.chunk-seconds}), cut
+ * at pauses so a cited moment points at the sentence (issue 14; segments used to run 10-15 s across pauses). A
+ * segment closes at the end of every utterance (a pause found by the {@link UtteranceSplitter}'s voice activity
+ * detection, our stand-in for a sentence end since PocketSphinx gives no punctuation) once it is at least {@link
+ * #MIN_SHARE} of the maximum long, so a lone "okay" joins the next sentence; a word that would take the segment past
+ * the maximum first closes it at its longest pause between words (PocketSphinx's silences inside an utterance).
+ * Segment confidence is the mean word confidence; every segment keeps its words with their times. Not thread-safe.
  */
 final class TranscriptChunker {
-  private final long targetMillis;
+  /** Share of the maximum a segment must reach before an utterance end closes it. */
+  static final double MIN_SHARE = 0.25;
+
+  private final long maxMillis;
   private final List<Segment> done = new ArrayList<>();
   private final List<TimedWord> open = new ArrayList<>();
 
-  TranscriptChunker(double chunkSeconds) {
-    if (!(chunkSeconds > 0)) {
-      throw new IllegalArgumentException("chunkSeconds must be > 0, got " + chunkSeconds);
+  TranscriptChunker(double maxSeconds) {
+    if (!(maxSeconds > 0)) {
+      throw new IllegalArgumentException("maxSeconds must be > 0, got " + maxSeconds);
     }
-    this.targetMillis = Math.round(chunkSeconds * 1000);
+    this.maxMillis = Math.round(maxSeconds * 1000);
   }
 
   /** Adds the words of one utterance, in time order. */
   void addUtterance(List<TimedWord> words) {
     for (TimedWord w : words) {
-      if (!open.isEmpty() && w.endMillis() - open.getFirst().startMillis() > targetMillis * 3 / 2) {
-        close();
+      while (!open.isEmpty() && w.endMillis() - open.getFirst().startMillis() > maxMillis) {
+        closeAtLongestPause();
       }
       open.add(w);
     }
-    if (!open.isEmpty() && open.getLast().endMillis() - open.getFirst().startMillis() >= targetMillis * 3 / 5) {
-      close();
+    if (!open.isEmpty() && open.getLast().endMillis() - open.getFirst().startMillis() >= maxMillis * MIN_SHARE) {
+      close(open.size());
     }
   }
 
   /** All segments, closing the open one. */
   List<Segment> finish() {
-    close();
+    close(open.size());
     return List.copyOf(done);
   }
 
-  private void close() {
-    if (open.isEmpty()) {
+  /** Closes the open words before the longest gap between two of them (the later one on ties), or all of them. */
+  private void closeAtLongestPause() {
+    int cut = open.size();
+    long longest = -1;
+    for (int i = 1; i < open.size(); i++) {
+      long gap = open.get(i).startMillis() - open.get(i - 1).endMillis();
+      if (gap >= longest) {
+        longest = gap;
+        cut = i;
+      }
+    }
+    close(cut);
+  }
+
+  private void close(int count) {
+    if (count == 0) {
       return;
     }
+    List<TimedWord> words = List.copyOf(open.subList(0, count));
+    open.subList(0, count).clear();
     StringBuilder text = new StringBuilder();
     double conf = 0;
-    for (TimedWord w : open) {
+    for (TimedWord w : words) {
       text.append(text.isEmpty() ? "" : " ").append(w.word());
       conf += w.confidence();
     }
-    done.add(new Segment(Modality.ASR, open.getFirst().startMillis(), open.getLast().endMillis(), text.toString(),
-        List.of(), null, conf / open.size(), open));
-    open.clear();
+    done.add(new Segment(Modality.ASR, words.getFirst().startMillis(), words.getLast().endMillis(), text.toString(),
+        List.of(), null, conf / words.size(), words));
   }
 }

@@ -8,14 +8,14 @@ import java.util.List;
 
 /**
  * Turns per-keyframe OCR results into {@code OCR} segments: words under the confidence floor and lines that are
- * mostly noise are dropped, and the text of consecutive keyframes that say the same thing (similarity at least
- * {@link #SAME_TEXT}, which absorbs OCR jitter) becomes one span from the first keyframe that showed it until the
- * keyframe where it changed or disappeared. Keyframes that were not OCR'd because their content did not change
- * extend the current span. Feed keyframes in time order; not thread-safe.
+ * mostly noise are dropped, and consecutive keyframes with the same content words ({@link ScreenWords#same}: equal
+ * up to case, punctuation and single-glyph OCR confusions) become one span from the first keyframe that showed
+ * them until the keyframe where they changed or disappeared. Any content word added, removed or changed starts a
+ * new span (issue 14: templated slides that differ in one word each keep their own span), and a span only ever
+ * holds the text of a keyframe that matched its words, never a later slide's. Keyframes that were not OCR'd
+ * because their content did not change extend the current span. Feed keyframes in time order; not thread-safe.
  */
 public final class OcrSpanMerger {
-  /** Normalised similarity above which two keyframes' text is the same text. */
-  static final double SAME_TEXT = 0.8;
   /** Lines with fewer letters or digits than this are dropped. */
   static final int MIN_ALNUM = 2;
 
@@ -32,11 +32,15 @@ public final class OcrSpanMerger {
   public void observe(long millis, String keyframe, List<TextLine> lines) {
     List<TextLine> kept = filter(lines);
     String text = kept.stream().map(TextLine::text).reduce((a, b) -> a + "\n" + b).orElse("");
-    if (current != null && !text.isEmpty() && TextSimilarity.similarity(current.text, text) >= SAME_TEXT) {
+    List<ScreenWords.Word> words = ScreenWords.of(text);
+    if (current != null && !text.isEmpty()
+        && (ScreenWords.same(current.lastWords, words) || ScreenWords.same(current.words, words))) {
       current.lastSeen = millis;
+      current.lastWords = words;
       double conf = confidence(kept);
       if (conf > current.confidence) {
         current.text = text;
+        current.words = words;
         current.boxes = boxes(kept);
         current.confidence = conf;
         current.keyframe = keyframe;
@@ -45,7 +49,7 @@ public final class OcrSpanMerger {
     }
     close(millis);
     if (!text.isEmpty()) {
-      current = new Span(millis, text, boxes(kept), confidence(kept), keyframe);
+      current = new Span(millis, text, words, boxes(kept), confidence(kept), keyframe);
     }
   }
 
@@ -108,14 +112,20 @@ public final class OcrSpanMerger {
     final long start;
     long lastSeen;
     String text;
+    /** The words of {@link #text} and of the last keyframe that matched them. */
+    List<ScreenWords.Word> words;
+    List<ScreenWords.Word> lastWords;
     List<BoundingBox> boxes;
     double confidence;
     String keyframe;
 
-    Span(long start, String text, List<BoundingBox> boxes, double confidence, String keyframe) {
+    Span(long start, String text, List<ScreenWords.Word> words, List<BoundingBox> boxes, double confidence,
+        String keyframe) {
       this.start = start;
       this.lastSeen = start;
       this.text = text;
+      this.words = words;
+      this.lastWords = words;
       this.boxes = boxes;
       this.confidence = confidence;
       this.keyframe = keyframe;

@@ -2,7 +2,7 @@ package dev.longshot.ingest.ocr;
 
 import java.util.Locale;
 
-/** Edit-distance helpers for comparing OCR text (span merging here, character error rate in the benchmark). */
+/** Edit-distance helpers for comparing OCR text (word matching in {@link ScreenWords}, character error rate in the benchmark). */
 public final class TextSimilarity {
   private TextSimilarity() {}
 

@@ -11,7 +11,7 @@ import dev.longshot.ingest.media.LumaThumb;
  * <ul>
  *   <li>the content <b>changed</b> when the mean luma difference is at least {@code sceneChangeThreshold}, or
  *       more than {@link #CONTENT_FRACTION} of the thumbnail's pixels changed clearly (a new bullet on the same
- *       slide);</li>
+ *       slide, one changed word or digit);</li>
  *   <li>a <b>scene</b> keyframe is taken as soon as changed content has <b>settled</b> (two consecutive looks
  *       nearly equal), so a slide that fades in is captured after the fade, readable for OCR; after a cut
  *       into moving footage (which never settles) it is taken {@link #SETTLE_MILLIS} after the cut;</li>
@@ -26,8 +26,11 @@ import dev.longshot.ingest.media.LumaThumb;
  * Deterministic; not thread-safe.
  */
 public final class FrameSampler {
-  /** Share of clearly changed thumbnail pixels (about 14 of 14,400) that counts as changed content. */
-  public static final double CONTENT_FRACTION = 0.001;
+  /**
+   * Share of clearly changed thumbnail pixels (about 6 of 57,600) that counts as changed content: one changed
+   * digit of 30 px text on a 720p slide changes 16 (issue 14), a still slide's compression noise none.
+   */
+  public static final double CONTENT_FRACTION = 0.0001;
   /** Mean difference under which two consecutive looks count as the same still picture. */
   static final double SETTLED = 0.004;
   /** Longest wait for a changed picture to settle before it is captured anyway. */
@@ -115,12 +118,14 @@ public final class FrameSampler {
     if (uniformDue) {
       nextUniform = (millis / uniformStepMillis + 1) * uniformStepMillis;
     }
-    boolean changed = thumb.meanDifference(kept) >= sceneThreshold || thumb.changedFraction(kept) > CONTENT_FRACTION;
-    boolean settled = prev != null && thumb.meanDifference(prev) < SETTLED && thumb.changedFraction(prev) <= CONTENT_FRACTION;
+    LumaThumb.Difference toKept = thumb.difference(kept);
+    LumaThumb.Difference toPrev = prev == null ? null : thumb.difference(prev);
+    boolean changed = toKept.mean() >= sceneThreshold || toKept.changedFraction() > CONTENT_FRACTION;
+    boolean settled = toPrev != null && toPrev.mean() < SETTLED && toPrev.changedFraction() <= CONTENT_FRACTION;
     if (settled) {
       lastSettled = millis;
     }
-    if (pendingSince < 0 && prev != null && thumb.meanDifference(prev) >= sceneThreshold) {
+    if (pendingSince < 0 && toPrev != null && toPrev.mean() >= sceneThreshold) {
       pendingSince = millis; // a cut or the start of a transition
     }
     if (changed && settled) {
@@ -133,7 +138,7 @@ public final class FrameSampler {
         return keep(millis, thumb, Reason.SCENE); // a cut into moving footage: take it without waiting longer
       }
     }
-    if (uniformDue && (changed || thumb.meanDifference(kept) >= UNIFORM_MOVED || millis - keptMillis >= MAX_GAP_MILLIS)) {
+    if (uniformDue && (changed || toKept.mean() >= UNIFORM_MOVED || millis - keptMillis >= MAX_GAP_MILLIS)) {
       return keep(millis, thumb, Reason.UNIFORM);
     }
     return null;
@@ -142,8 +147,8 @@ public final class FrameSampler {
   private Decision keep(long millis, LumaThumb thumb, Reason reason) {
     kept = thumb;
     keptMillis = millis;
-    boolean changed = ocred == null || thumb.changedFraction(ocred) > CONTENT_FRACTION
-        || thumb.meanDifference(ocred) >= sceneThreshold;
+    LumaThumb.Difference toOcred = ocred == null ? null : thumb.difference(ocred);
+    boolean changed = toOcred == null || toOcred.changedFraction() > CONTENT_FRACTION || toOcred.mean() >= sceneThreshold;
     boolean moving = millis - lastSettled > MOVING_MILLIS;
     boolean ocr = changed && (reason != Reason.UNIFORM || !moving || millis - ocredMillis >= UNIFORM_ANALYSIS_GAP_MILLIS);
     if (ocr) {

@@ -72,6 +72,23 @@ class FrameSamplerTest {
   }
 
   @Test
+  void oneChangedDigitOfSlideTextIsACaughtChange() {
+    FrameSampler s = new FrameSampler(0.5, 0.08, 4);
+    LumaThumb before = slide(40, 120);
+    LumaThumb after = slide(40, 120);
+    byte[] p = after.pixels();
+    for (int y = 40; y < 43; y++) { // a "4" becoming a "7": a 3 x 3 patch of the line turns light (9 of 57,600 pixels)
+      for (int x = 60; x < 63; x++) {
+        p[y * LumaThumb.WIDTH + x] = (byte) 200;
+      }
+    }
+    List<Decision> d = run(s, 20, ms -> ms < 7_300 ? before : after);
+    Decision change = d.stream().filter(x -> x.reason() == Reason.SCENE).findFirst().orElseThrow();
+    assertThat(change.millis()).isBetween(7_300L, 7_800L);
+    assertThat(change.ocr()).isTrue();
+  }
+
+  @Test
   void aFadeIsCapturedWhenItSettles() {
     FrameSampler s = new FrameSampler(0.5, 0.08, 4);
     // slide A until 10 s, a 1.5 s fade through grey, slide B after 11.5 s

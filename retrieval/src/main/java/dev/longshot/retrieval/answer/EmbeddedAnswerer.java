@@ -29,7 +29,11 @@ public final class EmbeddedAnswerer implements Answerer {
   public Answer answer(String question, List<Evidence> evidence, Consumer<String> tokenSink) {
     OpenAiAnswerer.FramesAndPrompt p = OpenAiAnswerer.FramesAndPrompt.of(question, evidence, keyframes, maxKeyframes);
     try {
-      String text = model.generate(p.prompt(), p.images(), tokenSink);
+      List<VisionLanguageGenerator.Frame> frames = new java.util.ArrayList<>();
+      for (int i = 0; i < p.images().size(); i++) {
+        frames.add(new VisionLanguageGenerator.Frame(p.images().get(i), p.timestampsMillis().get(i)));
+      }
+      String text = model.generateFromFrames(p.prompt(), frames, tokenSink);
       return new Answer(text.strip(), evidence, name());
     } catch (RuntimeException e) {
       if (e instanceof AnswerException ae) {

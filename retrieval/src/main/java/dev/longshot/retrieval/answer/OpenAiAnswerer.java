@@ -35,14 +35,15 @@ public final class OpenAiAnswerer implements Answerer {
   }
 
   /** The resolved keyframe files and the prompt that labels them. */
-  record FramesAndPrompt(List<Path> images, String prompt) {
+  record FramesAndPrompt(List<Path> images, List<Long> timestampsMillis, String prompt) {
     static FramesAndPrompt of(String question, List<Evidence> evidence, KeyframeResolver resolver, int max) {
       List<Evidence> withFiles = VideoRagPrompt.keyframes(evidence, Integer.MAX_VALUE).stream()
           .filter(e -> resolver.resolve(e.videoId(), e.keyframe()).isPresent()).toList();
       List<Evidence> frames = VideoRagPrompt.keyframes(withFiles, max);
       List<Path> images = frames.stream().map(e -> resolver.resolve(e.videoId(), e.keyframe()))
           .flatMap(Optional::stream).toList();
-      return new FramesAndPrompt(images, VideoRagPrompt.text(question, evidence, frames));
+      List<Long> times = frames.stream().map(Evidence::startMillis).toList();
+      return new FramesAndPrompt(images, times, VideoRagPrompt.text(question, evidence, frames));
     }
   }
 }

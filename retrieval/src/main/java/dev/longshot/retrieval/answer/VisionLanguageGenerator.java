@@ -19,4 +19,20 @@ public interface VisionLanguageGenerator {
    * @return the whole reply
    */
   String generate(String prompt, List<Path> images, Consumer<String> tokenSink);
+
+  /** A keyframe file and the video time it shows (milliseconds). */
+  record Frame(Path file, long timestampMillis) {}
+
+  /**
+   * Generates a reply to the Video-RAG answer prompt with timed keyframes, so a vision-language model can label each
+   * frame with its time (SmolVLM2's {@code Frame from mm:ss:}). The default ignores the times.
+   *
+   * @param prompt the user prompt text (retrieved texts and the question); the frames go before it
+   * @param frames keyframes in chronological order (may be empty)
+   * @param tokenSink receives generated text pieces as they are produced
+   * @return the whole reply
+   */
+  default String generateFromFrames(String prompt, List<Frame> frames, Consumer<String> tokenSink) {
+    return generate(prompt, frames.stream().map(Frame::file).toList(), tokenSink);
+  }
 }

@@ -43,6 +43,27 @@ class EmbeddedAnswererTest extends AnswererContract {
   }
 
   @Test
+  void aVisionLanguageModelGetsEachKeyframeWithItsTime() {
+    List<VisionLanguageGenerator.Frame> seen = new ArrayList<>();
+    VisionLanguageGenerator timed = new VisionLanguageGenerator() {
+      @Override
+      public String generate(String prompt, List<Path> imgs, java.util.function.Consumer<String> sink) {
+        throw new AssertionError("the timed entry point is used");
+      }
+
+      @Override
+      public String generateFromFrames(String prompt, List<Frame> frames, java.util.function.Consumer<String> sink) {
+        seen.addAll(frames);
+        return "ok";
+      }
+    };
+    Answerers.create(settings("embedded"), (v, k) -> Optional.of(tmp.resolve(k)), timed)
+        .answer("What is the budget?", EVIDENCE, t -> { });
+    assertThat(seen).containsExactly(new VisionLanguageGenerator.Frame(tmp.resolve("000083000.jpg"), 83_000),
+        new VisionLanguageGenerator.Frame(tmp.resolve("000091000.jpg"), 91_000));
+  }
+
+  @Test
   void withoutAModelItFailsClearlyInsteadOfFallingBack() {
     assertThatThrownBy(() -> Answerers.create(settings("embedded"), KeyframeResolver.none()))
         .hasMessage("answer.backend=embedded needs a model in vlm.model");

@@ -5,6 +5,10 @@ import dev.longshot.config.VlmSettings;
 import dev.longshot.vlm.ModelFormatException;
 import dev.longshot.vlm.TextGenerator;
 import dev.longshot.vlm.chat.ChatMessage;
+import dev.longshot.vlm.multimodal.MultimodalPrompt;
+import dev.longshot.vlm.multimodal.RgbImage;
+import dev.longshot.vlm.multimodal.SmolVlm;
+import dev.longshot.vlm.multimodal.SmolVlmProcessor;
 import dev.longshot.vlm.sample.GenerationSettings;
 import dev.longshot.vlm.tensor.Kernels;
 import java.io.IOException;
@@ -19,8 +23,11 @@ import java.util.List;
  */
 public final class GenerateCommand {
   static final String USAGE = """
-      usage: longshot generate --model PATH --prompt TEXT [options]
+      usage: longshot generate --model PATH [--image FILE ...] --prompt TEXT [options]
         --model PATH         a .gguf file or a Hugging Face directory (config.json, tokenizer.json, *.safetensors)
+        --image FILE         an image for a SmolVLM model (repeatable); each <image> in the prompt marks where the
+                             next one goes, images without a marker go before the text
+        --mmproj FILE        the vision projector GGUF of a GGUF model (default: the mmproj*.gguf beside it)
         --prompt TEXT        the prompt (raw text; with --chat, the user's message)
         --chat               wrap the prompt in the model's chat template
         --system TEXT        system message (with --chat)
@@ -55,6 +62,9 @@ public final class GenerateCommand {
       out.print(USAGE);
       return 0;
     }
+    if (!o.images.isEmpty()) {
+      return generateWithImages(o, out, err);
+    }
     try (TextGenerator g = TextGenerator.load(o.model, new VlmSettings(o.model, o.threads, o.contextLength,
         o.settings.maxTokens()))) {
       err.printf("longshot generate: %s, %s, %d layers, dim %d, %d threads, kernels %s%n", o.model.getFileName(),
@@ -77,6 +87,46 @@ public final class GenerateCommand {
     }
   }
 
+  /** The multimodal path: a SmolVLM model, the images, the prompt as written or in SmolVLM's chat template. */
+  private static int generateWithImages(Options o, PrintStream out, PrintStream err) {
+    VlmSettings vs = new VlmSettings(o.model, o.threads, o.contextLength, o.settings.maxTokens());
+    List<SmolVlmProcessor.Picture> pictures = new ArrayList<>();
+    try {
+      for (Path p : o.images) {
+        pictures.add(SmolVlmProcessor.Picture.still(RgbImage.read(p)));
+      }
+    } catch (IOException e) {
+      err.println("longshot generate: " + e.getMessage());
+      return 1;
+    }
+    try (SmolVlm m = o.mmproj != null ? SmolVlm.load(o.model, o.mmproj, vs) : SmolVlm.load(o.model, vs)) {
+      String prompt = o.prompt;
+      if (o.chat) {
+        int markers = prompt.split(java.util.regex.Pattern.quote(SmolVlmProcessor.IMAGE), -1).length - 1;
+        String user = SmolVlmProcessor.IMAGE.repeat(Math.max(0, pictures.size() - markers)) + prompt;
+        prompt = m.hasSmolVlmChat() ? SmolVlm.chat(o.system, user)
+            : m.textGenerator().model().chatTemplate().render(messages(o.system, user), m.textGenerator().tokenizer());
+      }
+      MultimodalPrompt mp = m.prompt(prompt, pictures);
+      err.printf("longshot generate: %s, vision %d layers dim %d, %d images -> %d vision tokens of %d, %d threads, "
+          + "kernels %s%n", o.model.getFileName(), m.visionEncoder().config().layers(), m.visionEncoder().config().dim(),
+          pictures.size(), mp.layout().visionTokens(), mp.ids().length, o.threadsResolved(), Kernels.describe());
+      long start = System.nanoTime();
+      int[] count = {0};
+      String text = m.generate(mp, o.settings, piece -> print(out, piece, count), null);
+      out.println();
+      out.flush();
+      err.printf("longshot generate: %d characters in %.2f s%n", text.length(), (System.nanoTime() - start) / 1e9);
+      return 0;
+    } catch (ModelFormatException | IllegalArgumentException | IllegalStateException e) {
+      err.println("longshot generate: " + e.getMessage());
+      return 1;
+    } catch (IOException e) {
+      err.println("longshot generate: cannot read " + o.model + ": " + e);
+      return 1;
+    }
+  }
+
   private static void print(PrintStream out, String piece, int[] count) {
     out.print(piece);
     out.flush();
@@ -84,17 +134,23 @@ public final class GenerateCommand {
   }
 
   private static List<ChatMessage> messages(Options o) {
+    return messages(o.system, o.prompt);
+  }
+
+  private static List<ChatMessage> messages(String system, String user) {
     List<ChatMessage> m = new ArrayList<>();
-    if (o.system != null) {
-      m.add(ChatMessage.system(o.system));
+    if (system != null) {
+      m.add(ChatMessage.system(system));
     }
-    m.add(ChatMessage.user(o.prompt));
+    m.add(ChatMessage.user(user));
     return m;
   }
 
   /** Parsed command line. */
   static final class Options {
     Path model;
+    Path mmproj;
+    final List<Path> images = new ArrayList<>();
     String prompt;
     String system;
     boolean chat;
@@ -125,6 +181,8 @@ public final class GenerateCommand {
           case "--chat" -> o.chat = true;
           case "--model" -> o.model = Path.of(value(args, ++i, a));
           case "--prompt" -> o.prompt = value(args, ++i, a);
+          case "--image" -> o.images.add(Path.of(value(args, ++i, a)));
+          case "--mmproj" -> o.mmproj = Path.of(value(args, ++i, a));
           case "--system" -> o.system = value(args, ++i, a);
           case "--max-tokens" -> maxTokens = intValue(args, ++i, a);
           case "--temperature" -> temperature = floatValue(args, ++i, a);

@@ -17,7 +17,9 @@ import java.util.Map;
  * parsed eagerly; {@link #tensor} maps one tensor's bytes and decodes them into a {@link FloatTensor}. Layout (little-endian):
  * magic {@code "GGUF"}, u32 version, u64 tensor count, u64 metadata count, metadata ({@code string key, u32 type,
  * value}), tensor infos ({@code string name, u32 ndims, u64[ndims] dims, u32 ggml type, u64 offset}), padding to
- * {@code general.alignment} (default 32), then tensor data. Close it when all tensors are read; tensors stay usable.
+ * {@code general.alignment} (default 32), then tensor data. Metadata u32 values above 2^31-1 come back as Long, all
+ * other integers up to 32 bits as Integer. Counts, lengths, dimensions and offsets are checked against the file size
+ * before use, and tensors may not overlap. Close it when all tensors are read; tensors stay usable.
  */
 public final class GgufFile implements AutoCloseable {
   /** One tensor's header entry; {@code dims[0]} is the innermost (column) dimension, as in ggml. */
@@ -60,9 +62,10 @@ public final class GgufFile implements AutoCloseable {
       Map<String, Object> meta = p.metadata();
       Map<String, TensorInfo> infos = p.tensorInfos();
       Object alignment = meta.getOrDefault("general.alignment", 32);
-      long align = ((Number) alignment).longValue();
-      if (align <= 0 || (align & (align - 1)) != 0) {
-        throw new ModelFormatException(path + ": general.alignment must be a power of two, got " + align);
+      long align = alignment instanceof Integer || alignment instanceof Long ? ((Number) alignment).longValue() : -1;
+      if (align <= 0 || (align & (align - 1)) != 0 || align > size) {
+        throw new ModelFormatException(path + ": general.alignment must be a power of two no larger than the file, "
+            + "got " + alignment);
       }
       long dataStart = (p.position() + align - 1) / align * align;
       GgufFile file = new GgufFile(path, ch, size, Collections.unmodifiableMap(meta),
@@ -75,18 +78,40 @@ public final class GgufFile implements AutoCloseable {
     }
   }
 
+  /**
+   * Every tensor of a known type lies inside the file and no two overlap; sizes and ends are computed without
+   * overflow (the parser already bounded each element count by the file size). A tensor of an unknown type is
+   * reported when (and if) it is used, so files with extra tensors still load.
+   */
   private void checkTensorBounds() {
+    record Span(String name, long start, long end) {}
+    java.util.List<Span> spans = new java.util.ArrayList<>();
     for (TensorInfo t : tensors.values()) {
       GgmlType type;
       try {
         type = GgmlType.ofId(t.typeId());
       } catch (IllegalArgumentException e) {
-        continue; // reported when (and if) the tensor is used, so files with extra tensors still load
+        continue;
       }
-      long end = dataStart + t.offset() + type.byteSize(t.elementCount());
-      if (t.offset() < 0 || end > fileSize) {
-        throw new ModelFormatException(path + " is truncated or corrupt: tensor '" + t.name() + "' ends at byte "
-            + end + " but the file has " + fileSize + " bytes");
+      if (t.elementCount() % type.blockSize() != 0) {
+        throw new ModelFormatException(path + " is corrupt: tensor '" + t.name() + "' has " + t.elementCount()
+            + " elements, not a multiple of the " + type.blockSize() + "-element " + type + " block");
+      }
+      long bytes = type.byteSize(t.elementCount());
+      long room = fileSize - dataStart;
+      if (t.offset() > room || bytes > room - t.offset()) {
+        throw new ModelFormatException(path + " is truncated or corrupt: tensor '" + t.name() + "' at data offset "
+            + t.offset() + " with " + bytes + " bytes runs past the end of the file (" + room + " data bytes)");
+      }
+      spans.add(new Span(t.name(), t.offset(), t.offset() + bytes));
+    }
+    spans.sort(java.util.Comparator.comparingLong(Span::start));
+    for (int i = 1; i < spans.size(); i++) {
+      Span a = spans.get(i - 1);
+      Span b = spans.get(i);
+      if (b.start() < a.end()) {
+        throw new ModelFormatException(path + " is corrupt: tensors '" + a.name() + "' [" + a.start() + ", "
+            + a.end() + ") and '" + b.name() + "' [" + b.start() + ", " + b.end() + ") overlap");
       }
     }
   }

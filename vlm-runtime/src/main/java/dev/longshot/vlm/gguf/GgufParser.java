@@ -1,13 +1,18 @@
 package dev.longshot.vlm.gguf;
 
 import dev.longshot.vlm.ModelFormatException;
+import dev.longshot.vlm.ModelLimits;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Sequential little-endian reader of a GGUF header with bounds checks; every fault names the file and offset. */
+/**
+ * Sequential little-endian reader of a GGUF header with bounds checks; every fault names the file and offset. Every
+ * count is checked against the bytes left in the file (at the smallest size its elements can have) before anything is
+ * allocated from it, and arrays nest at most {@link ModelLimits#MAX_GGUF_ARRAY_NESTING} deep (issue 12, point 7).
+ */
 final class GgufParser {
   private static final int MAGIC = 0x46554747; // "GGUF" read as a little-endian u32
 
@@ -40,6 +45,19 @@ final class GgufParser {
     }
     tensorCount = count("tensor count");
     metadataCount = count("metadata count");
+    // smallest entries: a tensor info is an 8-byte name length, u32 ndims, one u64 dim, u32 type, u64 offset; a
+    // metadata entry an 8-byte key length, u32 type and one byte of value
+    fits("tensor count", tensorCount, 32);
+    fits("metadata count", metadataCount, 13);
+  }
+
+  /** Fails unless {@code count} entries of at least {@code minBytes} each fit in what is left of the file. */
+  private void fits(String what, long count, long minBytes) {
+    long left = (long) seg.limit() - pos;
+    if (count > left / Math.max(1, minBytes)) {
+      throw fault("is corrupt: " + what + " is " + count + " at offset " + (pos - 8) + " but only " + left
+          + " bytes follow (at least " + minBytes + " per entry)");
+    }
   }
 
   Map<String, Object> metadata() {
@@ -47,7 +65,7 @@ final class GgufParser {
     for (long i = 0; i < metadataCount; i++) {
       String key = string();
       int type = i32();
-      meta.put(key, value(type, key));
+      meta.put(key, value(type, key, 0));
     }
     return meta;
   }
@@ -61,39 +79,71 @@ final class GgufParser {
         throw fault("tensor '" + name + "' has " + nDims + " dimensions (1..4 allowed)");
       }
       long[] dims = new long[nDims];
+      long elements = 1;
       for (int d = 0; d < nDims; d++) {
         dims[d] = i64();
-        if (dims[d] <= 0 || dims[d] > (long) seg.limit() * 2 + 64) {
-          throw fault("tensor '" + name + "' has an impossible dimension " + dims[d]);
+        // no ggml type packs an element into less than one bit, so the file bounds the element count
+        if (dims[d] <= 0 || dims[d] > (long) seg.limit() * 8 / elements) {
+          throw fault("is corrupt: tensor '" + name + "' dimension " + d + " is " + dims[d] + " (dimensions "
+              + java.util.Arrays.toString(java.util.Arrays.copyOf(dims, d + 1)) + " cannot fit in "
+              + (long) seg.limit() + " bytes)");
         }
+        elements *= dims[d];
       }
       int type = i32();
       long offset = i64();
-      infos.put(name, new GgufFile.TensorInfo(name, dims, type, offset));
+      if (offset < 0) {
+        throw fault("is corrupt: tensor '" + name + "' has data offset " + offset);
+      }
+      if (infos.put(name, new GgufFile.TensorInfo(name, dims, type, offset)) != null) {
+        throw fault("is corrupt: tensor '" + name + "' appears twice");
+      }
     }
     return infos;
   }
 
-  private Object value(int type, String key) {
+  private Object value(int type, String key, int depth) {
     return switch (type) {
       case 0 -> (int) u8();
       case 1 -> (int) (byte) u8();
       case 2 -> Short.toUnsignedInt(i16());
       case 3 -> (int) i16();
-      case 4, 5 -> i32();
+      case 4 -> u32();
+      case 5 -> i32();
       case 6 -> f32();
       case 7 -> u8() != 0;
       case 8 -> string();
-      case 9 -> array(key);
+      case 9 -> array(key, depth + 1);
       case 10, 11 -> i64();
       case 12 -> f64();
       default -> throw fault("metadata '" + key + "' has unknown value type " + type);
     };
   }
 
-  private Object array(String key) {
+  /** Smallest encoded size of one value of {@code type}: strings and arrays carry at least their length fields. */
+  private static long minBytes(int type) {
+    return switch (type) {
+      case 0, 1, 7 -> 1;
+      case 2, 3 -> 2;
+      case 4, 5, 6 -> 4;
+      case 8, 10, 11, 12 -> 8;
+      case 9 -> 12;
+      default -> 1;
+    };
+  }
+
+  private Object array(String key, int depth) {
+    if (depth > ModelLimits.MAX_GGUF_ARRAY_NESTING) {
+      throw fault("is corrupt: metadata '" + key + "' nests arrays deeper than "
+          + ModelLimits.MAX_GGUF_ARRAY_NESTING + " at offset " + pos);
+    }
     int type = i32();
     long n = count("length of array '" + key + "'");
+    fits("length of array '" + key + "'", n, minBytes(type));
+    if (n > Integer.MAX_VALUE - 8) {
+      throw fault("is corrupt: array '" + key + "' has " + n + " elements; at most " + (Integer.MAX_VALUE - 8)
+          + " are supported");
+    }
     int len = (int) n;
     switch (type) {
       case 8 -> {
@@ -120,7 +170,7 @@ final class GgufParser {
       default -> {
         Object[] out = new Object[len];
         for (int i = 0; i < len; i++) {
-          out[i] = value(type, key);
+          out[i] = value(type, key, depth);
         }
         return out;
       }
@@ -163,6 +213,12 @@ final class GgufParser {
     short v = seg.getShort((int) pos);
     pos += 2;
     return v;
+  }
+
+  /** A u32: an Integer when it fits, else a Long, so that 2^31 and above keep their value. */
+  private Number u32() {
+    int v = i32();
+    return v >= 0 ? (Number) v : (Number) Integer.toUnsignedLong(v);
   }
 
   private int i32() {

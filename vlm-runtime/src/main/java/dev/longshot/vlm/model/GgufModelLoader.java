@@ -1,6 +1,7 @@
 package dev.longshot.vlm.model;
 
 import dev.longshot.vlm.ModelFormatException;
+import dev.longshot.vlm.ModelLimits;
 import dev.longshot.vlm.gguf.GgufFile;
 import dev.longshot.vlm.tensor.FloatTensor;
 import java.util.Arrays;
@@ -29,16 +30,16 @@ public final class GgufModelLoader {
 
   public ModelConfig config() {
     Architecture architecture = Architecture.fromGguf(arch, file.path());
-    int dim = intKey("embedding_length", null);
-    int heads = intKey("attention.head_count", null);
-    int kvHeads = intKey("attention.head_count_kv", heads);
-    int headDim = intKey("attention.key_length", dim / heads);
-    int rotDim = intKey("rope.dimension_count", headDim);
+    int dim = intKey("embedding_length", null, ModelLimits.MAX_WIDTH);
+    int heads = intKey("attention.head_count", null, ModelLimits.MAX_HEADS);
+    int kvHeads = intKey("attention.head_count_kv", heads, ModelLimits.MAX_HEADS);
+    int headDim = intKey("attention.key_length", Math.max(1, dim / heads), ModelLimits.MAX_WIDTH);
+    int rotDim = intKey("rope.dimension_count", headDim, ModelLimits.MAX_WIDTH);
     if (rotDim != headDim) {
       throw new ModelFormatException(file.path() + ": partial rotary embeddings (rope.dimension_count " + rotDim
           + " < head size " + headDim + ") are not supported");
     }
-    String scaling = (String) meta.getOrDefault(arch + ".rope.scaling.type", "none");
+    String scaling = String.valueOf(meta.getOrDefault(arch + ".rope.scaling.type", "none"));
     float freqScale = switch (scaling) {
       case "none" -> 1f;
       case "linear" -> 1f / floatKey("rope.scaling.factor", 1f);
@@ -52,10 +53,18 @@ public final class GgufModelLoader {
       f.copyTo(0, factors, 0, factors.length);
     }
     long[] embDims = info("token_embd.weight").dims();
+    if (embDims.length != 2) {
+      throw new ModelFormatException(file.path() + ": tensor 'token_embd.weight' has shape " + Arrays.toString(embDims)
+          + ", expected [" + dim + ", vocabulary size]");
+    }
+    int vocab = ModelLimits.positive(file.path(), "tensor 'token_embd.weight' vocabulary size", embDims[1],
+        ModelLimits.MAX_VOCAB);
+    int hidden = intKey("feed_forward_length", null, ModelLimits.MAX_WIDTH);
+    int layers = intKey("block_count", null, ModelLimits.MAX_LAYERS);
+    int context = intKey("context_length", 2048, ModelLimits.MAX_CONTEXT);
     RopeStyle style = architecture == Architecture.LLAMA ? RopeStyle.INTERLEAVED : RopeStyle.NEOX;
     try {
-      return new ModelConfig(architecture, dim, intKey("feed_forward_length", null), intKey("block_count", null),
-          heads, kvHeads, headDim, (int) embDims[1], intKey("context_length", 2048),
+      return new ModelConfig(architecture, dim, hidden, layers, heads, kvHeads, headDim, vocab, context,
           floatKey("attention.layer_norm_rms_epsilon", 1e-5f), floatKey("rope.freq_base", 10000f), style,
           freqScale, factors);
     } catch (IllegalArgumentException e) {
@@ -116,15 +125,20 @@ public final class GgufModelLoader {
     return v;
   }
 
-  private int intKey(String key, Integer fallback) {
-    Object v = meta.get(arch + "." + key);
-    if (v instanceof Number n) {
-      return n.intValue();
+  /** Integer metadata {@code <arch>.key} within {@code 1..max}; a float, a string or a value out of range is named. */
+  private int intKey(String key, Integer fallback, long max) {
+    String name = arch + "." + key;
+    Object v = meta.get(name);
+    if (v == null) {
+      if (fallback == null) {
+        throw new ModelFormatException(file.path() + ": metadata '" + name + "' is missing");
+      }
+      return fallback;
     }
-    if (fallback == null) {
-      throw new ModelFormatException(file.path() + ": metadata '" + arch + "." + key + "' is missing");
+    if (!(v instanceof Integer || v instanceof Long)) {
+      throw new ModelFormatException(file.path() + ": metadata '" + name + "' is " + v + "; expected an integer");
     }
-    return fallback;
+    return ModelLimits.positive(file.path(), "metadata '" + name + "'", ((Number) v).longValue(), max);
   }
 
   private float floatKey(String key, float fallback) {

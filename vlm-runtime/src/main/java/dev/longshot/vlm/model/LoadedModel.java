@@ -58,7 +58,7 @@ public record LoadedModel(Path source, ModelConfig config, ModelWeights weights,
       String jinja = null;
       Path tc = dir.resolve("tokenizer_config.json");
       if (Files.isRegularFile(tc)) {
-        jinja = new com.fasterxml.jackson.databind.ObjectMapper().readTree(tc.toFile()).path("chat_template")
+        jinja = dev.longshot.vlm.ModelLimits.readJson(tc).path("chat_template")
             .asText(null);
       }
       return new LoadedModel(dir, c, w, t, ChatTemplate.detect(t, jinja));

@@ -1,8 +1,8 @@
 package dev.longshot.vlm.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longshot.vlm.ModelFormatException;
+import dev.longshot.vlm.ModelLimits;
 import dev.longshot.vlm.safetensors.SafetensorsFile;
 import dev.longshot.vlm.tensor.FloatTensor;
 import java.io.IOException;
@@ -17,11 +17,15 @@ import java.util.stream.Stream;
  * Reads a Hugging Face checkpoint directory: {@code config.json} for the hyper-parameters and every
  * {@code *.safetensors} file for the weights ({@code model.layers.N.self_attn.q_proj.weight}, ...). HF Llama weights
  * are not permuted, so both families rotate NeoX pairs; Llama 3 {@code rope_scaling} becomes per-frequency factors
- * exactly as llama.cpp's converter computes its {@code rope_freqs}.
+ * exactly as llama.cpp's converter computes its {@code rope_freqs}. In a vision-language checkpoint (config.json with
+ * {@code text_config} and {@code vision_config}: Idefics3, SmolVLM) the decoder is {@code text_config} and its tensors
+ * are under {@code model.text_model.}.
  */
 public final class SafetensorsModelLoader implements AutoCloseable {
   private final Path dir;
   private final JsonNode cfg;
+  /** Prefix of the decoder's tensors: {@code model.} or, in an Idefics3 / SmolVLM checkpoint, {@code model.text_model.}. */
+  private final String prefix;
   private final List<SafetensorsFile> files = new ArrayList<>();
 
   public SafetensorsModelLoader(Path dir) throws IOException {
@@ -31,7 +35,10 @@ public final class SafetensorsModelLoader implements AutoCloseable {
       throw new ModelFormatException(dir + ": config.json is missing (a safetensors model is a directory with "
           + "config.json, tokenizer.json and *.safetensors)");
     }
-    cfg = new ObjectMapper().readTree(config.toFile());
+    JsonNode root = ModelLimits.readJson(config);
+    boolean multimodal = root.path("text_config").isObject() && root.path("vision_config").isObject();
+    cfg = multimodal ? root.path("text_config") : root;
+    prefix = multimodal ? "model.text_model." : "model.";
     try (Stream<Path> s = Files.list(dir)) {
       for (Path p : s.filter(f -> f.getFileName().toString().endsWith(".safetensors")).sorted().toList()) {
         files.add(SafetensorsFile.open(p));
@@ -43,14 +50,14 @@ public final class SafetensorsModelLoader implements AutoCloseable {
   }
 
   public ModelConfig config() {
-    String type = cfg.path("model_type").asText(null);
+    String type = cfg.path("model_type").asText(prefix.equals("model.") ? null : "llama"); // Idefics3's default
     if (type == null && cfg.path("architectures").size() > 0) {
       type = cfg.path("architectures").get(0).asText();
     }
     Architecture arch = Architecture.fromHf(type, dir);
-    int dim = required("hidden_size");
-    int heads = required("num_attention_heads");
-    int headDim = cfg.path("head_dim").asInt(dim / heads);
+    int dim = integer("hidden_size", null, ModelLimits.MAX_WIDTH);
+    int heads = integer("num_attention_heads", null, ModelLimits.MAX_HEADS);
+    int headDim = integer("head_dim", Math.max(1, dim / heads), ModelLimits.MAX_WIDTH);
     float[] factors = null;
     float freqScale = 1f;
     JsonNode rs = cfg.path("rope_scaling");
@@ -60,7 +67,8 @@ public final class SafetensorsModelLoader implements AutoCloseable {
       switch (kind) {
         case "llama3" -> factors = llama3Factors(headDim, (float) cfg.path("rope_theta").asDouble(10000), factor,
             (float) rs.path("low_freq_factor").asDouble(1), (float) rs.path("high_freq_factor").asDouble(4),
-            rs.path("original_max_position_embeddings").asInt(8192));
+            integer(rs, "rope_scaling.original_max_position_embeddings", "original_max_position_embeddings", 8192,
+                ModelLimits.MAX_CONTEXT));
         case "linear" -> freqScale = 1f / factor;
         case "default", "" -> { }
         default -> throw new ModelFormatException(dir + ": rope_scaling '" + kind
@@ -68,9 +76,12 @@ public final class SafetensorsModelLoader implements AutoCloseable {
       }
     }
     try {
-      return new ModelConfig(arch, dim, required("intermediate_size"), required("num_hidden_layers"), heads,
-          cfg.path("num_key_value_heads").asInt(heads), headDim, required("vocab_size"),
-          cfg.path("max_position_embeddings").asInt(2048), (float) cfg.path("rms_norm_eps").asDouble(1e-6),
+      return new ModelConfig(arch, dim, integer("intermediate_size", null, ModelLimits.MAX_WIDTH),
+          integer("num_hidden_layers", null, ModelLimits.MAX_LAYERS), heads,
+          integer("num_key_value_heads", heads, ModelLimits.MAX_HEADS), headDim,
+          integer("vocab_size", null, ModelLimits.MAX_VOCAB),
+          integer("max_position_embeddings", 2048, ModelLimits.MAX_CONTEXT),
+          (float) cfg.path("rms_norm_eps").asDouble(1e-6),
           (float) cfg.path("rope_theta").asDouble(10000), RopeStyle.NEOX, freqScale, factors);
     } catch (IllegalArgumentException e) {
       throw new ModelFormatException(dir + "/config.json: " + e.getMessage(), e);
@@ -103,7 +114,7 @@ public final class SafetensorsModelLoader implements AutoCloseable {
     boolean biases = c.architecture() == Architecture.QWEN2;
     LayerWeights[] layers = new LayerWeights[c.layers()];
     for (int l = 0; l < c.layers(); l++) {
-      String p = "model.layers." + l + ".";
+      String p = prefix + "layers." + l + ".";
       String a = p + "self_attn.";
       layers[l] = new LayerWeights(vector(p + "input_layernorm.weight", dim),
           matrix(a + "q_proj.weight", c.qDim(), dim), matrix(a + "k_proj.weight", c.kvDim(), dim),
@@ -114,16 +125,28 @@ public final class SafetensorsModelLoader implements AutoCloseable {
           matrix(p + "mlp.gate_proj.weight", c.hiddenDim(), dim), matrix(p + "mlp.up_proj.weight", c.hiddenDim(), dim),
           matrix(p + "mlp.down_proj.weight", dim, c.hiddenDim()));
     }
-    FloatTensor emb = matrix("model.embed_tokens.weight", c.vocabSize(), dim);
+    FloatTensor emb = matrix(prefix + "embed_tokens.weight", c.vocabSize(), dim);
     FloatTensor out = find("lm_head.weight") != null ? matrix("lm_head.weight", c.vocabSize(), dim) : emb;
-    return new ModelWeights(emb, layers, vector("model.norm.weight", dim), out);
+    return new ModelWeights(emb, layers, vector(prefix + "norm.weight", dim), out);
   }
 
-  private int required(String key) {
-    if (!cfg.path(key).canConvertToInt()) {
-      throw new ModelFormatException(dir + "/config.json: '" + key + "' is missing");
+  /** config.json's integer {@code key} within {@code 1..max}; {@code fallback} when absent (null: required). */
+  private int integer(String key, Integer fallback, long max) {
+    return integer(cfg, (prefix.equals("model.") ? "" : "text_config.") + key, key, fallback, max);
+  }
+
+  private int integer(JsonNode parent, String label, String key, Integer fallback, long max) {
+    JsonNode v = parent.path(key);
+    if (v.isMissingNode() || v.isNull()) {
+      if (fallback == null) {
+        throw new ModelFormatException(dir + "/config.json: '" + label + "' is missing");
+      }
+      return fallback;
     }
-    return cfg.path(key).asInt();
+    if (!v.canConvertToExactIntegral() || !v.canConvertToLong()) {
+      throw new ModelFormatException(dir + "/config.json: '" + label + "' is " + v + "; expected an integer");
+    }
+    return ModelLimits.positive(dir + "/config.json", "'" + label + "'", v.asLong(), max);
   }
 
   private SafetensorsFile find(String name) {

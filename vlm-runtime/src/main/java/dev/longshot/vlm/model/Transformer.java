@@ -46,15 +46,40 @@ public final class Transformer {
     if (count < 1 || count > tokens.length) {
       throw new IllegalArgumentException("count must be 1.." + tokens.length + ", got " + count);
     }
+    float[][] x = new float[count][];
+    for (int t = 0; t < count; t++) {
+      x[t] = embed(tokens[t]);
+    }
+    return forward(x, count, startPosition, cache, attention, wantLogits);
+  }
+
+  /** The input embedding of {@code token} (a fresh array of {@code dim} floats). */
+  public float[] embed(int token) {
+    if (token < 0 || token >= c.vocabSize()) {
+      throw new IllegalArgumentException("token id " + token + " is outside the vocabulary (" + c.vocabSize() + ")");
+    }
+    float[] e = new float[c.dim()];
+    w.tokenEmbedding().copyTo((long) token * c.dim(), e, 0, c.dim());
+    return e;
+  }
+
+  /**
+   * Like {@link #forward(int[], int, int, KvCache, AttentionStrategies, boolean)} but from input embeddings
+   * {@code x[0..count)} of {@code dim} floats each (token embeddings, or vision embeddings spliced in by a
+   * multimodal prompt). The rows of {@code x} are overwritten (they become the residual stream).
+   */
+  public float[] forward(float[][] x, int count, int startPosition, KvCache cache, AttentionStrategies attention,
+      boolean wantLogits) {
+    if (count < 1 || count > x.length) {
+      throw new IllegalArgumentException("count must be 1.." + x.length + ", got " + count);
+    }
     int dim = c.dim();
-    float[][] x = new float[count][dim];
     int[] positions = new int[count];
     for (int t = 0; t < count; t++) {
-      int token = tokens[t];
-      if (token < 0 || token >= c.vocabSize()) {
-        throw new IllegalArgumentException("token id " + token + " is outside the vocabulary (" + c.vocabSize() + ")");
+      if (x[t].length != dim) {
+        throw new IllegalArgumentException("input embedding " + t + " has " + x[t].length + " values, expected "
+            + dim);
       }
-      w.tokenEmbedding().copyTo((long) token * dim, x[t], 0, dim);
       positions[t] = startPosition + t;
     }
     float[][] ropeTables = new float[count][];

@@ -3,6 +3,7 @@ package dev.longshot.vlm.safetensors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longshot.vlm.ModelFormatException;
+import dev.longshot.vlm.ModelLimits;
 import dev.longshot.vlm.tensor.FloatTensor;
 import dev.longshot.vlm.tensor.GgmlType;
 import java.io.IOException;
@@ -17,7 +18,9 @@ import java.util.Map;
 /**
  * One Hugging Face safetensors file: a u64 little-endian header length, a JSON header mapping tensor names to
  * {@code {dtype, shape, data_offsets: [begin, end]}} (offsets relative to the end of the header), then the data.
- * Supported dtypes: F32, F16, BF16. Close it after reading the tensors (they are decoded to heap arrays).
+ * Supported dtypes: F32, F16, BF16. Close it after reading the tensors (they are decoded to heap arrays). The header
+ * length, every shape (integers, none negative, a product that neither overflows nor disagrees with the byte range)
+ * and every byte range (inside the file, none overlapping) are checked when the file is opened (issue 12, point 7).
  */
 public final class SafetensorsFile implements AutoCloseable {
   /** A tensor's header entry; {@code shape} is PyTorch order (outermost first). */
@@ -52,12 +55,17 @@ public final class SafetensorsFile implements AutoCloseable {
         throw new ModelFormatException(path + " is too short to be a safetensors file (" + size + " bytes)");
       }
       long headerLen = len.getLong(0);
-      if (headerLen <= 0 || headerLen > Math.min(size - 8, 100_000_000)) {
+      if (headerLen <= 0 || headerLen > Math.min(size - 8, ModelLimits.MAX_SAFETENSORS_HEADER_BYTES)) {
         throw new ModelFormatException(path + " is not a safetensors file or is truncated: header length " + headerLen
-            + ", file size " + size);
+            + ", file size " + size + " (headers of up to " + ModelLimits.MAX_SAFETENSORS_HEADER_BYTES
+            + " bytes are read)");
       }
       ByteBuffer header = ByteBuffer.allocate((int) headerLen);
-      ch.read(header, 8);
+      while (header.hasRemaining()) {
+        if (ch.read(header, 8 + header.position()) < 0) {
+          throw new ModelFormatException(path + " is truncated inside its header");
+        }
+      }
       JsonNode root;
       try {
         root = new ObjectMapper().readTree(header.array());
@@ -72,6 +80,7 @@ public final class SafetensorsFile implements AutoCloseable {
           entries.put(e.getKey(), entry(path, e.getKey(), e.getValue(), size - dataStart));
         }
       }
+      checkNoOverlap(path, entries);
       return new SafetensorsFile(path, ch, dataStart, entries);
     } catch (IOException | RuntimeException e) {
       ch.close();
@@ -88,18 +97,46 @@ public final class SafetensorsFile implements AutoCloseable {
       default -> throw new ModelFormatException(path + ": tensor '" + name + "' has dtype " + dtype
           + "; supported: F32, F16, BF16");
     };
-    long[] shape = new long[n.path("shape").size()];
-    for (int i = 0; i < shape.length; i++) {
-      shape[i] = n.path("shape").get(i).asLong();
+    JsonNode shapeNode = n.path("shape");
+    if (!shapeNode.isArray() || shapeNode.size() > ModelLimits.MAX_TENSOR_RANK) {
+      throw new ModelFormatException(path + " is corrupt: tensor '" + name + "' has shape " + shapeNode
+          + " (a list of at most " + ModelLimits.MAX_TENSOR_RANK + " sizes expected)");
     }
-    long begin = n.path("data_offsets").path(0).asLong(-1);
-    long end = n.path("data_offsets").path(1).asLong(-1);
+    long[] shape = new long[shapeNode.size()];
+    long elements = 1;
+    for (int i = 0; i < shape.length; i++) {
+      JsonNode d = shapeNode.get(i);
+      // no element takes less than a byte here, so the data section bounds the element count
+      if (!d.canConvertToExactIntegral() || !d.canConvertToLong() || d.asLong() < 0
+          || (d.asLong() > 0 && elements > dataBytes / d.asLong())) {
+        throw new ModelFormatException(path + " is corrupt: tensor '" + name + "' has shape " + shapeNode
+            + ": size " + d + " is not a count that fits in the file's " + dataBytes + " data bytes");
+      }
+      shape[i] = d.asLong();
+      elements *= shape[i];
+    }
+    JsonNode offsets = n.path("data_offsets");
+    long begin = offsets.size() == 2 && offsets.get(0).canConvertToLong() ? offsets.get(0).asLong() : -1;
+    long end = offsets.size() == 2 && offsets.get(1).canConvertToLong() ? offsets.get(1).asLong() : -1;
     Entry e = new Entry(name, type, shape, begin, end);
-    if (begin < 0 || end > dataBytes || end - begin != type.byteSize(e.elementCount())) {
-      throw new ModelFormatException(path + " is truncated or corrupt: tensor '" + name + "' spans bytes [" + begin
-          + ", " + end + ") of " + dataBytes + " for shape " + java.util.Arrays.toString(shape) + " " + dtype);
+    if (begin < 0 || end < begin || end > dataBytes || end - begin != type.byteSize(elements)) {
+      throw new ModelFormatException(path + " is truncated or corrupt: tensor '" + name + "' spans bytes " + offsets
+          + " of " + dataBytes + " for shape " + java.util.Arrays.toString(shape) + " " + dtype);
     }
     return e;
+  }
+
+  private static void checkNoOverlap(Path path, Map<String, Entry> entries) {
+    java.util.List<Entry> sorted = new java.util.ArrayList<>(entries.values());
+    sorted.sort(java.util.Comparator.comparingLong(Entry::begin));
+    for (int i = 1; i < sorted.size(); i++) {
+      Entry a = sorted.get(i - 1);
+      Entry b = sorted.get(i);
+      if (b.begin() < a.end()) {
+        throw new ModelFormatException(path + " is corrupt: tensors '" + a.name() + "' [" + a.begin() + ", " + a.end()
+            + ") and '" + b.name() + "' [" + b.begin() + ", " + b.end() + ") overlap");
+      }
+    }
   }
 
   public Path path() {

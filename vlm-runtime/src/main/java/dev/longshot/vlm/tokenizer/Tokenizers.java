@@ -1,8 +1,8 @@
 package dev.longshot.vlm.tokenizer;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longshot.vlm.ModelFormatException;
+import dev.longshot.vlm.ModelLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,14 +73,13 @@ public final class Tokenizers {
    * {@code tokenizer_config.json} next to it when present.
    */
   public static Tokenizer fromTokenizerJson(Path file) throws IOException {
-    ObjectMapper om = new ObjectMapper();
-    JsonNode root = om.readTree(file.toFile());
+    JsonNode root = ModelLimits.readJson(file);
     JsonNode model = root.path("model");
     if (!"BPE".equals(model.path("type").asText("BPE")) || !model.has("vocab")) {
       throw new ModelFormatException(file + ": tokenizer model type '" + model.path("type").asText()
           + "' is not supported; supported: BPE (byte-level)");
     }
-    Vocab v = vocabOf(root, model);
+    Vocab v = vocabOf(root, model, file);
     String[] tokens = v.tokens();
     int[] types = v.types();
     int size = tokens.length;
@@ -97,7 +96,7 @@ public final class Tokenizers {
     boolean addBos = false;
     Path cfg = file.resolveSibling("tokenizer_config.json");
     if (Files.isRegularFile(cfg)) {
-      JsonNode c = om.readTree(cfg.toFile());
+      JsonNode c = ModelLimits.readJson(cfg);
       bos = ids.getOrDefault(tokenName(c.path("bos_token")), -1);
       eos = ids.getOrDefault(tokenName(c.path("eos_token")), -1);
       addBos = c.path("add_bos_token").asBoolean(false);
@@ -108,13 +107,13 @@ public final class Tokenizers {
   private record Vocab(String[] tokens, int[] types) {}
 
   /** Token strings by id from {@code model.vocab} and {@code added_tokens} (special ones become control tokens). */
-  private static Vocab vocabOf(JsonNode root, JsonNode model) {
+  private static Vocab vocabOf(JsonNode root, JsonNode model, Path file) {
     int size = 0;
     for (var e : (Iterable<Map.Entry<String, JsonNode>>) model.path("vocab")::fields) {
-      size = Math.max(size, e.getValue().asInt() + 1);
+      size = Math.max(size, tokenId(file, "model.vocab['" + e.getKey() + "']", e.getValue()) + 1);
     }
     for (JsonNode t : root.path("added_tokens")) {
-      size = Math.max(size, t.path("id").asInt() + 1);
+      size = Math.max(size, tokenId(file, "added_tokens id of '" + t.path("content").asText() + "'", t.path("id")) + 1);
     }
     String[] tokens = new String[size];
     int[] types = new int[size];
@@ -129,6 +128,16 @@ public final class Tokenizers {
       types[t.path("id").asInt()] = t.path("special").asBoolean() ? Vocabulary.CONTROL : Vocabulary.USER_DEFINED;
     }
     return new Vocab(tokens, types);
+  }
+
+  /** A token id checked before it sizes the vocabulary arrays: an integer in {@code 0..MAX_VOCAB-1}. */
+  private static int tokenId(Path file, String field, JsonNode id) {
+    if (!id.canConvertToExactIntegral() || !id.canConvertToLong() || id.asLong() < 0
+        || id.asLong() >= ModelLimits.MAX_VOCAB) {
+      throw new ModelFormatException(file + ": " + field + " is " + id + "; token ids must be integers in 0.."
+          + (ModelLimits.MAX_VOCAB - 1));
+    }
+    return id.asInt();
   }
 
   private static String tokenName(JsonNode n) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.longshot.vlm.testmodel.ModelSpec;
 import dev.longshot.vlm.testmodel.RandomModel;
+import dev.longshot.vlm.testmodel.RandomSmolVlm;
 import dev.longshot.vlm.testmodel.TensorEncoding;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -36,6 +37,30 @@ class GenerateCommandTest {
     ByteArrayOutputStream chat = new ByteArrayOutputStream();
     assertThat(run(chat, err, "--model", model.toString(), "--prompt", "hi", "--chat", "--max-tokens", "4",
         "--temperature", "0.8", "--top-k", "5", "--top-p", "0.9", "--seed", "3")).isZero();
+  }
+
+  @Test
+  void generatesFromAPngWithASmolVlmGgufPair() throws Exception {
+    RandomSmolVlm rm = RandomSmolVlm.tiny(5);
+    rm.writeGgufPair(dir.resolve("vlm"));
+    Path png = dir.resolve("a.png");
+    java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(50, 30,
+        java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+    javax.imageio.ImageIO.write(img, "png", png.toFile());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = run(out, err, "--model", dir.resolve("vlm/model.gguf").toString(), "--image", png.toString(),
+        "--prompt", "Describe <image> please", "--max-tokens", "4", "--threads", "1", "--context-length", "1024");
+    assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    // tower defaults for a GGUF pair: longest edge 4 x 32 = 128 -> 4 x 3 tiles + global view, 16 tokens each
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("1 images -> 208 vision tokens");
+    err.reset();
+    assertThat(run(out, err, "--model", dir.resolve("vlm/model.gguf").toString(), "--image", png.toString(),
+        "--prompt", "hi", "--chat", "--max-tokens", "2", "--context-length", "1024")).isZero();
+    err.reset();
+    assertThat(run(out, err, "--model", dir.resolve("vlm/model.gguf").toString(), "--image",
+        dir.resolve("missing.png").toString(), "--prompt", "hi")).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("missing.png");
   }
 
   @Test

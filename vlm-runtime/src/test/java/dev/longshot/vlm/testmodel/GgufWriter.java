@@ -17,12 +17,17 @@ import java.util.function.Supplier;
 /**
  * A small GGUF v3 writer for tests and benchmarks, written from the format description (not from llama.cpp's
  * code): metadata values are String, Integer (u32), Float (f32), Boolean, String[], int[] (i32), float[]; tensors
- * are raw little-endian bytes already encoded in their ggml type. Data is aligned to 32 bytes.
+ * are raw little-endian bytes already encoded in their ggml type. Data is aligned to 32 bytes. For hostile-file tests,
+ * {@link Raw} writes any type id and payload as given, Long is written as u64, and {@link #tensorHeader} announces a
+ * tensor at any offset without writing its data.
  */
 public final class GgufWriter {
   private static final int ALIGN = 32;
 
-  private record Tensor(String name, long[] dims, int type, long byteSize, Supplier<byte[]> data) {}
+  /** A metadata value written verbatim: u32 {@code type}, then {@code payload} (which may lie about its lengths). */
+  public record Raw(int type, byte[] payload) {}
+
+  private record Tensor(String name, long[] dims, int type, long byteSize, Supplier<byte[]> data, Long offset) {}
 
   private final Map<String, Object> meta = new LinkedHashMap<>();
   private final List<Tensor> tensors = new ArrayList<>();
@@ -34,13 +39,19 @@ public final class GgufWriter {
 
   /** Adds a tensor; {@code dims[0]} is the innermost dimension (ggml order). */
   public GgufWriter tensor(String name, long[] dims, int ggmlType, byte[] data) {
-    tensors.add(new Tensor(name, dims, ggmlType, data.length, () -> data));
+    tensors.add(new Tensor(name, dims, ggmlType, data.length, () -> data, null));
     return this;
   }
 
   /** Adds a tensor whose bytes ({@code byteSize} of them) are produced only while writing (large models). */
   public GgufWriter tensor(String name, long[] dims, int ggmlType, long byteSize, Supplier<byte[]> data) {
-    tensors.add(new Tensor(name, dims, ggmlType, byteSize, data));
+    tensors.add(new Tensor(name, dims, ggmlType, byteSize, data, null));
+    return this;
+  }
+
+  /** Announces a tensor at {@code offset} (relative to the data start) in the header; none of its bytes are written. */
+  public GgufWriter tensorHeader(String name, long[] dims, int ggmlType, long offset) {
+    tensors.add(new Tensor(name, dims, ggmlType, 0, () -> new byte[0], offset));
     return this;
   }
 
@@ -63,7 +74,7 @@ public final class GgufWriter {
           out.u64(d);
         }
         out.u32(t.type());
-        out.u64(offset);
+        out.u64(t.offset() != null ? t.offset() : offset);
         offset = align(offset + t.byteSize());
       }
       out.pad(align(out.count) - out.count);
@@ -91,6 +102,14 @@ public final class GgufWriter {
       case Integer i -> {
         out.u32(4);
         out.u32(i);
+      }
+      case Long l -> {
+        out.u32(10);
+        out.u64(l);
+      }
+      case Raw r -> {
+        out.u32(r.type());
+        out.bytes(r.payload());
       }
       case Float f -> {
         out.u32(6);

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -32,9 +33,14 @@ public final class RandomModel {
   public final long seed;
 
   public RandomModel(ModelSpec spec, long seed) {
+    this(spec, seed, List.of());
+  }
+
+  /** A model whose vocabulary has {@code extraSpecials} after the family's control tokens. */
+  public RandomModel(ModelSpec spec, long seed, List<String> extraSpecials) {
     this.spec = spec;
     this.seed = seed;
-    this.vocab = new TestVocab(spec.arch(), spec.vocab());
+    this.vocab = new TestVocab(spec.arch(), spec.vocab(), extraSpecials);
   }
 
   private boolean qwen() {
@@ -172,7 +178,7 @@ public final class RandomModel {
   }
 
   /** Undoes llama.cpp's Q/K row permutation for Llama: HF row (h, s, i) is GGUF row (h, i, s). */
-  private float[] toHfOrder(String name, float[] v, int cols) {
+  float[] toHfOrder(String name, float[] v, int cols) {
     boolean q = name.endsWith("attn_q.weight");
     boolean k = name.endsWith("attn_k.weight");
     if (qwen() || !(q || k)) {
@@ -193,7 +199,7 @@ public final class RandomModel {
     return out;
   }
 
-  private static String hfName(String gguf) {
+  static String hfName(String gguf) {
     if (gguf.equals("token_embd.weight")) {
       return "model.embed_tokens.weight";
     }
@@ -226,7 +232,7 @@ public final class RandomModel {
     om.writeValue(dir.resolve("config.json").toFile(), c);
   }
 
-  private void writeTokenizer(ObjectMapper om, Path dir) throws IOException {
+  void writeTokenizer(ObjectMapper om, Path dir) throws IOException {
     ObjectNode root = om.createObjectNode();
     root.put("version", "1.0");
     ArrayNode added = root.putArray("added_tokens");

@@ -23,8 +23,13 @@ public final class TestVocab {
   public final boolean[] printable;
 
   public TestVocab(String arch, int size) {
-    if (size < MIN_SIZE) {
-      throw new IllegalArgumentException("vocabulary needs at least " + MIN_SIZE + " tokens");
+    this(arch, size, List.of());
+  }
+
+  /** A vocabulary with {@code extraSpecials} (e.g. SmolVLM's image tokens) appended to the family's control tokens. */
+  public TestVocab(String arch, int size, List<String> extraSpecials) {
+    if (size < MIN_SIZE + extraSpecials.size()) {
+      throw new IllegalArgumentException("vocabulary needs at least " + (MIN_SIZE + extraSpecials.size()) + " tokens");
     }
     List<String> t = new ArrayList<>();
     if (arch.equals("qwen2")) {
@@ -39,6 +44,7 @@ public final class TestVocab {
       eos = 1;
       addBos = true;
     }
+    t.addAll(extraSpecials);
     int specials = t.size();
     printable = new boolean[size];
     for (int b = 0; b < 256; b++) {

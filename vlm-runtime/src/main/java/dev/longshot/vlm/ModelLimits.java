@@ -1,0 +1,64 @@
+package dev.longshot.vlm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The sane limits a model file's header must stay within, checked before anything is allocated from it (issue 12,
+ * point 7: a hostile file must fail with a {@link ModelFormatException} naming the file, the field and the value,
+ * never with an OutOfMemoryError or StackOverflowError). Each limit is far above every published decoder (Llama 3
+ * 405B: 126 layers, width 16384, feed-forward 53248, vocabulary 128256) and far below what would exhaust a heap.
+ * Counts, lengths and offsets are also checked against the file's own size where they are read.
+ */
+public final class ModelLimits {
+  /** Decoder blocks ({@code block_count}, {@code num_hidden_layers}). */
+  public static final long MAX_LAYERS = 1024;
+  /** Model width, feed-forward width and head size. */
+  public static final long MAX_WIDTH = 1 << 18;
+  /** Attention heads (query or key/value). */
+  public static final long MAX_HEADS = 4096;
+  /** Tokens in the vocabulary. */
+  public static final long MAX_VOCAB = 1 << 23;
+  /** Side of the square image a vision tower is made for, in pixels (SmolVLM: 512). */
+  public static final long MAX_IMAGE_SIDE = 1 << 14;
+  /** Trained context length in tokens. */
+  public static final long MAX_CONTEXT = 1 << 24;
+  /** Arrays inside GGUF metadata arrays: real files use none; the parser recurses, so depth is bounded. */
+  public static final int MAX_GGUF_ARRAY_NESTING = 8;
+  /** Dimensions of one tensor (GGUF allows 4; safetensors files use at most 5). */
+  public static final int MAX_TENSOR_RANK = 8;
+  /** A safetensors JSON header. */
+  public static final long MAX_SAFETENSORS_HEADER_BYTES = 100_000_000;
+  /** {@code config.json}, {@code tokenizer.json}, {@code tokenizer_config.json} (Qwen2's tokenizer.json: 7 MB). */
+  public static final long MAX_JSON_FILE_BYTES = 256L << 20;
+
+  private ModelLimits() {}
+
+  /**
+   * {@code value} as an int when it lies in {@code 1..max}; otherwise a {@link ModelFormatException}
+   * "{@code where}: {@code field} is {@code value}; allowed 1..{@code max}".
+   */
+  public static int positive(Object where, String field, long value, long max) {
+    if (value < 1 || value > max) {
+      throw new ModelFormatException(where + ": " + field + " is " + value + "; allowed 1.." + max);
+    }
+    return (int) value;
+  }
+
+  /** Reads a JSON file after checking its size against {@link #MAX_JSON_FILE_BYTES}; bad JSON names the file. */
+  public static JsonNode readJson(Path file) throws IOException {
+    long size = Files.size(file);
+    if (size > MAX_JSON_FILE_BYTES) {
+      throw new ModelFormatException(file + " is " + size + " bytes; a model's JSON file may have at most "
+          + MAX_JSON_FILE_BYTES);
+    }
+    try {
+      return new ObjectMapper().readTree(file.toFile());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new ModelFormatException(file + " is not valid JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+}

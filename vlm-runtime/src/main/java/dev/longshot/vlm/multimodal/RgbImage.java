@@ -1,0 +1,90 @@
+package dev.longshot.vlm.multimodal;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+
+/**
+ * An 8-bit RGB image, pixels packed {@code 0xRRGGBB} row-major. Any image ImageIO decodes converts here: grey and
+ * 16-bit images through Java2D's colour conversion, transparent pixels composited on white (as Hugging Face's
+ * {@code convert_to_rgb} does).
+ *
+ * @param width pixels per row
+ * @param height rows
+ * @param rgb {@code width * height} packed pixels
+ */
+public record RgbImage(int width, int height, int[] rgb) {
+  /** The most pixels an image may have (a 16k x 16k frame); larger ones are refused before decoding. */
+  public static final long MAX_PIXELS = 16_384L * 16_384L;
+
+  public RgbImage {
+    if (width <= 0 || height <= 0 || (long) width * height != rgb.length) {
+      throw new IllegalArgumentException("an image needs width x height pixels, got " + width + "x" + height
+          + " and " + rgb.length + " values");
+    }
+  }
+
+  /** Reads a PNG, JPEG, BMP or GIF; fails with one line naming the file when it is not a readable image. */
+  public static RgbImage read(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new IOException(file + ": no such image file");
+    }
+    BufferedImage img;
+    try (InputStream in = Files.newInputStream(file)) {
+      img = ImageIO.read(in);
+    } catch (IOException | RuntimeException e) {
+      throw new IOException(file + ": cannot decode the image (truncated, or a format or colour space such as CMYK "
+          + "JPEG that Java's decoders do not read): " + e.getMessage(), e);
+    }
+    if (img == null) {
+      throw new IOException(file + ": not an image this runtime reads (PNG, JPEG, BMP, GIF)");
+    }
+    return of(img);
+  }
+
+  /** Converts a decoded image (alpha composited on white). */
+  public static RgbImage of(BufferedImage img) {
+    int w = img.getWidth();
+    int h = img.getHeight();
+    if ((long) w * h > MAX_PIXELS) {
+      throw new IllegalArgumentException("image of " + w + "x" + h + " pixels is over the limit of " + MAX_PIXELS);
+    }
+    int[] argb = img.getRGB(0, 0, w, h, null, 0, w);
+    for (int i = 0; i < argb.length; i++) {
+      int p = argb[i];
+      int a = p >>> 24;
+      if (a != 255) {
+        int r = blend((p >> 16) & 0xFF, a);
+        int g = blend((p >> 8) & 0xFF, a);
+        int b = blend(p & 0xFF, a);
+        p = (r << 16) | (g << 8) | b;
+      }
+      argb[i] = p & 0xFFFFFF;
+    }
+    return new RgbImage(w, h, argb);
+  }
+
+  private static int blend(int c, int alpha) {
+    return (c * alpha + 255 * (255 - alpha) + 127) / 255;
+  }
+
+  /** The image resized with {@link Lanczos} (itself when the size is unchanged). */
+  public RgbImage resize(int newWidth, int newHeight) {
+    if (newWidth == width && newHeight == height) {
+      return this;
+    }
+    return new RgbImage(newWidth, newHeight, Lanczos.resize(rgb, width, height, newWidth, newHeight));
+  }
+
+  /** The {@code w x h} region at {@code (x, y)}. */
+  public RgbImage crop(int x, int y, int w, int h) {
+    int[] out = new int[w * h];
+    for (int r = 0; r < h; r++) {
+      System.arraycopy(rgb, (y + r) * width + x, out, r * w, w);
+    }
+    return new RgbImage(w, h, out);
+  }
+}

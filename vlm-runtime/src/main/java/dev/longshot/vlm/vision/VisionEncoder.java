@@ -1,0 +1,225 @@
+package dev.longshot.vlm.vision;
+
+import dev.longshot.vlm.tensor.Matmul;
+import dev.longshot.vlm.tensor.Parallel;
+import dev.longshot.vlm.tensor.VectorMath;
+
+/**
+ * The Idefics3 / SmolVLM vision tower and connector on the runtime's kernels: patch embedding (a strided convolution
+ * written as one matrix product over the flattened patches, with bias), plus position embeddings (bucketed when the
+ * image has fewer patches than the table), then {@code layers} pre-LayerNorm blocks
+ * {@code x += Wo attn(LN1 x) + bo; x += fc2(act(fc1(LN2 x)))} with full (non-causal) softmax attention, then the
+ * post-LayerNorm, the {@link PixelShuffle} by {@code scale_factor} and the bias-free projection to the decoder width.
+ * Thread-safe: every call allocates its own activations.
+ */
+public final class VisionEncoder {
+  private final VisionConfig c;
+  private final VisionWeights w;
+  private final Parallel par;
+
+  public VisionEncoder(VisionConfig config, VisionWeights weights, Parallel parallel) {
+    this.c = config;
+    this.w = weights;
+    this.par = parallel;
+  }
+
+  public VisionConfig config() {
+    return c;
+  }
+
+  /**
+   * Decoder-width embeddings {@code [tokens][textDim]} of one normalised image, channels first
+   * ({@code pixels[ch * height * width + y * width + x]}); height and width are equal multiples of
+   * {@code patch_size * scale_factor} and at most {@code image_size}.
+   */
+  public float[][] encode(float[] pixels, int height, int width) {
+    float[][] x = tower(pixels, height, width);
+    int side = height / c.patchSize();
+    float[][] shuffled = PixelShuffle.apply(x, side, c.dim(), c.scaleFactor());
+    float[][] out = new float[shuffled.length][c.textDim()];
+    Matmul.matmul(par, w.projection(), shuffled, out, shuffled.length, c.textDim(), c.connectorInputDim());
+    return out;
+  }
+
+  /** The tower's output after the post-LayerNorm: {@code [patches][dim]}, patches row-major. */
+  public float[][] tower(float[] pixels, int height, int width) {
+    int p = c.patchSize();
+    int quantum = p * c.scaleFactor();
+    if (height != width || height % quantum != 0 || height > c.imageSize() || height <= 0) {
+      throw new IllegalArgumentException("the vision tower takes a square image whose side is a multiple of "
+          + quantum + " up to " + c.imageSize() + ", got " + width + "x" + height);
+    }
+    if (pixels.length != 3 * height * width) {
+      throw new IllegalArgumentException("expected " + 3 * height * width + " pixel values, got " + pixels.length);
+    }
+    int side = height / p;
+    int n = side * side;
+    int dim = c.dim();
+    float[][] patches = new float[n][c.patchValues()];
+    for (int r = 0; r < side; r++) {
+      for (int col = 0; col < side; col++) {
+        float[] v = patches[r * side + col];
+        int i = 0;
+        for (int ch = 0; ch < 3; ch++) {
+          for (int py = 0; py < p; py++) {
+            System.arraycopy(pixels, ch * height * width + (r * p + py) * width + col * p, v, i, p);
+            i += p;
+          }
+        }
+      }
+    }
+    float[][] x = new float[n][dim];
+    Matmul.matmul(par, w.patchWeight(), patches, x, n, dim, c.patchValues());
+    int[] ids = positionIds(c.patchesPerSide(), side, side);
+    float[] pos = new float[dim];
+    for (int t = 0; t < n; t++) {
+      w.positions().copyTo((long) ids[t] * dim, pos, 0, dim);
+      for (int i = 0; i < dim; i++) {
+        x[t][i] += w.patchBias()[i] + pos[i];
+      }
+    }
+    Buffers b = new Buffers(c, n);
+    for (VisionWeights.Layer l : w.layers()) {
+      layer(l, x, n, b);
+    }
+    for (int t = 0; t < n; t++) {
+      layerNorm(x[t], x[t], w.postNormWeight(), w.postNormBias(), c.layerNormEps());
+    }
+    return x;
+  }
+
+  private void layer(VisionWeights.Layer l, float[][] x, int n, Buffers b) {
+    int dim = c.dim();
+    for (int t = 0; t < n; t++) {
+      layerNorm(b.xb[t], x[t], l.norm1Weight(), l.norm1Bias(), c.layerNormEps());
+    }
+    Matmul.matmul(par, b.xb, n, dim, new Matmul.Job(l.wq(), b.q, dim), new Matmul.Job(l.wk(), b.k, dim),
+        new Matmul.Job(l.wv(), b.v, dim));
+    for (int t = 0; t < n; t++) {
+      add(b.q[t], l.bq());
+      add(b.k[t], l.bk());
+      add(b.v[t], l.bv());
+    }
+    attention(b, n);
+    Matmul.matmul(par, l.wo(), b.att, b.xb, n, dim, dim);
+    for (int t = 0; t < n; t++) {
+      add(b.xb[t], l.bo());
+      add(x[t], b.xb[t]);
+      layerNorm(b.xb[t], x[t], l.norm2Weight(), l.norm2Bias(), c.layerNormEps());
+    }
+    Matmul.matmul(par, l.fc1(), b.xb, b.h, n, c.hiddenDim(), dim);
+    for (int t = 0; t < n; t++) {
+      add(b.h[t], l.fc1Bias());
+      c.activation().apply(b.h[t], c.hiddenDim());
+    }
+    Matmul.matmul(par, l.fc2(), b.h, b.xb, n, dim, c.hiddenDim());
+    for (int t = 0; t < n; t++) {
+      add(b.xb[t], l.fc2Bias());
+      add(x[t], b.xb[t]);
+    }
+  }
+
+  /** {@code att[t] = softmax(q[t] K^T / sqrt(hd)) V} per head, every token sees every token. */
+  private void attention(Buffers b, int n) {
+    int hd = c.headDim();
+    int heads = c.heads();
+    float scale = (float) (1.0 / Math.sqrt(hd));
+    par.forRange(n * heads, 4, (from, to) -> {
+      float[] scores = new float[n];
+      for (int job = from; job < to; job++) {
+        int t = job / heads;
+        int off = (job % heads) * hd;
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < n; j++) {
+          scores[j] = VectorMath.dot(b.q[t], off, b.k[j], off, hd) * scale;
+          max = Math.max(max, scores[j]);
+        }
+        float sum = VectorMath.expShifted(scores, n, max);
+        float[] out = b.att[t];
+        java.util.Arrays.fill(out, off, off + hd, 0f);
+        for (int j = 0; j < n; j++) {
+          VectorMath.axpy(scores[j] / sum, b.v[j], off, out, off, hd);
+        }
+      }
+    });
+  }
+
+  /**
+   * Position-table rows for a {@code rows x cols} patch grid when the table is {@code side x side}: HF's
+   * {@code bucketize(arange(0, 1 - 1e-6, 1/rows), arange(1/side, 1, 1/side), right=True)} per axis, with torch's
+   * float32 {@code arange} (values computed in double, then rounded); the identity for a full image.
+   */
+  static int[] positionIds(int side, int rows, int cols) {
+    float[] boundaries = new float[side - 1];
+    for (int i = 0; i < boundaries.length; i++) {
+      boundaries[i] = (float) (1.0 / side + i * (1.0 / side));
+    }
+    int[] br = buckets(boundaries, rows);
+    int[] bc = buckets(boundaries, cols);
+    int[] ids = new int[rows * cols];
+    for (int r = 0; r < rows; r++) {
+      for (int col = 0; col < cols; col++) {
+        ids[r * cols + col] = br[r] * side + bc[col];
+      }
+    }
+    return ids;
+  }
+
+  private static int[] buckets(float[] boundaries, int count) {
+    int[] out = new int[count];
+    for (int j = 0; j < count; j++) {
+      float coord = (float) (j * (1.0 / count));
+      int k = 0;
+      while (k < boundaries.length && boundaries[k] <= coord) {
+        k++;
+      }
+      out[j] = k;
+    }
+    return out;
+  }
+
+  /** LayerNorm with weight and bias; statistics in double. {@code out} may be {@code x}. */
+  static void layerNorm(float[] out, float[] x, float[] weight, float[] bias, float eps) {
+    double mean = 0;
+    for (float v : x) {
+      mean += v;
+    }
+    mean /= x.length;
+    double var = 0;
+    for (float v : x) {
+      double d = v - mean;
+      var += d * d;
+    }
+    var /= x.length;
+    float inv = (float) (1.0 / Math.sqrt(var + eps));
+    float m = (float) mean;
+    for (int i = 0; i < x.length; i++) {
+      out[i] = (x[i] - m) * inv * weight[i] + bias[i];
+    }
+  }
+
+  private static void add(float[] x, float[] y) {
+    for (int i = 0; i < x.length; i++) {
+      x[i] += y[i];
+    }
+  }
+
+  /** Activations of one image. */
+  private static final class Buffers {
+    final float[][] xb;
+    final float[][] q;
+    final float[][] k;
+    final float[][] v;
+    final float[][] att;
+    final float[][] h;
+
+    Buffers(VisionConfig c, int n) {
+      xb = new float[n][c.dim()];
+      q = new float[n][c.dim()];
+      k = new float[n][c.dim()];
+      v = new float[n][c.dim()];
+      att = new float[n][c.dim()];
+      h = new float[n][c.hiddenDim()];
+    }
+  }
+}

@@ -1,0 +1,192 @@
+package dev.longshot.vlm.bench;
+
+import dev.longshot.config.VlmSettings;
+import dev.longshot.vlm.TextGenerator;
+import dev.longshot.vlm.sample.GenerationSettings;
+import dev.longshot.vlm.tensor.FloatTensor;
+import dev.longshot.vlm.tensor.Kernels;
+import dev.longshot.vlm.tensor.Matmul;
+import dev.longshot.vlm.tensor.Parallel;
+import dev.longshot.vlm.testmodel.ModelSpec;
+import dev.longshot.vlm.testmodel.RandomModel;
+import dev.longshot.vlm.testmodel.TensorEncoding;
+import dev.longshot.vlm.vision.VisionActivation;
+import dev.longshot.vlm.vision.VisionConfig;
+import dev.longshot.vlm.vision.VisionEncoder;
+import dev.longshot.vlm.vision.VisionWeights;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * The SmolVLM vision tower on CPU at SmolVLM-256M's and SmolVLM-500M's real shapes (SigLIP-B/16 at 512 px, 12
+ * layers, width 768; connector scale 4 to the decoder's 576 resp. 960), random F32 weights held in memory: images/s
+ * and GFLOP/s, next to the same run's plain {@link Matmul} throughput on the tower's MLP shape (the baseline: the
+ * share of the kernel's speed the whole tower keeps). Then the prefill of a 16-frame Video-RAG answer prompt on the
+ * SmolVLM-256M decoder shape (SmolLM2-135M, Q8_0): vision encoding plus decoder prefill, against a text-only
+ * prefill of the same length in the same run. Peak RSS from /proc. llama.cpp's Java binding ({@code de.kherud:llama}
+ * 4.1.0) has no mmproj / multimodal API, so there is no llama.cpp column.
+ * Run: {@code bench/run vlm-runtime dev.longshot.vlm.bench.VisionBenchmark [THREADS] [IMAGES] [FRAMES]}.
+ */
+public final class VisionBenchmark {
+  private VisionBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    int threads = args.length > 0 ? Integer.parseInt(args[0]) : 2;
+    int images = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+    int frames = args.length > 2 ? Integer.parseInt(args[2]) : 16;
+    System.out.printf(Locale.ROOT, "VisionBenchmark: %d threads, kernels %s, Java %s, %d cores, load average %.1f%n",
+        threads, Kernels.describe(), Runtime.version(), Runtime.getRuntime().availableProcessors(),
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    try (Parallel par = new Parallel(threads)) {
+      double base = matmulGflops(par);
+      System.out.printf(Locale.ROOT, "baseline Matmul 1024 x 3072 x 768 F32: %.1f GFLOP/s%n", base);
+      for (int textDim : new int[] {576, 960}) {
+        VisionConfig c = new VisionConfig(768, 3072, 12, 12, 512, 16, 1e-6f, VisionActivation.GELU_TANH, 4, textDim);
+        VisionEncoder enc = new VisionEncoder(c, randomWeights(c, 7), par);
+        float[] pixels = randomPixels(c.imageSize(), 3);
+        enc.encode(pixels, 512, 512); // warm-up
+        long t0 = System.nanoTime();
+        for (int i = 0; i < images; i++) {
+          enc.encode(pixels, 512, 512);
+        }
+        double s = (System.nanoTime() - t0) / 1e9 / images;
+        double gflop = towerFlops(c) / 1e9;
+        System.out.printf(Locale.ROOT, "SmolVLM-%s vision tower + connector (512 px -> %d tokens): %.2f s/image, "
+            + "%.3f images/s, %.1f GFLOP/s = %.2fx the baseline kernel%n", textDim == 576 ? "256M" : "500M",
+            c.imageSeqLen(), s, 1 / s, gflop / s, gflop / s / base);
+      }
+    }
+    prefill(threads, frames);
+    System.out.printf(Locale.ROOT, "peak RSS %d MiB, max heap %d MiB%n", peakRssKib() / 1024,
+        Runtime.getRuntime().maxMemory() >> 20);
+  }
+
+  /** 16 frames of 64 vision tokens with their markers and labels, then ~300 text tokens, on the 256M decoder. */
+  private static void prefill(int threads, int frames) throws Exception {
+    ModelSpec spec = new ModelSpec("llama", 576, 1536, 30, 9, 3, 49280, 8192, 100000f, false);
+    Path dir = Files.createTempDirectory("longshot-vision-bench");
+    Path file = dir.resolve("decoder.gguf");
+    try {
+      new RandomModel(spec, 1).writeGguf(file, TensorEncoding.Q8_0);
+      try (TextGenerator g = TextGenerator.load(file, new VlmSettings(file, threads, 8192, 1))) {
+        VisionConfig c = new VisionConfig(768, 3072, 12, 12, 512, 16, 1e-6f, VisionActivation.GELU_TANH, 4, 576);
+        VisionEncoder enc = new VisionEncoder(c, randomWeights(c, 11), g.parallel());
+        int perFrame = 8 + 3 + c.imageSeqLen(); // "\nFrame from mm:ss:" label, <fake><global-img>..<fake>
+        int n = frames * perFrame + 300;
+        int[] ids = new int[n];
+        SplittableRandom r = new SplittableRandom(5);
+        for (int i = 0; i < n; i++) {
+          ids[i] = 300 + r.nextInt(40_000);
+        }
+        float[] pixels = randomPixels(512, 9);
+        g.generate(Arrays.copyOf(ids, 64), GenerationSettings.greedy(1), s -> { }, null); // warm-up
+        long t0 = System.nanoTime();
+        float[][] emb = new float[n][];
+        for (int f = 0; f < frames; f++) {
+          float[][] e = enc.encode(pixels, 512, 512);
+          System.arraycopy(e, 0, emb, f * perFrame + 10, e.length);
+        }
+        long t1 = System.nanoTime();
+        g.generate(ids, emb, GenerationSettings.greedy(1), s -> { }, null);
+        long t2 = System.nanoTime();
+        g.generate(ids, GenerationSettings.greedy(1), s -> { }, null);
+        long t3 = System.nanoTime();
+        double vision = (t1 - t0) / 1e9;
+        double mm = (t2 - t1) / 1e9;
+        double text = (t3 - t2) / 1e9;
+        System.out.printf(Locale.ROOT, "%d-frame answer prompt, %d tokens (%d vision): vision %.1f s, decoder prefill "
+            + "%.1f s = %.1f tok/s; end to end %.1f tok/s; text-only prefill of the same ids %.1f tok/s (ratio %.2f)%n",
+            frames, n, frames * c.imageSeqLen(), vision, mm, n / mm, n / (vision + mm), n / text, text / mm);
+      }
+    } finally {
+      Files.deleteIfExists(file);
+      Files.deleteIfExists(dir);
+    }
+  }
+
+  private static double matmulGflops(Parallel par) {
+    float[] w = new float[3072 * 768];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = (i % 13) * 0.01f;
+    }
+    FloatTensor t = FloatTensor.of(w);
+    float[][] x = new float[1024][768];
+    float[][] y = new float[1024][3072];
+    for (float[] row : x) {
+      Arrays.fill(row, 0.5f);
+    }
+    Matmul.matmul(par, t, x, y, 1024, 3072, 768);
+    long t0 = System.nanoTime();
+    int reps = 3;
+    for (int i = 0; i < reps; i++) {
+      Matmul.matmul(par, t, x, y, 1024, 3072, 768);
+    }
+    double s = (System.nanoTime() - t0) / 1e9 / reps;
+    return 2.0 * 1024 * 3072 * 768 / s / 1e9;
+  }
+
+  static double towerFlops(VisionConfig c) {
+    double n = (double) c.patchesPerSide() * c.patchesPerSide();
+    double d = c.dim();
+    double perLayer = 2 * n * (4 * d * d + 2 * d * c.hiddenDim()) + 2 * 2 * n * n * d;
+    return n * 2 * d * c.patchValues() + c.layers() * perLayer
+        + 2 * (n / (c.scaleFactor() * c.scaleFactor())) * c.connectorInputDim() * c.textDim();
+  }
+
+  private static float[] randomPixels(int side, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    float[] p = new float[3 * side * side];
+    for (int i = 0; i < p.length; i++) {
+      p[i] = (float) (r.nextDouble() * 2 - 1);
+    }
+    return p;
+  }
+
+  private static FloatTensor rand(SplittableRandom r, int rows, int cols) {
+    float[] v = new float[rows * cols];
+    float a = (float) (Math.sqrt(3.0 / cols));
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) ((r.nextDouble() * 2 - 1) * a);
+    }
+    return FloatTensor.of(v);
+  }
+
+  private static float[] vec(SplittableRandom r, int n, float center) {
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = center + (float) ((r.nextDouble() * 2 - 1) * 0.1);
+    }
+    return v;
+  }
+
+  static VisionWeights randomWeights(VisionConfig c, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    int d = c.dim();
+    int h = c.hiddenDim();
+    VisionWeights.Layer[] layers = new VisionWeights.Layer[c.layers()];
+    for (int l = 0; l < layers.length; l++) {
+      layers[l] = new VisionWeights.Layer(vec(r, d, 1), vec(r, d, 0), rand(r, d, d), vec(r, d, 0), rand(r, d, d),
+          vec(r, d, 0), rand(r, d, d), vec(r, d, 0), rand(r, d, d), vec(r, d, 0), vec(r, d, 1), vec(r, d, 0),
+          rand(r, h, d), vec(r, h, 0), rand(r, d, h), vec(r, d, 0));
+    }
+    int positions = c.patchesPerSide() * c.patchesPerSide();
+    return new VisionWeights(rand(r, d, c.patchValues()), vec(r, d, 0), rand(r, positions, d), layers, vec(r, d, 1),
+        vec(r, d, 0), rand(r, c.textDim(), c.connectorInputDim()));
+  }
+
+  private static long peakRssKib() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (java.io.IOException e) {
+      return -1;
+    }
+    return -1;
+  }
+}
