@@ -21,7 +21,7 @@ const {getLlama, LlamaLogLevel} =
 
 const backends = new Set();
 const llama = await getLlama({
-  gpu: false, build: "never", maxThreads: threads, logLevel: LlamaLogLevel.debug,
+  gpu: false, build: "never", maxThreads: threads, logLevel: LlamaLogLevel.info,
   logger: (level, message) => {
     const m = /libggml-cpu-[\w-]+\.so/.exec(message);
     if (m) backends.add(m[0]);
