@@ -1,6 +1,8 @@
 package dev.longshot.app;
 
 import dev.longshot.ingest.IngestException;
+import dev.longshot.ingest.IngestResult;
+import dev.longshot.ingest.media.MediaFormats;
 import dev.longshot.timeline.Progress;
 import dev.longshot.timeline.ProgressListener;
 import java.io.IOException;
@@ -10,8 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -26,11 +26,6 @@ import java.util.stream.Stream;
  * files already ingested with the same settings are skipped as unchanged (identity is content, not path).
  */
 public final class BatchIndexer {
-  /** File extensions treated as media (lower case, without the dot). */
-  public static final Set<String> MEDIA_EXTENSIONS = Set.of(
-      "mp4", "m4v", "mov", "mkv", "webm", "avi", "mpg", "mpeg", "ts", "mts", "wmv", "flv", "ogv",
-      "mp3", "m4a", "wav", "flac", "ogg", "opus");
-
   private final Longshot longshot;
   private final int parallelism;
 
@@ -42,7 +37,7 @@ public final class BatchIndexer {
     this.parallelism = parallelism;
   }
 
-  /** Media files under {@code dir}, recursively, sorted by path; hidden directories are skipped. */
+  /** Media files ({@link MediaFormats#isMediaName}) under {@code dir}, recursively, sorted by path; hidden directories are skipped. */
   public static List<Path> findMedia(Path dir) {
     if (!Files.isDirectory(dir)) {
       throw new IllegalArgumentException("not a directory: " + dir.toAbsolutePath());
@@ -50,18 +45,12 @@ public final class BatchIndexer {
     try (Stream<Path> walk = Files.walk(dir)) {
       return walk.filter(Files::isRegularFile)
           .filter(p -> !hidden(dir, p))
-          .filter(BatchIndexer::isMedia)
+          .filter(p -> MediaFormats.isMediaName(p.getFileName().toString()))
           .sorted()
           .toList();
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot list " + dir + ": " + e.getMessage(), e);
     }
-  }
-
-  static boolean isMedia(Path p) {
-    String name = p.getFileName().toString();
-    int dot = name.lastIndexOf('.');
-    return dot > 0 && MEDIA_EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
   }
 
   private static boolean hidden(Path root, Path p) {
@@ -127,7 +116,7 @@ public final class BatchIndexer {
 
   private BatchSummary.Item ingestOne(Path file, ProgressListener progress) {
     try {
-      IngestOutcome outcome = longshot.ingest(file, progress);
+      IngestResult outcome = longshot.ingest(file, progress);
       return new BatchSummary.Item(file, outcome.unchanged() ? BatchSummary.Status.UNCHANGED : BatchSummary.Status.DONE,
           outcome.manifest().videoId(), "");
     } catch (IngestException e) {

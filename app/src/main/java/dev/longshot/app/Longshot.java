@@ -1,5 +1,6 @@
 package dev.longshot.app;
 
+import dev.longshot.config.AnswerBackend;
 import dev.longshot.config.LongshotConfig;
 import dev.longshot.embeddings.TextEmbedder;
 import dev.longshot.embeddings.TextEmbedders;
@@ -9,6 +10,7 @@ import dev.longshot.ingest.IngestResult;
 import dev.longshot.retrieval.QuestionAnswering;
 import dev.longshot.retrieval.index.EvidenceIndex;
 import dev.longshot.timeline.Answer;
+import dev.longshot.timeline.Closeables;
 import dev.longshot.timeline.Evidence;
 import dev.longshot.timeline.Progress;
 import dev.longshot.timeline.ProgressListener;
@@ -31,7 +33,7 @@ import java.util.function.Consumer;
  * record store's atomic commit and the index's per-video replace. The ingest pipeline (Tesseract, ASR, detector
  * models) is loaded on first ingest, so {@code ask} starts fast. Close it to release the index and models.
  */
-public final class Longshot implements AutoCloseable {
+public final class Longshot implements LongshotService {
   private final LongshotConfig config;
   private final RecordStore records;
   private final MediaLocations locations;
@@ -65,12 +67,12 @@ public final class Longshot implements AutoCloseable {
     EmbeddedModel model = null;
     try {
       index = EvidenceIndex.open(config.data().indexDir(), embedder, config.retrieval());
-      model = config.answer().backend().equals("embedded") ? EmbeddedModel.load(config.vlm()) : null;
+      model = config.answer().backend() == AnswerBackend.EMBEDDED ? EmbeddedModel.load(config.vlm()) : null;
       QuestionAnswering qa = QuestionAnswering.create(index, config.answer(), records::keyframe, model);
       return new Longshot(config, records, embedder, index, qa, model);
     } catch (RuntimeException e) {
-      closeQuietly(model);
-      closeQuietly(index);
+      Closeables.closeQuietly(model, Longshot::reportCloseFailure);
+      Closeables.closeQuietly(index, Longshot::reportCloseFailure);
       embedder.close();
       throw e;
     }
@@ -84,7 +86,8 @@ public final class Longshot implements AutoCloseable {
    * Ingests {@code video} (decode, OCR, ASR, detection) and indexes it. When the same content was already
    * ingested and indexed with the same settings, nothing is recomputed and {@code unchanged} is true.
    */
-  public IngestOutcome ingest(Path video, ProgressListener progress) throws IngestException {
+  @Override
+  public IngestResult ingest(Path video, ProgressListener progress) throws IngestException {
     IngestResult result = pipeline().ingest(video, p -> progress.onProgress(
         new Progress(p.stage(), p.fraction() * 0.9, p.eta(), p.message())));
     VideoManifest m = result.manifest();
@@ -95,10 +98,11 @@ public final class Longshot implements AutoCloseable {
       index.replaceVideo(m, records.segments(m.videoId()));
     }
     progress.onProgress(new Progress("done", 1.0, null, m.fileName()));
-    return new IngestOutcome(m, result.unchanged() && indexed);
+    return new IngestResult(m, result.unchanged() && indexed);
   }
 
   /** Answers {@code question} from the videos in {@code videoIds} (all videos when empty). */
+  @Override
   public Answer ask(String question, Set<String> videoIds) {
     return ask(question, videoIds, e -> {}, t -> {});
   }
@@ -107,20 +111,24 @@ public final class Longshot implements AutoCloseable {
    * Streaming variant: {@code onEvidence} receives the selected evidence before the answer is generated, {@code
    * onToken} the answer's text as it is produced.
    */
+  @Override
   public Answer ask(String question, Set<String> videoIds, Consumer<List<Evidence>> onEvidence, Consumer<String> onToken) {
     return qa.ask(question, videoIds, onEvidence, onToken);
   }
 
   /** Complete records, newest first. */
+  @Override
   public List<VideoManifest> videos() {
     return records.list();
   }
 
+  @Override
   public Optional<VideoManifest> video(String videoId) {
     return records.manifest(videoId);
   }
 
   /** Deletes a video's record and index documents (never the video file itself). */
+  @Override
   public boolean delete(String videoId) {
     boolean inIndex = index.deleteVideo(videoId);
     boolean inRecords = records.delete(videoId);
@@ -129,16 +137,19 @@ public final class Longshot implements AutoCloseable {
   }
 
   /** A keyframe JPEG of a video; names with path tricks are rejected (empty). */
+  @Override
   public Optional<Path> keyframe(String videoId, String keyframeName) {
     return records.keyframe(videoId, keyframeName);
   }
 
   /** The playable file of a video: where it was last ingested from, while it still has that content. */
+  @Override
   public Optional<Path> mediaFile(String videoId) {
     return locations.find(videoId);
   }
 
   /** Where uploaded videos are kept (inside the data directory). */
+  @Override
   public Path uploadsDir() {
     return config.data().uploadsDir();
   }
@@ -152,20 +163,13 @@ public final class Longshot implements AutoCloseable {
 
   @Override
   public synchronized void close() {
-    closeQuietly(pipeline);
-    closeQuietly(index);
-    closeQuietly(model);
+    for (AutoCloseable c : new AutoCloseable[] {pipeline, index, model}) {
+      Closeables.closeQuietly(c, Longshot::reportCloseFailure);
+    }
     embedder.close();
   }
 
-  private static void closeQuietly(AutoCloseable c) {
-    if (c == null) {
-      return;
-    }
-    try {
-      c.close();
-    } catch (Exception e) {
-      System.err.println("longshot: error while closing " + c.getClass().getSimpleName() + ": " + e.getMessage());
-    }
+  private static void reportCloseFailure(AutoCloseable c, Exception e) {
+    System.err.println("longshot: error while closing " + c.getClass().getSimpleName() + ": " + e.getMessage());
   }
 }

@@ -23,6 +23,16 @@ class BatchIndexerTest {
         .containsExactly("a.MP4", "talks/2026/c.webm", "talks/b.mkv");
   }
 
+  /** Issue 13: the batch walked a shorter list than the upload accepted (no .m2ts, no .3gp). */
+  @Test
+  void findsEveryVideoTheUploadAcceptsAndAudio() throws IOException {
+    for (String f : new String[] {"clip.m2ts", "phone.3gp", "talk.opus", "a.mp4"}) {
+      Files.writeString(tmp.resolve(f), "x");
+    }
+    assertThat(BatchIndexer.findMedia(tmp)).extracting(p -> tmp.relativize(p).toString())
+        .containsExactly("a.mp4", "clip.m2ts", "phone.3gp", "talk.opus");
+  }
+
   @Test
   void missingFolderIsAClearError() {
     assertThatThrownBy(() -> BatchIndexer.findMedia(tmp.resolve("nope"))).hasMessageContaining("not a directory").hasMessageContaining("nope");

@@ -3,6 +3,7 @@ package dev.longshot.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.longshot.config.AnswerBackend;
 import dev.longshot.config.AnswerSettings;
 import dev.longshot.config.ConfigException;
 import dev.longshot.config.VlmSettings;
@@ -52,7 +53,7 @@ class EmbeddedModelTest {
         new Evidence("v1", Modality.OCR, 83_000, 90_000, "Total budget: 4.2 million euros", "000083000.jpg", 0.05),
         new Evidence("v1", Modality.ASR, 91_000, 95_000, "the total budget is four million", "000091000.jpg", 0.04));
     try (EmbeddedModel m = EmbeddedModel.load(new VlmSettings(model, 1, 1024, 6))) {
-      AnswerSettings settings = new AnswerSettings("embedded", null, null, null, Duration.ofSeconds(5), 0, 8);
+      AnswerSettings settings = new AnswerSettings(AnswerBackend.EMBEDDED, null, null, null, Duration.ofSeconds(5), 0, 8);
       StringBuilder streamed = new StringBuilder();
       Answer a = Answerers.create(settings, (v, k) -> Optional.of(tmp.resolve(k)), m)
           .answer("What is the budget?", evidence, streamed::append);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.longshot.config.ConfigLoader;
 import dev.longshot.config.LongshotConfig;
 import dev.longshot.ingest.IngestException;
+import dev.longshot.ingest.IngestResult;
 import dev.longshot.timeline.Answer;
 import dev.longshot.timeline.Evidence;
 import dev.longshot.timeline.Json;
@@ -40,7 +41,7 @@ class LongshotEndToEndTest {
   @TempDir static Path tmp;
   private Longshot longshot;
   private Path lecture;
-  private IngestOutcome first;
+  private IngestResult first;
   private final List<Progress> progress = new CopyOnWriteArrayList<>();
 
   @BeforeAll
@@ -110,7 +111,7 @@ class LongshotEndToEndTest {
     Files.createDirectories(moved.getParent());
     Files.move(lecture, moved);
     assertThat(longshot.mediaFile(first.manifest().videoId())).isEmpty();
-    IngestOutcome again = longshot.ingest(moved, p -> { });
+    IngestResult again = longshot.ingest(moved, p -> { });
     assertThat(again.unchanged()).isTrue();
     assertThat(again.manifest().videoId()).isEqualTo(first.manifest().videoId());
     assertThat(longshot.mediaFile(first.manifest().videoId())).contains(moved);

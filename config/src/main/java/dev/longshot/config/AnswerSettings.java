@@ -5,8 +5,7 @@ import java.time.Duration;
 /**
  * Answer generation (section {@code answer}).
  *
- * @param backend {@code extractive} (default, no model), {@code openai} (any OpenAI-compatible server: vLLM,
- *     llama.cpp server, Ollama) or {@code embedded} (the in-process vlm-runtime)
+ * @param backend who writes the answer (see {@link AnswerBackend})
  * @param baseUrl base URL of the OpenAI-compatible server, e.g. {@code http://localhost:8000/v1}
  * @param model model name sent to that server
  * @param apiKey bearer token for that server; usually set through {@code LONGSHOT_ANSWER_API_KEY}
@@ -15,15 +14,15 @@ import java.time.Duration;
  * @param maxKeyframes keyframes sent to a vision-language model per question
  */
 public record AnswerSettings(
-    String backend, String baseUrl, String model, String apiKey, Duration timeout, int retries, int maxKeyframes) {
+    AnswerBackend backend, String baseUrl, String model, String apiKey, Duration timeout, int retries, int maxKeyframes) {
   public AnswerSettings {
-    backend = Check.oneOf("answer.backend", backend, "extractive", "openai", "embedded");
+    Check.present("answer.backend", backend, AnswerBackend.class);
     if (timeout == null || timeout.isNegative() || timeout.isZero() || timeout.toMinutes() > 30) {
       throw new ConfigException("answer.timeout", timeout, "allowed is a duration from 1s to 30m, e.g. 60s");
     }
     Check.range("answer.retries", retries, 0, 10);
     Check.range("answer.max-keyframes", maxKeyframes, 0, 64);
-    if (backend.equals("openai")) {
+    if (backend == AnswerBackend.OPENAI) {
       Check.notBlank("answer.base-url", baseUrl);
       Check.notBlank("answer.model", model);
     }

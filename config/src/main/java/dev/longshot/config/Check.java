@@ -1,8 +1,6 @@
 package dev.longshot.config;
 
-import java.util.Arrays;
 import java.util.Locale;
-import java.util.Set;
 
 /** Validation helpers for the settings records; each failure is a {@link ConfigException} naming the key. */
 public final class Check {
@@ -29,13 +27,26 @@ public final class Check {
     return value;
   }
 
-  /** Lower-cases {@code value} and checks it is one of {@code allowed}. */
-  public static String oneOf(String key, String value, String... allowed) {
+  /**
+   * Parses {@code value} (case and surrounding blanks ignored) as one of {@code type}'s config names; the error
+   * lists them all.
+   */
+  public static <E extends Enum<E> & ConfigChoice> E oneOf(String key, String value, Class<E> type) {
     String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
-    if (!Set.of(allowed).contains(v)) {
-      throw new ConfigException(key, value, "allowed is one of " + Arrays.toString(allowed));
+    for (E e : type.getEnumConstants()) {
+      if (e.configName().equals(v)) {
+        return e;
+      }
     }
-    return v;
+    throw new ConfigException(key, value, "allowed is one of " + ConfigChoice.configNames(type));
+  }
+
+  /** {@code value}, or a failure naming the key and listing the allowed values when it is missing. */
+  public static <E extends Enum<E> & ConfigChoice> E present(String key, E value, Class<E> type) {
+    if (value == null) {
+      throw new ConfigException(key, null, "allowed is one of " + ConfigChoice.configNames(type));
+    }
+    return value;
   }
 
   public static String notBlank(String key, String value) {

@@ -198,6 +198,8 @@ public final class ConfigLoader {
         return expandHome(text, env);
       } else if (cls == Duration.class) {
         return parseDuration(key, text);
+      } else if (cls.isEnum() && ConfigChoice.class.isAssignableFrom(cls)) {
+        return choice(key, text, cls);
       } else if (cls == List.class) {
         Type element = ((ParameterizedType) type).getActualTypeArguments()[0];
         List<?> items = raw instanceof List<?> l ? l : Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
@@ -211,6 +213,11 @@ public final class ConfigLoader {
       throw new ConfigException(key, raw, "allowed is a " + cls.getSimpleName());
     }
     throw new IllegalStateException("No converter for " + type + " at " + key);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Object choice(String key, String text, Class<?> cls) {
+    return Check.oneOf(key, text, (Class) cls);
   }
 
   private static Path expandHome(String text, Map<String, String> env) {

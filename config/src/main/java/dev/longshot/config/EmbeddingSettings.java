@@ -7,22 +7,20 @@ import java.nio.file.Path;
  *
  * @param modelPath a BERT-family ONNX model; {@code null} uses the bundled BGE-small-en-v1.5
  * @param tokenizerPath the model's tokenizer.json; required with {@code model-path}
- * @param contextStrategy how texts longer than the model's window are encoded: {@code truncate}, {@code
- *     parallel-windows}, {@code position-interpolation} or {@code grouped-positions}
+ * @param contextStrategy how texts longer than the model's window are encoded (see {@link ContextStrategy})
  * @param maxTokens longest input, in tokens, after context extension; longer input is truncated with a warning
- * @param device {@code auto} (CUDA when present), {@code cpu} or {@code cuda}
+ * @param device where the model runs (see {@link EmbeddingDevice})
  * @param batchSize texts per ONNX Runtime call
  * @param windowOverlap with {@code parallel-windows}, the fraction of a window shared with the next one (0 to 0.9;
  *     0 is LongEmbed's disjoint windows, 0.5 starts a window every half window)
  */
 public record EmbeddingSettings(
-    Path modelPath, Path tokenizerPath, String contextStrategy, int maxTokens, String device, int batchSize,
+    Path modelPath, Path tokenizerPath, ContextStrategy contextStrategy, int maxTokens, EmbeddingDevice device, int batchSize,
     double windowOverlap) {
   public EmbeddingSettings {
-    contextStrategy = Check.oneOf("embeddings.context-strategy", contextStrategy,
-        "truncate", "parallel-windows", "position-interpolation", "grouped-positions");
+    Check.present("embeddings.context-strategy", contextStrategy, ContextStrategy.class);
     Check.range("embeddings.max-tokens", maxTokens, 16, 65_536);
-    device = Check.oneOf("embeddings.device", device, "auto", "cpu", "cuda");
+    Check.present("embeddings.device", device, EmbeddingDevice.class);
     Check.range("embeddings.batch-size", batchSize, 1, 1024);
     Check.range("embeddings.window-overlap", windowOverlap, 0.0, 0.9);
     if (modelPath != null && tokenizerPath == null) {

@@ -5,8 +5,7 @@ import java.nio.file.Path;
 /**
  * On-screen text recognition (section {@code ocr}).
  *
- * @param backend {@code tesseract} (default), {@code paddle} (PP-OCRv4 scene-text models on ONNX Runtime) or
- *     {@code none}
+ * @param backend which recogniser reads the frames (see {@link OcrBackend})
  * @param tessdataDir Tesseract's language data directory; {@code null} uses the system default
  * @param language Tesseract language code(s), e.g. {@code eng} or {@code eng+deu}
  * @param minConfidence words below this confidence (0..100) are dropped as noise
@@ -15,15 +14,15 @@ import java.nio.file.Path;
  *     {@code setup/fetch-models.sh} puts them. Only read when backend is paddle
  */
 public record OcrSettings(
-    String backend, Path tessdataDir, String language, double minConfidence, Path paddleModelDir) {
+    OcrBackend backend, Path tessdataDir, String language, double minConfidence, Path paddleModelDir) {
   public OcrSettings {
-    backend = Check.oneOf("ocr.backend", backend, "tesseract", "paddle", "none");
+    Check.present("ocr.backend", backend, OcrBackend.class);
     language = Check.notBlank("ocr.language", language);
     Check.range("ocr.min-confidence", minConfidence, 0.0, 100.0);
   }
 
   /** Settings with the default PP-OCR model directory (for callers that do not use the paddle backend). */
-  public OcrSettings(String backend, Path tessdataDir, String language, double minConfidence) {
+  public OcrSettings(OcrBackend backend, Path tessdataDir, String language, double minConfidence) {
     this(backend, tessdataDir, language, minConfidence, null);
   }
 }

@@ -9,19 +9,18 @@ package dev.longshot.config;
  *     accepted as evidence for an answer; the default is measured for BGE-small-en-v1.5 (see retrieval/README.md)
  * @param windowSeconds length of the long "window" documents used for coarse-to-fine search
  * @param mergeGapSeconds adjacent hits closer than this are merged into one time span
- * @param decomposer how a question is split into retrieval requests: {@code rules} (keywords, cue words, no
- *     model) or {@code model} (asks the configured answer backend, falls back to the rules on bad output)
+ * @param decomposer how a question is split into retrieval requests (see {@link DecomposerKind})
  * @param candidates depth of each ranked list (BM25, kNN, windows) before fusion
  */
 public record RetrievalSettings(
-    int topK, int rrfK, double minSimilarity, double windowSeconds, double mergeGapSeconds, String decomposer, int candidates) {
+    int topK, int rrfK, double minSimilarity, double windowSeconds, double mergeGapSeconds, DecomposerKind decomposer, int candidates) {
   public RetrievalSettings {
     Check.range("retrieval.top-k", topK, 1, 200);
     Check.range("retrieval.rrf-k", rrfK, 1, 1000);
     Check.range("retrieval.min-similarity", minSimilarity, -1.0, 1.0);
     Check.range("retrieval.window-seconds", windowSeconds, 10.0, 3600.0);
     Check.range("retrieval.merge-gap-seconds", mergeGapSeconds, 0.0, 60.0);
-    decomposer = Check.oneOf("retrieval.decomposer", decomposer, "rules", "model");
+    Check.present("retrieval.decomposer", decomposer, DecomposerKind.class);
     Check.range("retrieval.candidates", candidates, 1, 1000);
   }
 }

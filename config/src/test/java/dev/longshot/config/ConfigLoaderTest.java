@@ -21,7 +21,7 @@ class ConfigLoaderTest {
     LongshotConfig c = ConfigLoader.load(null, ENV);
     assertThat(c.data().dir()).isEqualTo(Path.of("/home/u/.longshot"));
     assertThat(c.ingest().sampleFps()).isEqualTo(0.5);
-    assertThat(c.asr().backend()).isEqualTo("pocketsphinx");
+    assertThat(c.asr().backend()).isEqualTo(AsrBackend.POCKETSPHINX);
     assertThat(c.answer().timeout()).isEqualTo(Duration.ofSeconds(120));
     assertThat(c.server().allowedRoots()).isEmpty();
     assertThat(c.embeddings().modelPath()).isNull();
@@ -71,6 +71,31 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void kvCompressionSettingsDefaultToTheFullCacheAndRejectBadValues() {
+    VlmSettings defaults = ConfigLoader.load(null, ENV).vlm();
+    assertThat(defaults.kvPolicyKind()).isEqualTo(KvPolicy.FULL);
+    assertThat(defaults.kvBudget()).isEqualTo(0.2);
+    assertThat(defaults.kvRecentShare()).isEqualTo(0.5);
+    assertThat(defaults.kvMergeKind()).isEqualTo(KvMerge.PIVOTAL);
+    assertThat(ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_VLM_KV_POLICY", "LookM")).vlm().kvPolicy())
+        .isEqualTo("lookm");
+    for (String budget : new String[] {"0", "1.5", "-0.1"}) {
+      assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_VLM_KV_BUDGET", budget)))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("vlm.kv-budget")
+          .hasMessageContaining("(0, 1]");
+    }
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_VLM_KV_POLICY", "snapkv")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("vlm.kv-policy")
+        .hasMessageContaining("[full, lookm, h2o, recent]");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_VLM_KV_MERGE", "mean")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("vlm.kv-merge")
+        .hasMessageContaining("[pivotal, averaged, weighted]");
+  }
+
+  @Test
   void unparsableNumberNamesKey() {
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_SERVER_PORT", "eighty")))
         .isInstanceOf(ConfigException.class)
@@ -89,11 +114,11 @@ class ConfigLoaderTest {
   @Test
   void ocrBackendsAreTesseractPaddleAndNone() {
     OcrSettings defaults = ConfigLoader.load(null, ENV).ocr();
-    assertThat(defaults.backend()).isEqualTo("tesseract");
+    assertThat(defaults.backend()).isEqualTo(OcrBackend.TESSERACT);
     assertThat(defaults.paddleModelDir()).isNull();
     OcrSettings paddle = ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_OCR_BACKEND", "paddle",
         "LONGSHOT_OCR_PADDLE_MODEL_DIR", "/models/ppocr")).ocr();
-    assertThat(paddle.backend()).isEqualTo("paddle");
+    assertThat(paddle.backend()).isEqualTo(OcrBackend.PADDLE);
     assertThat(paddle.paddleModelDir()).isEqualTo(Path.of("/models/ppocr"));
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_OCR_BACKEND", "ppocr")))
         .isInstanceOf(ConfigException.class)

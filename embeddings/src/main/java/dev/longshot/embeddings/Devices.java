@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
+import dev.longshot.config.EmbeddingDevice;
 import java.util.EnumSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,17 +19,17 @@ final class Devices {
 
   private Devices() {}
 
-  /** Session options for {@code device} ({@code auto}, {@code cpu}, {@code cuda}); the caller closes them. */
-  static OrtSession.SessionOptions sessionOptions(String device, String modelName) {
+  /** Session options for {@code device}; the caller closes them. */
+  static OrtSession.SessionOptions sessionOptions(EmbeddingDevice device, String modelName) {
     return sessionOptions(device, modelName, false);
   }
 
   /**
-   * As {@link #sessionOptions(String, String)}; {@code varyingLongShapes} turns off the CPU arena and per-shape
+   * As {@link #sessionOptions(EmbeddingDevice, String)}; {@code varyingLongShapes} turns off the CPU arena and per-shape
    * memory patterns, which otherwise keep gigabytes per distinct long input shape (measured: 19 GB resident after
    * ten 8k-token inputs through full attention, killed by the OOM killer).
    */
-  static OrtSession.SessionOptions sessionOptions(String device, String modelName, boolean varyingLongShapes) {
+  static OrtSession.SessionOptions sessionOptions(EmbeddingDevice device, String modelName, boolean varyingLongShapes) {
     OrtSession.SessionOptions options = new OrtSession.SessionOptions();
     try {
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
@@ -37,18 +38,18 @@ final class Devices {
         options.setMemoryPatternOptimization(false);
       }
       EnumSet<OrtProvider> providers = OrtEnvironment.getAvailableProviders();
-      if (!device.equals("cpu") && providers.contains(OrtProvider.CUDA)) {
+      if (device != EmbeddingDevice.CPU && providers.contains(OrtProvider.CUDA)) {
         try {
           options.addCUDA(0);
           LOG.info("embeddings: {} runs on ONNX Runtime CUDA (device 0)", modelName);
           return options;
         } catch (OrtException e) {
-          if (device.equals("cuda")) {
+          if (device == EmbeddingDevice.CUDA) {
             throw new EmbeddingException("embeddings.device=cuda but the CUDA provider failed: " + e.getMessage(), e);
           }
           LOG.info("embeddings: CUDA provider present but unusable ({}); falling back to CPU", e.getMessage());
         }
-      } else if (device.equals("cuda")) {
+      } else if (device == EmbeddingDevice.CUDA) {
         throw new EmbeddingException("embeddings.device=cuda but this ONNX Runtime has no CUDA provider (available: "
             + providers + "); build with -Pcuda and install CUDA 12 + cuDNN 9, or use device auto/cpu");
       }

@@ -5,6 +5,8 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
+import dev.longshot.config.ContextStrategy;
+import dev.longshot.config.EmbeddingDevice;
 import dev.longshot.embeddings.onnx.PositionTableEditor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,7 +38,7 @@ public final class OnnxTextEmbedder implements TextEmbedder {
 
   private final ModelSource source;
   private final ContextStrategy strategy;
-  private final String device;
+  private final EmbeddingDevice device;
   private final int batchSize;
   private final double windowOverlap;
   private final int window;
@@ -53,15 +55,15 @@ public final class OnnxTextEmbedder implements TextEmbedder {
    * Loads the model and tokenizer. {@code maxTokens} is the longest accepted input; the position-editing
    * strategies round it up to a multiple of the trained window, {@code truncate} uses the trained window.
    */
-  public OnnxTextEmbedder(ModelSource source, ContextStrategy strategy, int maxTokens, String device, int batchSize) {
+  public OnnxTextEmbedder(ModelSource source, ContextStrategy strategy, int maxTokens, EmbeddingDevice device, int batchSize) {
     this(source, strategy, maxTokens, device, batchSize, DEFAULT_WINDOW_OVERLAP);
   }
 
   /**
-   * As {@link #OnnxTextEmbedder(ModelSource, ContextStrategy, int, String, int)}, with the share of each parallel
+   * As {@link #OnnxTextEmbedder(ModelSource, ContextStrategy, int, EmbeddingDevice, int)}, with the share of each parallel
    * window repeated in the next one ({@code 0} gives LongEmbed's disjoint windows; ignored by other strategies).
    */
-  public OnnxTextEmbedder(ModelSource source, ContextStrategy strategy, int maxTokens, String device, int batchSize,
+  public OnnxTextEmbedder(ModelSource source, ContextStrategy strategy, int maxTokens, EmbeddingDevice device, int batchSize,
       double windowOverlap) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize must be >= 1, was " + batchSize);

@@ -18,7 +18,7 @@ public final class TextEmbedders {
     ModelSource source = settings.modelPath() == null
         ? ModelSource.bundledBgeSmall()
         : ModelSource.fromFiles(settings.modelPath(), settings.tokenizerPath());
-    return new OnnxTextEmbedder(source, ContextStrategy.fromConfigName(settings.contextStrategy()),
+    return new OnnxTextEmbedder(source, settings.contextStrategy(),
         settings.maxTokens(), settings.device(), settings.batchSize(), settings.windowOverlap());
   }
 }

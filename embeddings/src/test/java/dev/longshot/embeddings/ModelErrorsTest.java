@@ -3,6 +3,9 @@ package dev.longshot.embeddings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.longshot.config.Check;
+import dev.longshot.config.ContextStrategy;
+import dev.longshot.config.EmbeddingDevice;
 import dev.longshot.config.EmbeddingSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,7 +23,7 @@ class ModelErrorsTest {
     Path tokenizer = Files.writeString(dir.resolve("tokenizer.json"), "{}");
     Path missing = dir.resolve("nope.onnx");
     assertThatThrownBy(() -> TextEmbedders.create(
-        new EmbeddingSettings(missing, tokenizer, "truncate", 8192, "cpu", 8, 0.5)))
+        new EmbeddingSettings(missing, tokenizer, ContextStrategy.TRUNCATE, 8192, EmbeddingDevice.CPU, 8, 0.5)))
         .isInstanceOf(EmbeddingException.class)
         .hasMessageContaining("embeddings.model-path").hasMessageContaining(missing.toString());
   }
@@ -33,7 +36,7 @@ class ModelErrorsTest {
     Path tokenizer = dir.resolve("tokenizer.json");
     Files.write(tokenizer, ModelSource.bundledBgeSmall().readTokenizer());
     assertThatThrownBy(() -> TextEmbedders.create(
-        new EmbeddingSettings(model, tokenizer, "truncate", 8192, "cpu", 8, 0.5)))
+        new EmbeddingSettings(model, tokenizer, ContextStrategy.TRUNCATE, 8192, EmbeddingDevice.CPU, 8, 0.5)))
         .isInstanceOf(EmbeddingException.class).hasMessageContaining(model.toString());
   }
 
@@ -43,7 +46,7 @@ class ModelErrorsTest {
         .modelWithTable(16, 1L << 40, 4).toByteArray());
     Path tokenizer = Files.write(dir.resolve("tokenizer.json"), ModelSource.bundledBgeSmall().readTokenizer());
     assertThatThrownBy(() -> TextEmbedders.create(
-        new EmbeddingSettings(model, tokenizer, "truncate", 8192, "cpu", 8, 0.5)))
+        new EmbeddingSettings(model, tokenizer, ContextStrategy.TRUNCATE, 8192, EmbeddingDevice.CPU, 8, 0.5)))
         .isInstanceOf(EmbeddingException.class).hasMessageContaining(model.toString())
         .hasMessageContaining("position_embeddings").hasMessageContaining("1099511627776");
   }
@@ -56,7 +59,7 @@ class ModelErrorsTest {
     }
     Path tokenizer = Files.write(dir.resolve("tokenizer.json"), ModelSource.bundledBgeSmall().readTokenizer());
     assertThatThrownBy(() -> TextEmbedders.create(
-        new EmbeddingSettings(model, tokenizer, "truncate", 8192, "cpu", 8, 0.5)))
+        new EmbeddingSettings(model, tokenizer, ContextStrategy.TRUNCATE, 8192, EmbeddingDevice.CPU, 8, 0.5)))
         .isInstanceOf(EmbeddingException.class).hasMessageContaining(model.toString())
         .hasMessageContaining("2147483664");
   }
@@ -65,8 +68,8 @@ class ModelErrorsTest {
   void modelFromPathsWorksLikeTheBundledOne() throws IOException {
     Path model = Files.write(dir.resolve("bge.onnx"), ModelSource.bundledBgeSmall().readOnnx());
     Path tokenizer = Files.write(dir.resolve("tokenizer.json"), ModelSource.bundledBgeSmall().readTokenizer());
-    try (TextEmbedder e = TextEmbedders.create(new EmbeddingSettings(model, tokenizer, "parallel-windows", 4096,
-        "auto", 8, 0.5))) {
+    try (TextEmbedder e = TextEmbedders.create(new EmbeddingSettings(model, tokenizer, ContextStrategy.PARALLEL_WINDOWS, 4096,
+        EmbeddingDevice.AUTO, 8, 0.5))) {
       assertThat(e.name()).isEqualTo("bge");
       assertThat(e.maxTokens()).isEqualTo(4096);
       float[] fromPath = e.embedPassages(java.util.List.of("same text")).get(0);
@@ -81,16 +84,16 @@ class ModelErrorsTest {
     org.junit.jupiter.api.Assumptions.assumeFalse(
         ai.onnxruntime.OrtEnvironment.getAvailableProviders().contains(ai.onnxruntime.OrtProvider.CUDA),
         "this runtime has CUDA; the CPU-only failure path does not apply");
-    assertThatThrownBy(() -> Devices.sessionOptions("cuda", "bge"))
+    assertThatThrownBy(() -> Devices.sessionOptions(EmbeddingDevice.CUDA, "bge"))
         .isInstanceOf(EmbeddingException.class).hasMessageContaining("embeddings.device=cuda");
   }
 
   @Test
   void unknownStrategyListsTheKnownOnes() {
-    assertThatThrownBy(() -> ContextStrategy.fromConfigName("rope"))
+    assertThatThrownBy(() -> Check.oneOf("embeddings.context-strategy", "rope", ContextStrategy.class))
         .hasMessageContaining("rope").hasMessageContaining("parallel-windows");
     for (ContextStrategy s : ContextStrategy.values()) {
-      assertThat(ContextStrategy.fromConfigName(s.configName())).isEqualTo(s);
+      assertThat(Check.oneOf("embeddings.context-strategy", s.configName(), ContextStrategy.class)).isEqualTo(s);
     }
   }
 }

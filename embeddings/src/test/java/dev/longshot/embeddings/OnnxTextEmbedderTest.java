@@ -3,6 +3,8 @@ package dev.longshot.embeddings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.longshot.config.ContextStrategy;
+import dev.longshot.config.EmbeddingDevice;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -63,7 +65,7 @@ class OnnxTextEmbedderTest {
   @Test
   void textsBeyondTheLimitAreTruncatedNotRejected() {
     OnnxTextEmbedder e = new OnnxTextEmbedder(ModelSource.bundledBgeSmall(), ContextStrategy.PARALLEL_WINDOWS,
-        1024, "cpu", 8);
+        1024, EmbeddingDevice.CPU, 8);
     try (e) {
       String text = longText(new Random(SEED), 1100);
       assertThat(e.countTokens(text)).isGreaterThan(1022);
@@ -91,7 +93,7 @@ class OnnxTextEmbedderTest {
     }
     assertThat(e.embedPassages(List.of(text)).get(0)).containsExactly(Vectors.normalize(expected), within(1e-5f));
     try (OnnxTextEmbedder disjoint = new OnnxTextEmbedder(ModelSource.bundledBgeSmall(),
-        ContextStrategy.PARALLEL_WINDOWS, 8192, "cpu", 16, 0)) {
+        ContextStrategy.PARALLEL_WINDOWS, 8192, EmbeddingDevice.CPU, 16, 0)) {
       float[] v = disjoint.embedPassages(List.of(text)).get(0);
       assertThat(Vectors.dot(v, e.embedPassages(List.of(text)).get(0))).isLessThan(1 - 1e-6f);
     }

@@ -2,6 +2,7 @@ package dev.longshot.embeddings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.longshot.config.ContextStrategy;
 import dev.longshot.embeddings.eval.RetrievalAccuracy;
 import dev.longshot.embeddings.eval.RetrievalTask;
 import dev.longshot.embeddings.eval.SyntheticLongTasks;

@@ -7,6 +7,7 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import dev.longshot.config.ContextStrategy;
 import java.io.ByteArrayInputStream;
 import java.nio.LongBuffer;
 import java.util.List;

@@ -1,5 +1,7 @@
 package dev.longshot.embeddings;
 
+import dev.longshot.config.ContextStrategy;
+import dev.longshot.config.EmbeddingDevice;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -11,6 +13,6 @@ final class SharedEmbedders {
 
   static synchronized OnnxTextEmbedder bge(ContextStrategy strategy) {
     return BY_STRATEGY.computeIfAbsent(strategy,
-        s -> new OnnxTextEmbedder(ModelSource.bundledBgeSmall(), s, 8192, "cpu", 16));
+        s -> new OnnxTextEmbedder(ModelSource.bundledBgeSmall(), s, 8192, EmbeddingDevice.CPU, 16));
   }
 }

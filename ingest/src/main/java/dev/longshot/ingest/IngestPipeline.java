@@ -14,11 +14,13 @@ import dev.longshot.ingest.ocr.TextRecognizer;
 import dev.longshot.ingest.ocr.TextRecognizers;
 import dev.longshot.ingest.sample.FrameSampler;
 import dev.longshot.ingest.subtitle.SubtitleTrack;
+import dev.longshot.timeline.Closeables;
 import dev.longshot.timeline.Modality;
 import dev.longshot.timeline.ProgressListener;
 import dev.longshot.timeline.RecordFormatException;
 import dev.longshot.timeline.RecordStore;
 import dev.longshot.timeline.Segment;
+import dev.longshot.timeline.Timestamps;
 import dev.longshot.timeline.VideoId;
 import dev.longshot.timeline.VideoManifest;
 import java.io.IOException;
@@ -102,9 +104,7 @@ public final class IngestPipeline implements AutoCloseable {
       detector = ObjectDetectors.create(config.detector()).orElse(null);
       return new IngestPipeline(config, store, ocr, asr, detector, SubtitleSource.DEFAULT);
     } catch (RuntimeException | Error e) {
-      closeQuietly(ocr);
-      closeQuietly(asr);
-      closeQuietly(detector);
+      closeAll(ocr, asr, detector);
       throw e;
     }
   }
@@ -194,7 +194,7 @@ public final class IngestPipeline implements AutoCloseable {
           @Override
           public void position(long millis) {
             if (duration > 0) {
-              pt.within(millis / (double) duration, clock(millis) + " / " + clock(duration));
+              pt.within(millis / (double) duration, Timestamps.clock(millis) + " / " + Timestamps.clock(duration));
             }
           }
         });
@@ -262,7 +262,7 @@ public final class IngestPipeline implements AutoCloseable {
     }
     if (expected > 0 && got < expected * 0.75 && expected - got > 2_000) {
       throw new IngestException(Kind.CORRUPT, "truncated or corrupt file: " + file + " (decoding stopped at "
-          + clock(got) + " of " + clock(expected) + ")");
+          + Timestamps.clock(got) + " of " + Timestamps.clock(expected) + ")");
     }
   }
 
@@ -296,26 +296,14 @@ public final class IngestPipeline implements AutoCloseable {
     return info.width() + "x" + info.height() + " " + info.videoCodec() + (info.hasAudio() ? " + " + info.audioCodec() : "");
   }
 
-  static String clock(long millis) {
-    long s = millis / 1000;
-    return s >= 3600 ? String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String.format("%d:%02d", s / 60, s % 60);
-  }
-
   @Override
   public void close() {
-    closeQuietly(ocr);
-    closeQuietly(asr);
-    closeQuietly(detector);
+    closeAll(ocr, asr, detector);
   }
 
-  private static void closeQuietly(AutoCloseable c) {
-    if (c == null) {
-      return;
-    }
-    try {
-      c.close();
-    } catch (Exception e) {
-      LOG.warn("closing {} failed: {}", c, e.toString());
+  private static void closeAll(AutoCloseable... backends) {
+    for (AutoCloseable backend : backends) {
+      Closeables.closeQuietly(backend, (c, e) -> LOG.warn("closing {} failed: {}", c, e.toString()));
     }
   }
 }

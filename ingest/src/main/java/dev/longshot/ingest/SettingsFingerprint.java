@@ -2,6 +2,7 @@ package dev.longshot.ingest;
 
 import dev.longshot.config.AsrSettings;
 import dev.longshot.config.LongshotConfig;
+import dev.longshot.config.OcrBackend;
 import dev.longshot.config.OcrSettings;
 import dev.longshot.timeline.VideoManifest;
 import java.io.IOException;
@@ -23,12 +24,22 @@ import java.util.List;
  */
 public final class SettingsFingerprint {
   /** Bump when sampling, merging or segment layout changes in a way that should redo existing records. */
-  public static final int PIPELINE_VERSION = 2; // 2: OCR spans split on any changed content word (issue 14)
+  public static final int PIPELINE_VERSION = 3; // 2: OCR spans by content words, 3: stricter OpenCV detections (issue 14)
 
   private SettingsFingerprint() {}
 
   public static String of(LongshotConfig config, String backends, Path video) {
-    StringBuilder s = new StringBuilder()
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(describe(config, backends, video).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(d).substring(0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The text that is hashed; its layout is part of the record format (changing it redoes every record). */
+  static String describe(LongshotConfig config, String backends, Path video) {
+    return new StringBuilder()
         .append("format=").append(VideoManifest.FORMAT_VERSION)
         .append("|pipeline=").append(PIPELINE_VERSION)
         .append("|").append(config.ingest())
@@ -36,13 +47,8 @@ public final class SettingsFingerprint {
         .append("|").append(ocrOutputSettings(config.ocr()))
         .append("|").append(config.detector())
         .append("|backends=").append(backends)
-        .append("|sidecars=").append(sidecars(video));
-    try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(s.toString().getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(d).substring(0, 16);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+        .append("|sidecars=").append(sidecars(video))
+        .toString();
   }
 
   /** The asr section without {@code decoders}: how many utterances decode at once does not change the words. */
@@ -58,7 +64,7 @@ public final class SettingsFingerprint {
   private static String ocrOutputSettings(OcrSettings o) {
     String tesseract = "OcrSettings[backend=" + o.backend() + ", tessdataDir=" + o.tessdataDir() + ", language="
         + o.language() + ", minConfidence=" + o.minConfidence() + "]";
-    return "paddle".equals(o.backend()) ? tesseract + "[paddleModelDir=" + o.paddleModelDir() + "]" : tesseract;
+    return o.backend() == OcrBackend.PADDLE ? tesseract + "[paddleModelDir=" + o.paddleModelDir() + "]" : tesseract;
   }
 
   private static String sidecars(Path video) {

@@ -37,4 +37,13 @@ class SettingsFingerprintTest {
     Files.writeString(tmp.resolve("talk.srt"), "1\n00:00:00,000 --> 00:00:01,000\nhi\n");
     assertThat(SettingsFingerprint.of(config(Map.of()), "b", video)).isNotEqualTo(base);
   }
+
+  /** Backend names enter the hashed text exactly as spelled in the config, so typed settings redo no record. */
+  @Test
+  void backendsAreHashedByTheirConfigNames() {
+    String text = SettingsFingerprint.describe(config(Map.of("LONGSHOT_OCR_BACKEND", "paddle")), "b", tmp.resolve("v.mp4"));
+    assertThat(text).contains("|asr[backend=pocketsphinx, pocketsphinxModelDir=")
+        .contains("|OcrSettings[backend=paddle, tessdataDir=")
+        .contains("|DetectorSettings[backend=opencv, yoloModel=");
+  }
 }

@@ -1,6 +1,7 @@
 package dev.longshot.retrieval;
 
 import dev.longshot.config.AnswerSettings;
+import dev.longshot.config.DecomposerKind;
 import dev.longshot.retrieval.answer.Answerer;
 import dev.longshot.retrieval.answer.Answerers;
 import dev.longshot.retrieval.answer.KeyframeResolver;
@@ -25,8 +26,8 @@ import java.util.function.Consumer;
  * Thread-safe when its parts are (all bundled ones are).
  */
 public final class QuestionAnswering {
-  /** Longest accepted question, in characters. */
-  public static final int MAX_QUESTION_CHARS = 2000;
+  /** Longest accepted question, in characters: the one limit of {@code bin/longshot ask} and {@code POST /api/ask}. */
+  public static final int MAX_QUESTION_CHARS = 1000;
   private final EvidenceIndex index;
   private final QueryDecomposer decomposer;
   private final Answerer answerer;
@@ -49,8 +50,8 @@ public final class QuestionAnswering {
       VisionLanguageGenerator embedded) {
     RuleBasedDecomposer rules = RuleBasedDecomposer.withCocoClasses();
     QueryDecomposer decomposer = rules;
-    if (index.settings().decomposer().equals("model")) {
-      decomposer = Answerers.textGenerator(answer, embedded)
+    if (index.settings().decomposer() == DecomposerKind.MODEL) {
+      decomposer = Answerers.textCompletion(answer, embedded)
           .<QueryDecomposer>map(model -> new ModelQueryDecomposer(model, rules))
           .orElseThrow(() -> new IllegalArgumentException("retrieval.decomposer=model needs a model: set "
               + "answer.backend to openai or embedded (it is " + answer.backend() + "), or use retrieval.decomposer=rules"));

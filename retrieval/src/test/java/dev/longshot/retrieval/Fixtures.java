@@ -1,5 +1,6 @@
 package dev.longshot.retrieval;
 
+import dev.longshot.config.DecomposerKind;
 import dev.longshot.config.RetrievalSettings;
 import dev.longshot.timeline.Modality;
 import dev.longshot.timeline.Segment;
@@ -17,7 +18,7 @@ public final class Fixtures {
 
   /** Settings for the stand-in embedder (its cosine scale differs from BGE's, hence its own threshold). */
   public static RetrievalSettings settings() {
-    return new RetrievalSettings(8, 60, 0.3, 60, 4, "rules", 50);
+    return new RetrievalSettings(8, 60, 0.3, 60, 4, DecomposerKind.RULES, 50);
   }
 
   public static VideoManifest manifest(String videoId, String fingerprint) {

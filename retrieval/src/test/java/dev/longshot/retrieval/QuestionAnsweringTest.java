@@ -5,7 +5,9 @@ import static dev.longshot.retrieval.Fixtures.VIDEO_B;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.longshot.config.AnswerBackend;
 import dev.longshot.config.AnswerSettings;
+import dev.longshot.config.DecomposerKind;
 import dev.longshot.retrieval.answer.ExtractiveAnswerer;
 import dev.longshot.retrieval.answer.KeyframeResolver;
 import dev.longshot.retrieval.index.EvidenceIndex;
@@ -82,7 +84,10 @@ class QuestionAnsweringTest {
     assertThatThrownBy(() -> qa.retrieve("  ", Set.of())).hasMessage("The question is empty");
     assertThatThrownBy(() -> qa.retrieve(null, Set.of())).hasMessage("The question is empty");
     assertThatThrownBy(() -> qa.retrieve("why ".repeat(2500), Set.of()))
-        .hasMessage("The question is 9999 characters long; at most 2000 are allowed");
+        .hasMessage("The question is 9999 characters long; at most 1000 are allowed");
+    // issue 13: one limit for the command line and the web (it was 2000 here and 1000 there)
+    assertThatThrownBy(() -> qa.retrieve("x".repeat(1001), Set.of()))
+        .hasMessage("The question is 1001 characters long; at most 1000 are allowed");
     assertThatThrownBy(() -> qa.retrieve("learning rate", Set.of("0123456789abcdef")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Unknown video id [0123456789abcdef]; indexed videos: [" + VIDEO_A + "]");
@@ -98,13 +103,13 @@ class QuestionAnsweringTest {
   @Test
   void theModelDecomposerNeedsAModelBackend() {
     EvidenceIndex modelIndex = EvidenceIndex.open(tmp.resolve("index2"), new HashingTextEmbedder(256),
-        new dev.longshot.config.RetrievalSettings(8, 60, 0.3, 60, 4, "model", 50));
+        new dev.longshot.config.RetrievalSettings(8, 60, 0.3, 60, 4, DecomposerKind.MODEL, 50));
     try (modelIndex) {
-      AnswerSettings extractive = new AnswerSettings("extractive", null, null, null, Duration.ofSeconds(5), 0, 8);
+      AnswerSettings extractive = new AnswerSettings(AnswerBackend.EXTRACTIVE, null, null, null, Duration.ofSeconds(5), 0, 8);
       assertThatThrownBy(() -> QuestionAnswering.create(modelIndex, extractive, KeyframeResolver.none(), null))
           .hasMessageContaining("retrieval.decomposer=model needs a model");
       QuestionAnswering withModel = QuestionAnswering.create(modelIndex,
-          new AnswerSettings("embedded", null, null, null, Duration.ofSeconds(5), 0, 8), KeyframeResolver.none(),
+          new AnswerSettings(AnswerBackend.EMBEDDED, null, null, null, Duration.ofSeconds(5), 0, 8), KeyframeResolver.none(),
           (prompt, images, sink) -> "{\"ASR\": null, \"DET\": [\"laptop\"], \"TYPE\": [\"location\"]}");
       assertThat(withModel.decomposer().decompose("Where is the laptop?").source()).isEqualTo("model");
     }

@@ -162,7 +162,7 @@ public final class RecordStore {
       Files.createDirectories(staging.resolve(KEYFRAMES));
       return new Writer(videoId, staging, lockFile, lock);
     } catch (IOException e) {
-      closeQuietly(channel);
+      Closeables.closeQuietly(channel);
       throw new UncheckedIOException("Cannot start record " + videoId + " in " + staging + ": " + e.getMessage(), e);
     }
   }
@@ -267,22 +267,12 @@ public final class RecordStore {
           deleteTree(staging);
         }
       } finally {
-        closeQuietly(lock.channel());
+        Closeables.closeQuietly(lock.channel()); // closing releases the lock; nothing else to do
         try {
           Files.deleteIfExists(lockFile);
         } catch (IOException e) {
           // a stale lock file is harmless: the next store open removes it once it can lock it
         }
-      }
-    }
-  }
-
-  private static void closeQuietly(FileChannel ch) {
-    if (ch != null) {
-      try {
-        ch.close();
-      } catch (IOException e) {
-        // closing releases the lock; nothing else to do
       }
     }
   }

@@ -1,13 +1,16 @@
 package dev.longshot.vlm;
 
 import dev.longshot.config.VlmSettings;
+import dev.longshot.vlm.attention.AttentionObserver;
 import dev.longshot.vlm.attention.AttentionStrategies;
 import dev.longshot.vlm.attention.KvCache;
 import dev.longshot.vlm.attention.KvCachePolicy;
 import dev.longshot.vlm.chat.ChatMessage;
+import dev.longshot.vlm.kv.CompressingKvCachePolicy;
 import dev.longshot.vlm.model.LoadedModel;
 import dev.longshot.vlm.model.ModelConfig;
 import dev.longshot.vlm.model.Transformer;
+import dev.longshot.vlm.multimodal.PromptLayout;
 import dev.longshot.vlm.sample.GenerationSettings;
 import dev.longshot.vlm.sample.Sampler;
 import dev.longshot.vlm.tensor.Parallel;
@@ -38,23 +41,29 @@ public final class TextGenerator implements AutoCloseable {
   private final Parallel parallel;
   private final int contextLength;
   private volatile AttentionStrategies attention = AttentionStrategies.dense();
-  private volatile KvCachePolicy cachePolicy = KvCachePolicy.dense();
+  private volatile KvCachePolicy cachePolicy;
 
-  private TextGenerator(LoadedModel model, int threads, int contextLength) {
+  private volatile GenerationStats lastStats;
+
+  private TextGenerator(LoadedModel model, VlmSettings settings) {
     this.model = model;
-    this.parallel = new Parallel(threads);
+    this.parallel = new Parallel(settings.effectiveThreads());
     this.transformer = new Transformer(model.config(), model.weights(), parallel);
-    this.contextLength = Math.min(contextLength, model.config().contextLength());
+    this.contextLength = Math.min(settings.contextLength(), model.config().contextLength());
+    this.cachePolicy = CompressingKvCachePolicy.from(settings, parallel);
   }
 
-  /** Loads a GGUF file or safetensors directory with the thread count and context length of {@code settings}. */
+  /**
+   * Loads a GGUF file or safetensors directory with the thread count, context length and KV-cache policy of
+   * {@code settings}.
+   */
   public static TextGenerator load(Path model, VlmSettings settings) throws IOException {
-    return new TextGenerator(LoadedModel.load(model), settings.effectiveThreads(), settings.contextLength());
+    return new TextGenerator(LoadedModel.load(model), settings);
   }
 
   /** A generator over an already loaded model (e.g. the decoder of a vision-language model). */
   public static TextGenerator of(LoadedModel model, VlmSettings settings) {
-    return new TextGenerator(model, settings.effectiveThreads(), settings.contextLength());
+    return new TextGenerator(model, settings);
   }
 
   public ModelConfig config() {
@@ -123,8 +132,18 @@ public final class TextGenerator implements AutoCloseable {
    * (the vision embeddings of a multimodal prompt) and the token's own embedding elsewhere; a null array means text
    * only. {@code onStep} (nullable) sees every token with its logits.
    */
-  public synchronized String generate(int[] promptIds, float[][] promptEmbeddings, GenerationSettings settings,
+  public String generate(int[] promptIds, float[][] promptEmbeddings, GenerationSettings settings,
       Consumer<String> onToken, StepListener onStep) {
+    return generate(promptIds, promptEmbeddings, null, settings, onToken, onStep);
+  }
+
+  /**
+   * {@link #generate(int[], float[][], GenerationSettings, Consumer, StepListener)} for a prompt laid out as
+   * {@code layout} says (which positions are vision tokens; null: text only). The KV-cache policy compresses only
+   * prompts whose layout has vision tokens.
+   */
+  public synchronized String generate(int[] promptIds, float[][] promptEmbeddings, PromptLayout layout,
+      GenerationSettings settings, Consumer<String> onToken, StepListener onStep) {
     if (promptEmbeddings != null && promptEmbeddings.length != promptIds.length) {
       throw new IllegalArgumentException("the prompt has " + promptIds.length + " ids but " + promptEmbeddings.length
           + " embedding slots");
@@ -137,9 +156,22 @@ public final class TextGenerator implements AutoCloseable {
           + contextLength + " (vlm.context-length, model maximum " + model.config().contextLength() + ")");
     }
     ModelConfig c = model.config();
-    KvCache cache = cachePolicy.create(c.layers(), c.kvHeads(), c.headDim(), contextLength);
-    float[] logits = prefill(promptIds, promptEmbeddings, cache);
-    cachePolicy.afterPrefill(cache, promptIds.length);
+    if (layout != null && layout.length() != promptIds.length) {
+      throw new IllegalArgumentException("the prompt layout covers " + layout.length() + " tokens but the prompt has "
+          + promptIds.length);
+    }
+    KvCachePolicy policy = cachePolicy;
+    KvCache cache = policy.create(c.layers(), c.kvHeads(), c.headDim(), contextLength);
+    AttentionObserver observer = policy.beforePrefill(cache, transformer.shape(), layout);
+    long t0 = System.nanoTime();
+    float[] logits = prefill(promptIds, promptEmbeddings, cache, observer);
+    cache.compact(); // the prompt is in: release growth slack, so the two byte counts compare entries held
+    long kvBytesBefore = cache.bytes();
+    policy.afterPrefill(cache, promptIds.length);
+    long prefillNanos = System.nanoTime() - t0;
+    long kvBytes = cache.bytes();
+    int decodeTokens = 0;
+    long decodeNanos = 0;
     int maxNew = Math.min(settings.maxTokens(), contextLength - promptIds.length);
     int[] history = Arrays.copyOf(promptIds, promptIds.length + maxNew);
     int length = promptIds.length;
@@ -160,27 +192,37 @@ public final class TextGenerator implements AutoCloseable {
         break;
       }
       if (i + 1 < maxNew) {
+        long d0 = System.nanoTime();
         logits = transformer.forward(new int[] {token}, 1, length - 1, cache, attention, true); // true position
+        decodeNanos += System.nanoTime() - d0;
+        decodeTokens++;
       }
     }
     out.accept(decoder.flush());
+    lastStats = new GenerationStats(promptIds.length, prefillNanos, decodeTokens, decodeNanos, kvBytesBefore,
+        kvBytes);
     return out.finish();
   }
 
-  private float[] prefill(int[] ids, float[][] embeddings, KvCache cache) {
+  /** Timing and KV-cache figures of the last finished generation, or null before the first. */
+  public GenerationStats lastStats() {
+    return lastStats;
+  }
+
+  private float[] prefill(int[] ids, float[][] embeddings, KvCache cache, AttentionObserver observer) {
     float[] logits = null;
     for (int start = 0; start < ids.length; start += PREFILL_CHUNK) {
       int n = Math.min(PREFILL_CHUNK, ids.length - start);
       if (embeddings == null) {
         int[] chunk = Arrays.copyOfRange(ids, start, start + n);
-        logits = transformer.forward(chunk, n, start, cache, attention, start + n == ids.length);
+        logits = transformer.forward(chunk, n, start, cache, attention, observer, start + n == ids.length);
       } else {
         float[][] x = new float[n][];
         for (int t = 0; t < n; t++) {
           float[] e = embeddings[start + t];
           x[t] = e != null ? e.clone() : transformer.embed(ids[start + t]);
         }
-        logits = transformer.forward(x, n, start, cache, attention, start + n == ids.length);
+        logits = transformer.forward(x, n, start, cache, attention, observer, start + n == ids.length);
       }
     }
     return logits;

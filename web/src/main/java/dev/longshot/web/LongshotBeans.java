@@ -1,12 +1,11 @@
 package dev.longshot.web;
 
 import dev.longshot.app.Longshot;
+import dev.longshot.app.LongshotService;
 import dev.longshot.config.LongshotConfig;
 import dev.longshot.web.api.UploadReceiver;
 import dev.longshot.web.jobs.IngestJobRunner;
 import dev.longshot.web.jobs.JobStore;
-import dev.longshot.web.service.LongshotFacadeService;
-import dev.longshot.web.service.LongshotService;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
 import jakarta.servlet.MultipartConfigElement;
@@ -21,7 +20,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Wires Longshot into Spring: the facade (opened once, closed with the context), the ingest job runner (which
+ * Wires Longshot into Spring: the {@link Longshot} use cases (opened once, closed with the context), the ingest job runner (which
  * resumes interrupted jobs at start), multipart limits from {@code server.max-upload-bytes} with uploads spooled
  * inside the data directory, and the OpenAPI description.
  */
@@ -29,7 +28,7 @@ import org.springframework.context.annotation.Configuration;
 public class LongshotBeans {
   @Bean(destroyMethod = "close")
   LongshotService longshotService(LongshotConfig config) {
-    return new LongshotFacadeService(Longshot.open(config));
+    return Longshot.open(config);
   }
 
   @Bean(destroyMethod = "close")

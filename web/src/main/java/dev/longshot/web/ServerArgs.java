@@ -1,52 +1,52 @@
 package dev.longshot.web;
 
+import dev.longshot.app.cli.CommandLines;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Unmatched;
 
 /**
  * The command line of {@code bin/longshot serve}: {@code --port N} and {@code --config FILE} (also as {@code
- * --port=N}); everything else goes to Spring unchanged.
+ * --port=N}); everything else goes to Spring unchanged. Declared for picocli like every other command.
  *
  * @param port the port, or null to use {@code server.port} from the config
  * @param configFile the YAML file, or null for the usual lookup ({@code $LONGSHOT_CONFIG}, {@code ./longshot.yaml})
  * @param rest the remaining arguments
  */
 public record ServerArgs(Integer port, Path configFile, List<String> rest) {
-  public static ServerArgs parse(String... args) {
-    Integer port = null;
-    Path config = null;
+  /** The declarations; picocli fills a fresh instance per parse. */
+  @Command(name = "serve", description = "start the web app (page + REST API + OpenAPI page)")
+  static final class Declared {
+    @Option(names = "--port", paramLabel = "N", description = "web port, 0 picks a free one (default: server.port)")
+    Integer port;
+    @Option(names = "--config", paramLabel = "FILE",
+        description = "settings file (default: $LONGSHOT_CONFIG, else ./longshot.yaml, else the defaults)")
+    Path configFile;
+    @Unmatched
     List<String> rest = new ArrayList<>();
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
-      boolean known = name.equals("--port") || name.equals("--config");
-      if (!known) {
-        rest.add(a);
-        continue;
-      }
-      String value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : (i + 1 < args.length ? args[++i] : null);
-      if (value == null || value.isBlank()) {
-        throw new IllegalArgumentException(name + " needs a value, e.g. " + (name.equals("--port") ? "--port 8080" : "--config longshot.yaml"));
-      }
-      if (name.equals("--port")) {
-        port = parsePort(value);
-      } else {
-        config = Path.of(value);
-      }
-    }
-    return new ServerArgs(port, config, List.copyOf(rest));
   }
 
-  private static int parsePort(String value) {
+  /**
+   * Parses {@code args}.
+   *
+   * @throws IllegalArgumentException naming the option and the bad value
+   */
+  public static ServerArgs parse(String... args) {
+    Declared d = new Declared();
+    CommandLine cl = new CommandLine(d).setUnmatchedArgumentsAllowed(true).setUnmatchedOptionsArePositionalParams(true);
     try {
-      int p = Integer.parseInt(value.trim());
-      if (p < 0 || p > 65_535) {
-        throw new IllegalArgumentException("--port " + value + " is out of range; allowed is 0 to 65535 (0 picks a free port)");
-      }
-      return p;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--port \"" + value + "\" is not a number; allowed is 0 to 65535", e);
+      cl.parseArgs(args);
+    } catch (ParameterException e) {
+      throw new IllegalArgumentException(CommandLines.message(e), e);
     }
+    if (d.port != null && (d.port < 0 || d.port > 65_535)) {
+      throw new IllegalArgumentException("--port " + d.port + " is out of range; allowed is 0 to 65535 (0 picks a free port)");
+    }
+    return new ServerArgs(d.port, d.configFile, List.copyOf(d.rest));
   }
 }

@@ -1,5 +1,8 @@
 package dev.longshot.web;
 
+import dev.longshot.app.LongshotService;
+import dev.longshot.ingest.IngestException;
+import dev.longshot.ingest.IngestResult;
 import dev.longshot.timeline.Answer;
 import dev.longshot.timeline.Evidence;
 import dev.longshot.timeline.Modality;
@@ -7,9 +10,6 @@ import dev.longshot.timeline.Progress;
 import dev.longshot.timeline.ProgressListener;
 import dev.longshot.timeline.VideoId;
 import dev.longshot.timeline.VideoManifest;
-import dev.longshot.web.service.IngestFailure;
-import dev.longshot.web.service.IngestResult;
-import dev.longshot.web.service.LongshotService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -80,13 +80,13 @@ public final class FakeLongshotService implements LongshotService {
   }
 
   @Override
-  public IngestResult ingest(Path video, ProgressListener progress) throws IngestFailure {
+  public IngestResult ingest(Path video, ProgressListener progress) throws IngestException {
     String name = video.getFileName().toString();
     if (!Files.isRegularFile(video)) {
-      throw new IngestFailure(IngestFailure.Kind.NOT_FOUND, "No file at " + video, null);
+      throw new IngestException(IngestException.Kind.NOT_FOUND, "No file at " + video);
     }
     if (name.contains("corrupt")) {
-      throw new IngestFailure(IngestFailure.Kind.CORRUPT, name + " is damaged: the decoder found no readable frames", null);
+      throw new IngestException(IngestException.Kind.CORRUPT, name + " is damaged: the decoder found no readable frames");
     }
     progress.onProgress(new Progress("decode", 0.3, Duration.ofSeconds(5), name));
     if (name.contains("slow")) {
@@ -101,7 +101,7 @@ public final class FakeLongshotService implements LongshotService {
     try {
       unchanged = videos.containsKey(VideoId.of(video));
     } catch (IOException e) {
-      throw new IngestFailure(IngestFailure.Kind.UNREADABLE, "Cannot read " + video, e);
+      throw new IngestException(IngestException.Kind.UNREADABLE, "Cannot read " + video, e);
     }
     return new IngestResult(add(video), unchanged);
   }

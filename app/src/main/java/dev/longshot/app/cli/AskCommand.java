@@ -1,12 +1,12 @@
 package dev.longshot.app.cli;
 
-import dev.longshot.timeline.Timestamps;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.longshot.app.Longshot;
 import dev.longshot.timeline.Answer;
 import dev.longshot.timeline.Evidence;
 import dev.longshot.timeline.Json;
+import dev.longshot.timeline.Timestamps;
 import dev.longshot.timeline.VideoId;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -14,28 +14,40 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code bin/longshot ask "QUESTION" [--video ID|PATH[,..]] [--json]}: prints the answer and its evidence with
  * timestamps, or one JSON object {@code {"answer": ..., "evidence": [{"video", "start", "end", "modality",
  * "text", "keyframe"}]}} with times in seconds.
  */
-final class AskCommand implements Main.Command {
-  @Override
-  public String summary() {
-    return "ask \"QUESTION\" [--video ID|PATH] [--json]  answer from the indexed videos";
+@Command(name = "ask", mixinStandardHelpOptions = true, description = "answer from the indexed videos",
+    footer = "Quote the question.")
+final class AskCommand implements Callable<Integer> {
+  private final PrintStream out;
+  @Mixin ConfigOption config;
+  @Parameters(index = "0", paramLabel = "\"QUESTION\"", description = "the question, in quotes")
+  String question;
+  @Option(names = "--video", paramLabel = "ID|PATH",
+      description = "only these videos: ids or paths of ingested files, comma-separated (default: all)")
+  String video;
+  @Option(names = "--json", description = "print {\"answer\", \"evidence\": [...]} with times in seconds")
+  boolean json;
+
+  AskCommand(PrintStream out) {
+    this.out = out;
   }
 
   @Override
-  public int run(String[] argv, PrintStream out, PrintStream err) throws Exception {
-    Args args = new Args(argv, Set.of("config", "video"), Set.of("json"));
-    if (args.positional().size() != 1) {
-      throw new IllegalArgumentException("usage: bin/longshot ask \"QUESTION\" [--video ID|PATH] [--json] (quote the question)");
-    }
-    try (Longshot longshot = Longshot.open(args.config())) {
-      Set<String> videos = resolveVideos(args.option("video"), longshot);
-      Answer answer = longshot.ask(args.positional().get(0), videos);
-      if (args.flag("json")) {
+  public Integer call() throws Exception {
+    try (Longshot longshot = Longshot.open(config.load())) {
+      Set<String> videos = resolveVideos(video, longshot);
+      Answer answer = longshot.ask(question, videos);
+      if (json) {
         out.println(toJson(answer));
       } else {
         printText(answer, longshot, out);

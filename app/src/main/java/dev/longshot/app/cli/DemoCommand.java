@@ -11,25 +11,32 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code bin/longshot demo}: indexes {@code sample-media/} and answers the first question of {@code
  * sample-media/lecture.questions.jsonl}. The launcher then starts the web app.
  */
-final class DemoCommand implements Main.Command {
-  @Override
-  public String summary() {
-    return "demo SAMPLE_DIR  index the sample media and answer one question";
+@Command(name = "demo", mixinStandardHelpOptions = true, description = "index the sample media and answer one question",
+    footer = "bin/longshot demo passes sample-media/.")
+final class DemoCommand implements Callable<Integer> {
+  private final PrintStream out;
+  private final PrintStream err;
+  @Mixin ConfigOption config;
+  @Parameters(index = "0", paramLabel = "SAMPLE_DIR", description = "the sample media folder")
+  Path samples;
+
+  DemoCommand(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
   }
 
   @Override
-  public int run(String[] argv, PrintStream out, PrintStream err) throws Exception {
-    Args args = new Args(argv, Set.of("config"), Set.of());
-    if (args.positional().size() != 1) {
-      throw new IllegalArgumentException("usage: demo SAMPLE_DIR (bin/longshot demo passes sample-media/)");
-    }
-    Path samples = Path.of(args.positional().get(0));
-    try (Longshot longshot = Longshot.open(args.config())) {
+  public Integer call() throws Exception {
+    try (Longshot longshot = Longshot.open(config.load())) {
       out.println("Indexing " + samples + " into " + longshot.config().data().dir());
       BatchSummary summary = new BatchIndexer(longshot, 1).run(samples, ProgressBar.forTerminal(err, "index"), i -> { });
       IndexCommand.printSummary(summary, out);

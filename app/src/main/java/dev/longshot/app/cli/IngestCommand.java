@@ -1,34 +1,41 @@
 package dev.longshot.app.cli;
 
-import dev.longshot.timeline.Timestamps;
-import dev.longshot.app.IngestOutcome;
 import dev.longshot.app.Longshot;
 import dev.longshot.ingest.IngestException;
+import dev.longshot.ingest.IngestResult;
 import dev.longshot.timeline.Modality;
+import dev.longshot.timeline.Timestamps;
 import dev.longshot.timeline.VideoManifest;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.Set;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
 
 /** {@code bin/longshot ingest FILE...}: ingest and index videos with a progress bar. */
-final class IngestCommand implements Main.Command {
-  @Override
-  public String summary() {
-    return "ingest FILE...  ingest and index videos (progress bar; unchanged files are skipped)";
+@Command(name = "ingest", mixinStandardHelpOptions = true,
+    description = "ingest and index videos (progress bar; unchanged files are skipped)")
+final class IngestCommand implements Callable<Integer> {
+  private final PrintStream out;
+  private final PrintStream err;
+  @Mixin ConfigOption config;
+  @Parameters(arity = "1..*", paramLabel = "FILE", description = "video or audio files")
+  List<Path> files;
+
+  IngestCommand(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
   }
 
   @Override
-  public int run(String[] argv, PrintStream out, PrintStream err) throws Exception {
-    Args args = new Args(argv, Set.of("config"), Set.of());
-    if (args.positional().isEmpty()) {
-      throw new IllegalArgumentException("usage: bin/longshot ingest FILE... [--config longshot.yaml]");
-    }
+  public Integer call() throws Exception {
     int failures = 0;
-    try (Longshot longshot = Longshot.open(args.config())) {
-      for (String f : args.positional()) {
-        Path file = Path.of(f);
+    try (Longshot longshot = Longshot.open(config.load())) {
+      for (Path file : files) {
         try {
-          IngestOutcome o = longshot.ingest(file, ProgressBar.forTerminal(err, file.getFileName().toString()));
+          IngestResult o = longshot.ingest(file, ProgressBar.forTerminal(err, file.getFileName().toString()));
           print(o, longshot, out);
         } catch (IngestException e) {
           err.println("longshot ingest: " + e.getMessage());
@@ -39,7 +46,7 @@ final class IngestCommand implements Main.Command {
     return failures == 0 ? 0 : 1;
   }
 
-  static void print(IngestOutcome o, Longshot longshot, PrintStream out) {
+  static void print(IngestResult o, Longshot longshot, PrintStream out) {
     VideoManifest m = o.manifest();
     out.printf("%s  %s  %s%s%n", m.videoId(), m.fileName(), Timestamps.format(m.durationMillis()),
         o.unchanged() ? "  (unchanged, skipped)" : "");

@@ -2,8 +2,8 @@ package dev.longshot.app.cli;
 
 import dev.longshot.timeline.Progress;
 import dev.longshot.timeline.ProgressListener;
+import dev.longshot.timeline.Timestamps;
 import java.io.PrintStream;
-import java.time.Duration;
 
 /**
  * Draws {@link Progress} as a one-line bar on a terminal ({@code \r}-redrawn), or as a plain line every 10% when
@@ -60,7 +60,7 @@ public final class ProgressBar implements ProgressListener {
     sb.append("#".repeat(filled)).append(".".repeat(WIDTH - filled)).append("] ");
     sb.append(String.format("%3d%% %-8s", p.percent(), p.stage()));
     if (p.eta() != null && p.fraction() < 1) {
-      sb.append(" ETA ").append(formatDuration(p.eta()));
+      sb.append(" ETA ").append(Timestamps.clock(p.eta().toMillis()));
     }
     if (!p.message().isEmpty()) {
       sb.append("  ").append(p.message());
@@ -68,8 +68,4 @@ public final class ProgressBar implements ProgressListener {
     return sb.toString();
   }
 
-  static String formatDuration(Duration d) {
-    long s = Math.max(0, d.toSeconds());
-    return s >= 3600 ? String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String.format("%d:%02d", s / 60, s % 60);
-  }
 }

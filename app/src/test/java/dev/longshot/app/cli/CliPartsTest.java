@@ -1,34 +1,60 @@
 package dev.longshot.app.cli;
 
-import dev.longshot.timeline.Timestamps;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.longshot.timeline.Progress;
+import dev.longshot.timeline.Timestamps;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class CliPartsTest {
+  private static String[] run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new String[] {String.valueOf(code), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
+  }
+
   @Test
   void argsSplitPositionalsOptionsAndFlags() {
-    Args a = new Args(new String[] {"what is said?", "--video", "abc", "--json", "--config=x.yaml"}, Set.of("video", "config"), Set.of("json"));
-    assertThat(a.positional()).containsExactly("what is said?");
-    assertThat(a.option("video")).isEqualTo("abc");
-    assertThat(a.flag("json")).isTrue();
-    assertThat(a.configFile()).hasToString("x.yaml");
+    CommandLine ask = Main.commands(System.out, System.err).get("ask");
+    ask.parseArgs("what is said?", "--video", "abc", "--json", "--config=x.yaml");
+    AskCommand a = ask.getCommand();
+    assertThat(a.question).isEqualTo("what is said?");
+    assertThat(a.video).isEqualTo("abc");
+    assertThat(a.json).isTrue();
+    assertThat(a.config.file).hasToString("x.yaml");
   }
 
   @Test
   void argsRejectUnknownOptionsAndMissingValues() {
-    assertThatThrownBy(() -> new Args(new String[] {"--vidoe", "x"}, Set.of("video"), Set.of()))
-        .hasMessageContaining("--vidoe").hasMessageContaining("--video VALUE");
-    assertThatThrownBy(() -> new Args(new String[] {"--video"}, Set.of("video"), Set.of())).hasMessageContaining("needs a value");
-    assertThatThrownBy(() -> new Args(new String[] {"--jobs", "two"}, Set.of("jobs"), Set.of()).intOption("jobs", 1))
-        .hasMessageContaining("two");
+    String[] typo = run("ask", "q", "--vidoe", "x");
+    assertThat(typo[0]).isEqualTo("2");
+    assertThat(typo[2]).startsWith("longshot ask: unknown option --vidoe").contains("--video ID|PATH").contains("did you mean --video");
+    assertThat(run("ask", "q", "--video")[2]).contains("longshot ask: --video needs a value");
+    String[] jobs = run("index", "dir", "--jobs", "two");
+    assertThat(jobs[0]).isEqualTo("2");
+    assertThat(jobs[2]).contains("two");
+    assertThat(run("ask")[2]).contains("usage: bin/longshot ask \"QUESTION\" [--video ID|PATH] [--json]");
+  }
+
+  /** The command list and each command's --help come from the same declarations as the parsing. */
+  @Test
+  void helpIsGeneratedFromTheDeclarations() {
+    String[] help = run("help");
+    assertThat(help[0]).isEqualTo("0");
+    assertThat(help[1]).startsWith("usage: bin/longshot <command> [args]")
+        .contains("  ingest     ingest FILE...  ingest and index videos (progress bar; unchanged files are skipped)")
+        .contains("  index      index DIR [--jobs N]  ingest and index every video under DIR (resumable)")
+        .contains("  ask        ask \"QUESTION\" [--video ID|PATH] [--json]  answer from the indexed videos")
+        .contains("  generate   generate --model PATH --prompt TEXT  run the embedded transformer runtime");
+    String[] askHelp = run("ask", "--help");
+    assertThat(askHelp[0]).isEqualTo("0");
+    assertThat(askHelp[1]).contains("--json").contains("--config=FILE").contains("--video=ID|PATH");
   }
 
   @Test

@@ -1,6 +1,8 @@
 package dev.longshot.embeddings.bench;
 
-import dev.longshot.embeddings.ContextStrategy;
+import dev.longshot.config.Check;
+import dev.longshot.config.ContextStrategy;
+import dev.longshot.config.EmbeddingDevice;
 import dev.longshot.embeddings.ModelSource;
 import dev.longshot.embeddings.OnnxTextEmbedder;
 import dev.longshot.embeddings.eval.RetrievalAccuracy;
@@ -44,7 +46,7 @@ public final class LongContextEvaluation {
         + " cell, seeds %d..%d%n", docs, seeds, seed, seed + seeds - 1);
     List<String> rows = new ArrayList<>();
     for (String name : strategies) {
-      ContextStrategy strategy = ContextStrategy.fromConfigName(name);
+      ContextStrategy strategy = Check.oneOf("--strategies", name, ContextStrategy.class);
       boolean windows = strategy == ContextStrategy.PARALLEL_WINDOWS;
       for (double overlap : windows ? overlaps : new double[] {0}) {
         String label = windows ? name + " " + overlap : name;
@@ -67,7 +69,7 @@ public final class LongContextEvaluation {
       int[] lengths, int docs, long seed, int seeds) {
     List<String> rows = new ArrayList<>();
     int max = Arrays.stream(lengths).max().orElse(512);
-    try (OnnxTextEmbedder embedder = new OnnxTextEmbedder(ModelSource.bundledBgeSmall(), strategy, max, "auto", 16,
+    try (OnnxTextEmbedder embedder = new OnnxTextEmbedder(ModelSource.bundledBgeSmall(), strategy, max, EmbeddingDevice.AUTO, 16,
         overlap)) {
       for (String task : tasks) {
         StringBuilder row = new StringBuilder(String.format("| %-7s | %-26s |", task, label));

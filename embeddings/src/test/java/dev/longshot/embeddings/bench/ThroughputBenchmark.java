@@ -4,7 +4,8 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
-import dev.longshot.embeddings.ContextStrategy;
+import dev.longshot.config.ContextStrategy;
+import dev.longshot.config.EmbeddingDevice;
 import dev.longshot.embeddings.ModelSource;
 import dev.longshot.embeddings.OnnxTextEmbedder;
 import java.io.ByteArrayInputStream;
@@ -45,7 +46,7 @@ public final class ThroughputBenchmark {
         List<String> texts = passages(tok, tokens, tokens == 128 ? 64 : 32);
         List<long[]> ids = texts.stream().map(t -> tok.encode(t).getIds()).toList();
         for (int batch : new int[] {1, 8, 32}) {
-          try (OnnxTextEmbedder ours = new OnnxTextEmbedder(bge, ContextStrategy.TRUNCATE, 512, "cpu", batch)) {
+          try (OnnxTextEmbedder ours = new OnnxTextEmbedder(bge, ContextStrategy.TRUNCATE, 512, EmbeddingDevice.CPU, batch)) {
             runRaw(env, raw, ids, batch);
             ours.embedPassages(texts);
             double[] rates = alternate(rounds, texts.size(), () -> runRaw(env, raw, ids, batch),
@@ -60,8 +61,8 @@ public final class ThroughputBenchmark {
       System.out.println();
       System.out.println("| tokens | disjoint windows passages/s | half-overlapping passages/s | overlap cost |");
       System.out.println("|-------:|----------------------------:|----------------------------:|-------------:|");
-      try (OnnxTextEmbedder disjoint = new OnnxTextEmbedder(bge, ContextStrategy.PARALLEL_WINDOWS, 8192, "cpu", 16, 0);
-          OnnxTextEmbedder half = new OnnxTextEmbedder(bge, ContextStrategy.PARALLEL_WINDOWS, 8192, "cpu", 16, 0.5)) {
+      try (OnnxTextEmbedder disjoint = new OnnxTextEmbedder(bge, ContextStrategy.PARALLEL_WINDOWS, 8192, EmbeddingDevice.CPU, 16, 0);
+          OnnxTextEmbedder half = new OnnxTextEmbedder(bge, ContextStrategy.PARALLEL_WINDOWS, 8192, EmbeddingDevice.CPU, 16, 0.5)) {
         for (int tokens : new int[] {2048, 8190}) {
           List<String> texts = longPassages(tok, tokens, 4);
           disjoint.embedPassages(texts.subList(0, 1));

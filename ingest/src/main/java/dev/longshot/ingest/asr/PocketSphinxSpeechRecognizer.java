@@ -2,6 +2,7 @@ package dev.longshot.ingest.asr;
 
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
+import dev.longshot.config.AsrBackend;
 import dev.longshot.config.AsrSettings;
 import dev.longshot.timeline.Segment;
 import dev.longshot.timeline.TimedWord;
@@ -110,7 +111,7 @@ public final class PocketSphinxSpeechRecognizer implements SpeechRecognizer {
 
   @Override
   public String name() {
-    return "pocketsphinx";
+    return AsrBackend.POCKETSPHINX.configName();
   }
 
   @Override

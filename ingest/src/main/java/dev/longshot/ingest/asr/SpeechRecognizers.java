@@ -1,7 +1,6 @@
 package dev.longshot.ingest.asr;
 
 import dev.longshot.config.AsrSettings;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -10,24 +9,19 @@ import java.util.Optional;
  * the returned recogniser.
  */
 public final class SpeechRecognizers {
-  /** Backend names this build knows. */
-  public static final List<String> BACKENDS = List.of("pocketsphinx", "whisper", "none");
-
   private SpeechRecognizers() {}
 
   /**
    * The configured recogniser, or empty for backend {@code none}.
    *
-   * @throws IllegalArgumentException for an unknown backend (the message lists the known ones) or a missing model
+   * @throws IllegalArgumentException for a missing or unreadable model
    * @throws IllegalStateException when the backend's native library cannot load
    */
   public static Optional<SpeechRecognizer> create(AsrSettings settings) {
     return switch (settings.backend()) {
-      case "pocketsphinx" -> Optional.of(new PocketSphinxSpeechRecognizer(settings));
-      case "whisper" -> Optional.of(new WhisperSpeechRecognizer(settings));
-      case "none" -> Optional.empty();
-      default -> throw new IllegalArgumentException(
-          "Unknown asr.backend \"" + settings.backend() + "\"; known: " + BACKENDS);
+      case POCKETSPHINX -> Optional.of(new PocketSphinxSpeechRecognizer(settings));
+      case WHISPER -> Optional.of(new WhisperSpeechRecognizer(settings));
+      case NONE -> Optional.empty();
     };
   }
 }

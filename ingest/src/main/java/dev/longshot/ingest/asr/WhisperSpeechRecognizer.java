@@ -1,5 +1,6 @@
 package dev.longshot.ingest.asr;
 
+import dev.longshot.config.AsrBackend;
 import dev.longshot.config.AsrSettings;
 import dev.longshot.timeline.Modality;
 import dev.longshot.timeline.Segment;
@@ -88,7 +89,7 @@ public final class WhisperSpeechRecognizer implements SpeechRecognizer {
 
   @Override
   public String name() {
-    return "whisper";
+    return AsrBackend.WHISPER.configName();
   }
 
   @Override

@@ -8,22 +8,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Class names for YOLO models: the 80 COCO classes in the order YOLO models trained on COCO emit them, or the
- * names an Ultralytics export stores in its ONNX metadata ({@code names}: a Python dict literal such as
- * {@code {0: 'person', 1: 'bicycle'}}).
+ * Class names for YOLO models: the names an Ultralytics export stores in its ONNX metadata ({@code names}: a Python dict literal such as
+ * {@code {0: 'person', 1: 'bicycle'}}); without them a model emits
+ * {@link dev.longshot.timeline.ObjectClasses#COCO}.
  */
 final class CocoClasses {
-  static final List<String> NAMES = List.of(
-      "person", "bicycle", "car", "motorcycle", "airplane", "bus", "train", "truck", "boat", "traffic light",
-      "fire hydrant", "stop sign", "parking meter", "bench", "bird", "cat", "dog", "horse", "sheep", "cow",
-      "elephant", "bear", "zebra", "giraffe", "backpack", "umbrella", "handbag", "tie", "suitcase", "frisbee",
-      "skis", "snowboard", "sports ball", "kite", "baseball bat", "baseball glove", "skateboard", "surfboard",
-      "tennis racket", "bottle", "wine glass", "cup", "fork", "knife", "spoon", "bowl", "banana", "apple",
-      "sandwich", "orange", "broccoli", "carrot", "hot dog", "pizza", "donut", "cake", "chair", "couch",
-      "potted plant", "bed", "dining table", "toilet", "tv", "laptop", "mouse", "remote", "keyboard", "cell phone",
-      "microwave", "oven", "toaster", "sink", "refrigerator", "book", "clock", "vase", "scissors", "teddy bear",
-      "hair drier", "toothbrush");
-
   private static final Pattern ENTRY = Pattern.compile("(\\d+)\\s*:\\s*['\"]([^'\"]*)['\"]");
 
   private CocoClasses() {}

@@ -1,7 +1,6 @@
 package dev.longshot.ingest.detect;
 
 import dev.longshot.config.DetectorSettings;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -10,23 +9,18 @@ import java.util.Optional;
  * {@code detector.yolo-model}) or {@code none}. The caller closes the returned detector.
  */
 public final class ObjectDetectors {
-  /** Backend names this build knows. */
-  public static final List<String> BACKENDS = List.of("opencv", "yolo", "none");
-
   private ObjectDetectors() {}
 
   /**
    * The configured detector, or empty for backend {@code none}.
    *
-   * @throws IllegalArgumentException for an unknown backend (the message lists the known ones) or a bad model file
+   * @throws IllegalArgumentException for a bad model file
    */
   public static Optional<ObjectDetector> create(DetectorSettings settings) {
     return switch (settings.backend()) {
-      case "opencv" -> Optional.of(new OpenCvObjectDetector(settings));
-      case "yolo" -> Optional.of(new YoloObjectDetector(settings));
-      case "none" -> Optional.empty();
-      default -> throw new IllegalArgumentException(
-          "Unknown detector.backend \"" + settings.backend() + "\"; known: " + BACKENDS);
+      case OPENCV -> Optional.of(new OpenCvObjectDetector(settings));
+      case YOLO -> Optional.of(new YoloObjectDetector(settings));
+      case NONE -> Optional.empty();
     };
   }
 }

@@ -6,7 +6,9 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.longshot.config.DetectorBackend;
 import dev.longshot.config.DetectorSettings;
+import dev.longshot.timeline.ObjectClasses;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,9 +68,9 @@ public final class YoloObjectDetector implements ObjectDetector {
       inputWidth = shape[3] > 0 ? (int) shape[3] : DEFAULT_SIDE;
       String names = session.getMetadata().getCustomMetadata().get("names");
       List<String> parsed = CocoClasses.parseNames(names);
-      classNames = parsed.isEmpty() ? CocoClasses.NAMES : parsed;
+      classNames = parsed.isEmpty() ? ObjectClasses.COCO : parsed;
     } catch (OrtException | RuntimeException e) {
-      closeQuietly();
+      closeSession();
       if (e instanceof IllegalArgumentException iae) {
         throw iae;
       }
@@ -78,7 +80,7 @@ public final class YoloObjectDetector implements ObjectDetector {
 
   @Override
   public String name() {
-    return "yolo";
+    return DetectorBackend.YOLO.configName();
   }
 
   @Override
@@ -109,11 +111,11 @@ public final class YoloObjectDetector implements ObjectDetector {
   public synchronized void close() {
     if (!closed) {
       closed = true;
-      closeQuietly();
+      closeSession();
     }
   }
 
-  private void closeQuietly() {
+  private void closeSession() {
     try {
       session.close();
     } catch (OrtException e) {

@@ -11,6 +11,7 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
 
 import dev.longshot.ingest.IngestException;
 import dev.longshot.ingest.IngestException.Kind;
+import dev.longshot.ingest.asr.SpeechRecognizer;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.nio.ShortBuffer;
@@ -55,7 +56,7 @@ public final class MediaDecoder implements AutoCloseable {
   public record Stats(long videoFrames, long lastVideoMillis, long audioSamples, long endMillis) {}
 
   private static final int AUDIO_CHUNK = 8_000;
-  private static final long MAX_AUDIO_GAP_SAMPLES = 16_000L * 60;
+  private static final long MAX_AUDIO_GAP_SAMPLES = SpeechRecognizer.SAMPLE_RATE_HZ * 60L;
 
   private final Path file;
   private final MediaInfo info;
@@ -80,7 +81,7 @@ public final class MediaDecoder implements AutoCloseable {
     FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toAbsolutePath().toString());
     grabber.setImageMode(FrameGrabber.ImageMode.RAW);
     if (decodeAudio) {
-      grabber.setSampleRate(16_000);
+      grabber.setSampleRate(SpeechRecognizer.SAMPLE_RATE_HZ);
       grabber.setAudioChannels(1);
       grabber.setSampleFormat(AV_SAMPLE_FMT_S16);
       grabber.setSampleMode(FrameGrabber.SampleMode.SHORT);

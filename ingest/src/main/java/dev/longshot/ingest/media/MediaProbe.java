@@ -24,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Set;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avcodec.AVPacketSideData;
@@ -222,45 +221,13 @@ public final class MediaProbe {
 
   /** The container the first bytes announce, or null when they look like no media container. */
   static String containerMagic(Path file) {
-    byte[] h = new byte[16];
-    int n;
+    byte[] head;
     try (InputStream in = Files.newInputStream(file)) {
-      n = in.readNBytes(h, 0, h.length);
+      head = in.readNBytes(MediaFormats.HEAD_BYTES);
     } catch (IOException e) {
       return null;
     }
-    if (n < 4) {
-      return null;
-    }
-    String box = n >= 8 ? new String(h, 4, 4, StandardCharsets.ISO_8859_1) : "";
-    if (Set.of("ftyp", "moov", "mdat", "free", "wide", "skip", "pnot").contains(box)) {
-      return "an MP4/QuickTime file";
-    }
-    String head = new String(h, 0, 4, StandardCharsets.ISO_8859_1);
-    if ((h[0] & 0xff) == 0x1a && (h[1] & 0xff) == 0x45 && (h[2] & 0xff) == 0xdf && (h[3] & 0xff) == 0xa3) {
-      return "a Matroska/WebM file";
-    }
-    switch (head) {
-      case "RIFF": return "a RIFF (AVI/WAV) file";
-      case "OggS": return "an Ogg file";
-      case "fLaC": return "a FLAC file";
-      default: break;
-    }
-    if (head.startsWith("FLV")) {
-      return "an FLV file";
-    }
-    if (head.startsWith("ID3")) {
-      return "an MP3 file";
-    }
-    if ((h[0] & 0xff) == 0 && (h[1] & 0xff) == 0 && (h[2] & 0xff) == 1 && ((h[3] & 0xff) == 0xba || (h[3] & 0xff) == 0xb3)) {
-      return "an MPEG program stream";
-    }
-    if ((h[0] & 0xff) == 0x30 && (h[1] & 0xff) == 0x26 && (h[2] & 0xff) == 0xb2 && (h[3] & 0xff) == 0x75) {
-      return "an ASF/WMV file";
-    }
-    if ((h[0] & 0xff) == 0x47 && file.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(ts|mts|m2ts)")) {
-      return "an MPEG transport stream";
-    }
-    return null;
+    return MediaFormats.sniff(head, head.length, file.getFileName().toString())
+        .map(MediaFormats.Container::description).orElse(null);
   }
 }

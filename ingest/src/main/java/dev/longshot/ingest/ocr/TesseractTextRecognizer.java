@@ -3,6 +3,7 @@ package dev.longshot.ingest.ocr;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
+import dev.longshot.config.OcrBackend;
 import dev.longshot.config.OcrSettings;
 import dev.longshot.timeline.BoundingBox;
 import java.awt.image.BufferedImage;
@@ -63,7 +64,7 @@ public final class TesseractTextRecognizer implements TextRecognizer {
 
   @Override
   public String name() {
-    return "tesseract";
+    return OcrBackend.TESSERACT.configName();
   }
 
   @Override

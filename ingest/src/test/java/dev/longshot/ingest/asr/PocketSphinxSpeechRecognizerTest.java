@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.longshot.config.AsrBackend;
 import dev.longshot.config.AsrSettings;
 import dev.longshot.timeline.Modality;
 import dev.longshot.timeline.Segment;
@@ -31,7 +32,7 @@ class PocketSphinxSpeechRecognizerTest extends SpeechRecognizerContractTest {
 
   @BeforeAll
   static void transcribeLecture() {
-    asr = new PocketSphinxSpeechRecognizer(new AsrSettings("pocketsphinx", MODEL, null, 8, 2));
+    asr = new PocketSphinxSpeechRecognizer(new AsrSettings(AsrBackend.POCKETSPHINX, MODEL, null, 8, 2));
     lecture = SpeechFixtures.transcribe(asr, SpeechFixtures.pcm16k(SpeechFixtures.sampleMedia().resolve("lecture.mp4")));
   }
 
@@ -42,7 +43,7 @@ class PocketSphinxSpeechRecognizerTest extends SpeechRecognizerContractTest {
 
   @Override
   SpeechRecognizer create() {
-    return new PocketSphinxSpeechRecognizer(new AsrSettings("pocketsphinx", MODEL, null, 10, 0));
+    return new PocketSphinxSpeechRecognizer(new AsrSettings(AsrBackend.POCKETSPHINX, MODEL, null, 10, 0));
   }
 
   @Test
@@ -116,7 +117,7 @@ class PocketSphinxSpeechRecognizerTest extends SpeechRecognizerContractTest {
     short[] track = librivoxTrack();
     List<Segment> parallel = SpeechFixtures.transcribe(asr, track);
     try (PocketSphinxSpeechRecognizer one = new PocketSphinxSpeechRecognizer(
-        new AsrSettings("pocketsphinx", MODEL, null, 10, 1))) {
+        new AsrSettings(AsrBackend.POCKETSPHINX, MODEL, null, 10, 1))) {
       assertThat(parallel).isEqualTo(SpeechFixtures.transcribe(one, track)).hasSizeGreaterThan(1);
     }
   }
@@ -135,14 +136,14 @@ class PocketSphinxSpeechRecognizerTest extends SpeechRecognizerContractTest {
 
   @Test
   void zeroDecodersIsRejected() {
-    assertThatThrownBy(() -> new PocketSphinxSpeechRecognizer(new AsrSettings("pocketsphinx", MODEL, null, 10, 0),
+    assertThatThrownBy(() -> new PocketSphinxSpeechRecognizer(new AsrSettings(AsrBackend.POCKETSPHINX, MODEL, null, 10, 0),
         PocketSphinxSpeechRecognizer.SEARCH_ARGS, 0))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("decoders must be >= 1, got 0");
   }
 
   @Test
   void missingModelFileIsNamed(@TempDir Path empty) {
-    assertThatThrownBy(() -> new PocketSphinxSpeechRecognizer(new AsrSettings("pocketsphinx", empty, null, 10, 0)))
+    assertThatThrownBy(() -> new PocketSphinxSpeechRecognizer(new AsrSettings(AsrBackend.POCKETSPHINX, empty, null, 10, 0)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(empty.resolve("en-us").toString());
   }

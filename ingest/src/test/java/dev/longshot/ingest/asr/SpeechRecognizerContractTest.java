@@ -3,6 +3,8 @@ package dev.longshot.ingest.asr;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.longshot.config.AsrBackend;
+import dev.longshot.config.ConfigChoice;
 import dev.longshot.timeline.Modality;
 import dev.longshot.timeline.Segment;
 import dev.longshot.timeline.TimedWord;
@@ -28,7 +30,7 @@ abstract class SpeechRecognizerContractTest {
     short[] pcm = speech();
     long audioMillis = pcm.length * 1000L / SpeechRecognizer.SAMPLE_RATE_HZ;
     try (SpeechRecognizer asr = create()) {
-      assertThat(SpeechRecognizers.BACKENDS).contains(asr.name());
+      assertThat(ConfigChoice.configNames(AsrBackend.class)).contains(asr.name());
       List<Segment> segments = SpeechFixtures.transcribe(asr, pcm);
       assertThat(segments).isNotEmpty();
       long prevEnd = 0;

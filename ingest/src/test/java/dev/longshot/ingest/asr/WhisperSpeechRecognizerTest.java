@@ -3,6 +3,7 @@ package dev.longshot.ingest.asr;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.longshot.config.AsrBackend;
 import dev.longshot.config.AsrSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ class WhisperSpeechRecognizerTest {
   @Test
   void missingModelIsNamed(@TempDir Path dir) {
     Path model = dir.resolve("ggml-base.en.bin");
-    assertThatThrownBy(() -> new WhisperSpeechRecognizer(new AsrSettings("whisper", null, model, 10, 0)))
+    assertThatThrownBy(() -> new WhisperSpeechRecognizer(new AsrSettings(AsrBackend.WHISPER, null, model, 10, 0)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("not found")
         .hasMessageContaining(model.toString());
@@ -38,7 +39,7 @@ class WhisperSpeechRecognizerTest {
     new Random(seed).nextBytes(junk);
     junk[0] = 'P';
     Path model = Files.write(dir.resolve("ggml-small.bin"), junk);
-    assertThatThrownBy(() -> new WhisperSpeechRecognizer(new AsrSettings("whisper", null, model, 10, 0)))
+    assertThatThrownBy(() -> new WhisperSpeechRecognizer(new AsrSettings(AsrBackend.WHISPER, null, model, 10, 0)))
         .as("seed %d", seed)
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("not a whisper.cpp ggml model")
@@ -54,7 +55,7 @@ class WhisperSpeechRecognizerTest {
     truncated[2] = 0x67;
     truncated[3] = 0x67;
     Path model = Files.write(dir.resolve("ggml-truncated.bin"), truncated);
-    assertThatThrownBy(() -> new WhisperSpeechRecognizer(new AsrSettings("whisper", null, model, 10, 0)))
+    assertThatThrownBy(() -> new WhisperSpeechRecognizer(new AsrSettings(AsrBackend.WHISPER, null, model, 10, 0)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("refused")
         .hasMessageContaining(model.toString());

@@ -1,5 +1,6 @@
 package dev.longshot.ingest.bench;
 
+import dev.longshot.config.AsrBackend;
 import dev.longshot.config.AsrSettings;
 import dev.longshot.config.ConfigLoader;
 import dev.longshot.config.LongshotConfig;
@@ -39,7 +40,7 @@ public final class AsrBenchmark {
   public static void main(String[] args) throws Exception {
     Path model = Path.of(args.length > 0 ? args[0] : "/usr/share/pocketsphinx/model/en-us");
     int decoders = args.length > 1 ? Integer.parseInt(args[1]) : 2;
-    AsrSettings settings = new AsrSettings("pocketsphinx", model, null, 10, decoders);
+    AsrSettings settings = new AsrSettings(AsrBackend.POCKETSPHINX, model, null, 10, decoders);
     Path lectureFile = SpeechFixtures.sampleMedia().resolve("lecture.mp4");
     SpeechFixtures.pcm16k(lectureFile); // warm the page cache for the baseline
     long t0 = System.nanoTime();

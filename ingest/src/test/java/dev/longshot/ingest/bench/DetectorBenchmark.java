@@ -1,5 +1,6 @@
 package dev.longshot.ingest.bench;
 
+import dev.longshot.config.DetectorBackend;
 import dev.longshot.config.DetectorSettings;
 import dev.longshot.ingest.detect.Detection;
 import dev.longshot.ingest.detect.DetectionText;
@@ -26,7 +27,7 @@ public final class DetectorBenchmark {
     for (String name : new String[] {"person.jpg", "dog.jpg", "horses.jpg", "kite.jpg", "giraffe.jpg", "eagle.jpg"}) {
       photos.add(new File(dir, name));
     }
-    try (OpenCvObjectDetector detector = new OpenCvObjectDetector(new DetectorSettings("opencv", null, 0.4, 0.5))) {
+    try (OpenCvObjectDetector detector = new OpenCvObjectDetector(new DetectorSettings(DetectorBackend.OPENCV, null, 0.4, 0.5))) {
       detector.detect(ImageIO.read(photos.getFirst())); // warm-up
       long readNanos = 0;
       long detectNanos = 0;

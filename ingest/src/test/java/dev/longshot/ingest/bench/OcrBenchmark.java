@@ -1,6 +1,7 @@
 package dev.longshot.ingest.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.longshot.config.OcrBackend;
 import dev.longshot.config.OcrSettings;
 import dev.longshot.ingest.MediaFixtures;
 import dev.longshot.ingest.asr.SpeechFixtures;
@@ -68,7 +69,7 @@ public final class OcrBenchmark {
         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
         Runtime.getRuntime().availableProcessors(), items.size() - 2 * sceneCount, sceneCount, seed, rounds);
     Map<String, Map<String, Score>> results = new LinkedHashMap<>();
-    for (String backend : List.of("tesseract", "paddle")) {
+    for (OcrBackend backend : List.of(OcrBackend.TESSERACT, OcrBackend.PADDLE)) {
       try (TextRecognizer r = TextRecognizers.create(new OcrSettings(backend, null, "eng", 60, null)).orElseThrow()) {
         OcrPreprocessor.read(r, items.getFirst().image()); // warm-up: first-run allocations, ONNX Runtime set-up
         Map<String, Score> perSet = new LinkedHashMap<>();
@@ -90,7 +91,7 @@ public final class OcrBenchmark {
             }
           }
         }
-        results.put(backend, perSet);
+        results.put(backend.configName(), perSet);
       }
     }
     System.out.println();

@@ -2,6 +2,7 @@ package dev.longshot.ingest.detect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.longshot.config.DetectorBackend;
 import dev.longshot.config.DetectorSettings;
 import dev.longshot.ingest.asr.SpeechFixtures;
 import java.awt.image.BufferedImage;
@@ -21,7 +22,7 @@ class OpenCvObjectDetectorTest extends ObjectDetectorContractTest {
 
   @BeforeAll
   static void load() {
-    detector = new OpenCvObjectDetector(new DetectorSettings("opencv", null, MIN_CONFIDENCE, 0.5));
+    detector = new OpenCvObjectDetector(new DetectorSettings(DetectorBackend.OPENCV, null, MIN_CONFIDENCE, 0.5));
   }
 
   @AfterAll
@@ -31,7 +32,7 @@ class OpenCvObjectDetectorTest extends ObjectDetectorContractTest {
 
   @Override
   ObjectDetector create() {
-    return new OpenCvObjectDetector(new DetectorSettings("opencv", null, MIN_CONFIDENCE, 0.5));
+    return new OpenCvObjectDetector(new DetectorSettings(DetectorBackend.OPENCV, null, MIN_CONFIDENCE, 0.5));
   }
 
   static BufferedImage photo(String name) throws Exception {

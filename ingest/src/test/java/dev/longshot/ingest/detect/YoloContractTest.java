@@ -1,5 +1,6 @@
 package dev.longshot.ingest.detect;
 
+import dev.longshot.config.DetectorBackend;
 import dev.longshot.config.DetectorSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,6 @@ class YoloContractTest extends ObjectDetectorContractTest {
     Path model = TinyOnnxModel.write(dir.resolve("tiny.onnx"), YoloObjectDetectorTest.recordedOutput(80), null);
     model.toFile().deleteOnExit();
     dir.toFile().deleteOnExit();
-    return new YoloObjectDetector(new DetectorSettings("yolo", model, MIN_CONFIDENCE, 0.5));
+    return new YoloObjectDetector(new DetectorSettings(DetectorBackend.YOLO, model, MIN_CONFIDENCE, 0.5));
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.longshot.config.DetectorBackend;
 import dev.longshot.config.DetectorSettings;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -44,7 +45,7 @@ class YoloObjectDetectorTest {
   }
 
   static DetectorSettings settings(Path model) {
-    return new DetectorSettings("yolo", model, 0.4, 0.5);
+    return new DetectorSettings(DetectorBackend.YOLO, model, 0.4, 0.5);
   }
 
   @Test

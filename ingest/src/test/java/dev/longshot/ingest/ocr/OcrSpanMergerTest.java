@@ -2,6 +2,8 @@ package dev.longshot.ingest.ocr;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.longshot.config.ConfigChoice;
+import dev.longshot.config.OcrBackend;
 import dev.longshot.timeline.BoundingBox;
 import dev.longshot.timeline.Modality;
 import dev.longshot.timeline.Segment;
@@ -124,10 +126,10 @@ class OcrSpanMergerTest {
 
   @Test
   void registryKnowsTesseractPaddleAndNoneAndRejectsTheRest() {
-    assertThat(TextRecognizers.names()).containsExactly("tesseract", "paddle");
-    var none = new dev.longshot.config.OcrSettings("none", null, "eng", 60);
+    assertThat(ConfigChoice.configNames(OcrBackend.class)).containsExactly("tesseract", "paddle", "none");
+    var none = new dev.longshot.config.OcrSettings(OcrBackend.NONE, null, "eng", 60);
     assertThat(TextRecognizers.create(none)).isEqualTo(Optional.empty());
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new dev.longshot.config.OcrSettings("ppocr", null, "eng", 60))
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.longshot.config.Check.oneOf("ocr.backend", "ppocr", OcrBackend.class))
         .isInstanceOf(dev.longshot.config.ConfigException.class)
         .hasMessageContaining("ocr.backend").hasMessageContaining("tesseract, paddle, none");
   }

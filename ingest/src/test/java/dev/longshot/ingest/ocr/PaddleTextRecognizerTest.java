@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.longshot.config.ConfigChoice;
 import dev.longshot.config.ConfigLoader;
 import dev.longshot.config.LongshotConfig;
+import dev.longshot.config.OcrBackend;
 import dev.longshot.config.OcrSettings;
 import dev.longshot.ingest.IngestPipeline;
 import dev.longshot.ingest.IngestResult;
@@ -44,7 +46,7 @@ class PaddleTextRecognizerTest {
     Path dir = PaddleTextRecognizer.defaultModelDir(System.getenv());
     assertThat(dir.resolve(PaddleTextRecognizer.DET_MODEL))
         .as("PP-OCRv4 models missing in %s: run setup/fetch-models.sh (bin/longshot test does)", dir).isRegularFile();
-    paddle = (PaddleTextRecognizer) TextRecognizers.create(new OcrSettings("paddle", null, "eng", 60, null))
+    paddle = (PaddleTextRecognizer) TextRecognizers.create(new OcrSettings(OcrBackend.PADDLE, null, "eng", 60, null))
         .orElseThrow();
   }
 
@@ -256,10 +258,10 @@ class PaddleTextRecognizerTest {
 
   @Test
   void registryNamesPaddleAndItRejectsUseAfterClose() {
-    assertThat(TextRecognizers.names()).containsExactly("tesseract", "paddle");
+    assertThat(ConfigChoice.configNames(OcrBackend.class)).containsExactly("tesseract", "paddle", "none");
     Path dir = PaddleTextRecognizer.defaultModelDir(System.getenv());
     PaddleTextRecognizer own = (PaddleTextRecognizer) TextRecognizers.create(
-        new OcrSettings("paddle", null, "eng", 60, dir)).orElseThrow();
+        new OcrSettings(OcrBackend.PADDLE, null, "eng", 60, dir)).orElseThrow();
     assertThat(own.name()).isEqualTo("paddle");
     assertThat(own.readsFramesAsTheyAre()).isTrue();
     own.close();
@@ -279,7 +281,7 @@ class PaddleTextRecognizerTest {
   @Test
   void missingModelDirectoryNamesThePathAndTheFetchScript(@TempDir Path tmp) {
     Path missing = tmp.resolve("nowhere");
-    assertThatThrownBy(() -> new PaddleTextRecognizer(new OcrSettings("paddle", null, "eng", 60, missing)))
+    assertThatThrownBy(() -> new PaddleTextRecognizer(new OcrSettings(OcrBackend.PADDLE, null, "eng", 60, missing)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining(missing.resolve(PaddleTextRecognizer.DET_MODEL).toString())
         .hasMessageContaining("setup/fetch-models.sh")

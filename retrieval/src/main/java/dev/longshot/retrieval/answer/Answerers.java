@@ -1,15 +1,13 @@
 package dev.longshot.retrieval.answer;
 
 import dev.longshot.config.AnswerSettings;
-import dev.longshot.retrieval.query.TextGenerator;
+import dev.longshot.retrieval.query.TextCompletion;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /** The one place an answer backend is chosen by its {@code answer.backend} name. */
 public final class Answerers {
-  /** Backend names, as accepted by {@code answer.backend}. */
-  public static final List<String> NAMES = List.of("extractive", "openai", "embedded");
   static final String EMBEDDED_NOT_WIRED = "answer.backend=embedded needs a model in vlm.model";
 
   private Answerers() {}
@@ -29,22 +27,21 @@ public final class Answerers {
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(keyframes, "keyframes");
     return switch (settings.backend()) {
-      case "extractive" -> new ExtractiveAnswerer();
-      case "openai" -> new OpenAiAnswerer(new OpenAiChatClient(settings), keyframes, settings.maxKeyframes());
-      case "embedded" -> new EmbeddedAnswerer(requireEmbedded(embedded), keyframes, settings.maxKeyframes());
-      default -> throw new IllegalArgumentException("Unknown answer.backend \"" + settings.backend() + "\"; known: " + NAMES);
+      case EXTRACTIVE -> new ExtractiveAnswerer();
+      case OPENAI -> new OpenAiAnswerer(new OpenAiChatClient(settings), keyframes, settings.maxKeyframes());
+      case EMBEDDED -> new EmbeddedAnswerer(requireEmbedded(embedded), keyframes, settings.maxKeyframes());
     };
   }
 
   /** The configured backend as a text-only model for query decomposition; empty for {@code extractive}. */
-  public static Optional<TextGenerator> textGenerator(AnswerSettings settings, VisionLanguageGenerator embedded) {
+  public static Optional<TextCompletion> textCompletion(AnswerSettings settings, VisionLanguageGenerator embedded) {
     return switch (settings.backend()) {
-      case "openai" -> Optional.of(new OpenAiChatClient(settings));
-      case "embedded" -> {
+      case OPENAI -> Optional.of(new OpenAiChatClient(settings));
+      case EMBEDDED -> {
         VisionLanguageGenerator model = requireEmbedded(embedded);
         yield Optional.of(prompt -> model.generate(prompt, List.of(), piece -> { }));
       }
-      default -> Optional.empty();
+      case EXTRACTIVE -> Optional.empty();
     };
   }
 

@@ -1,5 +1,6 @@
 package dev.longshot.retrieval.answer;
 
+import dev.longshot.config.AnswerBackend;
 import dev.longshot.timeline.Answer;
 import dev.longshot.timeline.Evidence;
 import java.util.List;
@@ -7,7 +8,8 @@ import java.util.function.Consumer;
 
 /**
  * Answers with the in-process vlm-runtime through {@link VisionLanguageGenerator}, with the same prompt and
- * keyframe selection as {@link OpenAiAnswerer}. Thread-safety is the generator's.
+ * keyframe selection as {@link OpenAiAnswerer}; the keyframes go with their times
+ * ({@link VisionLanguageGenerator#generateFromFrames}). Thread-safety is the generator's.
  */
 public final class EmbeddedAnswerer implements Answerer {
   private final VisionLanguageGenerator model;
@@ -22,7 +24,7 @@ public final class EmbeddedAnswerer implements Answerer {
 
   @Override
   public String name() {
-    return "embedded";
+    return AnswerBackend.EMBEDDED.configName();
   }
 
   @Override

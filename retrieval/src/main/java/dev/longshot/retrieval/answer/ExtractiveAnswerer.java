@@ -1,8 +1,9 @@
 package dev.longshot.retrieval.answer;
 
-import dev.longshot.timeline.Timestamps;
+import dev.longshot.config.AnswerBackend;
 import dev.longshot.timeline.Answer;
 import dev.longshot.timeline.Evidence;
+import dev.longshot.timeline.Timestamps;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -20,7 +21,7 @@ public final class ExtractiveAnswerer implements Answerer {
 
   @Override
   public String name() {
-    return "extractive";
+    return AnswerBackend.EXTRACTIVE.configName();
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.longshot.retrieval.answer;
 
+import dev.longshot.config.AnswerBackend;
 import dev.longshot.timeline.Answer;
 import dev.longshot.timeline.Evidence;
 import java.nio.file.Path;
@@ -24,7 +25,7 @@ public final class OpenAiAnswerer implements Answerer {
 
   @Override
   public String name() {
-    return "openai";
+    return AnswerBackend.OPENAI.configName();
   }
 
   @Override

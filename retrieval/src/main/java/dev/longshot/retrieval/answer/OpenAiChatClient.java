@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.longshot.config.AnswerSettings;
-import dev.longshot.retrieval.query.TextGenerator;
+import dev.longshot.retrieval.query.TextCompletion;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  * with exponential backoff, but never after tokens have been streamed; 4xx replies fail at once. Every failure is
  * an {@link AnswerException} naming the URL. Thread-safe.
  */
-public final class OpenAiChatClient implements TextGenerator {
+public final class OpenAiChatClient implements TextCompletion {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long BACKOFF_MILLIS = 250;
   private final AnswerSettings settings;

@@ -4,6 +4,7 @@ import dev.longshot.config.RetrievalSettings;
 import dev.longshot.embeddings.TextEmbedder;
 import dev.longshot.retrieval.search.SearchHit;
 import dev.longshot.retrieval.search.SearchRequest;
+import dev.longshot.timeline.Closeables;
 import dev.longshot.timeline.Segment;
 import dev.longshot.timeline.VideoId;
 import dev.longshot.timeline.VideoManifest;
@@ -97,7 +98,7 @@ public final class EvidenceIndex implements AutoCloseable {
       IndexFiles.checkReadable(dir, directory, embedder);
       return new EvidenceIndex(dir, directory, embedder, settings, lockWaitMillis);
     } catch (IOException | RuntimeException e) {
-      IndexFiles.closeQuietly(directory);
+      Closeables.closeQuietly(directory); // already failing with a better message
       throw e instanceof IndexException ie ? ie : IndexFiles.unreadable(dir, e);
     }
   }

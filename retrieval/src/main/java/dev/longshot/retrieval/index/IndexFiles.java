@@ -85,16 +85,6 @@ final class IndexFiles {
         + e.getMessage() + "). It was left untouched; move it away and re-index from the ingest records", e);
   }
 
-  static void closeQuietly(AutoCloseable c) {
-    if (c != null) {
-      try {
-        c.close();
-      } catch (Exception ignored) {
-        // already failing with a better message
-      }
-    }
-  }
-
   private static boolean isEmpty(Path dir) throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
       return s.findAny().isEmpty();

@@ -2,6 +2,7 @@ package dev.longshot.retrieval.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.longshot.config.DecomposerKind;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -22,10 +23,10 @@ public final class ModelQueryDecomposer implements QueryDecomposer {
   private static final Logger LOG = LoggerFactory.getLogger(ModelQueryDecomposer.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_OBJECTS = 5;
-  private final TextGenerator model;
+  private final TextCompletion model;
   private final RuleBasedDecomposer fallback;
 
-  public ModelQueryDecomposer(TextGenerator model, RuleBasedDecomposer fallback) {
+  public ModelQueryDecomposer(TextCompletion model, RuleBasedDecomposer fallback) {
     this.model = Objects.requireNonNull(model, "model");
     this.fallback = Objects.requireNonNull(fallback, "fallback");
   }
@@ -86,7 +87,7 @@ public final class ModelQueryDecomposer implements QueryDecomposer {
     for (String t : strings(root, "TYPE")) {
       info.add(ObjectInfo.parse(t).orElseThrow(() -> new IllegalArgumentException("TYPE value \"" + t + "\" is not location, number or relation")));
     }
-    return new RetrievalPlan(asrText, objects, info, rules.phrases(), "model");
+    return new RetrievalPlan(asrText, objects, info, rules.phrases(), DecomposerKind.MODEL.configName());
   }
 
   private static JsonNode readObject(String reply) {

@@ -1,11 +1,7 @@
 package dev.longshot.retrieval.query;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import dev.longshot.config.DecomposerKind;
+import dev.longshot.timeline.ObjectClasses;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
@@ -59,20 +55,7 @@ public final class RuleBasedDecomposer implements QueryDecomposer {
 
   /** A decomposer that knows the 80 COCO classes (what the bundled detectors report). */
   public static RuleBasedDecomposer withCocoClasses() {
-    return new RuleBasedDecomposer(cocoClasses());
-  }
-
-  /** The 80 COCO class names in index order. */
-  public static List<String> cocoClasses() {
-    try (InputStream in = RuleBasedDecomposer.class.getResourceAsStream("coco-classes.txt")) {
-      if (in == null) {
-        throw new IllegalStateException("coco-classes.txt missing from the retrieval jar");
-      }
-      return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).lines()
-          .map(String::strip).filter(l -> !l.isEmpty()).toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return new RuleBasedDecomposer(ObjectClasses.COCO);
   }
 
   @Override
@@ -97,7 +80,7 @@ public final class RuleBasedDecomposer implements QueryDecomposer {
     if (objects.isEmpty()) {
       info.clear();
     }
-    return new RetrievalPlan(speechRequest(q), List.copyOf(objects), info, phrases, "rules");
+    return new RetrievalPlan(speechRequest(q), List.copyOf(objects), info, phrases, DecomposerKind.RULES.configName());
   }
 
   /** Class names mentioned in {@code q} (lower case), longest names first so "cell phone" beats "phone". */

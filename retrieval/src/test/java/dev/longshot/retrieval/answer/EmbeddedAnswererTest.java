@@ -3,6 +3,7 @@ package dev.longshot.retrieval.answer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.longshot.config.AnswerBackend;
 import dev.longshot.config.AnswerSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ class EmbeddedAnswererTest extends AnswererContract {
       return "The budget is 4.2 million euros (01:23).";
     };
     KeyframeResolver frames = (v, k) -> Optional.of(tmp.resolve(k));
-    return Answerers.create(settings("embedded"), frames, fake);
+    return Answerers.create(settings(AnswerBackend.EMBEDDED), frames, fake);
   }
 
   @Test
@@ -57,7 +58,7 @@ class EmbeddedAnswererTest extends AnswererContract {
         return "ok";
       }
     };
-    Answerers.create(settings("embedded"), (v, k) -> Optional.of(tmp.resolve(k)), timed)
+    Answerers.create(settings(AnswerBackend.EMBEDDED), (v, k) -> Optional.of(tmp.resolve(k)), timed)
         .answer("What is the budget?", EVIDENCE, t -> { });
     assertThat(seen).containsExactly(new VisionLanguageGenerator.Frame(tmp.resolve("000083000.jpg"), 83_000),
         new VisionLanguageGenerator.Frame(tmp.resolve("000091000.jpg"), 91_000));
@@ -65,20 +66,20 @@ class EmbeddedAnswererTest extends AnswererContract {
 
   @Test
   void withoutAModelItFailsClearlyInsteadOfFallingBack() {
-    assertThatThrownBy(() -> Answerers.create(settings("embedded"), KeyframeResolver.none()))
+    assertThatThrownBy(() -> Answerers.create(settings(AnswerBackend.EMBEDDED), KeyframeResolver.none()))
         .hasMessage("answer.backend=embedded needs a model in vlm.model");
   }
 
   @Test
   void modelFailuresBecomeAnswerExceptions() {
-    Answerer broken = Answerers.create(settings("embedded"), KeyframeResolver.none(), (p, i, s) -> {
+    Answerer broken = Answerers.create(settings(AnswerBackend.EMBEDDED), KeyframeResolver.none(), (p, i, s) -> {
       throw new IllegalStateException("out of memory");
     });
     assertThatThrownBy(() -> broken.answer("q", EVIDENCE, t -> { }))
         .isInstanceOf(AnswerException.class).hasMessageContaining("embedded").hasMessageContaining("out of memory");
   }
 
-  static AnswerSettings settings(String backend) {
+  static AnswerSettings settings(AnswerBackend backend) {
     return new AnswerSettings(backend, null, null, null, Duration.ofSeconds(5), 0, 8);
   }
 
@@ -86,7 +87,7 @@ class EmbeddedAnswererTest extends AnswererContract {
   void keyframeFilesAreOnlyThoseThatExist() throws Exception {
     Files.createFile(tmp.resolve("000091000.jpg"));
     KeyframeResolver onDisk = (v, k) -> Files.exists(tmp.resolve(k)) ? Optional.of(tmp.resolve(k)) : Optional.empty();
-    Answerers.create(settings("embedded"), onDisk, (p, i, s) -> {
+    Answerers.create(settings(AnswerBackend.EMBEDDED), onDisk, (p, i, s) -> {
       images.add(i);
       prompts.add(p);
       return "x";

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.longshot.config.AnswerBackend;
 import dev.longshot.config.AnswerSettings;
 import dev.longshot.timeline.Answer;
 import java.io.IOException;
@@ -36,7 +37,7 @@ class OpenAiAnswererTest extends AnswererContract {
   }
 
   AnswerSettings settings(String baseUrl, int retries, Duration timeout) {
-    return new AnswerSettings("openai", baseUrl, "qwen2-vl-7b", "secret-key", timeout, retries, 8);
+    return new AnswerSettings(AnswerBackend.OPENAI, baseUrl, "qwen2-vl-7b", "secret-key", timeout, retries, 8);
   }
 
   @Override
@@ -118,7 +119,7 @@ class OpenAiAnswererTest extends AnswererContract {
   }
 
   @Test
-  void theClientDoublesAsTheDecomposersTextGenerator() {
+  void theClientDoublesAsTheDecomposersTextCompletion() {
     String reply = new OpenAiChatClient(settings(stub.baseUrl(), 0, Duration.ofSeconds(5))).generate("Question: q");
     assertThat(reply).isEqualTo("The budget is 4.2 million euros (01:23).");
     assertThat(stub.requests.getFirst().path("stream").asBoolean()).isFalse();

@@ -2,7 +2,10 @@ package dev.longshot.vlm.attention;
 
 import java.util.Arrays;
 
-/** The reference {@link KvCache}: growable float arrays per (layer, kv head), positions kept per entry. */
+/**
+ * The reference {@link KvCache}: growable float arrays per (layer, kv head), positions kept per entry. Storage grows
+ * by a quarter (at least 64 entries) when full, so a compacted cache does not double on its first decode step.
+ */
 public final class DenseKvCache implements KvCache {
   private static final int INITIAL_ENTRIES = 64;
 
@@ -89,7 +92,7 @@ public final class DenseKvCache implements KvCache {
             + positions[s][n - 1]);
       }
       if (n == positions[s].length) {
-        int grown = Math.min(capacity, n * 2);
+        int grown = Math.min(capacity, n + Math.max(INITIAL_ENTRIES, n / 4));
         positions[s] = Arrays.copyOf(positions[s], grown);
         keys[s] = Arrays.copyOf(keys[s], grown * headDim);
         values[s] = Arrays.copyOf(values[s], grown * headDim);
@@ -138,6 +141,27 @@ public final class DenseKvCache implements KvCache {
       prev = e;
     }
     sizes[s] = entries.length;
+  }
+
+  @Override
+  public long bytes() {
+    long total = 0;
+    for (int s = 0; s < sizes.length; s++) {
+      total += 4L * (keys[s].length + values[s].length + positions[s].length);
+    }
+    return total;
+  }
+
+  @Override
+  public void compact() {
+    for (int s = 0; s < sizes.length; s++) {
+      int n = Math.max(1, sizes[s]);
+      if (positions[s].length > n) {
+        positions[s] = Arrays.copyOf(positions[s], n);
+        keys[s] = Arrays.copyOf(keys[s], n * headDim);
+        values[s] = Arrays.copyOf(values[s], n * headDim);
+      }
+    }
   }
 
   @Override

@@ -56,6 +56,15 @@ public interface KvCache {
   /** Keeps only {@code entries} (strictly ascending indices) of {@code (layer, kvHead)} and drops the rest. */
   void retain(int layer, int kvHead, int[] entries);
 
+  /** Bytes of memory the cache holds for keys, values and positions (allocated, not just used). */
+  long bytes();
+
+  /**
+   * Releases memory held beyond the entries present (after {@link #retain} dropped some): compression must free
+   * memory, not mask it. Later appends grow the storage again.
+   */
+  void compact();
+
   /** One past the highest position ever appended: where the next token goes. */
   int nextPosition();
 

@@ -1,6 +1,8 @@
 package dev.longshot.vlm.cli;
 
 import dev.longshot.config.ConfigException;
+import dev.longshot.config.ConfigLoader;
+import dev.longshot.config.KvPolicy;
 import dev.longshot.config.VlmSettings;
 import dev.longshot.vlm.ModelFormatException;
 import dev.longshot.vlm.TextGenerator;
@@ -40,6 +42,10 @@ public final class GenerateCommand {
         --seed S             sampling seed (default 42)
         --threads N          kernel threads, 0 = one per core (default 0)
         --context-length N   KV cache size in tokens (default 4096)
+        --kv-policy NAME     KV cache of prompts with images after prefill: full, lookm, h2o, recent
+                             (default: vlm.kv-policy from the config)
+        --kv-budget F        share of the prompt's KV entries kept, in (0, 1] (default: vlm.kv-budget)
+        --stats              print one 'stats ...' line (timings, KV bytes before/after compression) to stderr
       """;
 
   private GenerateCommand() {}
@@ -65,8 +71,7 @@ public final class GenerateCommand {
     if (!o.images.isEmpty()) {
       return generateWithImages(o, out, err);
     }
-    try (TextGenerator g = TextGenerator.load(o.model, new VlmSettings(o.model, o.threads, o.contextLength,
-        o.settings.maxTokens()))) {
+    try (TextGenerator g = TextGenerator.load(o.model, o.vlmSettings())) {
       err.printf("longshot generate: %s, %s, %d layers, dim %d, %d threads, kernels %s%n", o.model.getFileName(),
           g.config().architecture(), g.config().layers(), g.config().dim(), o.threadsResolved(), Kernels.describe());
       long start = System.nanoTime();
@@ -77,8 +82,11 @@ public final class GenerateCommand {
       out.flush();
       double s = (System.nanoTime() - start) / 1e9;
       err.printf("longshot generate: %d characters in %.2f s%n", text.length(), s);
+      if (o.stats) {
+        err.println(g.lastStats().line(1.0)); // prefill is dense: every causal block computed
+      }
       return 0;
-    } catch (ModelFormatException | IllegalArgumentException | IllegalStateException e) {
+    } catch (ModelFormatException | IllegalArgumentException | IllegalStateException | ConfigException e) {
       err.println("longshot generate: " + e.getMessage());
       return 1;
     } catch (IOException e) {
@@ -89,7 +97,7 @@ public final class GenerateCommand {
 
   /** The multimodal path: a SmolVLM model, the images, the prompt as written or in SmolVLM's chat template. */
   private static int generateWithImages(Options o, PrintStream out, PrintStream err) {
-    VlmSettings vs = new VlmSettings(o.model, o.threads, o.contextLength, o.settings.maxTokens());
+    VlmSettings vs = o.vlmSettings();
     List<SmolVlmProcessor.Picture> pictures = new ArrayList<>();
     try {
       for (Path p : o.images) {
@@ -117,8 +125,11 @@ public final class GenerateCommand {
       out.println();
       out.flush();
       err.printf("longshot generate: %d characters in %.2f s%n", text.length(), (System.nanoTime() - start) / 1e9);
+      if (o.stats) {
+        err.println(m.textGenerator().lastStats().line(1.0)); // prefill is dense: every causal block computed
+      }
       return 0;
-    } catch (ModelFormatException | IllegalArgumentException | IllegalStateException e) {
+    } catch (ModelFormatException | IllegalArgumentException | IllegalStateException | ConfigException e) {
       err.println("longshot generate: " + e.getMessage());
       return 1;
     } catch (IOException e) {
@@ -156,7 +167,18 @@ public final class GenerateCommand {
     boolean chat;
     int threads;
     int contextLength = 4096;
+    boolean stats;
+    String kvPolicy;
+    Double kvBudget;
     GenerationSettings settings;
+
+    /** The runtime settings: threads and context from the flags, KV compression from the config unless flagged. */
+    VlmSettings vlmSettings() {
+      VlmSettings config = ConfigLoader.load(null, System.getenv()).vlm();
+      return new VlmSettings(model, threads, contextLength, settings.maxTokens(),
+          kvPolicy != null ? kvPolicy : config.kvPolicy(), kvBudget != null ? kvBudget : config.kvBudget(),
+          config.kvRecentShare(), config.kvMerge());
+    }
 
     int threadsResolved() {
       return threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
@@ -193,6 +215,9 @@ public final class GenerateCommand {
           case "--seed" -> seed = intValue(args, ++i, a);
           case "--threads" -> o.threads = intValue(args, ++i, a);
           case "--context-length" -> o.contextLength = intValue(args, ++i, a);
+          case "--stats" -> o.stats = true;
+          case "--kv-policy" -> o.kvPolicy = KvPolicy.parse(a, value(args, ++i, a)).configName();
+          case "--kv-budget" -> o.kvBudget = budget(floatValue(args, ++i, a), a);
           default -> throw new IllegalArgumentException("unknown option '" + a + "'");
         }
       }
@@ -202,6 +227,13 @@ public final class GenerateCommand {
       o.settings = new GenerationSettings(maxTokens, temperature, topK, topP, penalty, 64, seed, stops);
       new VlmSettings(o.model, o.threads, o.contextLength, maxTokens); // validates threads and context length
       return o;
+    }
+
+    private static double budget(float value, String option) {
+      if (!(value > 0f && value <= 1f)) {
+        throw new IllegalArgumentException(option + " must be in (0, 1], got " + value);
+      }
+      return value;
     }
 
     private static String value(String[] args, int i, String option) {

@@ -1,5 +1,6 @@
 package dev.longshot.vlm.model;
 
+import dev.longshot.vlm.attention.AttentionObserver;
 import dev.longshot.vlm.attention.AttentionShape;
 import dev.longshot.vlm.attention.AttentionStrategies;
 import dev.longshot.vlm.attention.KvCache;
@@ -43,6 +44,15 @@ public final class Transformer {
    */
   public float[] forward(int[] tokens, int count, int startPosition, KvCache cache, AttentionStrategies attention,
       boolean wantLogits) {
+    return forward(tokens, count, startPosition, cache, attention, null, wantLogits);
+  }
+
+  /**
+   * {@link #forward(int[], int, int, KvCache, AttentionStrategies, boolean)} whose prefill batches report their
+   * attention rows to {@code observer} (nullable), e.g. to score cache entries for compression.
+   */
+  public float[] forward(int[] tokens, int count, int startPosition, KvCache cache, AttentionStrategies attention,
+      AttentionObserver observer, boolean wantLogits) {
     if (count < 1 || count > tokens.length) {
       throw new IllegalArgumentException("count must be 1.." + tokens.length + ", got " + count);
     }
@@ -50,7 +60,7 @@ public final class Transformer {
     for (int t = 0; t < count; t++) {
       x[t] = embed(tokens[t]);
     }
-    return forward(x, count, startPosition, cache, attention, wantLogits);
+    return forward(x, count, startPosition, cache, attention, observer, wantLogits);
   }
 
   /** The input embedding of {@code token} (a fresh array of {@code dim} floats). */
@@ -70,6 +80,15 @@ public final class Transformer {
    */
   public float[] forward(float[][] x, int count, int startPosition, KvCache cache, AttentionStrategies attention,
       boolean wantLogits) {
+    return forward(x, count, startPosition, cache, attention, null, wantLogits);
+  }
+
+  /**
+   * {@link #forward(float[][], int, int, KvCache, AttentionStrategies, boolean)} whose prefill batches report their
+   * attention rows to {@code observer} (nullable).
+   */
+  public float[] forward(float[][] x, int count, int startPosition, KvCache cache, AttentionStrategies attention,
+      AttentionObserver observer, boolean wantLogits) {
     if (count < 1 || count > x.length) {
       throw new IllegalArgumentException("count must be 1.." + x.length + ", got " + count);
     }
@@ -88,7 +107,7 @@ public final class Transformer {
     }
     Buffers b = new Buffers(c, count);
     for (int l = 0; l < c.layers(); l++) {
-      attentionBlock(l, x, positions, ropeTables, count, cache, attention, b);
+      attentionBlock(l, x, positions, ropeTables, count, cache, attention, observer, b);
       feedForwardBlock(l, x, count, b);
     }
     if (!wantLogits) {
@@ -102,7 +121,7 @@ public final class Transformer {
   }
 
   private void attentionBlock(int l, float[][] x, int[] positions, float[][] ropeTables, int n, KvCache cache,
-      AttentionStrategies attention, Buffers b) {
+      AttentionStrategies attention, AttentionObserver observer, Buffers b) {
     LayerWeights lw = w.layers()[l];
     int dim = c.dim();
     for (int t = 0; t < n; t++) {
@@ -118,10 +137,10 @@ public final class Transformer {
       rope.apply(b.k[t], c.kvHeads(), ropeTables[t]);
       cache.append(l, positions[t], b.k[t], b.v[t]);
     }
-    if (n == 1) {
+    if (n == 1 && observer == null) { // an observed one-token prefill chunk still reports its row
       attention.decode().attend(shape, l, b.q[0], positions[0], cache, b.att[0], par);
     } else {
-      attention.prefill().attend(new PrefillBatch(shape, l, b.q, positions, n, b.att), cache, par);
+      attention.prefill().attend(new PrefillBatch(shape, l, b.q, positions, n, b.att, observer), cache, par);
     }
     Matmul.matmul(par, lw.wo(), b.att, b.xb, n, dim, c.qDim());
     for (int t = 0; t < n; t++) {

@@ -11,6 +11,8 @@ import java.util.List;
  * Stateless and thread-safe.
  */
 public final class ImageProcessor {
+  /** SmolVLM's {@code MAX_IMAGE_SIZE}: no side grows past 4096 pixels whatever {@code longest_edge} says. */
+  static final int MAX_SIDE = 4096;
   private final ImageProcessorConfig c;
 
   public ImageProcessor(ImageProcessorConfig config) {
@@ -37,6 +39,7 @@ public final class ImageProcessor {
     RgbImage img = image;
     if (c.longestEdge() > 0) {
       int[] wh = rescaleToLongest(img.width(), img.height(), c.longestEdge());
+      wh = scaleBelow(wh[0], wh[1], MAX_SIDE);
       img = img.resize(wh[0], wh[1]);
     }
     int max = c.maxImageSize();
@@ -82,6 +85,21 @@ public final class ImageProcessor {
       if (nw % 2 != 0) {
         nw++;
       }
+    }
+    return new int[] {Math.max(nw, 1), Math.max(nh, 1)};
+  }
+
+  /** HF's {@code _resize_output_size_scale_below_upper_bound}: shrink so the longest side is at most {@code max}. */
+  static int[] scaleBelow(int w, int h, int max) {
+    double aspect = (double) w / h;
+    int nw = w;
+    int nh = h;
+    if (w >= h && w > max) {
+      nw = max;
+      nh = (int) (nw / aspect);
+    } else if (h > w && h > max) {
+      nh = max;
+      nw = (int) (nh * aspect);
     }
     return new int[] {Math.max(nw, 1), Math.max(nh, 1)};
   }

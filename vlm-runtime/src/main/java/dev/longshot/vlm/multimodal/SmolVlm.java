@@ -102,7 +102,7 @@ public final class SmolVlm implements AutoCloseable {
     TextGenerator tg = TextGenerator.of(lm, settings);
     try (GgufFile f = GgufFile.open(mmproj)) {
       MmprojVisionLoader loader = new MmprojVisionLoader(f);
-      VisionConfig vc = checked(loader.config(lm.config().dim()), mmproj);
+      VisionConfig vc = loader.config(lm.config().dim());
       VisionWeights vw = loader.weights(vc);
       float[] half = {0.5f, 0.5f, 0.5f};
       ImageProcessorConfig ipc = ImageProcessorConfig.defaults(vc.imageSize(), vc.imageSeqLen(),
@@ -136,7 +136,7 @@ public final class SmolVlm implements AutoCloseable {
     String jinja = chatTemplate(dir, om);
     TextGenerator tg = TextGenerator.of(lm, settings);
     try (HfVisionLoader loader = new HfVisionLoader(dir)) {
-      VisionConfig vc = checked(loader.config(root, lm.config().dim()), dir);
+      VisionConfig vc = loader.config(root, lm.config().dim());
       VisionWeights vw = loader.weights(vc);
       ImageProcessorConfig ipc = ImageProcessorConfig.read(dir, vc.imageSeqLen());
       return new SmolVlm(tg, vc, vw, checkSeqLen(ipc, vc, dir), imageToken, jinja);
@@ -158,10 +158,6 @@ public final class SmolVlm implements AutoCloseable {
     }
     Path jinja = dir.resolve("chat_template.jinja");
     return Files.isRegularFile(jinja) ? Files.readString(jinja) : null;
-  }
-
-  private static VisionConfig checked(VisionConfig vc, Path source) {
-    return vc;
   }
 
   private static ImageProcessorConfig checkSeqLen(ImageProcessorConfig ipc, VisionConfig vc, Path source) {
@@ -279,7 +275,7 @@ public final class SmolVlm implements AutoCloseable {
       throw new IllegalArgumentException("the prompt has " + p.ids().length + " tokens but the context holds "
           + contextLength() + " (vlm.context-length); use fewer or unsplit images");
     }
-    return text.generate(p.ids(), embeddings(p), settings, onToken, onStep);
+    return text.generate(p.ids(), embeddings(p), p.layout(), settings, onToken, onStep); // layout: KV compression
   }
 
   /** Whether the model's own chat template is SmolVLM's ({@code <end_of_utterance>} turns). */

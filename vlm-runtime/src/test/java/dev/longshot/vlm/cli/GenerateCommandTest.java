@@ -82,6 +82,26 @@ class GenerateCommandTest {
   }
 
   @Test
+  void kvPolicyAndBudgetAreCheckedAndStatsReportKvBytes() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    assertThat(run(out, err, "--model", "m", "--prompt", "x", "--kv-policy", "snapkv")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--kv-policy").contains("[full, lookm, h2o, recent]");
+    err.reset();
+    assertThat(run(out, err, "--model", "m", "--prompt", "x", "--kv-budget", "0")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--kv-budget must be in (0, 1], got 0.0");
+    err.reset();
+    Path model = dir.resolve("m.gguf");
+    new RandomModel(ModelSpec.tinyLlama(), 9).writeGguf(model, TensorEncoding.F32);
+    assertThat(run(out, err, "--model", model.toString(), "--prompt", "the answer is", "--max-tokens", "4",
+        "--kv-policy", "lookm", "--kv-budget", "0.1", "--stats")).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    String stats = err.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("stats ")).findFirst()
+        .orElseThrow();
+    assertThat(stats).matches("stats prefill_tokens=\\d+ prefill_ms=[0-9.]+ decode_tokens=3 decode_ms=[0-9.]+ "
+        + "decode_tok_s=[0-9.]+ kv_bytes_before=(\\d+) kv_bytes=\\1 attention_block_share=1.000"); // text only: kept whole
+  }
+
+  @Test
   void aMissingModelExitsWithOneAndNamesThePath() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();

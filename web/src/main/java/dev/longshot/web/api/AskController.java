@@ -1,9 +1,9 @@
 package dev.longshot.web.api;
 
+import dev.longshot.app.LongshotService;
+import dev.longshot.retrieval.QuestionAnswering;
 import dev.longshot.timeline.Answer;
-import dev.longshot.timeline.Evidence;
 import dev.longshot.timeline.VideoManifest;
-import dev.longshot.web.service.LongshotService;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
@@ -42,7 +42,6 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 @Tag(name = "Ask", description = "Questions answered with timestamped evidence")
 public class AskController implements DisposableBean {
   private static final Logger LOG = LoggerFactory.getLogger(AskController.class);
-  static final int MAX_QUESTION_CHARS = 1000;
   private static final Pattern MARKUP = Pattern.compile("<[A-Za-z!/?]");
   private static final long STREAM_TIMEOUT_MILLIS = 300_000;
 
@@ -126,8 +125,8 @@ public class AskController implements DisposableBean {
       throw ApiException.badRequest("The question is empty; type what you want to know about the videos");
     }
     String q = question.strip();
-    if (q.length() > MAX_QUESTION_CHARS) {
-      throw ApiException.badRequest("The question has " + q.length() + " characters; the limit is " + MAX_QUESTION_CHARS);
+    if (q.length() > QuestionAnswering.MAX_QUESTION_CHARS) {
+      throw ApiException.badRequest("The question has " + q.length() + " characters; the limit is " + QuestionAnswering.MAX_QUESTION_CHARS);
     }
     if (MARKUP.matcher(q).find() || q.chars().anyMatch(c -> Character.isISOControl(c) && c != '\n' && c != '\t')) {
       throw ApiException.badRequest("Questions are plain text: remove the HTML markup or control characters and ask again");

@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * A question.
  *
- * @param question plain text, 1..1000 characters, no HTML
+ * @param question plain text, 1 to {@link dev.longshot.retrieval.QuestionAnswering#MAX_QUESTION_CHARS} characters, no
+ *     HTML
  * @param videoIds videos to search; null or empty means all videos
  */
 public record AskRequest(String question, List<String> videoIds) {}

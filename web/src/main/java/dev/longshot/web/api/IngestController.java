@@ -1,10 +1,10 @@
 package dev.longshot.web.api;
 
+import dev.longshot.app.LongshotService;
 import dev.longshot.config.LongshotConfig;
 import dev.longshot.web.jobs.IngestJob;
 import dev.longshot.web.jobs.IngestJobRunner;
 import dev.longshot.web.jobs.QueueFullException;
-import dev.longshot.web.service.LongshotService;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;

@@ -1,9 +1,9 @@
 package dev.longshot.web.jobs;
 
+import dev.longshot.app.LongshotService;
+import dev.longshot.ingest.IngestException;
+import dev.longshot.ingest.IngestResult;
 import dev.longshot.timeline.Progress;
-import dev.longshot.web.service.IngestFailure;
-import dev.longshot.web.service.IngestResult;
-import dev.longshot.web.service.LongshotService;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -113,12 +113,12 @@ public final class IngestJobRunner implements AutoCloseable {
       ProgressSaver saver = new ProgressSaver(id);
       IngestResult result = service.ingest(path, saver::onProgress);
       update(jobs.get(id).succeeded(result.manifest().videoId(), result.unchanged(), clock.instant()), true);
-    } catch (IngestFailure e) {
+    } catch (IngestException e) {
       if (closing) {
         LOG.info("Ingest job {} stopped by shutdown; it resumes on the next start", id);
         return;
       }
-      fail(id, new JobError(e.kind().name(), e.kind().httpStatus(), e.getMessage()));
+      fail(id, JobError.of(e));
     } catch (RuntimeException e) {
       if (closing) {
         LOG.info("Ingest job {} stopped by shutdown; it resumes on the next start", id);

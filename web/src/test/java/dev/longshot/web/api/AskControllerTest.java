@@ -11,6 +11,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longshot.config.LongshotConfig;
+import dev.longshot.retrieval.QuestionAnswering;
 import dev.longshot.timeline.VideoManifest;
 import dev.longshot.web.FakeLongshotService;
 import dev.longshot.web.SliceTestBeans;
@@ -67,7 +68,7 @@ class AskControllerTest {
   @Test
   void badQuestionsAre400WithAReason() throws Exception {
     expect400(ask("   ", null), "question is empty");
-    expect400(ask("x".repeat(AskController.MAX_QUESTION_CHARS + 1), null), "the limit is 1000");
+    expect400(ask("x".repeat(QuestionAnswering.MAX_QUESTION_CHARS + 1), null), "the limit is 1000");
     expect400(ask("<script>alert(1)</script> budget?", null), "plain text");
     expect400(ask("what is <img src=x onerror=alert(1)>", null), "plain text");
     expect400(ask("budget?", List.of("../../etc")), "not a video id");

@@ -12,17 +12,24 @@ import org.junit.jupiter.api.Test;
 class VideoFilesTest {
   @Test
   void recognisesContainerSignatures() {
-    assertThat(VideoFiles.looksLikeVideo(TestVideos.mp4("x"))).isTrue();
+    assertThat(VideoFiles.looksLikeVideo(TestVideos.mp4("x"), "upload")).isTrue();
     byte[] mkv = new byte[32];
     mkv[0] = 0x1a;
     mkv[1] = 0x45;
     mkv[2] = (byte) 0xdf;
     mkv[3] = (byte) 0xa3;
-    assertThat(VideoFiles.looksLikeVideo(mkv)).isTrue();
-    assertThat(VideoFiles.looksLikeVideo("RIFF\0\0\0\0AVI LIST".getBytes(StandardCharsets.ISO_8859_1))).isTrue();
-    assertThat(VideoFiles.looksLikeVideo("<html><body>hi</body></html>".getBytes(StandardCharsets.UTF_8))).isFalse();
-    assertThat(VideoFiles.looksLikeVideo(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0, 0, 13})).isFalse();
-    assertThat(VideoFiles.looksLikeVideo(new byte[3])).isFalse();
+    assertThat(VideoFiles.looksLikeVideo(mkv, "upload")).isTrue();
+    assertThat(VideoFiles.looksLikeVideo("RIFF\0\0\0\0AVI LIST".getBytes(StandardCharsets.ISO_8859_1), "upload")).isTrue();
+    assertThat(VideoFiles.looksLikeVideo("<html><body>hi</body></html>".getBytes(StandardCharsets.UTF_8), "upload")).isFalse();
+    assertThat(VideoFiles.looksLikeVideo(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0, 0, 13}, "upload")).isFalse();
+    assertThat(VideoFiles.looksLikeVideo(new byte[3], "upload")).isFalse();
+  }
+
+  /** Issue 13: QuickTime files may open with a 'wide' or 'moov' box; the upload check knew only 'ftyp'. */
+  @Test
+  void quickTimeWithoutLeadingFtypIsAVideoAndWavIsNot() {
+    assertThat(VideoFiles.looksLikeVideo("\0\0\0\bwide\0\0\0\0mdat".getBytes(StandardCharsets.ISO_8859_1), "clip.mov")).isTrue();
+    assertThat(VideoFiles.looksLikeVideo("RIFF\0\0\0\0WAVEfmt ".getBytes(StandardCharsets.ISO_8859_1), "a.avi")).isFalse();
   }
 
   @Test

@@ -2,8 +2,8 @@ package dev.longshot.web.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.longshot.app.LongshotService;
 import dev.longshot.web.LongshotWebApplication;
-import dev.longshot.web.service.LongshotService;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,5 +1,7 @@
-package dev.longshot.web.service;
+package dev.longshot.app;
 
+import dev.longshot.ingest.IngestException;
+import dev.longshot.ingest.IngestResult;
 import dev.longshot.timeline.Answer;
 import dev.longshot.timeline.Evidence;
 import dev.longshot.timeline.ProgressListener;
@@ -11,16 +13,18 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * What the web layer needs from Longshot: ingest, ask, list, delete and locate files. Implementations are
- * thread-safe; the Spring context owns the instance and closes it on shutdown.
+ * Longshot's use cases as the command line and the web layer call them: ingest, ask, list, delete and locate
+ * files. {@link Longshot} is the implementation; the web module's slice tests put a small stand-in behind it.
+ * Implementations are thread-safe; whoever opened the instance closes it.
  */
 public interface LongshotService extends AutoCloseable {
   /**
-   * Ingests and indexes one video; a no-op when the same content was ingested with the same settings.
+   * Ingests and indexes one video; a no-op when the same content was ingested and indexed with the same settings
+   * ({@link IngestResult#unchanged()} is then true).
    *
-   * @throws IngestFailure when the file cannot be ingested; its kind says why
+   * @throws IngestException when the file cannot be ingested; its kind says why
    */
-  IngestResult ingest(Path video, ProgressListener progress) throws IngestFailure;
+  IngestResult ingest(Path video, ProgressListener progress) throws IngestException;
 
   /** Answers {@code question} over {@code videoIds} (empty = all videos). */
   Answer ask(String question, Set<String> videoIds);
