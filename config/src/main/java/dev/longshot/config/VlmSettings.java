@@ -16,9 +16,11 @@ import java.nio.file.Path;
  * @param kvRecentShare share of the budget given to the most recent entries, in (0, 1] (LOOK-M's reference splits
  *     its 20 % budget 10 % heavy hitters, 10 % recent: 0.5)
  * @param kvMerge how LOOK-M merges evicted entries: one of {@link KvMerge}'s names
+ * @param attention prefill attention: one of {@link VlmAttention}'s names ({@code dense}, {@code mminference})
+ * @param attentionPatterns with mminference: the pattern file {@code longshot attention-search} wrote for this model
  */
 public record VlmSettings(Path model, int threads, int contextLength, int maxTokens, String kvPolicy, double kvBudget,
-    double kvRecentShare, String kvMerge) {
+    double kvRecentShare, String kvMerge, String attention, Path attentionPatterns) {
   public VlmSettings {
     Check.range("vlm.threads", threads, 0, 1024);
     Check.range("vlm.context-length", contextLength, 16, 1 << 20);
@@ -27,6 +29,18 @@ public record VlmSettings(Path model, int threads, int contextLength, int maxTok
     openUnitInterval("vlm.kv-budget", kvBudget);
     openUnitInterval("vlm.kv-recent-share", kvRecentShare);
     kvMerge = KvMerge.parse("vlm.kv-merge", kvMerge).configName();
+    attention = VlmAttention.parse("vlm.attention", attention == null ? VlmAttention.DENSE.id() : attention).id();
+    if (attention.equals(VlmAttention.MMINFERENCE.id()) && attentionPatterns == null) {
+      throw new ConfigException("vlm.attention-patterns", null,
+          "a pattern file (from longshot attention-search) is required when vlm.attention is mminference");
+    }
+  }
+
+  /** Dense prefill attention. */
+  public VlmSettings(Path model, int threads, int contextLength, int maxTokens, String kvPolicy, double kvBudget,
+      double kvRecentShare, String kvMerge) {
+    this(model, threads, contextLength, maxTokens, kvPolicy, kvBudget, kvRecentShare, kvMerge,
+        VlmAttention.DENSE.id(), null);
   }
 
   /** A runtime that keeps the full KV cache (the settings before KV compression existed). */
@@ -42,6 +56,11 @@ public record VlmSettings(Path model, int threads, int contextLength, int maxTok
   /** {@link #kvPolicy()} as the enum. */
   public KvPolicy kvPolicyKind() {
     return KvPolicy.parse("vlm.kv-policy", kvPolicy);
+  }
+
+  /** {@link #attention()} as the enum. */
+  public VlmAttention attentionKind() {
+    return VlmAttention.parse("vlm.attention", attention);
   }
 
   /** {@link #kvMerge()} as the enum. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.longshot.config.Check;
 import dev.longshot.config.ContextStrategy;
+import dev.longshot.config.EmbeddingBackend;
 import dev.longshot.config.EmbeddingDevice;
 import dev.longshot.config.EmbeddingSettings;
 import java.io.IOException;
@@ -23,7 +24,7 @@ class ModelErrorsTest {
     Path tokenizer = Files.writeString(dir.resolve("tokenizer.json"), "{}");
     Path missing = dir.resolve("nope.onnx");
     assertThatThrownBy(() -> TextEmbedders.create(
-        new EmbeddingSettings(missing, tokenizer, ContextStrategy.TRUNCATE, 8192, EmbeddingDevice.CPU, 8, 0.5)))
+        new EmbeddingSettings(EmbeddingBackend.ONNX, missing, tokenizer, ContextStrategy.TRUNCATE, 8192, EmbeddingDevice.CPU, 8, 0.5)))
         .isInstanceOf(EmbeddingException.class)
         .hasMessageContaining("embeddings.model-path").hasMessageContaining(missing.toString());
   }
@@ -36,7 +37,7 @@ class ModelErrorsTest {
     Path tokenizer = dir.resolve("tokenizer.json");
     Files.write(tokenizer, ModelSource.bundledBgeSmall().readTokenizer());
     assertThatThrownBy(() -> TextEmbedders.create(
-        new EmbeddingSettings(model, tokenizer, ContextStrategy.TRUNCATE, 8192, EmbeddingDevice.CPU, 8, 0.5)))
+        new EmbeddingSettings(EmbeddingBackend.ONNX, model, tokenizer, ContextStrategy.TRUNCATE, 8192, EmbeddingDevice.CPU, 8, 0.5)))
         .isInstanceOf(EmbeddingException.class).hasMessageContaining(model.toString());
   }
 
@@ -46,7 +47,7 @@ class ModelErrorsTest {
         .modelWithTable(16, 1L << 40, 4).toByteArray());
     Path tokenizer = Files.write(dir.resolve("tokenizer.json"), ModelSource.bundledBgeSmall().readTokenizer());
     assertThatThrownBy(() -> TextEmbedders.create(
-        new EmbeddingSettings(model, tokenizer, ContextStrategy.TRUNCATE, 8192, EmbeddingDevice.CPU, 8, 0.5)))
+        new EmbeddingSettings(EmbeddingBackend.ONNX, model, tokenizer, ContextStrategy.TRUNCATE, 8192, EmbeddingDevice.CPU, 8, 0.5)))
         .isInstanceOf(EmbeddingException.class).hasMessageContaining(model.toString())
         .hasMessageContaining("position_embeddings").hasMessageContaining("1099511627776");
   }
@@ -59,7 +60,7 @@ class ModelErrorsTest {
     }
     Path tokenizer = Files.write(dir.resolve("tokenizer.json"), ModelSource.bundledBgeSmall().readTokenizer());
     assertThatThrownBy(() -> TextEmbedders.create(
-        new EmbeddingSettings(model, tokenizer, ContextStrategy.TRUNCATE, 8192, EmbeddingDevice.CPU, 8, 0.5)))
+        new EmbeddingSettings(EmbeddingBackend.ONNX, model, tokenizer, ContextStrategy.TRUNCATE, 8192, EmbeddingDevice.CPU, 8, 0.5)))
         .isInstanceOf(EmbeddingException.class).hasMessageContaining(model.toString())
         .hasMessageContaining("2147483664");
   }
@@ -68,7 +69,7 @@ class ModelErrorsTest {
   void modelFromPathsWorksLikeTheBundledOne() throws IOException {
     Path model = Files.write(dir.resolve("bge.onnx"), ModelSource.bundledBgeSmall().readOnnx());
     Path tokenizer = Files.write(dir.resolve("tokenizer.json"), ModelSource.bundledBgeSmall().readTokenizer());
-    try (TextEmbedder e = TextEmbedders.create(new EmbeddingSettings(model, tokenizer, ContextStrategy.PARALLEL_WINDOWS, 4096,
+    try (TextEmbedder e = TextEmbedders.create(new EmbeddingSettings(EmbeddingBackend.ONNX, model, tokenizer, ContextStrategy.PARALLEL_WINDOWS, 4096,
         EmbeddingDevice.AUTO, 8, 0.5))) {
       assertThat(e.name()).isEqualTo("bge");
       assertThat(e.maxTokens()).isEqualTo(4096);

@@ -33,7 +33,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Lock;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +54,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class IngestPipeline implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(IngestPipeline.class);
-  private static final Map<String, Object> LOCKS = new ConcurrentHashMap<>();
 
   private final LongshotConfig config;
   private final RecordStore store;
@@ -134,7 +134,9 @@ public final class IngestPipeline implements AutoCloseable {
       throw new IngestException(Kind.UNREADABLE, "cannot read " + file + ": " + e.getMessage(), e);
     }
     String fingerprint = SettingsFingerprint.of(config, backendNames(), file);
-    synchronized (LOCKS.computeIfAbsent(id, k -> new Object())) {
+    Lock lock = store.writerLock(id);
+    lock.lock();
+    try {
       Optional<VideoManifest> existing = existing(id);
       if (existing.isPresent() && existing.get().settingsFingerprint().equals(fingerprint)) {
         pt.done("unchanged since the last ingest");
@@ -148,6 +150,8 @@ public final class IngestPipeline implements AutoCloseable {
       } catch (UncheckedIOException e) {
         throw new IngestException(Kind.INTERNAL, "cannot write the record of " + file + ": " + e.getMessage(), e);
       }
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -158,9 +162,6 @@ public final class IngestPipeline implements AutoCloseable {
     stageMillis.put("subtitles", (System.nanoTime() - t) / 1_000_000);
     boolean useAsr = subs.isEmpty() && asr != null && info.hasAudio();
     boolean decodeAudio = useAsr || !info.hasVideo();
-    long duration = info.durationMillis();
-    FrameSampler sampler = new FrameSampler(config.ingest().sampleFps(), config.ingest().sceneChangeThreshold(),
-        FrameSampler.analysisFps(config.ingest().sampleFps()));
 
     pt.stage("decode", "decoding " + describe(info));
     t = System.nanoTime();
@@ -168,79 +169,106 @@ public final class IngestPipeline implements AutoCloseable {
         KeyframeWorker frames = new KeyframeWorker(writer.keyframesDir(), config.ingest().keyframeMaxSide(),
             config.ingest().jpegQuality(), ocr, config.ocr().minConfidence() / 100.0, detector);
         AsrWorker speech = useAsr ? new AsrWorker(asr.begin()) : null) {
-      MediaDecoder.Stats stats;
-      try (MediaDecoder decoder = new MediaDecoder(file, info, decodeAudio, true)) {
-        stats = decoder.run(new MediaDecoder.Sink() {
-          @Override
-          public void audio(short[] pcm, int length) throws IngestException {
-            if (speech != null) {
-              speech.accept(pcm, length);
-            }
-          }
-
-          @Override
-          public boolean wantsFrame(long millis) {
-            return sampler.due(millis);
-          }
-
-          @Override
-          public void frame(DecodedFrame frame) throws IngestException {
-            FrameSampler.Decision d = sampler.offer(frame.millis(), frame.thumb());
-            if (d != null) {
-              frames.submit(new KeyframeWorker.Job(d, frame.image(frames.imageSideFor(d))));
-            }
-          }
-
-          @Override
-          public void position(long millis) {
-            if (duration > 0) {
-              pt.within(millis / (double) duration, Timestamps.clock(millis) + " / " + Timestamps.clock(duration));
-            }
-          }
-        });
-      }
+      MediaDecoder.Stats stats = decode(file, info, decodeAudio, frames, speech, pt);
       check(file, info, stats, decodeAudio);
-      long end = Math.max(duration, stats.endMillis());
+      long end = Math.max(info.durationMillis(), stats.endMillis());
       frames.finish(end);
       stageMillis.put("decode", (System.nanoTime() - t) / 1_000_000);
       stageMillis.put("keyframes", frames.jpegMillis());
       stageMillis.put("ocr", frames.ocrMillis());
       stageMillis.put("detect", frames.detectMillis());
-
-      pt.stage("asr", subs.isPresent() ? "using " + subs.get().source() : useAsr ? "finishing the transcript" : "no speech track");
-      t = System.nanoTime();
-      List<Segment> transcript = List.of();
-      String transcriptSource = "none";
-      if (subs.isPresent()) {
-        transcript = subs.get().segments();
-        transcriptSource = subs.get().source();
-      } else if (speech != null) {
-        transcript = speech.finish();
-        transcriptSource = "asr:" + asr.name();
-        stageMillis.put("asr-accept", speech.acceptMillis());
-      }
-      stageMillis.put("asr", (System.nanoTime() - t) / 1_000_000);
-
-      pt.stage("write", "writing the record");
-      t = System.nanoTime();
-      List<Segment> segments = new ArrayList<>(transcript);
-      segments.addAll(frames.ocrSegments());
-      segments.addAll(frames.detectionSegments());
-      Map<Modality, Integer> counts = new EnumMap<>(Modality.class);
-      for (Segment s : segments) {
-        counts.merge(s.modality(), 1, Integer::sum);
-      }
-      stageMillis.put("write", 0L);
-      VideoManifest manifest = new VideoManifest(VideoManifest.FORMAT_VERSION, id, file.getFileName().toString(),
-          file.toString(), size, end, info.width(), info.height(), info.frameRate(), info.hasAudio(),
-          transcriptSource, fingerprint, counts, frames.keyframes(), stageMillis, Instant.now());
-      writer.commit(segments, manifest);
-      stageMillis.put("write", (System.nanoTime() - t) / 1_000_000);
-      LOG.info("ingested {} as {}: {} keyframes, {} OCR runs, segments {}, stages {}", file, id, frames.keyframes(),
-          frames.ocrRuns(), counts, stageMillis);
-      pt.done("done: " + frames.keyframes() + " keyframes, " + segments.size() + " segments");
+      Transcript transcript = transcript(subs, speech, pt, stageMillis);
+      VideoManifest manifest = write(writer, transcript.segments(), frames, file, stageMillis, pt,
+          counts -> new VideoManifest(VideoManifest.FORMAT_VERSION, id, file.getFileName().toString(), file.toString(),
+              size, end, info.width(), info.height(), info.frameRate(), info.hasAudio(), transcript.source(),
+              fingerprint, counts, frames.keyframes(), stageMillis, Instant.now()));
       return new IngestResult(manifest, false);
     }
+  }
+
+  /**
+   * The one decoding pass: audio to the speech worker, frames the sampler picks to the keyframe worker, the
+   * position to the progress tracker.
+   */
+  private MediaDecoder.Stats decode(Path file, MediaInfo info, boolean decodeAudio, KeyframeWorker frames,
+      AsrWorker speech, ProgressTracker pt) throws IngestException {
+    long duration = info.durationMillis();
+    FrameSampler sampler = new FrameSampler(config.ingest().sampleFps(), config.ingest().sceneChangeThreshold(),
+        FrameSampler.analysisFps(config.ingest().sampleFps()));
+    try (MediaDecoder decoder = new MediaDecoder(file, info, decodeAudio, true)) {
+      return decoder.run(new MediaDecoder.Sink() {
+        @Override
+        public void audio(short[] pcm, int length) throws IngestException {
+          if (speech != null) {
+            speech.accept(pcm, length);
+          }
+        }
+
+        @Override
+        public boolean wantsFrame(long millis) {
+          return sampler.due(millis);
+        }
+
+        @Override
+        public void frame(DecodedFrame frame) throws IngestException {
+          FrameSampler.Decision d = sampler.offer(frame.millis(), frame.thumb());
+          if (d != null) {
+            frames.submit(new KeyframeWorker.Job(d, frame.image(frames.imageSideFor(d))));
+          }
+        }
+
+        @Override
+        public void position(long millis) {
+          if (duration > 0) {
+            pt.within(millis / (double) duration, Timestamps.clock(millis) + " / " + Timestamps.clock(duration));
+          }
+        }
+      });
+    }
+  }
+
+  /** The transcript's segments and where they came from ({@code none}, a subtitle source, {@code asr:<backend>}). */
+  private record Transcript(List<Segment> segments, String source) {}
+
+  /** Subtitles when there are any, else what the speech worker heard, else nothing. */
+  private Transcript transcript(Optional<SubtitleTrack> subs, AsrWorker speech, ProgressTracker pt,
+      Map<String, Long> stageMillis) throws IngestException {
+    pt.stage("asr", subs.isPresent() ? "using " + subs.get().source() : speech != null ? "finishing the transcript" : "no speech track");
+    long t = System.nanoTime();
+    Transcript transcript = new Transcript(List.of(), "none");
+    if (subs.isPresent()) {
+      transcript = new Transcript(subs.get().segments(), subs.get().source());
+    } else if (speech != null) {
+      transcript = new Transcript(speech.finish(), "asr:" + asr.name());
+      stageMillis.put("asr-accept", speech.acceptMillis());
+    }
+    stageMillis.put("asr", (System.nanoTime() - t) / 1_000_000);
+    return transcript;
+  }
+
+  /**
+   * Commits the transcript, OCR and detection segments with the manifest {@code manifestFor} makes from their counts
+   * per modality; returns that manifest.
+   */
+  private VideoManifest write(RecordStore.Writer writer, List<Segment> transcript, KeyframeWorker frames, Path file,
+      Map<String, Long> stageMillis, ProgressTracker pt, Function<Map<Modality, Integer>, VideoManifest> manifestFor) {
+    pt.stage("write", "writing the record");
+    long t = System.nanoTime();
+    List<Segment> segments = new ArrayList<>(transcript);
+    segments.addAll(frames.ocrSegments());
+    segments.addAll(frames.detectionSegments());
+    Map<Modality, Integer> counts = new EnumMap<>(Modality.class);
+    for (Segment s : segments) {
+      counts.merge(s.modality(), 1, Integer::sum);
+    }
+    stageMillis.put("write", 0L);
+    VideoManifest manifest = manifestFor.apply(counts);
+    writer.commit(segments, manifest);
+    stageMillis.put("write", (System.nanoTime() - t) / 1_000_000);
+    LOG.info("ingested {} as {}: {} keyframes, {} OCR runs, segments {}, stages {}", file, manifest.videoId(),
+        frames.keyframes(), frames.ocrRuns(), counts, stageMillis);
+    pt.done("done: " + frames.keyframes() + " keyframes, " + segments.size() + " segments");
+    return manifest;
   }
 
   /** Decoding yielded nothing, or stopped far short of the declared length: the file is damaged. */
@@ -255,7 +283,7 @@ public final class IngestPipeline implements AutoCloseable {
       throw new IngestException(Kind.CORRUPT, "truncated or corrupt file: " + file + " (its video stream has no decodable frame)");
     }
     long expected = info.hasVideo() ? info.videoDurationMillis() : info.audioDurationMillis();
-    long got = info.hasVideo() ? stats.lastVideoMillis() : stats.audioSamples() / 16;
+    long got = info.hasVideo() ? stats.lastVideoMillis() : stats.audioSamples() * 1000L / SpeechRecognizer.SAMPLE_RATE_HZ;
     if (expected <= 0) {
       expected = info.durationMillis();
       got = decodedAudio || !info.hasAudio() ? stats.endMillis() : expected;

@@ -21,6 +21,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -40,7 +43,7 @@ import java.util.stream.Stream;
  * removes staging leftovers of interrupted writes (an interrupted ingest restarts cleanly) but never the staging
  * area of a live writer, in this process or another (a CLI ingest next to a running server): each writer holds an
  * OS file lock until it commits or closes. Safe for concurrent readers; writers of the same video id must be
- * serialised by the caller.
+ * serialised by the caller, in this process with {@link #writerLock(String)}.
  */
 public final class RecordStore {
   public static final String MANIFEST = "manifest.json";
@@ -51,6 +54,7 @@ public final class RecordStore {
   private static final Pattern KEYFRAME_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}\\.jpg");
 
   private final Path root;
+  private final ConcurrentHashMap<String, Lock> writerLocks = new ConcurrentHashMap<>();
 
   /** Opens (creating if needed) the records directory and removes leftovers of interrupted writes. */
   public RecordStore(Path root) {
@@ -61,6 +65,14 @@ public final class RecordStore {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot open records directory " + this.root + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The lock that serialises this store's writers of {@code videoId} in this process (another process is kept out
+   * of a live writer's staging area by the OS file lock). Stores of other data directories have their own.
+   */
+  public Lock writerLock(String videoId) {
+    return writerLocks.computeIfAbsent(videoId, id -> new ReentrantLock());
   }
 
   public Path root() {

@@ -22,6 +22,32 @@ class RecordStoreTest {
         true, "asr:pocketsphinx", fingerprint, Map.of(Modality.OCR, 1), 1, Map.of("ocr", 5L), Instant.parse("2026-01-01T00:00:00Z"));
   }
 
+  /** Issue 13: the writer lock was one static map for every data directory in the process. */
+  @Test
+  void writerLocksBelongToTheirStore() throws Exception {
+    RecordStore a = new RecordStore(tmp.resolve("a"));
+    RecordStore b = new RecordStore(tmp.resolve("b"));
+    assertThat(a.writerLock("0123456789abcdef")).isSameAs(a.writerLock("0123456789abcdef"))
+        .isNotSameAs(b.writerLock("0123456789abcdef"));
+    a.writerLock("0123456789abcdef").lock();
+    try {
+      Thread other = new Thread(() -> {
+        boolean got = b.writerLock("0123456789abcdef").tryLock();
+        if (got) {
+          b.writerLock("0123456789abcdef").unlock();
+        }
+        otherGotIt = got;
+      });
+      other.start();
+      other.join();
+      assertThat(otherGotIt).isTrue();
+    } finally {
+      a.writerLock("0123456789abcdef").unlock();
+    }
+  }
+
+  private volatile boolean otherGotIt;
+
   @Test
   void committedRecordRoundTrips() throws IOException {
     RecordStore store = new RecordStore(tmp);

@@ -1,14 +1,20 @@
 package dev.longshot.vlm;
 
+import dev.longshot.config.VlmAttention;
 import dev.longshot.config.VlmSettings;
 import dev.longshot.vlm.attention.AttentionObserver;
 import dev.longshot.vlm.attention.AttentionStrategies;
+import dev.longshot.vlm.attention.DenseAttention;
 import dev.longshot.vlm.attention.KvCache;
 import dev.longshot.vlm.attention.KvCachePolicy;
+import dev.longshot.vlm.attention.sparse.AttentionPatterns;
+import dev.longshot.vlm.attention.sparse.MMInferenceAttention;
+import dev.longshot.vlm.attention.sparse.ModalityLayout;
 import dev.longshot.vlm.chat.ChatMessage;
 import dev.longshot.vlm.kv.CompressingKvCachePolicy;
 import dev.longshot.vlm.model.LoadedModel;
 import dev.longshot.vlm.model.ModelConfig;
+import dev.longshot.vlm.model.ModelFingerprint;
 import dev.longshot.vlm.model.Transformer;
 import dev.longshot.vlm.multimodal.PromptLayout;
 import dev.longshot.vlm.sample.GenerationSettings;
@@ -35,6 +41,8 @@ public final class TextGenerator implements AutoCloseable {
   }
 
   private static final int PREFILL_CHUNK = 256;
+  /** Sparse prefill takes bigger batches: its patterns estimate from a batch's last queries. */
+  private static final int SPARSE_PREFILL_CHUNK = 4096;
 
   private final LoadedModel model;
   private final Transformer transformer;
@@ -44,6 +52,8 @@ public final class TextGenerator implements AutoCloseable {
   private volatile KvCachePolicy cachePolicy;
 
   private volatile GenerationStats lastStats;
+  private volatile MMInferenceAttention sparse;
+  private volatile double lastBlockShare = 1.0;
 
   private TextGenerator(LoadedModel model, VlmSettings settings) {
     this.model = model;
@@ -58,12 +68,37 @@ public final class TextGenerator implements AutoCloseable {
    * {@code settings}.
    */
   public static TextGenerator load(Path model, VlmSettings settings) throws IOException {
-    return new TextGenerator(LoadedModel.load(model), settings);
+    return of(LoadedModel.load(model), settings);
   }
 
-  /** A generator over an already loaded model (e.g. the decoder of a vision-language model). */
-  public static TextGenerator of(LoadedModel model, VlmSettings settings) {
-    return new TextGenerator(model, settings);
+  /**
+   * A generator over an already loaded model (e.g. the decoder of a vision-language model); with
+   * {@code vlm.attention: mminference} it reads the pattern file, which must carry this model's fingerprint.
+   */
+  public static TextGenerator of(LoadedModel model, VlmSettings settings) throws IOException {
+    TextGenerator g = new TextGenerator(model, settings);
+    if (settings.attentionKind() == VlmAttention.MMINFERENCE) {
+      ModelConfig c = model.config();
+      AttentionPatterns p = AttentionPatterns.read(settings.attentionPatterns(), g.fingerprint(), c.layers(),
+          c.heads());
+      g.setAttention(new AttentionStrategies(new MMInferenceAttention(p), new DenseAttention()));
+    }
+    return g;
+  }
+
+  /** The model's {@link ModelFingerprint}, which attention pattern files must carry. */
+  public String fingerprint() {
+    return ModelFingerprint.of(model.config(), model.weights());
+  }
+
+  /** The transformer, for tools that run forward passes themselves (the attention search). */
+  public Transformer transformer() {
+    return transformer;
+  }
+
+  /** Share of the causal 64x64 prefill blocks the last generation computed (1.0 for dense prefill). */
+  public double attentionBlockShare() {
+    return lastBlockShare;
   }
 
   public ModelConfig config() {
@@ -92,6 +127,7 @@ public final class TextGenerator implements AutoCloseable {
   /** Swaps the attention strategies (e.g. a sparse prefill); the default is dense. */
   public void setAttention(AttentionStrategies strategies) {
     this.attention = strategies;
+    this.sparse = strategies.prefill() instanceof MMInferenceAttention m ? m : null;
   }
 
   /** Swaps how KV caches are made and compressed after prefill; the default is a dense, uncompressed cache. */
@@ -160,6 +196,12 @@ public final class TextGenerator implements AutoCloseable {
       throw new IllegalArgumentException("the prompt layout covers " + layout.length() + " tokens but the prompt has "
           + promptIds.length);
     }
+    checkMemory(promptIds.length, Math.min(settings.maxTokens(), contextLength - promptIds.length));
+    MMInferenceAttention sp = sparse;
+    if (sp != null) {
+      sp.setLayout(layout == null ? null : ModalityLayout.of(layout));
+      sp.resetStats();
+    }
     KvCachePolicy policy = cachePolicy;
     KvCache cache = policy.create(c.layers(), c.kvHeads(), c.headDim(), contextLength);
     AttentionObserver observer = policy.beforePrefill(cache, transformer.shape(), layout);
@@ -199,6 +241,7 @@ public final class TextGenerator implements AutoCloseable {
       }
     }
     out.accept(decoder.flush());
+    lastBlockShare = sp == null ? 1.0 : sp.blockShare();
     lastStats = new GenerationStats(promptIds.length, prefillNanos, decodeTokens, decodeNanos, kvBytesBefore,
         kvBytes);
     return out.finish();
@@ -209,10 +252,31 @@ public final class TextGenerator implements AutoCloseable {
     return lastStats;
   }
 
+  /**
+   * Fails before allocating when the prompt's activations plus the KV cache of the whole generation cannot fit the
+   * JVM's heap ({@code -Xmx}).
+   */
+  private void checkMemory(int promptTokens, int maxNew) {
+    ModelConfig c = model.config();
+    long kv = 2L * Float.BYTES * c.layers() * c.kvDim() * (promptTokens + (long) maxNew);
+    long batch = Math.min(promptTokens, sparse != null ? SPARSE_PREFILL_CHUNK : PREFILL_CHUNK);
+    long activations = (long) Float.BYTES * batch * (3L * c.dim() + 2L * c.qDim() + 2L * c.kvDim()
+        + 2L * c.hiddenDim());
+    Runtime rt = Runtime.getRuntime();
+    long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+    if (kv + activations > free) {
+      throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "a context of %d tokens needs about "
+          + "%d MiB (KV cache %d MiB, activations %d MiB) but the JVM has %d MiB free; give it more heap "
+          + "(LONGSHOT_JAVA_OPTS=-Xmx...) or shorten the prompt", promptTokens + maxNew, (kv + activations) >> 20,
+          kv >> 20, activations >> 20, free >> 20));
+    }
+  }
+
   private float[] prefill(int[] ids, float[][] embeddings, KvCache cache, AttentionObserver observer) {
     float[] logits = null;
-    for (int start = 0; start < ids.length; start += PREFILL_CHUNK) {
-      int n = Math.min(PREFILL_CHUNK, ids.length - start);
+    int step = sparse != null ? SPARSE_PREFILL_CHUNK : PREFILL_CHUNK;
+    for (int start = 0; start < ids.length; start += step) {
+      int n = Math.min(step, ids.length - start);
       if (embeddings == null) {
         int[] chunk = Arrays.copyOfRange(ids, start, start + n);
         logits = transformer.forward(chunk, n, start, cache, attention, observer, start + n == ids.length);

@@ -30,7 +30,8 @@ public final class Main {
   static Map<String, CommandLine> commands(PrintStream out, PrintStream err) {
     Map<String, CommandLine> commands = new LinkedHashMap<>();
     for (Object verb : new Object[] {new IngestCommand(out, err), new IndexCommand(out, err), new AskCommand(out),
-        new DemoCommand(out, err), new GenerateVerb(out, err)}) {
+        new DemoCommand(out, err), new GenerateVerb(out, err), new AttentionSearchVerb(out, err),
+        new EmbedCommand(out)}) {
       CommandLine cl = new CommandLine(verb);
       cl.setOut(new PrintWriter(out, true));
       cl.setErr(new PrintWriter(err, true));
@@ -78,6 +79,27 @@ public final class Main {
       out.printf("  %-10s %s  %s%n", e.getKey(), CommandLines.synopsis(spec), spec.usageMessage().description()[0]);
     }
     out.println("Every command takes --config FILE and --help.");
+  }
+
+  /** {@code attention-search}: the vlm-runtime's command, passed through whole like {@code generate}. */
+  @Command(name = "attention-search",
+      customSynopsis = "attention-search --model PATH --prompt-file FILE... --out FILE",
+      description = "find each attention head's sparse prefill pattern (MMInference) on your prompts")
+  static final class AttentionSearchVerb implements Callable<Integer> {
+    private final PrintStream out;
+    private final PrintStream err;
+    @CommandLine.Unmatched
+    List<String> args = new ArrayList<>();
+
+    AttentionSearchVerb(PrintStream out, PrintStream err) {
+      this.out = out;
+      this.err = err;
+    }
+
+    @Override
+    public Integer call() {
+      return dev.longshot.vlm.cli.AttentionSearchCommand.run(args.toArray(String[]::new), out, err);
+    }
   }
 
   /**

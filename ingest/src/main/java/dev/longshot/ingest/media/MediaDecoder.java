@@ -77,24 +77,8 @@ public final class MediaDecoder implements AutoCloseable {
 
   /** Decodes the whole file into {@code sink}. */
   public Stats run(Sink sink) throws IngestException {
-    FfmpegNatives.load();
-    FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toAbsolutePath().toString());
-    grabber.setImageMode(FrameGrabber.ImageMode.RAW);
-    if (decodeAudio) {
-      grabber.setSampleRate(SpeechRecognizer.SAMPLE_RATE_HZ);
-      grabber.setAudioChannels(1);
-      grabber.setSampleFormat(AV_SAMPLE_FMT_S16);
-      grabber.setSampleMode(FrameGrabber.SampleMode.SHORT);
-    }
-    try {
-      grabber.start();
-    } catch (FrameGrabber.Exception | RuntimeException e) {
-      throw new IngestException(Kind.CORRUPT, "truncated or corrupt file: " + file + " (FFmpeg cannot start decoding: "
-          + e.getMessage() + ")", e);
-    }
-    short[] chunk = new short[AUDIO_CHUNK];
-    int chunkLength = 0;
-    long samplesOut = 0;
+    FFmpegFrameGrabber grabber = start();
+    AudioChunks audio = new AudioChunks(sink);
     long videoFrames = 0;
     long lastVideo = -1;
     long end = 0;
@@ -115,42 +99,12 @@ public final class MediaDecoder implements AutoCloseable {
             sink.frame(new Frame0(picture, millis));
           }
         } else if (f.samples != null && decodeAudio && f.samples[0] instanceof ShortBuffer pcm) {
-          // Pad leading or inner gaps with silence so sample n is at n / 16 kHz in the video.
-          long expected = micros * 16 / 1000;
-          long gap = expected - (samplesOut + chunkLength);
-          if (gap > 1_600 && gap < MAX_AUDIO_GAP_SAMPLES) {
-            while (gap > 0) {
-              int n = (int) Math.min(gap, AUDIO_CHUNK - chunkLength);
-              java.util.Arrays.fill(chunk, chunkLength, chunkLength + n, (short) 0);
-              chunkLength += n;
-              gap -= n;
-              if (chunkLength == AUDIO_CHUNK) {
-                sink.audio(chunk, chunkLength);
-                samplesOut += chunkLength;
-                chunkLength = 0;
-              }
-            }
-          }
-          ShortBuffer b = pcm.duplicate();
-          b.position(0);
-          while (b.hasRemaining()) {
-            int n = Math.min(b.remaining(), AUDIO_CHUNK - chunkLength);
-            b.get(chunk, chunkLength, n);
-            chunkLength += n;
-            if (chunkLength == AUDIO_CHUNK) {
-              sink.audio(chunk, chunkLength);
-              samplesOut += chunkLength;
-              chunkLength = 0;
-            }
-          }
-          end = Math.max(end, (samplesOut + chunkLength) / 16);
+          audio.add(pcm, micros);
+          end = Math.max(end, audio.millis());
         }
         sink.position(end);
       }
-      if (chunkLength > 0) {
-        sink.audio(chunk, chunkLength);
-        samplesOut += chunkLength;
-      }
+      audio.flush();
     } catch (IngestException e) {
       throw e;
     } catch (FrameGrabber.Exception e) {
@@ -167,7 +121,84 @@ public final class MediaDecoder implements AutoCloseable {
         // nothing useful to do
       }
     }
-    return new Stats(videoFrames, lastVideo, samplesOut, end);
+    return new Stats(videoFrames, lastVideo, audio.samplesOut, end);
+  }
+
+  /** A started grabber: raw frames, and audio resampled to 16 kHz mono 16-bit when audio is wanted. */
+  private FFmpegFrameGrabber start() throws IngestException {
+    FfmpegNatives.load();
+    FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toAbsolutePath().toString());
+    grabber.setImageMode(FrameGrabber.ImageMode.RAW);
+    if (decodeAudio) {
+      grabber.setSampleRate(SpeechRecognizer.SAMPLE_RATE_HZ);
+      grabber.setAudioChannels(1);
+      grabber.setSampleFormat(AV_SAMPLE_FMT_S16);
+      grabber.setSampleMode(FrameGrabber.SampleMode.SHORT);
+    }
+    try {
+      grabber.start();
+    } catch (FrameGrabber.Exception | RuntimeException e) {
+      throw new IngestException(Kind.CORRUPT, "truncated or corrupt file: " + file + " (FFmpeg cannot start decoding: "
+          + e.getMessage() + ")", e);
+    }
+    return grabber;
+  }
+
+  /**
+   * Hands the sink audio in chunks of {@value #AUDIO_CHUNK} samples, padding leading or inner gaps with silence so
+   * that sample n is at n / 16 kHz in the video.
+   */
+  private static final class AudioChunks {
+    private final Sink sink;
+    private final short[] chunk = new short[AUDIO_CHUNK];
+    private int chunkLength;
+    long samplesOut;
+
+    AudioChunks(Sink sink) {
+      this.sink = sink;
+    }
+
+    /** Appends {@code pcm}, which starts at {@code micros} into the video. */
+    void add(ShortBuffer pcm, long micros) throws Exception {
+      long expected = micros * SpeechRecognizer.SAMPLE_RATE_HZ / 1_000_000;
+      long gap = expected - (samplesOut + chunkLength);
+      if (gap > 1_600 && gap < MAX_AUDIO_GAP_SAMPLES) {
+        while (gap > 0) {
+          int n = (int) Math.min(gap, AUDIO_CHUNK - chunkLength);
+          java.util.Arrays.fill(chunk, chunkLength, chunkLength + n, (short) 0);
+          chunkLength += n;
+          gap -= n;
+          emitWhenFull();
+        }
+      }
+      ShortBuffer b = pcm.duplicate();
+      b.position(0);
+      while (b.hasRemaining()) {
+        int n = Math.min(b.remaining(), AUDIO_CHUNK - chunkLength);
+        b.get(chunk, chunkLength, n);
+        chunkLength += n;
+        emitWhenFull();
+      }
+    }
+
+    /** Milliseconds of audio taken so far. */
+    long millis() {
+      return (samplesOut + chunkLength) * 1000 / SpeechRecognizer.SAMPLE_RATE_HZ;
+    }
+
+    void flush() throws Exception {
+      if (chunkLength > 0) {
+        sink.audio(chunk, chunkLength);
+        samplesOut += chunkLength;
+        chunkLength = 0;
+      }
+    }
+
+    private void emitWhenFull() throws Exception {
+      if (chunkLength == AUDIO_CHUNK) {
+        flush();
+      }
+    }
   }
 
   @Override

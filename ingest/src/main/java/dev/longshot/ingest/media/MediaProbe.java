@@ -89,11 +89,37 @@ public final class MediaProbe {
         throw new IngestException(Kind.CORRUPT, "truncated or corrupt file: " + file + " (cannot read its streams: "
             + FfmpegNatives.error(ret) + ")");
       }
-      String format = oc.iformat() == null ? "" : oc.iformat().name().getString();
-      if (NOT_MEDIA_FORMATS.contains(format) || format.endsWith("_pipe")) {
-        String what = format.equals("tty") || format.equals("bin") || format.equals("ansi") ? "a text file" : "a still image";
-        throw new IngestException(Kind.NOT_MEDIA, "not a video: " + file + " (" + what + ", no audio or video stream)");
-      }
+      String format = requireMediaFormat(file, oc);
+      Streams streams = Streams.of(oc);
+      streams.requireDecodable(file);
+      VideoFacts v = streams.video() == null ? VideoFacts.NONE : VideoFacts.of(file, streams.video(), maxFramePixels);
+      long duration = oc.duration() == AV_NOPTS_VALUE || oc.duration() < 0 ? 0 : oc.duration() * 1000 / AV_TIME_BASE;
+      long start = oc.start_time() == AV_NOPTS_VALUE ? 0 : oc.start_time();
+      AVStream audio = streams.audio();
+      return new MediaInfo(format, duration, start, streams.video() != null, v.width(), v.height(), v.rotation(),
+          v.fps(), v.codec(), audio != null, audio == null ? "" : codecName(audio.codecpar()), streams.subtitles(),
+          streamMillis(streams.video()), streamMillis(audio));
+    } finally {
+      avformat_close_input(oc);
+    }
+  }
+
+  /** The demuxer's name; text files and still images, which FFmpeg also opens, are not media. */
+  private static String requireMediaFormat(Path file, AVFormatContext oc) throws IngestException {
+    String format = oc.iformat() == null ? "" : oc.iformat().name().getString();
+    if (NOT_MEDIA_FORMATS.contains(format) || format.endsWith("_pipe")) {
+      String what = format.equals("tty") || format.equals("bin") || format.equals("ansi") ? "a text file" : "a still image";
+      throw new IngestException(Kind.NOT_MEDIA, "not a video: " + file + " (" + what + ", no audio or video stream)");
+    }
+    return format;
+  }
+
+  /**
+   * The streams ingest uses: the first decodable video stream (cover pictures do not count) and audio stream, the
+   * first stream this FFmpeg cannot decode ({@code "video codec X"}), and the number of subtitle streams.
+   */
+  private record Streams(AVStream video, AVStream audio, String unsupported, int subtitles) {
+    static Streams of(AVFormatContext oc) {
       AVStream video = null;
       AVStream audio = null;
       String unsupported = null;
@@ -118,6 +144,11 @@ public final class MediaProbe {
           }
         }
       }
+      return new Streams(video, audio, unsupported, subtitles);
+    }
+
+    /** Fails when nothing can be decoded, or the only video stream cannot. */
+    void requireDecodable(Path file) throws IngestException {
       if (video == null && audio == null) {
         if (unsupported != null) {
           throw new IngestException(Kind.UNSUPPORTED_CODEC, "unsupported codec: " + file + " uses " + unsupported
@@ -130,39 +161,33 @@ public final class MediaProbe {
         throw new IngestException(Kind.UNSUPPORTED_CODEC, "unsupported codec: " + file + " uses " + unsupported
             + ", which this FFmpeg build cannot decode");
       }
-      int width = 0;
-      int height = 0;
-      int rotation = 0;
-      double fps = 0;
-      String videoCodec = "";
-      if (video != null) {
-        AVCodecParameters par = video.codecpar();
-        width = par.width();
-        height = par.height();
-        if (width <= 0 || height <= 0) {
-          throw new IngestException(Kind.CORRUPT, "truncated or corrupt file: " + file + " (the video stream has no frame size)");
-        }
-        if ((long) width * height > maxFramePixels) {
-          throw new IngestException(Kind.TOO_LARGE, "frame size " + width + "x" + height + " of " + file
-              + " exceeds ingest.max-frame-pixels (" + maxFramePixels + " pixels)");
-        }
-        rotation = rotation(par);
-        fps = rate(video.avg_frame_rate());
-        if (fps <= 0 || fps > 1000) {
-          fps = rate(video.r_frame_rate());
-        }
-        if (fps > 1000) {
-          fps = 0;
-        }
-        videoCodec = codecName(par);
+    }
+  }
+
+  /** Frame size, rotation (degrees), frame rate (0 when unknown) and codec of the video stream. */
+  private record VideoFacts(int width, int height, int rotation, double fps, String codec) {
+    static final VideoFacts NONE = new VideoFacts(0, 0, 0, 0, "");
+
+    /** Reads them, rejecting a stream without a frame size or with frames over {@code maxFramePixels}. */
+    static VideoFacts of(Path file, AVStream video, long maxFramePixels) throws IngestException {
+      AVCodecParameters par = video.codecpar();
+      int width = par.width();
+      int height = par.height();
+      if (width <= 0 || height <= 0) {
+        throw new IngestException(Kind.CORRUPT, "truncated or corrupt file: " + file + " (the video stream has no frame size)");
       }
-      long duration = oc.duration() == AV_NOPTS_VALUE || oc.duration() < 0 ? 0 : oc.duration() * 1000 / AV_TIME_BASE;
-      long start = oc.start_time() == AV_NOPTS_VALUE ? 0 : oc.start_time();
-      return new MediaInfo(format, duration, start, video != null, width, height, rotation, fps, videoCodec,
-          audio != null, audio == null ? "" : codecName(audio.codecpar()), subtitles, streamMillis(video),
-          streamMillis(audio));
-    } finally {
-      avformat_close_input(oc);
+      if ((long) width * height > maxFramePixels) {
+        throw new IngestException(Kind.TOO_LARGE, "frame size " + width + "x" + height + " of " + file
+            + " exceeds ingest.max-frame-pixels (" + maxFramePixels + " pixels)");
+      }
+      double fps = rate(video.avg_frame_rate());
+      if (fps <= 0 || fps > 1000) {
+        fps = rate(video.r_frame_rate());
+      }
+      if (fps > 1000) {
+        fps = 0;
+      }
+      return new VideoFacts(width, height, MediaProbe.rotation(par), fps, codecName(par));
     }
   }
 

@@ -3,6 +3,7 @@ package dev.longshot.vlm.cli;
 import dev.longshot.config.ConfigException;
 import dev.longshot.config.ConfigLoader;
 import dev.longshot.config.KvPolicy;
+import dev.longshot.config.VlmAttention;
 import dev.longshot.config.VlmSettings;
 import dev.longshot.vlm.ModelFormatException;
 import dev.longshot.vlm.TextGenerator;
@@ -18,35 +19,19 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code longshot generate --model PATH --prompt TEXT [options]}: loads a model and streams a continuation (or, with
  * {@code --chat}, the assistant's reply) to {@code out}. Exit codes: 0 done, 1 model or runtime error, 2 usage error.
  */
 public final class GenerateCommand {
-  static final String USAGE = """
-      usage: longshot generate --model PATH [--image FILE ...] --prompt TEXT [options]
-        --model PATH         a .gguf file or a Hugging Face directory (config.json, tokenizer.json, *.safetensors)
-        --image FILE         an image for a SmolVLM model (repeatable); each <image> in the prompt marks where the
-                             next one goes, images without a marker go before the text
-        --mmproj FILE        the vision projector GGUF of a GGUF model (default: the mmproj*.gguf beside it)
-        --prompt TEXT        the prompt (raw text; with --chat, the user's message)
-        --chat               wrap the prompt in the model's chat template
-        --system TEXT        system message (with --chat)
-        --max-tokens N       most tokens to generate (default 256)
-        --temperature T      0 = greedy (default 0)
-        --top-k K            0 = off (default 40)
-        --top-p P            nucleus threshold, 1 = off (default 0.95)
-        --repeat-penalty R   1 = off (default 1)
-        --stop TEXT          stop before TEXT (repeatable)
-        --seed S             sampling seed (default 42)
-        --threads N          kernel threads, 0 = one per core (default 0)
-        --context-length N   KV cache size in tokens (default 4096)
-        --kv-policy NAME     KV cache of prompts with images after prefill: full, lookm, h2o, recent
-                             (default: vlm.kv-policy from the config)
-        --kv-budget F        share of the prompt's KV entries kept, in (0, 1] (default: vlm.kv-budget)
-        --stats              print one 'stats ...' line (timings, KV bytes before/after compression) to stderr
-      """;
+  /** The usage text, generated from {@link Options}' declarations (names, labels, defaults). */
+  static String usage() {
+    return new CommandLine(new Options()).getUsageMessage(CommandLine.Help.Ansi.OFF);
+  }
 
   private GenerateCommand() {}
 
@@ -61,11 +46,11 @@ public final class GenerateCommand {
       o = Options.parse(args);
     } catch (IllegalArgumentException | ConfigException e) {
       err.println("longshot generate: " + e.getMessage());
-      err.print(USAGE);
+      err.print(usage());
       return 2;
     }
     if (o == null) {
-      out.print(USAGE);
+      out.print(usage());
       return 0;
     }
     if (!o.images.isEmpty()) {
@@ -83,7 +68,7 @@ public final class GenerateCommand {
       double s = (System.nanoTime() - start) / 1e9;
       err.printf("longshot generate: %d characters in %.2f s%n", text.length(), s);
       if (o.stats) {
-        err.println(g.lastStats().line(1.0)); // prefill is dense: every causal block computed
+        err.println(g.lastStats().line(g.attentionBlockShare()));
       }
       return 0;
     } catch (ModelFormatException | IllegalArgumentException | IllegalStateException | ConfigException e) {
@@ -126,7 +111,7 @@ public final class GenerateCommand {
       out.flush();
       err.printf("longshot generate: %d characters in %.2f s%n", text.length(), (System.nanoTime() - start) / 1e9);
       if (o.stats) {
-        err.println(m.textGenerator().lastStats().line(1.0)); // prefill is dense: every causal block computed
+        err.println(m.textGenerator().lastStats().line(m.textGenerator().attentionBlockShare()));
       }
       return 0;
     } catch (ModelFormatException | IllegalArgumentException | IllegalStateException | ConfigException e) {
@@ -157,19 +142,74 @@ public final class GenerateCommand {
     return m;
   }
 
-  /** Parsed command line. */
+  /** The command line: each option's name, label, default and help text, declared once. */
+  @Command(name = "generate", sortOptions = false, usageHelpWidth = 120, synopsisHeading = "",
+      customSynopsis = "usage: longshot generate --model PATH [--image FILE ...] (--prompt TEXT | --prompt-file FILE) "
+          + "[options]",
+      description = "run the embedded transformer runtime")
   static final class Options {
+    @Option(names = "--model", paramLabel = "PATH",
+        description = "a .gguf file or a Hugging Face directory (config.json, tokenizer.json, *.safetensors)")
     Path model;
-    Path mmproj;
+    @Option(names = "--image", paramLabel = "FILE", description = "an image for a SmolVLM model (repeatable); each "
+        + "<image> in the prompt marks where the next one goes, images without a marker go before the text")
     final List<Path> images = new ArrayList<>();
+    @Option(names = "--mmproj", paramLabel = "FILE",
+        description = "the vision projector GGUF of a GGUF model (default: the mmproj*.gguf beside it)")
+    Path mmproj;
+    @Option(names = "--prompt", paramLabel = "TEXT",
+        description = "the prompt (raw text; with --chat, the user's message)")
     String prompt;
-    String system;
+    @Option(names = "--prompt-file", paramLabel = "FILE",
+        description = "read the prompt from FILE (UTF-8), for prompts too long for the command line")
+    Path promptFile;
+    @Option(names = "--chat", description = "wrap the prompt in the model's chat template")
     boolean chat;
+    @Option(names = "--system", paramLabel = "TEXT", description = "system message (with --chat)")
+    String system;
+    @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "256",
+        description = "most tokens to generate (default ${DEFAULT-VALUE})")
+    int maxTokens;
+    @Option(names = "--temperature", paramLabel = "T", defaultValue = "0",
+        description = "0 = greedy (default ${DEFAULT-VALUE})")
+    float temperature;
+    @Option(names = "--top-k", paramLabel = "K", defaultValue = "40",
+        description = "0 = off (default ${DEFAULT-VALUE})")
+    int topK;
+    @Option(names = "--top-p", paramLabel = "P", defaultValue = "0.95",
+        description = "nucleus threshold, 1 = off (default ${DEFAULT-VALUE})")
+    float topP;
+    @Option(names = "--repeat-penalty", paramLabel = "R", defaultValue = "1",
+        description = "1 = off (default ${DEFAULT-VALUE})")
+    float penalty;
+    @Option(names = "--stop", paramLabel = "TEXT", description = "stop before TEXT (repeatable)")
+    final List<String> stops = new ArrayList<>();
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "42",
+        description = "sampling seed (default ${DEFAULT-VALUE})")
+    long seed;
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+        description = "kernel threads, 0 = one per core (default ${DEFAULT-VALUE})")
     int threads;
-    int contextLength = 4096;
-    boolean stats;
+    @Option(names = "--context-length", paramLabel = "N", defaultValue = "4096",
+        description = "KV cache size in tokens (default ${DEFAULT-VALUE})")
+    int contextLength;
+    @Option(names = "--kv-policy", paramLabel = "NAME", description = "KV cache of prompts with images after prefill: "
+        + "full, lookm, h2o, recent (default: vlm.kv-policy from the config)")
     String kvPolicy;
+    @Option(names = "--kv-budget", paramLabel = "F",
+        description = "share of the prompt's KV entries kept, in (0, 1] (default: vlm.kv-budget)")
     Double kvBudget;
+    @Option(names = "--attention", paramLabel = "MODE",
+        description = "prefill attention: dense or mminference (default: vlm.attention from the config)")
+    String attention;
+    @Option(names = "--attention-patterns", paramLabel = "FILE",
+        description = "per-head patterns from longshot attention-search (default: vlm.attention-patterns)")
+    Path attentionPatterns;
+    @Option(names = "--stats", description = "print one 'stats ...' line (timings, KV bytes before/after "
+        + "compression, share of causal 64x64 prefill blocks computed) to stderr")
+    boolean stats;
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "this text")
+    boolean help;
     GenerationSettings settings;
 
     /** The runtime settings: threads and context from the flags, KV compression from the config unless flagged. */
@@ -177,7 +217,8 @@ public final class GenerateCommand {
       VlmSettings config = ConfigLoader.load(null, System.getenv()).vlm();
       return new VlmSettings(model, threads, contextLength, settings.maxTokens(),
           kvPolicy != null ? kvPolicy : config.kvPolicy(), kvBudget != null ? kvBudget : config.kvBudget(),
-          config.kvRecentShare(), config.kvMerge());
+          config.kvRecentShare(), config.kvMerge(), attention != null ? attention : config.attention(),
+          attentionPatterns != null ? attentionPatterns : config.attentionPatterns());
     }
 
     int threadsResolved() {
@@ -187,78 +228,59 @@ public final class GenerateCommand {
     /** Null when help was asked for. */
     static Options parse(String[] args) {
       Options o = new Options();
-      int maxTokens = 256;
-      float temperature = 0f;
-      int topK = 40;
-      float topP = 0.95f;
-      float penalty = 1f;
-      long seed = 42;
-      List<String> stops = new ArrayList<>();
-      for (int i = 0; i < args.length; i++) {
-        String a = args[i];
-        switch (a) {
-          case "-h", "--help" -> {
-            return null;
-          }
-          case "--chat" -> o.chat = true;
-          case "--model" -> o.model = Path.of(value(args, ++i, a));
-          case "--prompt" -> o.prompt = value(args, ++i, a);
-          case "--image" -> o.images.add(Path.of(value(args, ++i, a)));
-          case "--mmproj" -> o.mmproj = Path.of(value(args, ++i, a));
-          case "--system" -> o.system = value(args, ++i, a);
-          case "--max-tokens" -> maxTokens = intValue(args, ++i, a);
-          case "--temperature" -> temperature = floatValue(args, ++i, a);
-          case "--top-k" -> topK = intValue(args, ++i, a);
-          case "--top-p" -> topP = floatValue(args, ++i, a);
-          case "--repeat-penalty" -> penalty = floatValue(args, ++i, a);
-          case "--stop" -> stops.add(value(args, ++i, a));
-          case "--seed" -> seed = intValue(args, ++i, a);
-          case "--threads" -> o.threads = intValue(args, ++i, a);
-          case "--context-length" -> o.contextLength = intValue(args, ++i, a);
-          case "--stats" -> o.stats = true;
-          case "--kv-policy" -> o.kvPolicy = KvPolicy.parse(a, value(args, ++i, a)).configName();
-          case "--kv-budget" -> o.kvBudget = budget(floatValue(args, ++i, a), a);
-          default -> throw new IllegalArgumentException("unknown option '" + a + "'");
-        }
+      CommandLine cl = new CommandLine(o);
+      try {
+        cl.parseArgs(args);
+      } catch (CommandLine.UnmatchedArgumentException e) {
+        throw new IllegalArgumentException("unknown option '" + e.getUnmatched().getFirst() + "'"
+            + (e.getSuggestions().isEmpty() ? "" : "; did you mean " + String.join(" or ", e.getSuggestions()) + "?"));
+      } catch (CommandLine.ParameterException e) {
+        throw new IllegalArgumentException(message(e), e);
+      }
+      if (o.help) {
+        return null;
+      }
+      if (o.promptFile != null) {
+        o.prompt = readPrompt(o.promptFile);
       }
       if (o.model == null || o.prompt == null) {
-        throw new IllegalArgumentException("--model and --prompt are required");
+        throw new IllegalArgumentException("--model and --prompt are required (or --prompt-file)");
       }
-      o.settings = new GenerationSettings(maxTokens, temperature, topK, topP, penalty, 64, seed, stops);
-      new VlmSettings(o.model, o.threads, o.contextLength, maxTokens); // validates threads and context length
+      if (o.attention != null) {
+        o.attention = VlmAttention.parse("--attention", o.attention).id();
+      }
+      if (o.kvPolicy != null) {
+        o.kvPolicy = KvPolicy.parse("--kv-policy", o.kvPolicy).configName();
+      }
+      if (o.kvBudget != null && !(o.kvBudget > 0 && o.kvBudget <= 1)) {
+        throw new IllegalArgumentException("--kv-budget must be in (0, 1], got " + o.kvBudget);
+      }
+      o.settings = new GenerationSettings(o.maxTokens, o.temperature, o.topK, o.topP, o.penalty, 64, o.seed, o.stops);
+      new VlmSettings(o.model, o.threads, o.contextLength, o.maxTokens); // validates threads and context length
       return o;
     }
 
-    private static double budget(float value, String option) {
-      if (!(value > 0f && value <= 1f)) {
-        throw new IllegalArgumentException(option + " must be in (0, 1], got " + value);
-      }
-      return value;
-    }
-
-    private static String value(String[] args, int i, String option) {
-      if (i >= args.length) {
-        throw new IllegalArgumentException(option + " needs a value");
-      }
-      return args[i];
-    }
-
-    private static int intValue(String[] args, int i, String option) {
-      String v = value(args, i, option);
+    /** The UTF-8 text of a prompt file; a missing or unreadable file is a usage error. */
+    static String readPrompt(Path file) {
       try {
-        return Integer.parseInt(v);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(option + " needs an integer, got '" + v + "'");
+        return java.nio.file.Files.readString(file);
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot read prompt file " + file + ": " + e.getMessage());
       }
     }
 
-    private static float floatValue(String[] args, int i, String option) {
-      String v = value(args, i, option);
-      try {
-        return Float.parseFloat(v);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(option + " needs a number, got '" + v + "'");
+    /** "--max-tokens needs an integer, got 'lots'", "--stop needs a value". */
+    private static String message(CommandLine.ParameterException e) {
+      if (e.getArgSpec() instanceof CommandLine.Model.OptionSpec option) {
+        String name = option.longestName();
+        if (e instanceof CommandLine.MissingParameterException) {
+          return name + " needs a value";
+        }
+        Class<?> type = option.type();
+        String what = type == int.class || type == long.class ? "an integer" : "a number";
+        return name + " needs " + what + ", got '" + e.getValue() + "'";
       }
+      return e.getMessage();
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.longshot.vlm.vision;
 
+import dev.longshot.vlm.tensor.FloatTensor;
 import dev.longshot.vlm.tensor.Matmul;
 import dev.longshot.vlm.tensor.Parallel;
 import dev.longshot.vlm.tensor.VectorMath;
@@ -119,29 +120,41 @@ public final class VisionEncoder {
     }
   }
 
-  /** {@code att[t] = softmax(q[t] K^T / sqrt(hd)) V} per head, every token sees every token. */
+  /**
+   * {@code att[t] = softmax(q[t] K^T / sqrt(hd)) V} per head, every token sees every token. Both products go through
+   * the register-blocked {@link Matmul} kernel: the head's keys are a {@code [n][hd]} matrix ({@code S = Q K^T}), its
+   * values transposed a {@code [hd][n]} one ({@code O = P V}); the {@code n x n} probabilities of one head at a time.
+   */
   private void attention(Buffers b, int n) {
     int hd = c.headDim();
-    int heads = c.heads();
     float scale = (float) (1.0 / Math.sqrt(hd));
-    par.forRange(n * heads, 4, (from, to) -> {
-      float[] scores = new float[n];
-      for (int job = from; job < to; job++) {
-        int t = job / heads;
-        int off = (job % heads) * hd;
-        float max = Float.NEGATIVE_INFINITY;
-        for (int j = 0; j < n; j++) {
-          scores[j] = VectorMath.dot(b.q[t], off, b.k[j], off, hd) * scale;
-          max = Math.max(max, scores[j]);
+    float[] keys = new float[n * hd];
+    float[] valuesT = new float[hd * n];
+    for (int h = 0; h < c.heads(); h++) {
+      int off = h * hd;
+      for (int t = 0; t < n; t++) {
+        for (int i = 0; i < hd; i++) {
+          b.qh[t][i] = b.q[t][off + i] * scale;
+          valuesT[i * n + t] = b.v[t][off + i];
         }
-        float sum = VectorMath.expShifted(scores, n, max);
-        float[] out = b.att[t];
-        java.util.Arrays.fill(out, off, off + hd, 0f);
-        for (int j = 0; j < n; j++) {
-          VectorMath.axpy(scores[j] / sum, b.v[j], off, out, off, hd);
-        }
+        System.arraycopy(b.k[t], off, keys, t * hd, hd);
       }
-    });
+      Matmul.matmul(par, FloatTensor.of(keys), b.qh, b.scores, n, n, hd);
+      par.forRange(n, 16, (from, to) -> {
+        for (int t = from; t < to; t++) {
+          float[] row = b.scores[t];
+          float max = Float.NEGATIVE_INFINITY;
+          for (int j = 0; j < n; j++) {
+            max = Math.max(max, row[j]);
+          }
+          VectorMath.scale(1f / VectorMath.expShifted(row, n, max), row, 0, n);
+        }
+      });
+      Matmul.matmul(par, FloatTensor.of(valuesT), b.scores, b.oh, n, hd, n);
+      for (int t = 0; t < n; t++) {
+        System.arraycopy(b.oh[t], 0, b.att[t], off, hd);
+      }
+    }
   }
 
   /**
@@ -212,8 +225,14 @@ public final class VisionEncoder {
     final float[][] v;
     final float[][] att;
     final float[][] h;
+    final float[][] qh;
+    final float[][] scores;
+    final float[][] oh;
 
     Buffers(VisionConfig c, int n) {
+      qh = new float[n][c.headDim()];
+      scores = new float[n][n];
+      oh = new float[n][c.headDim()];
       xb = new float[n][c.dim()];
       q = new float[n][c.dim()];
       k = new float[n][c.dim()];

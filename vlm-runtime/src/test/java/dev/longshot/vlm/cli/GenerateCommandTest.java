@@ -2,6 +2,9 @@ package dev.longshot.vlm.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.longshot.config.VlmSettings;
+import dev.longshot.vlm.TextGenerator;
+import dev.longshot.vlm.sample.GenerationSettings;
 import dev.longshot.vlm.testmodel.ModelSpec;
 import dev.longshot.vlm.testmodel.RandomModel;
 import dev.longshot.vlm.testmodel.RandomSmolVlm;
@@ -10,6 +13,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +36,13 @@ class GenerateCommandTest {
     int code = run(out, err, "--model", model.toString(), "--prompt", "the answer is", "--max-tokens", "8",
         "--threads", "2");
     assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8).strip()).isNotEmpty();
+    // issue 13: the streamed text is exactly what the runtime generates with the documented defaults (greedy)
+    String expected;
+    try (TextGenerator g = TextGenerator.load(model, new VlmSettings(model, 2, 4096, 8))) {
+      expected = g.generate("the answer is", new GenerationSettings(8, 0f, 40, 0.95f, 1f, 64, 42, List.of()), t -> { });
+    }
+    assertThat(expected).isNotBlank();
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(expected + System.lineSeparator());
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("LLAMA").contains("2 threads");
     ByteArrayOutputStream chat = new ByteArrayOutputStream();
     assertThat(run(chat, err, "--model", model.toString(), "--prompt", "hi", "--chat", "--max-tokens", "4",
@@ -79,6 +89,23 @@ class GenerateCommandTest {
     assertThat(run(out, err, "--model", "m", "--prompt", "x", "--frobnicate")).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown option '--frobnicate'");
     assertThat(run(out, err, "--help")).isZero();
+  }
+
+  /** The help text comes from the option declarations, defaults included. */
+  @Test
+  void helpListsEveryOptionWithItsDefault() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    assertThat(run(out, err, "--help")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .startsWith("usage: longshot generate --model PATH [--image FILE ...] (--prompt TEXT | --prompt-file FILE) "
+            + "[options]")
+        .contains("--max-tokens=N").contains("most tokens to generate (default 256)")
+        .contains("--top-p=P").contains("(default 0.95)").contains("--context-length=N").contains("(default 4096)")
+        .contains("--kv-policy=NAME").contains("--stats").contains("--prompt-file=FILE").contains("--attention=MODE")
+        .contains("--attention-patterns=FILE");
+    assertThat(run(out, err, "--model", "m", "--prompt", "x", "--max-tokns", "3")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown option '--max-tokns'").contains("--max-tokens");
   }
 
   @Test

@@ -1,0 +1,141 @@
+package dev.longshot.vlm.cli;
+
+import dev.longshot.config.VlmSettings;
+import dev.longshot.vlm.ModelFormatException;
+import dev.longshot.vlm.TextGenerator;
+import dev.longshot.vlm.attention.AttentionShape;
+import dev.longshot.vlm.attention.AttentionStrategies;
+import dev.longshot.vlm.attention.DenseAttention;
+import dev.longshot.vlm.attention.DenseKvCache;
+import dev.longshot.vlm.attention.PrefillAttention;
+import dev.longshot.vlm.attention.sparse.AttentionPatterns;
+import dev.longshot.vlm.attention.sparse.BlockSparseKernel;
+import dev.longshot.vlm.attention.sparse.ModalityLayout;
+import dev.longshot.vlm.attention.sparse.PatternSearch;
+import dev.longshot.vlm.model.ModelConfig;
+import dev.longshot.vlm.tensor.Parallel;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code longshot attention-search --model PATH --prompt-file FILE [--prompt-file FILE ...] --out PATTERNS.json}:
+ * runs each prompt through the model once (dense, whole prompt in one batch) and lets {@link PatternSearch} score
+ * every head's candidate patterns on the real queries and keys; writes the chosen patterns with the model's
+ * fingerprint for {@code generate --attention mminference --attention-patterns FILE}. Prompts are text (a video
+ * answer prompt saved by the app, or anything else). Exit codes: 0 written, 1 model or runtime error, 2 usage error.
+ */
+public final class AttentionSearchCommand {
+  static final String USAGE = """
+      usage: longshot attention-search --model PATH --prompt-file FILE [--prompt-file FILE ...] --out PATTERNS.json
+        --model PATH        a .gguf file or a Hugging Face directory
+        --prompt-file FILE  a calibration prompt (UTF-8 text); repeatable, recalls are averaged over prompts
+        --out FILE          where to write the per-head patterns (JSON)
+        --threads N         kernel threads, 0 = one per core (default 0)
+      """;
+
+  private AttentionSearchCommand() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    Path model = null;
+    Path target = null;
+    int threads = 0;
+    List<Path> prompts = new ArrayList<>();
+    try {
+      for (int i = 0; i < args.length; i++) {
+        String a = args[i];
+        switch (a) {
+          case "-h", "--help" -> {
+            out.print(USAGE);
+            return 0;
+          }
+          case "--model" -> model = Path.of(value(args, ++i, a));
+          case "--prompt-file" -> prompts.add(Path.of(value(args, ++i, a)));
+          case "--out" -> target = Path.of(value(args, ++i, a));
+          case "--threads" -> threads = Integer.parseInt(value(args, ++i, a));
+          default -> throw new IllegalArgumentException("unknown option '" + a + "'");
+        }
+      }
+      if (model == null || target == null || prompts.isEmpty()) {
+        throw new IllegalArgumentException("--model, --out and at least one --prompt-file are required");
+      }
+    } catch (IllegalArgumentException e) {
+      err.println("longshot attention-search: " + e.getMessage());
+      err.print(USAGE);
+      return 2;
+    }
+    List<String> texts = new ArrayList<>();
+    for (Path p : prompts) {
+      try {
+        texts.add(GenerateCommand.Options.readPrompt(p));
+      } catch (IllegalArgumentException e) {
+        err.println("longshot attention-search: " + e.getMessage());
+        return 2;
+      }
+    }
+    try (TextGenerator g = TextGenerator.load(model, new VlmSettings(model, threads, 16, 1));
+        Parallel par = new Parallel(new VlmSettings(model, threads, 16, 1).effectiveThreads())) {
+      ModelConfig c = g.config();
+      PatternSearch search = new PatternSearch(PatternSearch.DEFAULTS, par);
+      for (int p = 0; p < texts.size(); p++) {
+        int[] ids = g.encodePrompt(texts.get(p));
+        if (ids.length < BlockSparseKernel.BLOCK) {
+          err.printf("longshot attention-search: %s has %d tokens, shorter than one %d-token block; skipped%n",
+              prompts.get(p), ids.length, BlockSparseKernel.BLOCK);
+          continue;
+        }
+        long t0 = System.nanoTime();
+        calibrate(g, search, ids, par);
+        err.printf("longshot attention-search: %s: %d tokens, %d layers x %d heads scored in %.1f s%n",
+            prompts.get(p), ids.length, c.layers(), c.heads(), (System.nanoTime() - t0) / 1e9);
+      }
+      Map<Long, AttentionPatterns.Entry> chosen = search.choose();
+      new AttentionPatterns(g.fingerprint(), c.layers(), c.heads(), chosen).write(target);
+      for (Map.Entry<Long, AttentionPatterns.Entry> e : chosen.entrySet()) {
+        out.printf(java.util.Locale.ROOT, "layer %d head %d: %s recall %.4f%n", (int) (e.getKey() >> 32),
+            (int) (long) e.getKey(), e.getValue().pattern().describe(), e.getValue().recall());
+      }
+      out.printf("wrote %d of %d heads to %s (the rest stay dense)%n", chosen.size(), c.layers() * c.heads(), target);
+      return 0;
+    } catch (ModelFormatException | IllegalArgumentException | IllegalStateException e) {
+      err.println("longshot attention-search: " + e.getMessage());
+      return 1;
+    } catch (IOException e) {
+      err.println("longshot attention-search: " + e);
+      return 1;
+    }
+  }
+
+  /** One dense forward pass over the whole prompt; every layer's heads are scored as their attention runs. */
+  private static void calibrate(TextGenerator g, PatternSearch search, int[] ids, Parallel par) {
+    ModelConfig c = g.config();
+    int n = ids.length;
+    ModalityLayout layout = ModalityLayout.text(n);
+    DenseAttention dense = new DenseAttention();
+    PrefillAttention scoring = (b, cache, parallel) -> {
+      dense.attend(b, cache, parallel);
+      AttentionShape s = b.shape();
+      for (int head = 0; head < s.heads(); head++) {
+        int kv = s.kvHeadOf(head);
+        search.add(b.layer(), head, new BlockSparseKernel.HeadInput(b.q(), head * s.headDim(), 0,
+            cache.keys(b.layer(), kv), cache.values(b.layer(), kv), s.headDim(), s.scale()), n, layout);
+      }
+    };
+    DenseKvCache cache = new DenseKvCache(c.layers(), c.kvHeads(), c.headDim(), n);
+    g.transformer().forward(ids, n, 0, cache, new AttentionStrategies(scoring, dense), false);
+  }
+
+  private static String value(String[] args, int i, String option) {
+    if (i >= args.length) {
+      throw new IllegalArgumentException(option + " needs a value");
+    }
+    return args[i];
+  }
+}

@@ -1,0 +1,157 @@
+package dev.longshot.vlm.attention.sparse;
+
+import dev.longshot.vlm.multimodal.Modality;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.longshot.vlm.attention.sparse.SparseKernelTest.Head;
+import dev.longshot.vlm.attention.sparse.VerticalSlashPattern.Boundary;
+import dev.longshot.vlm.tensor.Parallel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The offline search on synthetic queries and keys with planted structure (seeds printed): it recovers a planted
+ * grid's stride, phase and h-lines, and prefers per-modality vertical-slash (Q-boundary) where the two modalities
+ * look at different columns. Plus the pattern file: round trip and refusal for another model.
+ */
+class PatternSearchTest {
+  private static final long SEED = 1717L;
+  /** Scaled-down knobs so the planted prompts stay small. */
+  static final PatternSearch.Space SMALL = new PatternSearch.Space(64, 16, 128, 70, 50, 100, 64);
+  private static Parallel par;
+
+  @BeforeAll
+  static void start() {
+    par = new Parallel(2);
+  }
+
+  @AfterAll
+  static void stop() {
+    par.close();
+  }
+
+  static float[] direction(SplittableRandom r, int d, double norm) {
+    float[] u = new float[d];
+    double ss = 0;
+    for (int x = 0; x < d; x++) {
+      u[x] = (float) r.nextGaussian();
+      ss += u[x] * u[x];
+    }
+    for (int x = 0; x < d; x++) {
+      u[x] *= (float) (norm / Math.sqrt(ss));
+    }
+    return u;
+  }
+
+  /**
+   * Every query leans towards the grid-line keys ({@code j - vs = phase mod stride}); queries on the grid lines are
+   * near zero, so they spread their attention over every key (h-lines).
+   */
+  static Head plantedGrid(SplittableRandom r, ModalityLayout layout, int stride, int phase) {
+    int n = layout.length();
+    int d = 16;
+    Head h = Head.random(r, n, d, 0);
+    float[] u = direction(r, d, 5);
+    int vs = layout.visionStart();
+    for (int i = vs; i < layout.visionEnd(); i++) {
+      boolean line = Math.floorMod(i - vs - phase, stride) == 0;
+      for (int x = 0; x < d; x++) {
+        if (line) {
+          h.k()[i * d + x] += u[x];
+          h.q()[i][x] *= 0.02f;
+        } else {
+          h.q()[i][x] = h.q()[i][x] * 0.3f + u[x];
+        }
+      }
+    }
+    return h;
+  }
+
+  @Test
+  void searchRecoversStridePhaseAndLinesOfAPlantedGrid() {
+    for (int phase : new int[] {0, 1}) {
+      long seed = SEED + phase;
+      SplittableRandom r = new SplittableRandom(seed);
+      int stride = 8;
+      ModalityLayout layout = ModalityLayout.video(20, 3, 4 * stride * 12, stride, 30);
+      Head h = plantedGrid(r, layout, stride, phase);
+      PatternSearch search = new PatternSearch(SMALL, par);
+      search.add(0, 0, h.input(0), layout.length(), layout);
+      AttentionPatterns.Entry chosen = search.choose().get(AttentionPatterns.key(0, 0));
+      assertThat(chosen.pattern()).as("seed %d recalls %s", seed, search.recalls(0, 0))
+          .isEqualTo(new GridPattern(stride, phase, true, SMALL.gridLocal()));
+      assertThat(chosen.recall()).as("seed %d", seed).isGreaterThan(0.95);
+      double wrongShift = search.recalls(0, 0).get(new GridPattern(stride, phase == 0 ? 1 : 0, true, 64));
+      assertThat(chosen.recall() - wrongShift).as("seed %d: the wrong shift scores clearly lower", seed)
+          .isGreaterThan(0.2);
+    }
+  }
+
+  @Test
+  void qBoundaryBeatsOneVerticalSlashWhenModalitiesLookAtDifferentColumns() {
+    SplittableRandom r = new SplittableRandom(SEED + 7);
+    ModalityLayout layout = ModalityLayout.interleaved(4, 120, 200, 10);
+    int n = layout.length();
+    int d = 16;
+    Head h = Head.random(r, n, d, 0);
+    float[] ua = direction(r, d, 6);
+    float[] ub = direction(r, d, 6);
+    for (Modality m : Modality.values()) {
+      float[] u = m == Modality.TEXT ? ua : ub;
+      int planted = 0;
+      while (planted < 40) { // 40 "vertical" keys per modality, past the 30 forced first columns
+        int j = 30 + r.nextInt(n - 200);
+        if (layout.modalityAt(j) == m && h.k()[j * d] < 50) {
+          for (int x = 0; x < d; x++) {
+            h.k()[j * d + x] += u[x];
+          }
+          h.k()[j * d] += 100; // marks it planted; the query component 0 is zeroed below
+          planted++;
+        }
+      }
+      for (int i = 0; i < n; i++) {
+        if (layout.modalityAt(i) == m) {
+          for (int x = 0; x < d; x++) {
+            h.q()[i][x] = h.q()[i][x] * 0.3f + u[x];
+          }
+          h.q()[i][0] = 0;
+        }
+      }
+    }
+    PatternSearch search = new PatternSearch(SMALL, par);
+    search.add(0, 0, h.input(0), n, layout);
+    Map<HeadPattern, Double> recalls = search.recalls(0, 0);
+    double none = recalls.get(new VerticalSlashPattern(70, 100, 64, Boundary.NONE));
+    double q = recalls.get(new VerticalSlashPattern(70, 100, 64, Boundary.QUERY));
+    assertThat(q - none).as("seed %d recalls %s", SEED + 7, recalls).isGreaterThan(PatternSearch.MIN_DELTA);
+    HeadPattern chosen = search.choose().get(AttentionPatterns.key(0, 0)).pattern();
+    assertThat(((VerticalSlashPattern) chosen).boundary()).as("seed %d", SEED + 7).isNotEqualTo(Boundary.NONE);
+  }
+
+  @Test
+  void patternFileRoundTripsAndRefusesAnotherModel(@TempDir Path dir) throws Exception {
+    Map<Long, AttentionPatterns.Entry> e = Map.of(
+        AttentionPatterns.key(0, 1), new AttentionPatterns.Entry(new GridPattern(14, 13, true, 1024), 0.97),
+        AttentionPatterns.key(1, 0), new AttentionPatterns.Entry(new AShapePattern(128, 4096), 0.9),
+        AttentionPatterns.key(1, 2), new AttentionPatterns.Entry(new VerticalSlashPattern(1000, 2048, 64,
+            Boundary.QUERY_KEY), 0.8));
+    Path file = dir.resolve("patterns.json");
+    new AttentionPatterns("sha256:00aa", 2, 3, e).write(file);
+    AttentionPatterns back = AttentionPatterns.read(file, "sha256:00aa", 2, 3);
+    assertThat(back.entries()).isEqualTo(e);
+    assertThat(back.patternOf(0, 0)).isEqualTo(new DensePattern());
+    assertThatThrownBy(() -> AttentionPatterns.read(file, "sha256:11bb", 2, 3))
+        .hasMessageContaining("sha256:00aa").hasMessageContaining("sha256:11bb");
+    assertThatThrownBy(() -> AttentionPatterns.read(file, "sha256:00aa", 2, 4)).hasMessageContaining("2 x 4");
+    Files.writeString(file, Files.readString(file).replace("\"grid\"", "\"spiral\""));
+    assertThatThrownBy(() -> AttentionPatterns.read(file, "sha256:00aa", 2, 3))
+        .hasMessageContaining("layer 0 head 1").hasMessageContaining("spiral");
+  }
+}

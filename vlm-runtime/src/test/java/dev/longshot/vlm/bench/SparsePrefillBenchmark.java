@@ -1,0 +1,159 @@
+package dev.longshot.vlm.bench;
+
+import dev.longshot.vlm.attention.AttentionShape;
+import dev.longshot.vlm.attention.DenseAttention;
+import dev.longshot.vlm.attention.DenseKvCache;
+import dev.longshot.vlm.attention.PrefillBatch;
+import dev.longshot.vlm.attention.sparse.AShapePattern;
+import dev.longshot.vlm.attention.sparse.AttentionPatterns;
+import dev.longshot.vlm.attention.sparse.BlockSparseKernel;
+import dev.longshot.vlm.attention.sparse.PatternInput;
+import dev.longshot.vlm.attention.sparse.SparsePlan;
+import dev.longshot.vlm.attention.sparse.GridPattern;
+import dev.longshot.vlm.attention.sparse.HeadPattern;
+import dev.longshot.vlm.attention.sparse.MMInferenceAttention;
+import dev.longshot.vlm.attention.sparse.ModalityLayout;
+import dev.longshot.vlm.attention.sparse.VerticalSlashPattern;
+import dev.longshot.vlm.tensor.Kernels;
+import dev.longshot.vlm.tensor.Parallel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Sparse (MMInference) against dense prefill attention of one head, in the same run, at several prompt lengths, on
+ * vision-heavy layouts in the head shapes of SmolVLM-256M's decoder (head dim 64, 64 tokens per frame, rows of 8)
+ * and of a 1.5B decoder (Qwen2-VL-2B's: head dim 128, 256 tokens per frame, rows of 16). Per pattern (grid, a-shape,
+ * vertical-slash) the head's queries and keys carry that pattern's structure (planted, random otherwise: random
+ * weights cannot show which heads a real model has, only what each pattern costs and how close it stays where the
+ * structure is present), and the run prints: milliseconds of our dense ({@link DenseAttention}, the runtime's
+ * {@code --attention dense}; timed on the first pattern's inputs only, skipped above {@code denseMax} tokens), of the block kernel running every causal block,
+ * and of the sparse strategy (one run each, after a warm-up at 2048 tokens); the ratios; the share of causal 64x64 blocks computed; attention recall (softmax mass
+ * kept, mean over rows); and the relative L2 error of the attention output against dense. Only attention is timed:
+ * the projections and MLP cost the same on both paths. A layer costs {@code heads} times the per-head figure.
+ * Run: {@code bench/run vlm-runtime dev.longshot.vlm.bench.SparsePrefillBenchmark [THREADS] [LENGTHS]
+ * [smolvlm|1.5b|all] [DENSE_MAX]}, e.g. {@code 2 8192,32768,65536 all 32768}.
+ */
+public final class SparsePrefillBenchmark {
+  private static final long SEED = 17L;
+
+  record Shape(String name, int headDim, int tokensPerFrame, int tokensPerRow, int heads) {}
+
+  private SparsePrefillBenchmark() {}
+
+  public static void main(String[] args) {
+    int threads = args.length > 0 ? Integer.parseInt(args[0]) : 2;
+    int[] lengths = java.util.Arrays.stream((args.length > 1 ? args[1] : "8192,32768,65536").split(","))
+        .mapToInt(Integer::parseInt).toArray();
+    String which = args.length > 2 ? args[2] : "all";
+    int denseMax = args.length > 3 ? Integer.parseInt(args[3]) : 32768;
+    List<Shape> shapes = new ArrayList<>();
+    if (!which.equals("1.5b")) {
+      shapes.add(new Shape("SmolVLM-256M", 64, 64, 8, 9));
+    }
+    if (!which.equals("smolvlm")) {
+      shapes.add(new Shape("1.5B (Qwen2-VL-2B)", 128, 256, 16, 12));
+    }
+    System.out.printf(Locale.ROOT, "SparsePrefillBenchmark: %d threads, kernels %s, Java %s, %d cores, load average "
+        + "%.1f, seed %d; one head per row, times in ms (one run each)%n", threads, Kernels.describe(), Runtime.version(),
+        Runtime.getRuntime().availableProcessors(),
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), SEED);
+    System.out.println("shape | tokens | pattern | dense ms | all-blocks ms | sparse ms | dense/sparse | "
+        + "all-blocks/sparse | block share | recall | rel. L2 error");
+    try (Parallel par = new Parallel(threads)) {
+      Shape warm = shapes.get(0);
+      for (HeadPattern p : patterns(warm, videoLayout(2048, warm))) {
+        run(warm, 2048, videoLayout(2048, warm), p, par, -1); // JIT warm-up, printed for completeness
+      }
+      for (Shape s : shapes) {
+        for (int n : lengths) {
+          ModalityLayout layout = videoLayout(n, s);
+          double denseMs = n <= denseMax ? -1 : Double.NaN; // dense costs the same whatever the values: time once
+          for (HeadPattern p : patterns(s, layout)) {
+            denseMs = run(s, n, layout, p, par, denseMs);
+          }
+        }
+      }
+    }
+  }
+
+  /** 100 text tokens, as many whole frames as fit, the rest text (the question). */
+  static ModalityLayout videoLayout(int n, Shape s) {
+    int frames = (n - 300) / s.tokensPerFrame();
+    return ModalityLayout.video(100, frames, s.tokensPerFrame(), s.tokensPerRow(),
+        n - 100 - frames * s.tokensPerFrame());
+  }
+
+  static List<HeadPattern> patterns(Shape s, ModalityLayout layout) {
+    GridPattern frameGrid = new GridPattern(s.tokensPerFrame(), 0, true, GridPattern.DEFAULT_LOCAL);
+    GridPattern grid = frameGrid.resolvesOn(layout) ? frameGrid
+        : new GridPattern(s.tokensPerRow(), 0, true, GridPattern.DEFAULT_LOCAL);
+    return List.of(grid, new AShapePattern(128, 4096),
+        new VerticalSlashPattern(1000, 2048, 64, VerticalSlashPattern.Boundary.NONE));
+  }
+
+  /** Prints one line; times dense if {@code knownDenseMs} is -1; returns the dense time (NaN: not timed). */
+  private static double run(Shape s, int n, ModalityLayout layout, HeadPattern p, Parallel par, double knownDenseMs) {
+    boolean timeDense = knownDenseMs == -1;
+    SplittableRandom r = new SplittableRandom(SEED + n);
+    int d = s.headDim();
+    AttentionShape shape = new AttentionShape(1, 1, d);
+    float[][] q = new float[n][d];
+    DenseKvCache cache = new DenseKvCache(1, 1, d, n);
+    PlantedHead.fill(p, layout, r, q, cache, d);
+    int[] positions = new int[n];
+    for (int i = 0; i < n; i++) {
+      positions[i] = i;
+    }
+    BlockSparseKernel.HeadInput in = new BlockSparseKernel.HeadInput(q, 0, 0, cache.keys(0, 0), cache.values(0, 0),
+        d, shape.scale());
+    float[][] dense = new float[n][d];
+    float[][] blocks = new float[n][d];
+    float[][] sparse = new float[n][d];
+    double denseMs = timeDense ? time(() -> new DenseAttention().attend(new PrefillBatch(shape, 0, q, positions, n,
+        dense), cache, par)) : knownDenseMs;
+    float[] denseLse = new float[n];
+    double blocksMs = time(() -> BlockSparseKernel.run(SparsePlan.dense(0, n), in, blocks, 0, par, null, denseLse));
+    MMInferenceAttention mm = new MMInferenceAttention(new AttentionPatterns("bench", 1, 1,
+        Map.of(AttentionPatterns.key(0, 0), new AttentionPatterns.Entry(p, Double.NaN))));
+    mm.setLayout(layout);
+    double sparseMs = time(() -> mm.attend(new PrefillBatch(shape, 0, q, positions, n, sparse), cache, par));
+    float[] sparseLse = new float[n];
+    BlockSparseKernel.run(p.resolve(new PatternInput(in, n, layout)).plan(), in, new float[n][d], 0, par, null,
+        sparseLse);
+    double recall = 0;
+    for (int i = 0; i < n; i++) {
+      recall += Math.min(1.0, Math.exp((double) sparseLse[i] - denseLse[i])) / n;
+    }
+    System.out.printf(Locale.ROOT, "%s | %d | %s | %s | %.0f | %.0f | %s | %.2f | %.3f | %.4f | %.2e%n", s.name(), n,
+        p.describe(), Double.isNaN(denseMs) ? "-" : String.format(Locale.ROOT, "%.0f", denseMs), blocksMs, sparseMs,
+        Double.isNaN(denseMs) ? "-" : String.format(Locale.ROOT, "%.2f", denseMs / sparseMs), blocksMs / sparseMs,
+        mm.blockShare(), recall, relL2(sparse, blocks));
+    if (timeDense && relL2(blocks, dense) > 1e-4) {
+      System.out.printf(Locale.ROOT, "  WARNING: all-blocks vs dense differ by %.2e%n", relL2(blocks, dense));
+    }
+    return denseMs;
+  }
+
+  /** Wall-clock ms of one run (the machine is shared: the JIT warmed up on the smaller lengths first). */
+  private static double time(Runnable body) {
+    long t0 = System.nanoTime();
+    body.run();
+    return (System.nanoTime() - t0) / 1e6;
+  }
+
+  static double relL2(float[][] a, float[][] b) {
+    double num = 0;
+    double den = 0;
+    for (int i = 0; i < a.length; i++) {
+      for (int x = 0; x < a[i].length; x++) {
+        double diff = a[i][x] - b[i][x];
+        num += diff * diff;
+        den += (double) b[i][x] * b[i][x];
+      }
+    }
+    return Math.sqrt(num / den);
+  }
+}

@@ -1,0 +1,85 @@
+package dev.longshot.vlm.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.longshot.vlm.testmodel.ModelSpec;
+import dev.longshot.vlm.testmodel.RandomModel;
+import dev.longshot.vlm.testmodel.TensorEncoding;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code longshot attention-search} on a seeded tiny model writes a pattern file that {@code generate --attention
+ * mminference} loads (with {@code --stats}); a file for another model, a missing pattern file and a bad mode are
+ * refused with one clear line.
+ */
+class AttentionSearchCommandTest {
+  @TempDir
+  Path dir;
+
+  private static String text(ByteArrayOutputStream b) {
+    return b.toString(StandardCharsets.UTF_8);
+  }
+
+  private static PrintStream ps(ByteArrayOutputStream b) {
+    return new PrintStream(b, true, StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void searchWritesPatternsThatGenerateUses() throws Exception {
+    Path model = dir.resolve("m.gguf");
+    new RandomModel(ModelSpec.tinyLlama(), 11).writeGguf(model, TensorEncoding.F32);
+    Path prompt = dir.resolve("prompt.txt");
+    Files.writeString(prompt, "the lecture shows a slide about sparse attention and then a video of a lake. ".repeat(3));
+    Path patterns = dir.resolve("patterns.json");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = AttentionSearchCommand.run(new String[] {"--model", model.toString(), "--prompt-file",
+        prompt.toString(), "--out", patterns.toString(), "--threads", "2"}, ps(out), ps(err));
+    assertThat(code).as(text(err)).isZero();
+    assertThat(text(out)).contains("layer 0 head 0:").contains("wrote 8 of 8 heads");
+    assertThat(Files.readString(patterns)).contains("\"format\" : \"longshot-attention-patterns\"")
+        .contains("\"model\" : \"sha256:");
+
+    out.reset();
+    err.reset();
+    code = GenerateCommand.run(new String[] {"--model", model.toString(), "--prompt-file", prompt.toString(),
+        "--max-tokens", "3", "--threads", "2", "--attention", "mminference", "--attention-patterns",
+        patterns.toString(), "--stats"}, ps(out), ps(err));
+    assertThat(code).as(text(err)).isZero();
+    assertThat(text(err)).containsPattern("stats prefill_tokens=\\d+ prefill_ms=[0-9.]+ decode_tokens=\\d+ "
+        + "decode_ms=[0-9.]+ .*kv_bytes=\\d+ attention_block_share=[01]\\.\\d{3}\n");
+
+    Files.writeString(patterns, Files.readString(patterns).replaceFirst("sha256:[0-9a-f]+", "sha256:0000"));
+    err.reset();
+    code = GenerateCommand.run(new String[] {"--model", model.toString(), "--prompt", "hi", "--attention",
+        "mminference", "--attention-patterns", patterns.toString()}, ps(out), ps(err));
+    assertThat(code).isEqualTo(1);
+    assertThat(text(err)).contains("sha256:0000").containsPattern("loaded model is sha256:[0-9a-f]{16}");
+  }
+
+  @Test
+  void badAttentionOptionsAreUsageErrors() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    assertThat(GenerateCommand.run(new String[] {"--model", "m", "--prompt", "x", "--attention", "sparse"}, ps(out),
+        ps(err))).isEqualTo(2);
+    assertThat(text(err)).contains("--attention").contains("[dense, mminference]");
+    err.reset();
+    assertThat(GenerateCommand.run(new String[] {"--model", "m", "--prompt", "x", "--attention", "mminference"},
+        ps(out), ps(err))).isEqualTo(1);
+    assertThat(text(err)).contains("vlm.attention-patterns");
+    err.reset();
+    assertThat(GenerateCommand.run(new String[] {"--model", "m", "--prompt-file", dir.resolve("none.txt").toString()},
+        ps(out), ps(err))).isEqualTo(2);
+    assertThat(text(err)).contains("cannot read prompt file");
+    err.reset();
+    assertThat(AttentionSearchCommand.run(new String[] {"--model", "m"}, ps(out), ps(err))).isEqualTo(2);
+    assertThat(text(err)).contains("--prompt-file");
+  }
+}
