@@ -31,7 +31,7 @@ public final class Main {
     Map<String, CommandLine> commands = new LinkedHashMap<>();
     for (Object verb : new Object[] {new IngestCommand(out, err), new IndexCommand(out, err), new AskCommand(out),
         new EvalCommand(out), new DemoCommand(out, err), new GenerateVerb(out, err),
-        new AttentionSearchVerb(out, err)}) {
+        new AttentionSearchVerb(out, err), new EmbedCommand(out)}) {
       CommandLine cl = new CommandLine(verb);
       cl.setOut(new PrintWriter(out, true));
       cl.setErr(new PrintWriter(err, true));
