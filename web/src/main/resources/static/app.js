@@ -30,10 +30,16 @@ function apiKeyHeaders() {
   return key ? { 'X-Api-Key': key } : {};
 }
 
+/** The key also goes into a same-site cookie, so that <video> and <img> (which send no headers) can load. */
+function storeApiKey(key) {
+  localStorage.setItem('longshot.apiKey', key);
+  const value = key ? encodeURIComponent(key) : '';
+  document.cookie = `longshot-api-key=${value}; path=/; SameSite=Strict${key ? '' : '; max-age=0'}`;
+}
+
 /** Fetches JSON; a problem-details reply becomes an Error carrying its detail. */
 async function api(path, options = {}) {
-  const write = options.method && options.method !== 'GET';
-  const res = await fetch(path, { ...options, headers: { ...(options.headers || {}), ...(write ? apiKeyHeaders() : {}) } });
+  const res = await fetch(path, { ...options, headers: { ...(options.headers || {}), ...apiKeyHeaders() } });
   if (!res.ok) throw await problem(res);
   return res.status === 204 ? null : res.json();
 }
@@ -177,7 +183,7 @@ async function ask(event) {
   renderEvidence([]);
   let text = '';
   try {
-    const res = await fetch(`/api/ask/stream?${params}`, { headers: { Accept: 'text/event-stream' } });
+    const res = await fetch(`/api/ask/stream?${params}`, { headers: { Accept: 'text/event-stream', ...apiKeyHeaders() } });
     if (!res.ok) throw await problem(res);
     await readEvents(res, (name, data) => {
       if (name === 'evidence') { renderEvidence(data); $('answer-meta').textContent = 'Answering…'; }
@@ -276,7 +282,11 @@ function init() {
   $('ask-form').addEventListener('submit', ask);
   const key = $('api-key');
   key.value = localStorage.getItem('longshot.apiKey') || '';
-  key.addEventListener('change', () => localStorage.setItem('longshot.apiKey', key.value));
+  storeApiKey(key.value);
+  key.addEventListener('change', () => {
+    storeApiKey(key.value);
+    loadVideos().catch((e) => { $('upload-status').textContent = e.message; });
+  });
   loadVideos().catch((e) => { $('upload-status').textContent = e.message; });
   pollJobs();
 }

@@ -7,6 +7,7 @@ import dev.longshot.embeddings.TextEmbedders;
 import dev.longshot.ingest.IngestException;
 import dev.longshot.ingest.IngestPipeline;
 import dev.longshot.ingest.IngestResult;
+import dev.longshot.ingest.media.MediaProbe;
 import dev.longshot.retrieval.QuestionAnswering;
 import dev.longshot.retrieval.index.EvidenceIndex;
 import dev.longshot.timeline.Answer;
@@ -20,6 +21,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -41,11 +43,13 @@ public final class Longshot implements LongshotService {
   private final EvidenceIndex index;
   private final QuestionAnswering qa;
   private final EmbeddedModel model;
+  private final DataDirLock lock;
   private IngestPipeline pipeline;
 
-  private Longshot(LongshotConfig config, RecordStore records, TextEmbedder embedder, EvidenceIndex index,
-      QuestionAnswering qa, EmbeddedModel model) {
+  private Longshot(LongshotConfig config, DataDirLock lock, RecordStore records, TextEmbedder embedder,
+      EvidenceIndex index, QuestionAnswering qa, EmbeddedModel model) {
     this.config = config;
+    this.lock = lock;
     this.model = model;
     this.records = records;
     this.locations = new MediaLocations(config.data().dir().resolve("locations"));
@@ -61,19 +65,23 @@ public final class Longshot implements LongshotService {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot create data directory " + config.data().dir() + ": " + e.getMessage(), e);
     }
-    RecordStore records = new RecordStore(config.data().recordsDir());
-    TextEmbedder embedder = TextEmbedders.create(config.embeddings());
+    DataDirLock lock = DataDirLock.acquire(config.data().dir());
+    TextEmbedder embedder = null;
     EvidenceIndex index = null;
     EmbeddedModel model = null;
     try {
+      RecordStore records = new RecordStore(config.data().recordsDir());
+      embedder = TextEmbedders.create(config.embeddings());
       index = EvidenceIndex.open(config.data().indexDir(), embedder, config.retrieval());
+      LibraryCheck.run(records, index);
       model = config.answer().backend() == AnswerBackend.EMBEDDED ? EmbeddedModel.load(config.vlm()) : null;
       QuestionAnswering qa = QuestionAnswering.create(index, config.answer(), records::keyframe, model);
-      return new Longshot(config, records, embedder, index, qa, model);
-    } catch (RuntimeException e) {
+      return new Longshot(config, lock, records, embedder, index, qa, model);
+    } catch (RuntimeException | Error e) {
       Closeables.closeQuietly(model, Longshot::reportCloseFailure);
       Closeables.closeQuietly(index, Longshot::reportCloseFailure);
-      embedder.close();
+      Closeables.closeQuietly(embedder, Longshot::reportCloseFailure);
+      lock.close();
       throw e;
     }
   }
@@ -88,17 +96,52 @@ public final class Longshot implements LongshotService {
    */
   @Override
   public IngestResult ingest(Path video, ProgressListener progress) throws IngestException {
+    return ingest(video, progress, false);
+  }
+
+  /**
+   * Re-ingests {@code videoId} from {@code video}: the record is rebuilt beside the old one and swapped in with one
+   * rename, then its index documents are replaced in one index commit. Until each swap the old version answers;
+   * a failure leaves it answering (nothing is deleted first).
+   */
+  @Override
+  public IngestResult reingest(String videoId, Path video, ProgressListener progress) throws IngestException {
+    IngestResult outcome = ingest(video, progress, true);
+    if (!outcome.manifest().videoId().equals(videoId)) {
+      throw new IngestException(IngestException.Kind.INTERNAL, video.getFileName() + " no longer has the content of video "
+          + videoId + " (it is now " + outcome.manifest().videoId() + ")");
+    }
+    return outcome;
+  }
+
+  private IngestResult ingest(Path video, ProgressListener progress, boolean rebuild) throws IngestException {
     IngestResult result = pipeline().ingest(video, p -> progress.onProgress(
-        new Progress(p.stage(), p.fraction() * 0.9, p.eta(), p.message())));
+        new Progress(p.stage(), p.fraction() * 0.9, p.eta(), p.message())), rebuild);
     VideoManifest m = result.manifest();
     locations.remember(m.videoId(), video);
-    boolean indexed = index.contains(m.videoId(), m.settingsFingerprint());
+    boolean indexed = !rebuild && index.contains(m.videoId(), m.settingsFingerprint());
     if (!indexed) {
       progress.onProgress(new Progress("index", 0.9, null, m.fileName()));
       index.replaceVideo(m, records.segments(m.videoId()));
     }
     progress.onProgress(new Progress("done", 1.0, null, m.fileName()));
     return new IngestResult(m, result.unchanged() && indexed);
+  }
+
+  /** The media's duration, or empty when it cannot be probed (an ingest of it then says why). */
+  @Override
+  public Optional<Duration> duration(Path video) {
+    try {
+      long millis = MediaProbe.probe(video.toAbsolutePath().normalize(), config.ingest().maxFramePixels()).durationMillis();
+      return millis > 0 ? Optional.of(Duration.ofMillis(millis)) : Optional.empty();
+    } catch (IngestException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Runs the records-versus-index check again (it also runs at every open) and returns what it found and fixed. */
+  public LibraryCheck.Report check() {
+    return LibraryCheck.run(records, index);
   }
 
   /** Answers {@code question} from the videos in {@code videoIds} (all videos when empty). */
@@ -127,11 +170,14 @@ public final class Longshot implements LongshotService {
     return records.manifest(videoId);
   }
 
-  /** Deletes a video's record and index documents (never the video file itself). */
+  /**
+   * Deletes a video's record and index documents (never the video file itself). The record goes first: a crash in
+   * between leaves index documents without a record, which {@link LibraryCheck} removes at the next start.
+   */
   @Override
   public boolean delete(String videoId) {
-    boolean inIndex = index.deleteVideo(videoId);
     boolean inRecords = records.delete(videoId);
+    boolean inIndex = index.deleteVideo(videoId);
     locations.forget(videoId);
     return inIndex || inRecords;
   }
@@ -167,6 +213,7 @@ public final class Longshot implements LongshotService {
       Closeables.closeQuietly(c, Longshot::reportCloseFailure);
     }
     embedder.close();
+    lock.close();
   }
 
   private static void reportCloseFailure(AutoCloseable c, Exception e) {

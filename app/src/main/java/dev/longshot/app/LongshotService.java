@@ -7,6 +7,7 @@ import dev.longshot.timeline.Evidence;
 import dev.longshot.timeline.ProgressListener;
 import dev.longshot.timeline.VideoManifest;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -25,6 +26,17 @@ public interface LongshotService extends AutoCloseable {
    * @throws IngestException when the file cannot be ingested; its kind says why
    */
   IngestResult ingest(Path video, ProgressListener progress) throws IngestException;
+
+  /**
+   * Builds {@code videoId}'s record and index documents again from {@code video}, beside the old ones, and swaps
+   * them in; until then, and after any failure, the old video keeps answering.
+   *
+   * @throws IngestException when the file cannot be ingested; the old video is untouched then
+   */
+  IngestResult reingest(String videoId, Path video, ProgressListener progress) throws IngestException;
+
+  /** The media's duration, or empty when it cannot be probed (the ingest then reports why). */
+  Optional<Duration> duration(Path video);
 
   /** Answers {@code question} over {@code videoIds} (empty = all videos). */
   Answer ask(String question, Set<String> videoIds);

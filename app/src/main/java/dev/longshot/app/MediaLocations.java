@@ -1,12 +1,12 @@
 package dev.longshot.app;
 
+import dev.longshot.timeline.Durable;
 import dev.longshot.timeline.VideoId;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 
 /**
@@ -29,10 +29,8 @@ final class MediaLocations {
 
   void remember(String videoId, Path file) {
     Path target = dir.resolve(VideoId.require(videoId));
-    Path tmp = dir.resolve(videoId + ".tmp");
     try {
-      Files.writeString(tmp, file.toAbsolutePath().normalize() + "\n" + stamp(file), StandardCharsets.UTF_8);
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Durable.writeAtomically(target, (file.toAbsolutePath().normalize() + "\n" + stamp(file)).getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

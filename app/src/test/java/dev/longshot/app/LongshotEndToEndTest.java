@@ -128,8 +128,25 @@ class LongshotEndToEndTest {
     assertThat(longshot.videos()).hasSize(1);
   }
 
+  /** Issue 12, point 4: a re-ingest that fails part way leaves the old video answering, record and index alike. */
   @Test
   @Order(6)
+  void aReIngestThatFailsLeavesTheOldVideoAnswering() {
+    String id = first.manifest().videoId();
+    String before = longshot.ask("What is the total budget?", Set.of(id)).text();
+    var record = longshot.video(id).orElseThrow();
+    assertThatThrownBy(() -> longshot.reingest(id, lecture, p -> {
+      if (p.stage().equals("asr")) {
+        throw new IllegalStateException("cut off during the re-ingest"); // e.g. a job timeout
+      }
+    })).hasMessageContaining("cut off");
+    assertThat(longshot.video(id)).contains(record);
+    assertThat(longshot.check().clean()).as("records and index still agree").isTrue();
+    assertThat(longshot.ask("What is the total budget?", Set.of(id)).text()).isEqualTo(before);
+  }
+
+  @Test
+  @Order(7)
   void deleteRemovesRecordAndIndexDocuments() {
     String id = first.manifest().videoId();
     assertThat(longshot.delete(id)).isTrue();

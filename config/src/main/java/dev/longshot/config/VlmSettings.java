@@ -9,26 +9,25 @@ import java.nio.file.Path;
  * @param threads worker threads for the matmul kernels; 0 means one per available core
  * @param contextLength maximum tokens in the KV cache
  * @param maxTokens default cap on generated tokens
- * @param kvPolicy what happens to the KV cache of a prompt with images after prefill: one of {@link KvPolicy}'s
- *     names ({@code full}, {@code lookm}, {@code h2o}, {@code recent})
+ * @param kvPolicy what happens to the KV cache of a prompt with images after prefill (see {@link KvPolicy})
  * @param kvBudget share of the prompt's KV entries a compressing policy keeps, in (0, 1]; LOOK-M keeps every text
  *     entry even beyond it
  * @param kvRecentShare share of the budget given to the most recent entries, in (0, 1] (LOOK-M's reference splits
  *     its 20 % budget 10 % heavy hitters, 10 % recent: 0.5)
- * @param kvMerge how LOOK-M merges evicted entries: one of {@link KvMerge}'s names
+ * @param kvMerge how LOOK-M merges evicted entries (see {@link KvMerge})
  * @param attention prefill attention: one of {@link VlmAttention}'s names ({@code dense}, {@code mminference})
  * @param attentionPatterns with mminference: the pattern file {@code longshot attention-search} wrote for this model
  */
-public record VlmSettings(Path model, int threads, int contextLength, int maxTokens, String kvPolicy, double kvBudget,
-    double kvRecentShare, String kvMerge, String attention, Path attentionPatterns) {
+public record VlmSettings(Path model, int threads, int contextLength, int maxTokens, KvPolicy kvPolicy, double kvBudget,
+    double kvRecentShare, KvMerge kvMerge, String attention, Path attentionPatterns) {
   public VlmSettings {
     Check.range("vlm.threads", threads, 0, 1024);
     Check.range("vlm.context-length", contextLength, 16, 1 << 20);
     Check.range("vlm.max-tokens", maxTokens, 1, 1 << 20);
-    kvPolicy = KvPolicy.parse("vlm.kv-policy", kvPolicy).configName();
+    Check.present("vlm.kv-policy", kvPolicy, KvPolicy.class);
     openUnitInterval("vlm.kv-budget", kvBudget);
     openUnitInterval("vlm.kv-recent-share", kvRecentShare);
-    kvMerge = KvMerge.parse("vlm.kv-merge", kvMerge).configName();
+    Check.present("vlm.kv-merge", kvMerge, KvMerge.class);
     attention = VlmAttention.parse("vlm.attention", attention == null ? VlmAttention.DENSE.id() : attention).id();
     if (attention.equals(VlmAttention.MMINFERENCE.id()) && attentionPatterns == null) {
       throw new ConfigException("vlm.attention-patterns", null,
@@ -37,15 +36,15 @@ public record VlmSettings(Path model, int threads, int contextLength, int maxTok
   }
 
   /** Dense prefill attention. */
-  public VlmSettings(Path model, int threads, int contextLength, int maxTokens, String kvPolicy, double kvBudget,
-      double kvRecentShare, String kvMerge) {
+  public VlmSettings(Path model, int threads, int contextLength, int maxTokens, KvPolicy kvPolicy, double kvBudget,
+      double kvRecentShare, KvMerge kvMerge) {
     this(model, threads, contextLength, maxTokens, kvPolicy, kvBudget, kvRecentShare, kvMerge,
         VlmAttention.DENSE.id(), null);
   }
 
   /** A runtime that keeps the full KV cache (the settings before KV compression existed). */
   public VlmSettings(Path model, int threads, int contextLength, int maxTokens) {
-    this(model, threads, contextLength, maxTokens, KvPolicy.FULL.configName(), 1.0, 0.5, KvMerge.PIVOTAL.configName());
+    this(model, threads, contextLength, maxTokens, KvPolicy.FULL, 1.0, 0.5, KvMerge.PIVOTAL);
   }
 
   /** {@link #threads()} with 0 resolved to the number of available processors. */
@@ -53,19 +52,9 @@ public record VlmSettings(Path model, int threads, int contextLength, int maxTok
     return threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
   }
 
-  /** {@link #kvPolicy()} as the enum. */
-  public KvPolicy kvPolicyKind() {
-    return KvPolicy.parse("vlm.kv-policy", kvPolicy);
-  }
-
   /** {@link #attention()} as the enum. */
   public VlmAttention attentionKind() {
     return VlmAttention.parse("vlm.attention", attention);
-  }
-
-  /** {@link #kvMerge()} as the enum. */
-  public KvMerge kvMergeKind() {
-    return KvMerge.parse("vlm.kv-merge", kvMerge);
   }
 
   private static void openUnitInterval(String key, double value) {

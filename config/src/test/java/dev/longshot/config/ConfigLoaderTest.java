@@ -73,12 +73,12 @@ class ConfigLoaderTest {
   @Test
   void kvCompressionSettingsDefaultToTheFullCacheAndRejectBadValues() {
     VlmSettings defaults = ConfigLoader.load(null, ENV).vlm();
-    assertThat(defaults.kvPolicyKind()).isEqualTo(KvPolicy.FULL);
+    assertThat(defaults.kvPolicy()).isEqualTo(KvPolicy.FULL);
     assertThat(defaults.kvBudget()).isEqualTo(0.2);
     assertThat(defaults.kvRecentShare()).isEqualTo(0.5);
-    assertThat(defaults.kvMergeKind()).isEqualTo(KvMerge.PIVOTAL);
+    assertThat(defaults.kvMerge()).isEqualTo(KvMerge.PIVOTAL);
     assertThat(ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_VLM_KV_POLICY", "LookM")).vlm().kvPolicy())
-        .isEqualTo("lookm");
+        .isEqualTo(KvPolicy.LOOKM);
     for (String budget : new String[] {"0", "1.5", "-0.1"}) {
       assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_VLM_KV_BUDGET", budget)))
           .isInstanceOf(ConfigException.class)

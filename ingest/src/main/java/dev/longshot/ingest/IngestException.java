@@ -26,7 +26,7 @@ public final class IngestException extends Exception {
     UNSUPPORTED_CODEC,
     /** A media file with no duration and no decodable frame or sample. */
     ZERO_DURATION,
-    /** Frames larger than {@code ingest.max-frame-pixels}. */
+    /** Frames larger than {@code ingest.max-frame-pixels}, or longer than {@code ingest.max-duration}. */
     TOO_LARGE,
     /** Anything else (a backend failed, the records directory cannot be written). */
     INTERNAL

@@ -26,6 +26,7 @@ import dev.longshot.timeline.VideoManifest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -122,6 +123,15 @@ public final class IngestPipeline implements AutoCloseable {
    * @throws IngestException for bad input (see {@link Kind}) or a failing backend; no record is written then
    */
   public IngestResult ingest(Path video, ProgressListener progress) throws IngestException {
+    return ingest(video, progress, false);
+  }
+
+  /**
+   * Like {@link #ingest(Path, ProgressListener)}; with {@code rebuild} the record is built again even when one
+   * with the same settings exists (re-ingest). The new record is written beside the old one, which stays readable
+   * until the commit swaps them in one rename; a failure leaves the old record as it was.
+   */
+  public IngestResult ingest(Path video, ProgressListener progress, boolean rebuild) throws IngestException {
     Path file = video.toAbsolutePath().normalize();
     ProgressTracker pt = new ProgressTracker(progress);
     pt.stage("probe", file.getFileName() == null ? file.toString() : file.getFileName().toString());
@@ -138,11 +148,16 @@ public final class IngestPipeline implements AutoCloseable {
     lock.lock();
     try {
       Optional<VideoManifest> existing = existing(id);
-      if (existing.isPresent() && existing.get().settingsFingerprint().equals(fingerprint)) {
+      if (!rebuild && existing.isPresent() && existing.get().settingsFingerprint().equals(fingerprint)) {
         pt.done("unchanged since the last ingest");
         return new IngestResult(existing.get(), true);
       }
       MediaInfo info = MediaProbe.probe(file, config.ingest().maxFramePixels());
+      Duration max = config.ingest().maxDuration();
+      if (info.durationMillis() > max.toMillis()) {
+        throw new IngestException(Kind.TOO_LARGE, file.getFileName() + " lasts " + Timestamps.clock(info.durationMillis())
+            + ", longer than the limit of " + Timestamps.clock(max.toMillis()) + " (ingest.max-duration)");
+      }
       Map<String, Long> stageMillis = new LinkedHashMap<>();
       stageMillis.put("probe", (System.nanoTime() - t0) / 1_000_000);
       try {

@@ -38,12 +38,14 @@ import java.util.stream.Stream;
  *   .staging/                   records being written, each with a &lt;name&gt;.lock file its writer holds locked
  * </pre>
  *
- * A record appears atomically: it is written in {@code .staging/} and renamed into place, so a crash never
- * leaves a half record that looks complete, and re-ingest replaces the old record in one rename. Opening a store
- * removes staging leftovers of interrupted writes (an interrupted ingest restarts cleanly) but never the staging
- * area of a live writer, in this process or another (a CLI ingest next to a running server): each writer holds an
- * OS file lock until it commits or closes. Safe for concurrent readers; writers of the same video id must be
- * serialised by the caller, in this process with {@link #writerLock(String)}.
+ * A record appears atomically: it is written in {@code .staging/}, every file and directory of it forced to
+ * disk, and renamed into place (the records directory is forced after the rename), so a crash never leaves a
+ * half record that looks complete. Replacing a record (re-ingest) takes two renames, the old record aside to
+ * {@code .staging/<id>-replaced-<uuid>} and the new one into place; a crash between them is repaired when the
+ * store is next opened: the complete old copy is renamed back (issue 12). Opening a store removes other staging
+ * leftovers of interrupted writes (an interrupted ingest restarts cleanly) but never the staging area of a live
+ * writer: each writer holds an OS file lock until it commits or closes. Safe for concurrent readers; writers of
+ * the same video id must be serialised by the caller, in this process with {@link #writerLock(String)}.
  */
 public final class RecordStore {
   public static final String MANIFEST = "manifest.json";
@@ -51,6 +53,7 @@ public final class RecordStore {
   public static final String KEYFRAMES = "keyframes";
   private static final String STAGING = ".staging";
   private static final String LOCK_SUFFIX = ".lock";
+  private static final String REPLACED = "-replaced-";
   private static final Pattern KEYFRAME_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}\\.jpg");
 
   private final Path root;
@@ -157,6 +160,11 @@ public final class RecordStore {
     }
     Path trash = root.resolve(STAGING).resolve(videoId + "-deleted-" + UUID.randomUUID());
     move(d, trash);
+    try {
+      Durable.fsync(root);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot force " + root + " to disk: " + e.getMessage(), e);
+    }
     deleteTree(trash);
     return true;
   }
@@ -188,7 +196,19 @@ public final class RecordStore {
     try (Stream<Path> list = Files.list(staging)) {
       entries = list.filter(p -> !p.getFileName().toString().endsWith(LOCK_SUFFIX)).toList();
     }
+    Path root = staging.getParent();
     for (Path dir : entries) {
+      String name = dir.getFileName().toString();
+      int replaced = name.indexOf(REPLACED);
+      if (replaced > 0 && Files.isRegularFile(dir.resolve(MANIFEST))) {
+        Path target = root.resolve(name.substring(0, replaced));
+        if (!Files.exists(target)) {
+          // a replace was cut off between its two renames: the old record is the complete copy, so it goes back
+          Files.move(dir, target, StandardCopyOption.ATOMIC_MOVE);
+          Durable.fsync(root);
+          continue;
+        }
+      }
       Path lockFile = dir.resolveSibling(dir.getFileName() + LOCK_SUFFIX);
       if (!Files.exists(lockFile)) {
         deleteTree(dir);
@@ -248,17 +268,18 @@ public final class RecordStore {
             w.write('\n');
           }
         }
-        fsync(seg);
         Path man = staging.resolve(MANIFEST);
         Files.write(man, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
-        fsync(man);
+        fsyncTree(staging);
         Path target = dir(videoId);
         Path old = null;
         if (Files.exists(target)) {
-          old = root.resolve(STAGING).resolve(videoId + "-replaced-" + UUID.randomUUID());
+          old = root.resolve(STAGING).resolve(videoId + REPLACED + UUID.randomUUID());
           move(target, old);
         }
         move(staging, target);
+        Durable.fsync(root);
+        Durable.fsync(root.resolve(STAGING));
         committed = true;
         if (old != null) {
           deleteTree(old);
@@ -289,9 +310,14 @@ public final class RecordStore {
     }
   }
 
-  private static void fsync(Path file) throws IOException {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-      ch.force(true);
+  /** Forces every file, then every directory (deepest first) of a staged record to disk before it is published. */
+  private static void fsyncTree(Path dir) throws IOException {
+    List<Path> all;
+    try (Stream<Path> walk = Files.walk(dir)) {
+      all = walk.sorted(Comparator.reverseOrder()).toList();
+    }
+    for (Path p : all) {
+      Durable.fsync(p);
     }
   }
 

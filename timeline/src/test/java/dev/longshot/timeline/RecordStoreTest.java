@@ -97,6 +97,28 @@ class RecordStoreTest {
     assertThat(staging).doesNotExist();
   }
 
+  /**
+   * Issue 12: a kill between a replace's two renames (old record aside, new one in) used to leave no record at
+   * all, because opening the store deleted the set-aside copy. The complete old copy now goes back into place.
+   */
+  @Test
+  void aReplaceCutOffBetweenItsRenamesKeepsTheCompleteOldRecord() throws IOException {
+    RecordStore store = new RecordStore(tmp);
+    try (RecordStore.Writer w = store.begin(ID)) {
+      Files.write(w.keyframesDir().resolve(RecordStore.keyframeName(0)), new byte[] {1});
+      w.commit(List.of(Segment.of(Modality.ASR, 0, 1, "old")), manifest("f1"));
+    }
+    // the state right after the first rename of a replace: the record aside, the new one still staged
+    Path aside = tmp.resolve(".staging").resolve(ID + "-replaced-0b1c");
+    Files.move(tmp.resolve(ID), aside);
+    Path staged = Files.createDirectories(tmp.resolve(".staging").resolve(ID + "-5e6f").resolve(RecordStore.KEYFRAMES));
+    RecordStore reopened = new RecordStore(tmp);
+    assertThat(reopened.segments(ID)).extracting(Segment::text).containsExactly("old");
+    assertThat(reopened.keyframe(ID, RecordStore.keyframeName(0))).isPresent();
+    assertThat(aside).doesNotExist();
+    assertThat(staged.getParent()).doesNotExist(); // the unfinished new record is a leftover like any other
+  }
+
   @Test
   void openingAnotherStoreNeverRemovesALiveWritersStaging() throws IOException {
     RecordStore server = new RecordStore(tmp);

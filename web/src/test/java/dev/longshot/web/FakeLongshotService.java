@@ -29,8 +29,9 @@ import java.util.function.Consumer;
 /**
  * A stand-in for the Longshot facade, used only by controller slice tests and job-runner unit tests to reach
  * error paths cheaply (the end-to-end test uses the real facade). Ingest records the file as a video without
- * decoding it; a file whose name contains {@code corrupt} fails with kind CORRUPT, and one containing {@code
- * slow} waits until {@link #releaseSlow()} is called.
+ * decoding it; a file whose name contains {@code corrupt} fails with kind CORRUPT, {@code leaky} with a message
+ * naming server paths, {@code oom} throws an OutOfMemoryError, and one containing {@code slow} waits until
+ * {@link #releaseSlow()} is called.
  */
 public final class FakeLongshotService implements LongshotService {
   /** Quoted text that contains markup, as a video's OCR might. */
@@ -85,6 +86,13 @@ public final class FakeLongshotService implements LongshotService {
     if (!Files.isRegularFile(video)) {
       throw new IngestException(IngestException.Kind.NOT_FOUND, "No file at " + video);
     }
+    if (name.contains("oom")) {
+      throw new OutOfMemoryError("Java heap space");
+    }
+    if (name.contains("leaky")) {
+      throw new IngestException(IngestException.Kind.UNREADABLE, "cannot read " + video.toAbsolutePath()
+          + ": model /opt/models/secret/model.onnx failed");
+    }
     if (name.contains("corrupt")) {
       throw new IngestException(IngestException.Kind.CORRUPT, name + " is damaged: the decoder found no readable frames");
     }
@@ -104,6 +112,16 @@ public final class FakeLongshotService implements LongshotService {
       throw new IngestException(IngestException.Kind.UNREADABLE, "Cannot read " + video, e);
     }
     return new IngestResult(add(video), unchanged);
+  }
+
+  @Override
+  public IngestResult reingest(String videoId, Path video, ProgressListener progress) throws IngestException {
+    return ingest(video, progress);
+  }
+
+  @Override
+  public Optional<Duration> duration(Path video) {
+    return Optional.of(Duration.ofMinutes(3));
   }
 
   @Override

@@ -45,8 +45,11 @@ final class PageDriver implements AutoCloseable {
     this.driver = new ChromeDriver(service, options);
   }
 
-  void open() {
+  /** Opens the page with {@code apiKey} entered (stored as the page stores it), then waits for the player. */
+  void open(String apiKey) {
     driver.get(base + "/");
+    js("storeApiKey(arguments[0]);", apiKey);
+    driver.navigate().refresh();
     waitFor().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#videos li.video.current")));
     // the player must have the media's metadata, which it reads through range requests
     waitFor().until(d -> ((Number) js("return document.getElementById('player').readyState;")).intValue() >= 1);

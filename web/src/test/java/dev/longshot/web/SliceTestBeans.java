@@ -34,6 +34,7 @@ public class SliceTestBeans {
           allowed-roots: [%s]
           ingest-workers: 1
           queue-limit: 2
+          min-free-disk: 0
         """.formatted(dir.resolve("data"), MAX_UPLOAD, allowed));
     return ConfigLoader.load(yaml, Map.of("HOME", dir.toString()));
   }

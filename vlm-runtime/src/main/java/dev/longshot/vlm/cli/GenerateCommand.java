@@ -1,5 +1,6 @@
 package dev.longshot.vlm.cli;
 
+import dev.longshot.config.Check;
 import dev.longshot.config.ConfigException;
 import dev.longshot.config.ConfigLoader;
 import dev.longshot.config.KvPolicy;
@@ -216,8 +217,9 @@ public final class GenerateCommand {
     VlmSettings vlmSettings() {
       VlmSettings config = ConfigLoader.load(null, System.getenv()).vlm();
       return new VlmSettings(model, threads, contextLength, settings.maxTokens(),
-          kvPolicy != null ? kvPolicy : config.kvPolicy(), kvBudget != null ? kvBudget : config.kvBudget(),
-          config.kvRecentShare(), config.kvMerge(), attention != null ? attention : config.attention(),
+          kvPolicy != null ? Check.oneOf("--kv-policy", kvPolicy, KvPolicy.class) : config.kvPolicy(),
+          kvBudget != null ? kvBudget : config.kvBudget(), config.kvRecentShare(), config.kvMerge(),
+          attention != null ? attention : config.attention(),
           attentionPatterns != null ? attentionPatterns : config.attentionPatterns());
     }
 
@@ -250,7 +252,7 @@ public final class GenerateCommand {
         o.attention = VlmAttention.parse("--attention", o.attention).id();
       }
       if (o.kvPolicy != null) {
-        o.kvPolicy = KvPolicy.parse("--kv-policy", o.kvPolicy).configName();
+        Check.oneOf("--kv-policy", o.kvPolicy, KvPolicy.class); // fails here, listing the names
       }
       if (o.kvBudget != null && !(o.kvBudget > 0 && o.kvBudget <= 1)) {
         throw new IllegalArgumentException("--kv-budget must be in (0, 1], got " + o.kvBudget);

@@ -58,9 +58,9 @@ public final class CompressingKvCachePolicy implements KvCachePolicy {
 
   /** The policy {@code settings} name: {@link KvCachePolicy#dense()} for {@code full}, else a compressing one. */
   public static KvCachePolicy from(VlmSettings settings, Parallel parallel) {
-    KvPolicy kind = settings.kvPolicyKind();
+    KvPolicy kind = settings.kvPolicy();
     return kind == KvPolicy.FULL ? KvCachePolicy.dense()
-        : new CompressingKvCachePolicy(kind, settings.kvBudget(), settings.kvRecentShare(), settings.kvMergeKind(),
+        : new CompressingKvCachePolicy(kind, settings.kvBudget(), settings.kvRecentShare(), settings.kvMerge(),
             parallel);
   }
 

@@ -6,6 +6,9 @@ import dev.longshot.config.VlmSettings;
 import dev.longshot.vlm.GenerationStats;
 import dev.longshot.vlm.TextGenerator;
 import dev.longshot.vlm.attention.AttentionObserver;
+import dev.longshot.vlm.attention.AttentionShape;
+import dev.longshot.vlm.attention.DenseAttention;
+import dev.longshot.vlm.attention.PrefillBatch;
 import dev.longshot.vlm.attention.AttentionStrategies;
 import dev.longshot.vlm.attention.DenseKvCache;
 import dev.longshot.vlm.attention.KvCache;
@@ -50,7 +53,8 @@ import java.util.SplittableRandom;
  * Random weights show memory and speed faithfully, and exercise every code path; they cannot show answer quality:
  * their attention is diffuse and their greedy answers are near-ties, so agreement on them is a lower bound on what
  * a trained model keeps. Run: {@code bench/run vlm-runtime dev.longshot.vlm.bench.KvCompressionBenchmark [THREADS]
- * [PROMPTS] [ANSWER_TOKENS] [PROMPT_TOKENS] [tiny|smollm|all|--model PATH]}.
+ * [PROMPTS] [ANSWER_TOKENS] [PROMPT_TOKENS] [attention|tiny|smollm|all|--model PATH]} ({@code attention}: only
+ * the attention-only overhead figures, which every run prints first).
  */
 public final class KvCompressionBenchmark {
   static final int REPEATS = 5;
@@ -68,6 +72,12 @@ public final class KvCompressionBenchmark {
     System.out.printf(Locale.ROOT, "KvCompressionBenchmark: %d threads, %d prompts, %d-token greedy answers, kernels "
         + "%s, Java %s, %d cores, load average %.1f%n", threads, prompts, answerTokens, Kernels.describe(),
         Runtime.version(), Runtime.getRuntime().availableProcessors(), load());
+    attentionOverhead("SmolLM2-135M attention (9 heads, 3 kv heads, d 64)", new AttentionShape(9, 3, 64), promptTokens);
+    attentionOverhead("Qwen2.5-0.5B attention (14 heads, 2 kv heads, d 64)", new AttentionShape(14, 2, 64),
+        promptTokens);
+    if (which.equals("attention")) {
+      return;
+    }
     Path dir = Files.createTempDirectory("longshot-kv-bench");
     try {
       if (which.equals("--model")) {
@@ -230,6 +240,77 @@ public final class KvCompressionBenchmark {
         + "queries) %.0f ms CPU = %.3fx (wall %.3fx)%n", ids.length, REPEATS, bestCpu[0] / 1e6, best[0] / 1e6,
         bestCpu[1] / 1e6, (double) bestCpu[1] / bestCpu[0], (double) best[1] / best[0], bestCpu[2] / 1e6,
         (double) bestCpu[2] / bestCpu[0], (double) best[2] / best[0]);
+  }
+
+  /**
+   * The observer's cost against the attention alone (one layer, random post-RoPE q/k/v, the prompt in 256-token
+   * batches as {@code TextGenerator} prefills), 1 thread, thread CPU time, {@code ROUNDS} rounds in rotating order;
+   * prints the median and the best of the per-round ratios. Attention is only part of a prefill (the matmuls come on
+   * top), so this ratio bounds the observer's share of a whole prefill from above.
+   */
+  private static void attentionOverhead(String name, AttentionShape shape, int tokens) {
+    PromptLayout layout = layout(tokens, 16, 0);
+    int n = layout.length();
+    boolean[] text = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      text[i] = layout.modalityAt(i) == Modality.TEXT;
+    }
+    SplittableRandom r = new SplittableRandom(7);
+    int d = shape.headDim();
+    float[][] q = new float[n][shape.heads() * d];
+    float[][] k = new float[n][shape.kvHeads() * d];
+    float[][] v = new float[n][shape.kvHeads() * d];
+    for (int t = 0; t < n; t++) {
+      for (float[] x : new float[][] {q[t], k[t], v[t]}) {
+        for (int i = 0; i < x.length; i++) {
+          x[i] = (float) (r.nextDouble() * 2 - 1);
+        }
+      }
+    }
+    int rounds = 11;
+    double[][] ratios = new double[2][rounds];
+    long[] cpuBest = {Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE};
+    try (Parallel par = new Parallel(1)) {
+      for (int round = -1; round < rounds; round++) { // round -1 warms up
+        long[] cpu = new long[3];
+        for (int i = 0; i < 3; i++) {
+          int variant = (i + Math.max(0, round)) % 3;
+          AttentionObserver obs = switch (variant) {
+            case 1 -> new AttentionScores(1, shape, text);
+            case 2 -> new AttentionScores(1, shape, null);
+            default -> null;
+          };
+          KvCache cache = new DenseKvCache(1, shape.kvHeads(), d, n);
+          long c0 = MX.getCurrentThreadCpuTime();
+          for (int start = 0; start < n; start += 256) {
+            int count = Math.min(256, n - start);
+            int[] pos = new int[count];
+            float[][] qs = new float[count][];
+            for (int t = 0; t < count; t++) {
+              pos[t] = start + t;
+              qs[t] = q[start + t];
+              cache.append(0, start + t, k[start + t], v[start + t]);
+            }
+            new DenseAttention().attend(new PrefillBatch(shape, 0, qs, pos, count, new float[count][q[0].length],
+                obs), cache, par);
+          }
+          cpu[variant] = MX.getCurrentThreadCpuTime() - c0;
+        }
+        if (round >= 0) {
+          ratios[0][round] = (double) cpu[1] / cpu[0];
+          ratios[1][round] = (double) cpu[2] / cpu[0];
+          for (int i = 0; i < 3; i++) {
+            cpuBest[i] = Math.min(cpuBest[i], cpu[i]);
+          }
+        }
+      }
+    }
+    Arrays.sort(ratios[0]);
+    Arrays.sort(ratios[1]);
+    System.out.printf(Locale.ROOT, "%s, %d-token prompt (%d text queries), 1 thread, %d rounds: attention alone %.0f ms "
+        + "CPU (best); + lookm scores: median %.3fx, best-of %.3fx; + h2o scores (all queries): median %.3fx, "
+        + "best-of %.3fx%n", name, n, n - layout.visionTokens(), rounds, cpuBest[0] / 1e6, ratios[0][rounds / 2],
+        (double) cpuBest[1] / cpuBest[0], ratios[1][rounds / 2], (double) cpuBest[2] / cpuBest[0]);
   }
 
   /** About {@code tokens} tokens: a text preamble, images of {@code grid x grid} tokens, a text question. */

@@ -2,6 +2,8 @@ package dev.longshot.vlm.kv;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.longshot.config.KvMerge;
+import dev.longshot.config.KvPolicy;
 import dev.longshot.config.VlmSettings;
 import dev.longshot.vlm.GenerationStats;
 import dev.longshot.vlm.multimodal.MultimodalPrompt;
@@ -48,7 +50,7 @@ class SmolVlmKvCompressionTest {
       m.generate(p, GenerationSettings.greedy(6), s -> { }, (t, l) -> full.add(l));
       fullStats = m.textGenerator().lastStats();
     }
-    try (SmolVlm m = SmolVlm.load(hf, new VlmSettings(hf, 2, 512, 8, "lookm", 0.2, 0.5, "pivotal"))) {
+    try (SmolVlm m = SmolVlm.load(hf, new VlmSettings(hf, 2, 512, 8, KvPolicy.LOOKM, 0.2, 0.5, KvMerge.PIVOTAL))) {
       MultimodalPrompt p = m.prompt("<image>What is in the picture?", pics);
       assertThat(p.layout().visionTokens()).isGreaterThan(0);
       m.generate(p, GenerationSettings.greedy(6), s -> { }, (t, l) -> lookm.add(l));

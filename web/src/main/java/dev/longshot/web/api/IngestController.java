@@ -7,6 +7,7 @@ import dev.longshot.web.jobs.IngestJobRunner;
 import dev.longshot.web.jobs.QueueFullException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -16,9 +17,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.multipart.MultipartFile;
 
 /** Accepts videos for ingest, by upload or by server path; both answer 202 with the job to poll. */
 @RestController
@@ -31,20 +30,23 @@ public class IngestController {
 
   public IngestController(LongshotService service, IngestJobRunner jobs, LongshotConfig config) {
     this.jobs = jobs;
-    this.uploads = new UploadReceiver(service.uploadsDir(), config.server().maxUploadBytes());
+    this.uploads = new UploadReceiver(service.uploadsDir(), config.server().maxUploadBytes(), config.server().minFreeDisk());
     this.roots = new AllowedRoots(config.server().allowedRoots());
   }
 
   @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
   @Operation(summary = "Upload a video (multipart field \"file\") and queue its ingest",
-      description = "Streamed to disk; limited to server.max-upload-bytes. 400 empty file or bad name, 413 too large, "
-          + "415 not a video, 429 queue full.")
-  public ResponseEntity<JobDto> upload(@RequestParam(name = "file", required = false) MultipartFile file) throws QueueFullException {
-    Path stored = uploads.receive(file);
+      description = "Streamed to disk and stored once per content; limited to server.max-upload-bytes. 400 empty file "
+          + "or bad name, 413 too large, 415 not a video, 429 queue full, 507 the data directory would fall below "
+          + "server.min-free-disk.")
+  public ResponseEntity<JobDto> upload(HttpServletRequest request) throws QueueFullException {
+    UploadReceiver.Stored stored = uploads.receive(request);
     try {
-      return accepted(jobs.submit("upload", stored, stored.getFileName().toString(), null));
-    } catch (QueueFullException e) {
-      deleteQuietly(stored);
+      return accepted(jobs.submit("upload", stored.path(), stored.path().getFileName().toString(), null, stored.created()));
+    } catch (QueueFullException | RuntimeException e) {
+      if (stored.created()) {
+        deleteQuietly(stored.path()); // only what this request itself stored; identical content already there stays
+      }
       throw e;
     }
   }

@@ -10,8 +10,6 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
-import org.springframework.web.context.request.WebRequest;
-import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
@@ -22,12 +20,6 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 @RestControllerAdvice
 public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
   private static final Logger LOG = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
-  private final long maxUploadBytes;
-
-  public ProblemDetailsAdvice(dev.longshot.config.LongshotConfig config) {
-    this.maxUploadBytes = config.server().maxUploadBytes();
-  }
-
   /** A problem of type {@code about:blank}: the title is the status phrase, the detail says what to do. */
   static ProblemDetail problem(HttpStatusCode status, String detail) {
     return ProblemDetail.forStatusAndDetail(status, detail);
@@ -49,16 +41,5 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     LOG.error("Unexpected error", e);
     return ResponseEntity.internalServerError().body(problem(HttpStatus.INTERNAL_SERVER_ERROR,
         "Something went wrong on the server (" + e.getClass().getSimpleName() + "); the server log has the details"));
-  }
-
-  @Override
-  protected ResponseEntity<Object> handleMaxUploadSizeExceededException(MaxUploadSizeExceededException ex,
-      HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-    return ResponseEntity.status(HttpStatus.PAYLOAD_TOO_LARGE).body(tooLarge(maxUploadBytes));
-  }
-
-  static ProblemDetail tooLarge(long maxUploadBytes) {
-    return problem(HttpStatus.PAYLOAD_TOO_LARGE, "The upload is larger than the limit of "
-        + maxUploadBytes + " bytes (server.max-upload-bytes); ingest large files by server path instead");
   }
 }

@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param error why it failed; null unless {@link JobState#FAILED}
  * @param createdAt when the job was accepted
  * @param updatedAt when this state was recorded
+ * @param createdUpload true when this job's upload stored a new file, which a failed job may remove again (never a
+ *     file that was already there: issue 12); false in files of older versions
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record IngestJob(
@@ -42,7 +44,8 @@ public record IngestJob(
     boolean unchanged,
     JobError error,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    boolean createdUpload) {
   public static final int FORMAT_VERSION = 1;
 
   public IngestJob {
@@ -56,27 +59,33 @@ public record IngestJob(
   /** A new job waiting in the queue. */
   public static IngestJob queued(String id, String source, String path, String fileName, String replaceVideoId, Instant now) {
     return new IngestJob(FORMAT_VERSION, id, source, path, fileName, replaceVideoId, JobState.QUEUED, "queued", 0, null,
-        "waiting for a worker", null, false, null, now, now);
+        "waiting for a worker", null, false, null, now, now, false);
+  }
+
+  /** This job with {@link #createdUpload()} set. */
+  public IngestJob withCreatedUpload(boolean created) {
+    return new IngestJob(formatVersion, id, source, path, fileName, replaceVideoId, state, stage, percent, etaSeconds,
+        message, videoId, unchanged, error, createdAt, updatedAt, created);
   }
 
   IngestJob running(String stage, int percent, Long etaSeconds, String message, Instant now) {
     return new IngestJob(formatVersion, id, source, path, fileName, replaceVideoId, JobState.RUNNING, stage, percent,
-        etaSeconds, message, videoId, false, null, createdAt, now);
+        etaSeconds, message, videoId, false, null, createdAt, now, createdUpload);
   }
 
   IngestJob requeued(String message, Instant now) {
     return new IngestJob(formatVersion, id, source, path, fileName, replaceVideoId, JobState.QUEUED, "queued", 0, null,
-        message, videoId, false, null, createdAt, now);
+        message, videoId, false, null, createdAt, now, createdUpload);
   }
 
   IngestJob succeeded(String videoId, boolean unchanged, Instant now) {
     String msg = unchanged ? "already ingested with the same settings; nothing to do" : "ingested and indexed";
     return new IngestJob(formatVersion, id, source, path, fileName, replaceVideoId, JobState.SUCCEEDED, "done", 100, 0L,
-        msg, videoId, unchanged, null, createdAt, now);
+        msg, videoId, unchanged, null, createdAt, now, createdUpload);
   }
 
   IngestJob failed(JobError error, Instant now) {
     return new IngestJob(formatVersion, id, source, path, fileName, replaceVideoId, JobState.FAILED, "failed", percent,
-        null, error.detail(), videoId, false, error, createdAt, now);
+        null, error.detail(), videoId, false, error, createdAt, now, createdUpload);
   }
 }

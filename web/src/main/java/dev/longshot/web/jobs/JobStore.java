@@ -1,22 +1,21 @@
 package dev.longshot.web.jobs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.longshot.timeline.Durable;
 import dev.longshot.timeline.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Job files in one directory, one {@code <id>.json} per job, written atomically (temp file, then rename), so a
- * crash leaves either the old or the new state. Thread-safe for distinct jobs; the runner serialises writes of
+ * Job files in one directory, one {@code <id>.json} per job, written atomically and durably ({@link Durable}:
+ * forced temp file, rename, forced directory), so a crash leaves either the old or the new state. Thread-safe for distinct jobs; the runner serialises writes of
  * one job.
  */
 public final class JobStore {
@@ -39,14 +38,8 @@ public final class JobStore {
 
   public void save(IngestJob job) {
     Path target = dir.resolve(job.id() + ".json");
-    Path tmp = dir.resolve(job.id() + ".json.tmp");
     try {
-      mapper.writeValue(tmp.toFile(), job);
-      try {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
+      Durable.writeAtomically(target, mapper.writeValueAsBytes(job));
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write job state " + target, e);
     }

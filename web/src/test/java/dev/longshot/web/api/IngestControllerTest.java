@@ -2,7 +2,6 @@ package dev.longshot.web.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
-import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.multipart;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
@@ -28,8 +27,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.web.servlet.WebMvcTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
-import org.springframework.mock.web.MockMultipartFile;
 import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 
 /**
  * Upload and path ingest through the controller slice. The Longshot facade is {@link FakeLongshotService} here
@@ -44,13 +43,14 @@ class IngestControllerTest {
   @Autowired FakeLongshotService service;
   @Autowired ObjectMapper json;
 
-  private static MockMultipartFile file(String name, byte[] content) {
-    return new MockMultipartFile("file", name, "video/mp4", content);
+  /** An upload as a browser sends it: a raw multipart body, which the controller streams itself. */
+  private static MockHttpServletRequestBuilder upload(String name, byte[] content) {
+    return post("/api/ingest").contentType(TestVideos.MULTIPART_TYPE).content(TestVideos.multipart("file", name, content));
   }
 
   @Test
   void uploadIsStoredUnderItsContentIdAndIngestedByAJob() throws Exception {
-    String body = mvc.perform(multipart("/api/ingest").file(file("talk.mp4", TestVideos.mp4("upload-ok"))))
+    String body = mvc.perform(upload("talk.mp4", TestVideos.mp4("upload-ok")))
         .andExpect(status().isAccepted())
         .andExpect(header().string("Location", org.hamcrest.Matchers.startsWith("/api/jobs/")))
         .andExpect(jsonPath("$.fileName").value("talk.mp4"))
@@ -63,8 +63,48 @@ class IngestControllerTest {
   }
 
   @Test
+  void identicalContentIsStoredOnceAndARefusedReUploadKeepsTheIndexedFile() throws Exception {
+    byte[] content = TestVideos.mp4("stored-once");
+    JsonNode first = awaitFinal(json.readTree(mvc.perform(upload("first.mp4", content)).andExpect(status().isAccepted())
+        .andReturn().getResponse().getContentAsString()).get("jobId").asText());
+    String videoId = first.get("videoId").asText();
+    Path stored = config.data().uploadsDir().resolve(videoId).resolve("first.mp4");
+    assertThat(stored).exists();
+    JsonNode again = awaitFinal(json.readTree(mvc.perform(upload("second.mp4", content)).andExpect(status().isAccepted())
+        .andReturn().getResponse().getContentAsString()).get("jobId").asText());
+    assertThat(again.get("videoId").asText()).isEqualTo(videoId);
+    try (Stream<Path> files = Files.list(stored.getParent())) {
+      assertThat(files).containsExactly(stored); // stored once, under the first name
+    }
+    service.resetSlow();
+    try {
+      for (int i = 0; i < 3; i++) {
+        mvc.perform(upload("slow-keep-" + i + ".mp4", TestVideos.mp4("slow-keep" + i))).andExpect(status().isAccepted());
+      }
+      mvc.perform(upload("first.mp4", content)).andExpect(status().isTooManyRequests());
+      assertThat(stored).as("a 429 for identical content must not delete the indexed video's file").exists();
+    } finally {
+      service.releaseSlow();
+    }
+    awaitIdle();
+  }
+
+  @Test
+  void aFailedJobOverContentAlreadyStoredLeavesTheStoredFile() throws Exception {
+    byte[] content = TestVideos.mp4("indexed-then-failed");
+    Path dir = Files.createDirectories(config.data().uploadsDir().resolve(dev.longshot.timeline.VideoId.of(
+        Files.write(Files.createTempFile("probe", ".mp4"), content))));
+    Path stored = Files.write(dir.resolve("corrupt-indexed.mp4"), content);
+    service.add(stored); // in the library, playing from the stored upload
+    JsonNode job = awaitFinal(json.readTree(mvc.perform(upload("corrupt-indexed.mp4", content))
+        .andExpect(status().isAccepted()).andReturn().getResponse().getContentAsString()).get("jobId").asText());
+    assertThat(job.get("state").asText()).isEqualTo("FAILED");
+    assertThat(stored).as("the failed job did not create this file, so it must not delete it").exists();
+  }
+
+  @Test
   void emptyUploadIs400() throws Exception {
-    mvc.perform(multipart("/api/ingest").file(file("empty.mp4", new byte[0])))
+    mvc.perform(upload("empty.mp4", new byte[0]))
         .andExpect(status().isBadRequest())
         .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
         .andExpect(jsonPath("$.status").value(400))
@@ -73,14 +113,14 @@ class IngestControllerTest {
 
   @Test
   void nonVideoExtensionIs415() throws Exception {
-    mvc.perform(multipart("/api/ingest").file(file("notes.txt", "hello".getBytes(StandardCharsets.UTF_8))))
+    mvc.perform(upload("notes.txt", "hello".getBytes(StandardCharsets.UTF_8)))
         .andExpect(status().isUnsupportedMediaType())
         .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("notes.txt")));
   }
 
   @Test
   void textDisguisedAsMp4Is415AndLeavesNothingBehind() throws Exception {
-    mvc.perform(multipart("/api/ingest").file(file("fake.mp4", "just some text, not a video at all".getBytes(StandardCharsets.UTF_8))))
+    mvc.perform(upload("fake.mp4", "just some text, not a video at all".getBytes(StandardCharsets.UTF_8)))
         .andExpect(status().isUnsupportedMediaType())
         .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("does not look like a video")));
     assertThat(filesNamed("fake.mp4")).isEmpty();
@@ -89,7 +129,7 @@ class IngestControllerTest {
   @Test
   void fileNamesWithPathPartsAre400AndNothingIsWritten() throws Exception {
     for (String name : List.of("../evil.mp4", "sub/evil.mp4", "..\\evil.mp4", "/etc/evil.mp4", ".hidden.mp4")) {
-      mvc.perform(multipart("/api/ingest").file(file(name, TestVideos.mp4(name))))
+      mvc.perform(upload(name, TestVideos.mp4(name)))
           .andExpect(status().isBadRequest())
           .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("is not allowed")));
     }
@@ -102,21 +142,21 @@ class IngestControllerTest {
     byte[] big = new byte[(int) SliceTestBeans.MAX_UPLOAD + 1];
     byte[] head = TestVideos.mp4("big");
     System.arraycopy(head, 0, big, 0, head.length);
-    mvc.perform(multipart("/api/ingest").file(file("big.mp4", big)))
+    mvc.perform(upload("big.mp4", big))
         .andExpect(status().isPayloadTooLarge())
         .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("server.max-upload-bytes")));
   }
 
   @Test
   void missingFilePartIs400() throws Exception {
-    mvc.perform(multipart("/api/ingest").param("other", "x"))
+    mvc.perform(post("/api/ingest").contentType(TestVideos.MULTIPART_TYPE).content(TestVideos.multipart("other", null, "x".getBytes(StandardCharsets.UTF_8))))
         .andExpect(status().isBadRequest())
         .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("field \"file\"")));
   }
 
   @Test
   void ingestFailureIsRecordedOnTheJobWithItsKindAndTheUploadIsRemoved() throws Exception {
-    String body = mvc.perform(multipart("/api/ingest").file(file("corrupt.mp4", TestVideos.mp4("corrupt"))))
+    String body = mvc.perform(upload("corrupt.mp4", TestVideos.mp4("corrupt")))
         .andExpect(status().isAccepted()).andReturn().getResponse().getContentAsString();
     JsonNode job = awaitFinal(json.readTree(body).get("jobId").asText());
     assertThat(job.get("state").asText()).isEqualTo("FAILED");
@@ -165,10 +205,10 @@ class IngestControllerTest {
     service.resetSlow();
     try {
       for (int i = 0; i < 3; i++) { // one worker plus a queue of two
-        mvc.perform(multipart("/api/ingest").file(file("slow-" + i + ".mp4", TestVideos.mp4("slow" + i))))
+        mvc.perform(upload("slow-" + i + ".mp4", TestVideos.mp4("slow" + i)))
             .andExpect(status().isAccepted());
       }
-      mvc.perform(multipart("/api/ingest").file(file("slow-3.mp4", TestVideos.mp4("slow3"))))
+      mvc.perform(upload("slow-3.mp4", TestVideos.mp4("slow3")))
           .andExpect(status().isTooManyRequests())
           .andExpect(header().exists("Retry-After"))
           .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("queue is full")));
@@ -176,6 +216,12 @@ class IngestControllerTest {
     } finally {
       service.releaseSlow();
     }
+    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> Stream.of(json.readTree(
+        mvc.perform(get("/api/jobs")).andReturn().getResponse().getContentAsString()).findValuesAsText("state").toArray())
+        .noneMatch(s -> s.equals("QUEUED") || s.equals("RUNNING")));
+  }
+
+  private void awaitIdle() {
     Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> Stream.of(json.readTree(
         mvc.perform(get("/api/jobs")).andReturn().getResponse().getContentAsString()).findValuesAsText("state").toArray())
         .noneMatch(s -> s.equals("QUEUED") || s.equals("RUNNING")));

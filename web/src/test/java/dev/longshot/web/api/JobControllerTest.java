@@ -1,7 +1,7 @@
 package dev.longshot.web.api;
 
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
-import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.multipart;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.web.servlet.WebMvcTest;
 import org.springframework.context.annotation.Import;
-import org.springframework.mock.web.MockMultipartFile;
 import org.springframework.test.web.servlet.MockMvc;
 
 /** Job status endpoints through the controller slice, over the fake Longshot service of {@link SliceTestBeans}. */
@@ -22,8 +21,8 @@ class JobControllerTest {
 
   @Test
   void listsJobsAndGetsOne() throws Exception {
-    String id = com.jayway.jsonpath.JsonPath.read(mvc.perform(multipart("/api/ingest")
-            .file(new MockMultipartFile("file", "jobs.mp4", "video/mp4", TestVideos.mp4("jobs"))))
+    String id = com.jayway.jsonpath.JsonPath.read(mvc.perform(post("/api/ingest")
+            .contentType(TestVideos.MULTIPART_TYPE).content(TestVideos.multipart("file", "jobs.mp4", TestVideos.mp4("jobs"))))
         .andExpect(status().isAccepted()).andReturn().getResponse().getContentAsString(), "$.jobId");
     mvc.perform(get("/api/jobs")).andExpect(status().isOk()).andExpect(jsonPath("$[?(@.jobId == '" + id + "')].fileName").value("jobs.mp4"));
     mvc.perform(get("/api/jobs/" + id)).andExpect(status().isOk())

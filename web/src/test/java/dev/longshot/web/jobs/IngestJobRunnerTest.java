@@ -111,6 +111,65 @@ class IngestJobRunnerTest {
   }
 
   @Test
+  void aFailedSaveReleasesTheQueueSlot() throws Exception {
+    FakeLongshotService service = new FakeLongshotService(dir);
+    Path jobs = dir.resolve("jobs");
+    try (IngestJobRunner runner = new IngestJobRunner(service, new JobStore(jobs), 1, 0, Clock.systemUTC())) {
+      Path video = Files.write(dir.resolve("a.mp4"), TestVideos.mp4("a"));
+      Files.delete(jobs);
+      Files.writeString(jobs, "not a directory"); // every save now fails
+      assertThatThrownBy(() -> runner.submit("path", video, "a.mp4", null)).isInstanceOf(java.io.UncheckedIOException.class);
+      Files.delete(jobs);
+      Files.createDirectories(jobs);
+      assertThat(runner.inFlight()).isZero();
+      IngestJob job = runner.submit("path", video, "a.mp4", null); // the only slot is free again
+      assertThat(awaitFinal(runner, job.id()).state()).isEqualTo(JobState.SUCCEEDED);
+    }
+  }
+
+  @Test
+  void anErrorEndsTheJobFailedWithItsKindAndFreesTheSlot() throws Exception {
+    FakeLongshotService service = new FakeLongshotService(dir);
+    try (IngestJobRunner runner = new IngestJobRunner(service, new JobStore(dir.resolve("jobs")), 1, 0, Clock.systemUTC())) {
+      Path oom = Files.write(dir.resolve("oom.mp4"), TestVideos.mp4("oom"));
+      IngestJob failed = awaitFinal(runner, runner.submit("path", oom, "oom.mp4", null).id());
+      assertThat(failed.state()).isEqualTo(JobState.FAILED);
+      assertThat(failed.error().kind()).isEqualTo("INTERNAL_ERROR");
+      assertThat(failed.error().detail()).contains("OutOfMemoryError").contains("oom.mp4");
+      Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> runner.inFlight() == 0);
+      Path ok = Files.write(dir.resolve("ok.mp4"), TestVideos.mp4("ok"));
+      assertThat(awaitFinal(runner, runner.submit("path", ok, "ok.mp4", null).id()).state()).isEqualTo(JobState.SUCCEEDED);
+    }
+  }
+
+  @Test
+  void aJobPastItsTimeLimitIsFailedWithKindTimeoutAndItsWorkerStopped() throws Exception {
+    FakeLongshotService service = new FakeLongshotService(dir); // "slow" waits for a release that never comes
+    try (IngestJobRunner runner = new IngestJobRunner(service, new JobStore(dir.resolve("jobs")), 1, 0, Clock.systemUTC(),
+        Duration.ofMillis(200))) {
+      Path slow = Files.write(dir.resolve("slow-forever.mp4"), TestVideos.mp4("forever"));
+      IngestJob failed = awaitFinal(runner, runner.submit("path", slow, "slow-forever.mp4", null).id());
+      assertThat(failed.error().kind()).isEqualTo("TIMEOUT");
+      assertThat(failed.error().detail()).contains("server.job-timeout");
+      Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> runner.inFlight() == 0);
+    }
+    assertThat(IngestJobRunner.defaultTimeout(Duration.ofMinutes(6))).isEqualTo(Duration.ofMinutes(90));
+  }
+
+  @Test
+  void errorsShownThroughTheApiNameNoServerPaths() throws Exception {
+    Path video = Files.write(dir.resolve("leaky.mp4"), TestVideos.mp4("leaky"));
+    try (IngestJobRunner runner = runner(new FakeLongshotService(dir), 4)) {
+      IngestJob done = awaitFinal(runner, runner.submit("path", video, "leaky.mp4", null).id());
+      assertThat(done.error().kind()).isEqualTo("UNREADABLE");
+      assertThat(done.error().detail()).isEqualTo("cannot read leaky.mp4: model model.onnx failed");
+      assertThat(done.message()).doesNotContain(dir.toString()).doesNotContain("/opt/");
+    }
+    assertThat(ErrorText.withoutPaths("truncated: /data/u/ab/x.mp4 (stopped at 0:30 / 1:00), see C:\\m\\y.bin", null))
+        .isEqualTo("truncated: x.mp4 (stopped at 0:30 / 1:00), see y.bin");
+  }
+
+  @Test
   void rejectsNonsenseSizes() {
     FakeLongshotService service = new FakeLongshotService(dir);
     JobStore store = new JobStore(dir.resolve("jobs"));

@@ -1,0 +1,123 @@
+package dev.longshot.web.guard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.longshot.webtest.GuardedServerApp;
+import java.io.IOException;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * Issue 12, point 1 and 2, against a real Tomcat on a random port with {@code server.api-key} set: no spelling of
+ * a guarded path reaches a handler without the key, foreign {@code Host} names and cross-site writes are refused.
+ * Requests go out byte for byte through {@link RawHttp}, so nothing normalises the path on the way.
+ */
+@SpringBootTest(classes = GuardedServerApp.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class RequestGuardServerTest {
+  private static final String VIDEO = "/videos/0123456789abcdef0123456789abcdef";
+  private static final String PATH_BODY = "{\"path\":\"/nowhere/x.mp4\"}";
+
+  @LocalServerPort int port;
+
+  private RawHttp.Reply send(String method, String path, Map<String, String> headers, String body) throws IOException {
+    return new RawHttp(port).send(method, path, headers, body);
+  }
+
+  @ParameterizedTest(name = "{0} {1} without the key is refused")
+  @CsvSource({
+      "POST, /api/ingest/path",
+      "POST, /%61pi/ingest/path",
+      "POST, /%2561pi/ingest/path",
+      "POST, /api;x/ingest/path",
+      "POST, /api/ingest;x/path",
+      "POST, //api/ingest/path",
+      "POST, /api//ingest/path",
+      "POST, /./api/ingest/path",
+      "POST, /api/./ingest/path",
+      "POST, /x/../api/ingest/path",
+      "POST, /API/ingest/path",
+      "POST, /Api/Ingest/Path",
+      "POST, /api/ingest/path/",
+      "POST, /api/ingest/path;jsessionid=1",
+      "DELETE, /api" + VIDEO,
+      "DELETE, /api;x" + VIDEO,
+      "DELETE, /%61%70%69" + VIDEO,
+      "POST, /api" + VIDEO + "/reingest",
+      "GET, /api/videos",
+      "GET, /api/jobs",
+      "GET, /%61pi/videos",
+      "GET, /api" + VIDEO + "/media",
+      "GET, /api/ask/stream?question=x",
+      "POST, /api/ask",
+      "GET, /actuator/metrics",
+  })
+  void everySpellingOfAGuardedPathNeedsTheKey(String method, String path) throws IOException {
+    RawHttp.Reply r = send(method, path, Map.of(), method.equals("POST") ? PATH_BODY : null);
+    // 401 from the guard, or 400 when Tomcat itself refuses the spelling; never a handler's 403/404/202/200
+    assertThat(r.status()).as(r.body()).isIn(400, 401);
+  }
+
+  @Test
+  void theKeyOpensTheApiByHeaderOrCookieAndAWrongKeyDoesNot() throws IOException {
+    assertThat(send("GET", "/api/videos", Map.of("X-Api-Key", GuardedServerApp.KEY), null).status()).isEqualTo(200);
+    assertThat(send("GET", "/api/videos", Map.of("Cookie", RequestGuard.COOKIE + "=" + GuardedServerApp.KEY), null).status())
+        .isEqualTo(200);
+    RawHttp.Reply wrong = send("GET", "/api/videos", Map.of("X-Api-Key", GuardedServerApp.KEY + "x"), null);
+    assertThat(wrong.status()).isEqualTo(401);
+    assertThat(wrong.body()).contains("wrong");
+    // the handler answers (403: outside server.allowed-roots), so the key really let the request through
+    assertThat(send("POST", "/api/ingest/path", Map.of("X-Api-Key", GuardedServerApp.KEY), PATH_BODY).status()).isEqualTo(403);
+  }
+
+  @Test
+  void thePageAndHealthStayOpen() throws IOException {
+    assertThat(send("GET", "/", Map.of(), null).status()).isEqualTo(200);
+    assertThat(send("GET", "/app.js", Map.of(), null).status()).isEqualTo(200);
+    assertThat(send("GET", "/actuator/health", Map.of(), null).status()).isEqualTo(200);
+  }
+
+  @ParameterizedTest(name = "Host {0} is refused")
+  @CsvSource({"evil.example", "evil.example:8080", "localhost.evil.example", "127.0.0.1.evil.example"})
+  void foreignHostNamesAreRefused(String host) throws IOException {
+    RawHttp.Reply r = send("GET", "/api/videos", Map.of("Host", host, "X-Api-Key", GuardedServerApp.KEY), null);
+    assertThat(r.status()).isEqualTo(403);
+    assertThat(r.body()).contains("server.allowed-hosts");
+    assertThat(send("GET", "/", Map.of("Host", host), null).status()).isEqualTo(403);
+  }
+
+  @ParameterizedTest(name = "Host {0} is accepted")
+  @CsvSource({"localhost", "127.0.0.1", "[::1]", "proxy.example", "PROXY.example:443"})
+  void ownAndConfiguredHostNamesAreAccepted(String host) throws IOException {
+    assertThat(send("GET", "/api/videos", Map.of("Host", host, "X-Api-Key", GuardedServerApp.KEY), null).status())
+        .isEqualTo(200);
+  }
+
+  @Test
+  void writesFromAnotherSiteAreRefusedEvenWithTheKey() throws IOException {
+    Map<String, String> key = Map.of("X-Api-Key", GuardedServerApp.KEY);
+    for (Map<String, String> foreign : java.util.List.of(Map.of("Origin", "http://evil.example"),
+        Map.of("Origin", "http://localhost:" + (port + 1)), Map.of("Origin", "null"),
+        Map.of("Referer", "http://evil.example/page.html"))) {
+      Map<String, String> h = new java.util.HashMap<>(key);
+      h.putAll(foreign);
+      RawHttp.Reply r = send("POST", "/api/ingest/path", h, PATH_BODY);
+      assertThat(r.status()).as(foreign.toString()).isEqualTo(403);
+      assertThat(r.body()).contains("Cross-site");
+      assertThat(send("DELETE", "/api" + VIDEO, h, null).status()).isEqualTo(403);
+    }
+    Map<String, String> own = new java.util.HashMap<>(key);
+    own.put("Origin", "http://localhost:" + port);
+    // same origin: reaches the handler (403 from AllowedRoots, with its own message)
+    RawHttp.Reply r = send("POST", "/api/ingest/path", own, PATH_BODY);
+    assertThat(r.status()).isEqualTo(403);
+    assertThat(r.body()).doesNotContain("Cross-site");
+    // reads from another site are not writes: the browser's same-origin policy keeps their answers from the page
+    Map<String, String> read = new java.util.HashMap<>(key);
+    read.put("Origin", "http://evil.example");
+    assertThat(send("GET", "/api/videos", read, null).status()).isEqualTo(200);
+  }
+}
