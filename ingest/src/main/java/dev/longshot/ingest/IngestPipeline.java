@@ -208,9 +208,9 @@ public final class IngestPipeline implements AutoCloseable {
   private MediaDecoder.Stats decode(Path file, MediaInfo info, boolean decodeAudio, KeyframeWorker frames,
       AsrWorker speech, ProgressTracker pt) throws IngestException {
     long duration = info.durationMillis();
-    FrameSampler sampler = new FrameSampler(config.ingest().sampleFps(), config.ingest().sceneChangeThreshold(),
-        FrameSampler.analysisFps(config.ingest().sampleFps()));
-    try (MediaDecoder decoder = new MediaDecoder(file, info, decodeAudio, true)) {
+    double lookFps = FrameSampler.analysisFps(config.ingest().sampleFps());
+    FrameSampler sampler = new FrameSampler(config.ingest().sampleFps(), config.ingest().sceneChangeThreshold(), lookFps);
+    try (MediaDecoder decoder = new MediaDecoder(file, info, decodeAudio, true, lookFps)) {
       return decoder.run(new MediaDecoder.Sink() {
         @Override
         public void audio(short[] pcm, int length) throws IngestException {

@@ -1,17 +1,25 @@
 package dev.longshot.vlm.tensor;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 /**
  * Matrix-vector and matrix-matrix products of weight matrices {@code [rows][cols]} with activations, in parallel.
  * Several matrices that read the same input (Q/K/V, gate/up) run in one parallel region to save thread hand-offs.
- * Prefill ({@code n > 1}) dequantizes 4 weight rows at a time and multiplies them with 4 activations at a time in a
- * register-blocked 4x4 kernel, so each loaded weight value is used 4 times.
+ * Prefill ({@code n > 1}) with the Vector API kernels works on panels of {@link #PANEL} weight rows: each panel is
+ * dequantized once per call into a column-major float tile ({@code [cols][PANEL]}, which stays in the L2 cache) and
+ * multiplied with {@link #TOKENS} activations at a time by an outer-product micro-kernel ({@code 2 x TOKENS} vector
+ * accumulators held in registers, 2 tile loads and {@code TOKENS} broadcasts per {@code 2 x TOKENS} FMAs), writing
+ * whole output vectors with no horizontal sums. The scalar path (and {@code n == 1}) uses one dot product per
+ * output.
  */
 public final class Matmul {
   private static final int MIN_ROWS_PER_CHUNK = 16;
   private static final int TILE = 4;
+  /** Weight rows per prefill panel: two float vectors. */
+  static final int PANEL = 2 * Kernels.F.length();
+  /** Activations per micro-kernel call: 12 accumulators, 2 tile rows and a broadcast fit AVX2's 16 registers. */
+  static final int TOKENS = 6;
+  private static final ThreadLocal<float[][]> SCRATCH = new ThreadLocal<>();
 
   /** One product: {@code outs[t][r] = sum_c w[r][c] * xs[t][c]} for {@code r < rows}. */
   public record Job(FloatTensor w, float[][] outs, int rows) {}
@@ -30,6 +38,10 @@ public final class Matmul {
 
   /** Runs every job (all with {@code cols} columns, all reading {@code xs[0..n)}) in one parallel region. */
   public static void matmul(Parallel par, float[][] xs, int n, int cols, Job... jobs) {
+    if (n > 1 && Kernels.VECTORIZED) {
+      gemm(par, xs, n, cols, jobs);
+      return;
+    }
     int[] start = new int[jobs.length + 1];
     for (int j = 0; j < jobs.length; j++) {
       start[j + 1] = start[j] + ceilDiv(jobs[j].rows(), TILE);
@@ -58,84 +70,143 @@ public final class Matmul {
     });
   }
 
+  /** The prefill path: panels of {@link #PANEL} rows over all jobs, claimed by the threads. */
+  private static void gemm(Parallel par, float[][] xs, int n, int cols, Job[] jobs) {
+    int[] start = new int[jobs.length + 1];
+    for (int j = 0; j < jobs.length; j++) {
+      start[j + 1] = start[j] + ceilDiv(jobs[j].rows(), PANEL);
+    }
+    par.forRange(start[jobs.length], 1, (from, to) -> {
+      float[][] scratch = scratch(cols);
+      float[] tile = scratch[0];
+      float[] row = scratch[1];
+      float[] tmp = scratch[2];
+      int j = 0;
+      for (int panel = from; panel < to; panel++) {
+        while (panel >= start[j + 1]) {
+          j++;
+        }
+        Job job = jobs[j];
+        int r0 = (panel - start[j]) * PANEL;
+        int count = Math.min(PANEL, job.rows() - r0);
+        pack(job.w(), r0, count, cols, row, tile);
+        int t = 0;
+        for (; t + TOKENS <= n; t += TOKENS) {
+          kernel6(tile, xs, t, cols, job.outs(), r0, count, tmp);
+        }
+        for (; t < n; t++) {
+          kernel1(tile, xs[t], cols, job.outs()[t], r0, count, tmp);
+        }
+      }
+    });
+  }
+
+  /** Per-thread buffers: the packed tile, one dequantized row, one panel of outputs. */
+  private static float[][] scratch(int cols) {
+    float[][] s = SCRATCH.get();
+    if (s == null || s[1].length < cols) {
+      s = new float[][] {new float[cols * PANEL], new float[cols], new float[PANEL]};
+      SCRATCH.set(s);
+    }
+    return s;
+  }
+
+  /** {@code tile[k * PANEL + i] = w[r0 + i][k]}, zero for {@code i >= count}. */
+  static void pack(FloatTensor w, int r0, int count, int cols, float[] row, float[] tile) {
+    for (int i = 0; i < PANEL; i++) {
+      if (i < count) {
+        w.copyTo((long) (r0 + i) * cols, row, 0, cols);
+        for (int k = 0, o = i; k < cols; k++, o += PANEL) {
+          tile[o] = row[k];
+        }
+      } else {
+        for (int k = 0, o = i; k < cols; k++, o += PANEL) {
+          tile[o] = 0f;
+        }
+      }
+    }
+  }
+
+  /** {@code outs[t0 + t][r0 + i] = sum_k tile[k][i] * xs[t0 + t][k]} for {@code t < 6}, {@code i < count}. */
+  private static void kernel6(float[] tile, float[][] xs, int t0, int cols, float[][] outs, int r0, int count,
+      float[] tmp) {
+    var s = Kernels.F;
+    int l = s.length();
+    float[] x0 = xs[t0];
+    float[] x1 = xs[t0 + 1];
+    float[] x2 = xs[t0 + 2];
+    float[] x3 = xs[t0 + 3];
+    float[] x4 = xs[t0 + 4];
+    float[] x5 = xs[t0 + 5];
+    FloatVector c00 = FloatVector.zero(s), c01 = FloatVector.zero(s), c10 = FloatVector.zero(s),
+        c11 = FloatVector.zero(s), c20 = FloatVector.zero(s), c21 = FloatVector.zero(s), c30 = FloatVector.zero(s),
+        c31 = FloatVector.zero(s), c40 = FloatVector.zero(s), c41 = FloatVector.zero(s), c50 = FloatVector.zero(s),
+        c51 = FloatVector.zero(s);
+    for (int k = 0, o = 0; k < cols; k++, o += PANEL) {
+      FloatVector w0 = FloatVector.fromArray(s, tile, o);
+      FloatVector w1 = FloatVector.fromArray(s, tile, o + l);
+      FloatVector b = FloatVector.broadcast(s, x0[k]);
+      c00 = w0.fma(b, c00);
+      c01 = w1.fma(b, c01);
+      b = FloatVector.broadcast(s, x1[k]);
+      c10 = w0.fma(b, c10);
+      c11 = w1.fma(b, c11);
+      b = FloatVector.broadcast(s, x2[k]);
+      c20 = w0.fma(b, c20);
+      c21 = w1.fma(b, c21);
+      b = FloatVector.broadcast(s, x3[k]);
+      c30 = w0.fma(b, c30);
+      c31 = w1.fma(b, c31);
+      b = FloatVector.broadcast(s, x4[k]);
+      c40 = w0.fma(b, c40);
+      c41 = w1.fma(b, c41);
+      b = FloatVector.broadcast(s, x5[k]);
+      c50 = w0.fma(b, c50);
+      c51 = w1.fma(b, c51);
+    }
+    store(c00, c01, outs[t0], r0, count, tmp);
+    store(c10, c11, outs[t0 + 1], r0, count, tmp);
+    store(c20, c21, outs[t0 + 2], r0, count, tmp);
+    store(c30, c31, outs[t0 + 3], r0, count, tmp);
+    store(c40, c41, outs[t0 + 4], r0, count, tmp);
+    store(c50, c51, outs[t0 + 5], r0, count, tmp);
+  }
+
+  /** One activation against the tile. */
+  private static void kernel1(float[] tile, float[] x, int cols, float[] out, int r0, int count, float[] tmp) {
+    var s = Kernels.F;
+    int l = s.length();
+    FloatVector c0 = FloatVector.zero(s);
+    FloatVector c1 = FloatVector.zero(s);
+    for (int k = 0, o = 0; k < cols; k++, o += PANEL) {
+      FloatVector b = FloatVector.broadcast(s, x[k]);
+      c0 = FloatVector.fromArray(s, tile, o).fma(b, c0);
+      c1 = FloatVector.fromArray(s, tile, o + l).fma(b, c1);
+    }
+    store(c0, c1, out, r0, count, tmp);
+  }
+
+  private static void store(FloatVector c0, FloatVector c1, float[] out, int r0, int count, float[] tmp) {
+    int l = c0.length();
+    if (count == PANEL) {
+      c0.intoArray(out, r0);
+      c1.intoArray(out, r0 + l);
+    } else {
+      c0.intoArray(tmp, 0);
+      c1.intoArray(tmp, l);
+      System.arraycopy(tmp, 0, out, r0, count);
+    }
+  }
+
   private static int ceilDiv(int a, int b) {
     return (a + b - 1) / b;
   }
 
   /** {@code outs[t][r0 + i] = rows[i] . xs[t]} for {@code i < rowCount}, {@code t < n}. */
   private static void block(float[][] rows, int rowCount, int r0, float[][] xs, int n, int cols, float[][] outs) {
-    int t = 0;
-    if (Kernels.VECTORIZED && rowCount == TILE) {
-      for (; t + TILE <= n; t += TILE) {
-        tile4x4(rows, xs, t, cols, outs, r0);
-      }
-    }
-    for (; t < n; t++) {
+    for (int t = 0; t < n; t++) {
       for (int i = 0; i < rowCount; i++) {
         outs[t][r0 + i] = VectorMath.dot(rows[i], 0, xs[t], 0, cols);
-      }
-    }
-  }
-
-  /** The 4x4 register-blocked kernel: 16 accumulators, 8 loads per 16 FMAs. */
-  private static void tile4x4(float[][] w, float[][] xs, int t0, int cols, float[][] outs, int r0) {
-    var s = Kernels.F;
-    float[] w0 = w[0];
-    float[] w1 = w[1];
-    float[] w2 = w[2];
-    float[] w3 = w[3];
-    float[] x0 = xs[t0];
-    float[] x1 = xs[t0 + 1];
-    float[] x2 = xs[t0 + 2];
-    float[] x3 = xs[t0 + 3];
-    FloatVector a00 = FloatVector.zero(s), a01 = FloatVector.zero(s), a02 = FloatVector.zero(s),
-        a03 = FloatVector.zero(s), a10 = FloatVector.zero(s), a11 = FloatVector.zero(s), a12 = FloatVector.zero(s),
-        a13 = FloatVector.zero(s), a20 = FloatVector.zero(s), a21 = FloatVector.zero(s), a22 = FloatVector.zero(s),
-        a23 = FloatVector.zero(s), a30 = FloatVector.zero(s), a31 = FloatVector.zero(s), a32 = FloatVector.zero(s),
-        a33 = FloatVector.zero(s);
-    int upper = s.loopBound(cols);
-    int k = 0;
-    for (; k < upper; k += s.length()) {
-      FloatVector v0 = FloatVector.fromArray(s, x0, k);
-      FloatVector v1 = FloatVector.fromArray(s, x1, k);
-      FloatVector v2 = FloatVector.fromArray(s, x2, k);
-      FloatVector v3 = FloatVector.fromArray(s, x3, k);
-      FloatVector r = FloatVector.fromArray(s, w0, k);
-      a00 = r.fma(v0, a00);
-      a01 = r.fma(v1, a01);
-      a02 = r.fma(v2, a02);
-      a03 = r.fma(v3, a03);
-      r = FloatVector.fromArray(s, w1, k);
-      a10 = r.fma(v0, a10);
-      a11 = r.fma(v1, a11);
-      a12 = r.fma(v2, a12);
-      a13 = r.fma(v3, a13);
-      r = FloatVector.fromArray(s, w2, k);
-      a20 = r.fma(v0, a20);
-      a21 = r.fma(v1, a21);
-      a22 = r.fma(v2, a22);
-      a23 = r.fma(v3, a23);
-      r = FloatVector.fromArray(s, w3, k);
-      a30 = r.fma(v0, a30);
-      a31 = r.fma(v1, a31);
-      a32 = r.fma(v2, a32);
-      a33 = r.fma(v3, a33);
-    }
-    float[] sums = {a00.reduceLanes(VectorOperators.ADD), a01.reduceLanes(VectorOperators.ADD),
-        a02.reduceLanes(VectorOperators.ADD), a03.reduceLanes(VectorOperators.ADD),
-        a10.reduceLanes(VectorOperators.ADD), a11.reduceLanes(VectorOperators.ADD),
-        a12.reduceLanes(VectorOperators.ADD), a13.reduceLanes(VectorOperators.ADD),
-        a20.reduceLanes(VectorOperators.ADD), a21.reduceLanes(VectorOperators.ADD),
-        a22.reduceLanes(VectorOperators.ADD), a23.reduceLanes(VectorOperators.ADD),
-        a30.reduceLanes(VectorOperators.ADD), a31.reduceLanes(VectorOperators.ADD),
-        a32.reduceLanes(VectorOperators.ADD), a33.reduceLanes(VectorOperators.ADD)};
-    for (int i = 0; i < TILE; i++) {
-      for (int t = 0; t < TILE; t++) {
-        float sum = sums[i * TILE + t];
-        for (int kk = k; kk < cols; kk++) {
-          sum += w[i][kk] * xs[t0 + t][kk];
-        }
-        outs[t0 + t][r0 + i] = sum;
       }
     }
   }

@@ -79,4 +79,25 @@ final class Q4Tensor extends FloatTensor {
     }
     return sum;
   }
+
+  @Override
+  public void copyTo(long offset, float[] dst, int dstOffset, int n) {
+    int o = (int) offset;
+    int i = 0;
+    if (o % BLOCK == 0) {
+      for (; i + BLOCK <= n; i += BLOCK) {
+        int block = (o + i) / BLOCK;
+        float d = scales[block];
+        int base = block * 16;
+        for (int j = 0; j < 16; j++) {
+          int v = qs[base + j] & 0xFF;
+          dst[dstOffset + i + j] = d * ((v & 0x0F) - 8);
+          dst[dstOffset + i + j + 16] = d * ((v >>> 4) - 8);
+        }
+      }
+    }
+    for (; i < n; i++) {
+      dst[dstOffset + i] = get(o + i);
+    }
+  }
 }

@@ -82,7 +82,16 @@ final class Q8Tensor extends FloatTensor {
   @Override
   public void copyTo(long offset, float[] dst, int dstOffset, int n) {
     int o = (int) offset;
-    for (int i = 0; i < n; i++) {
+    int i = 0;
+    if (o % BLOCK == 0) {
+      for (; i + BLOCK <= n; i += BLOCK) {
+        float d = scales[(o + i) / BLOCK];
+        for (int j = 0; j < BLOCK; j++) {
+          dst[dstOffset + i + j] = d * q[o + i + j];
+        }
+      }
+    }
+    for (; i < n; i++) {
       dst[dstOffset + i] = scales[(o + i) / BLOCK] * q[o + i];
     }
   }

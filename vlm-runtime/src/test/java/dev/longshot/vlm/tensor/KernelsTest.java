@@ -91,6 +91,66 @@ class KernelsTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(GgmlType.class)
+  void copyToAtBlockAndOddOffsetsMatchesGet(GgmlType type) {
+    SplittableRandom r = new SplittableRandom(SEED * 5 + type.ordinal());
+    FloatTensor t = tensor(type, random(r, 32 * 41));
+    for (int[] span : new int[][] {{0, 32 * 41}, {96, 32 * 5 + 7}, {5, 70}, {64, 31}, {32 * 40, 32}}) {
+      float[] out = new float[span[1] + 3];
+      t.copyTo(span[0], out, 3, span[1]);
+      for (int i = 0; i < span[1]; i++) {
+        assertThat(out[3 + i]).as("%s offset %d element %d", type, span[0], i).isEqualTo(t.get(span[0] + i));
+      }
+    }
+  }
+
+  /**
+   * The prefill GEMM (panels of {@link Matmul#PANEL} rows, {@link Matmul#TOKENS} activations per micro-kernel) at
+   * ragged row counts, token counts and thread counts, several jobs in one region, against a double-precision sum
+   * over {@link FloatTensor#get}: within 1e-5 * sum|w x| + 1e-6 (summation order only).
+   */
+  @ParameterizedTest
+  @EnumSource(GgmlType.class)
+  void prefillGemmMatchesDoubleReferenceAtRaggedSizes(GgmlType type) {
+    SplittableRandom r = new SplittableRandom(SEED * 17 + type.ordinal());
+    int cols = 160;
+    int[] rowCounts = {1, Matmul.PANEL - 1, Matmul.PANEL, Matmul.PANEL + 1, 3 * Matmul.PANEL + 5};
+    for (int threads : new int[] {1, 3}) {
+      for (int n : new int[] {2, Matmul.TOKENS - 1, Matmul.TOKENS, Matmul.TOKENS + 1, 2 * Matmul.TOKENS + 3}) {
+        float[][] xs = new float[n][];
+        for (int t = 0; t < n; t++) {
+          xs[t] = random(r, cols);
+        }
+        FloatTensor[] ws = new FloatTensor[rowCounts.length];
+        Matmul.Job[] jobs = new Matmul.Job[rowCounts.length];
+        for (int j = 0; j < rowCounts.length; j++) {
+          ws[j] = tensor(type, random(r, rowCounts[j] * cols));
+          jobs[j] = new Matmul.Job(ws[j], new float[n][rowCounts[j]], rowCounts[j]);
+        }
+        try (Parallel par = new Parallel(threads)) {
+          Matmul.matmul(par, xs, n, cols, jobs);
+        }
+        for (int j = 0; j < jobs.length; j++) {
+          for (int t = 0; t < n; t++) {
+            for (int row = 0; row < rowCounts[j]; row++) {
+              double sum = 0;
+              double abs = 0;
+              for (int c = 0; c < cols; c++) {
+                double p = (double) ws[j].get((long) row * cols + c) * xs[t][c];
+                sum += p;
+                abs += Math.abs(p);
+              }
+              assertThat((double) jobs[j].outs()[t][row])
+                  .as("%s threads %d n %d rows %d token %d row %d", type, threads, n, rowCounts[j], t, row)
+                  .isCloseTo(sum, within(1e-5 * abs + 1e-6));
+            }
+          }
+        }
+      }
+    }
+  }
+
   @org.junit.jupiter.api.Test
   void arrayKernelsMatchScalar() {
     SplittableRandom r = new SplittableRandom(SEED);

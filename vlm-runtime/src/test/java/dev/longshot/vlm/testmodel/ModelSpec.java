@@ -30,4 +30,9 @@ public record ModelSpec(String arch, int dim, int hidden, int layers, int heads,
   public static ModelSpec qwen25_05b() {
     return new ModelSpec("qwen2", 896, 4864, 24, 14, 2, 151936, 2048, 1000000f, true);
   }
+
+  /** Qwen2.5-1.5B's real shape. */
+  public static ModelSpec qwen25_15b() {
+    return new ModelSpec("qwen2", 1536, 8960, 28, 12, 2, 151936, 2048, 1000000f, true);
+  }
 }
