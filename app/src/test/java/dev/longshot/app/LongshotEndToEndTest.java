@@ -13,6 +13,7 @@ import dev.longshot.timeline.Evidence;
 import dev.longshot.timeline.Json;
 import dev.longshot.timeline.Modality;
 import dev.longshot.timeline.Progress;
+import dev.longshot.timeline.ProgressListener;
 import dev.longshot.timeline.VideoId;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -188,7 +189,7 @@ class LongshotEndToEndTest {
     var record = longshot.video(id).orElseThrow();
     assertThatThrownBy(() -> longshot.reingest(id, lecture, p -> {
       if (p.stage().equals("asr")) {
-        throw new IllegalStateException("cut off during the re-ingest"); // e.g. a job timeout
+        throw new ProgressListener.Cancelled("cut off during the re-ingest"); // e.g. a job past its time limit
       }
     })).hasMessageContaining("cut off");
     assertThat(longshot.video(id)).contains(record);

@@ -8,7 +8,9 @@ import java.util.List;
 /**
  * Maps the ingest stages ({@code probe}, {@code decode}, {@code asr}, {@code write}) onto one overall fraction
  * with fixed weights, estimates the time left from the rate so far, and throttles updates to a few per second
- * (stage changes and the final 100% always go out). A listener that throws is ignored, never fatal.
+ * (stage changes and the final 100% always go out). A listener that throws is ignored, never fatal, except for
+ * {@link ProgressListener.Cancelled}, which stops the ingest; entering a stage on an interrupted thread (a job
+ * past its time limit) stops it too.
  */
 final class ProgressTracker {
   static final List<String> STAGES = List.of("probe", "decode", "asr", "write");
@@ -37,6 +39,9 @@ final class ProgressTracker {
       base += WEIGHTS[k];
     }
     stage = i;
+    if (Thread.currentThread().isInterrupted()) {
+      throw new ProgressListener.Cancelled("interrupted before the " + name + " stage");
+    }
     emit(base, message, true);
   }
 
@@ -71,6 +76,8 @@ final class ProgressTracker {
     }
     try {
       listener.onProgress(new Progress(STAGES.get(Math.max(0, stage)), fraction, eta, message));
+    } catch (ProgressListener.Cancelled stop) {
+      throw stop;
     } catch (RuntimeException ignored) {
       // a broken progress display must not break the ingest
     }

@@ -4,6 +4,7 @@ import dev.longshot.app.LongshotService;
 import dev.longshot.ingest.IngestException;
 import dev.longshot.ingest.IngestResult;
 import dev.longshot.timeline.Progress;
+import dev.longshot.timeline.ProgressListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -300,7 +301,7 @@ public final class IngestJobRunner implements AutoCloseable {
       Long eta = p.eta() == null ? null : p.eta().toSeconds();
       IngestJob current = jobs.get(id);
       if (current.state().isFinal()) {
-        throw new IllegalStateException("job " + id + " already ended (" + current.error().kind() + ")");
+        throw new ProgressListener.Cancelled("job " + id + " already ended (" + current.error().kind() + ")");
       }
       IngestJob next = current.running(p.stage(), p.percent(), eta, ErrorText.withoutPaths(p.message(), null), now);
       boolean persist = !p.stage().equals(lastStage) || Duration.between(lastSave, now).compareTo(SAVE_INTERVAL) >= 0;
