@@ -175,7 +175,10 @@ class WebAppEndToEndTest {
     assertThat(answer.get("evidence")).anySatisfy(e -> assertThat(overlapsBudgetSlide(e, budgetSlides)).isTrue());
     String keyframe = Stream.of(answer.get("evidence")).flatMap(a -> a.findValuesAsText("keyframeUrl").stream())
         .filter(u -> !u.equals("null")).findFirst().orElseThrow();
-    HttpResponse<byte[]> img = http.send(HttpRequest.newBuilder(URI.create(base + keyframe)).build(), BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> without = http.send(HttpRequest.newBuilder(URI.create(base + keyframe)).build(), BodyHandlers.ofByteArray());
+    assertThat(without.statusCode()).as("keyframes are library reads: they need the key too").isEqualTo(401);
+    HttpResponse<byte[]> img = http.send(HttpRequest.newBuilder(URI.create(base + keyframe)).header("X-Api-Key", KEY).build(),
+        BodyHandlers.ofByteArray());
     assertThat(img.statusCode()).isEqualTo(200);
     assertThat(img.headers().firstValue("Content-Type")).hasValue("image/jpeg");
   }
