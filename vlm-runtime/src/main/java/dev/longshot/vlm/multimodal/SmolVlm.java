@@ -1,9 +1,9 @@
 package dev.longshot.vlm.multimodal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longshot.config.VlmSettings;
 import dev.longshot.vlm.ModelFormatException;
+import dev.longshot.vlm.ModelLimits;
 import dev.longshot.vlm.TextGenerator;
 import dev.longshot.vlm.gguf.GgufFile;
 import dev.longshot.vlm.model.LoadedModel;
@@ -59,13 +59,13 @@ public final class SmolVlm implements AutoCloseable {
     try {
       if (Files.isDirectory(model)) {
         Path cfg = model.resolve("config.json");
-        return Files.isRegularFile(cfg) && new ObjectMapper().readTree(cfg.toFile()).path("vision_config").isObject();
+        return Files.isRegularFile(cfg) && ModelLimits.readJson(cfg).path("vision_config").isObject();
       }
       Path dir = model.toAbsolutePath().getParent();
       try (Stream<Path> s = Files.list(dir)) {
         return !isMmproj(model) && s.anyMatch(SmolVlm::isMmproj);
       }
-    } catch (IOException e) {
+    } catch (IOException | ModelFormatException e) {
       return false;
     }
   }
@@ -125,15 +125,15 @@ public final class SmolVlm implements AutoCloseable {
             + "*.safetensors, tokenizer.json, tokenizer_config.json, preprocessor_config.json, processor_config.json)");
       }
     }
-    ObjectMapper om = new ObjectMapper();
-    JsonNode root = om.readTree(dir.resolve("config.json").toFile());
+    JsonNode root = ModelLimits.readJson(dir.resolve("config.json"));
     LoadedModel lm = LoadedModel.load(dir);
-    int imageToken = root.path("image_token_id").asInt(lm.tokenizer().id(SmolVlmProcessor.IMAGE));
+    int imageToken = ModelLimits.jsonInt(dir.resolve("config.json"), "image_token_id", root.path("image_token_id"),
+        lm.tokenizer().id(SmolVlmProcessor.IMAGE), 0, ModelLimits.MAX_VOCAB);
     if (imageToken < 0 || lm.tokenizer().id(SmolVlmProcessor.IMAGE) != imageToken) {
       throw new ModelFormatException(dir + ": config.json's image_token_id " + imageToken + " is not the tokenizer's "
           + SmolVlmProcessor.IMAGE + " token (" + lm.tokenizer().id(SmolVlmProcessor.IMAGE) + ")");
     }
-    String jinja = chatTemplate(dir, om);
+    String jinja = chatTemplate(dir);
     TextGenerator tg = TextGenerator.of(lm, settings);
     try (HfVisionLoader loader = new HfVisionLoader(dir)) {
       VisionConfig vc = loader.config(root, lm.config().dim());
@@ -146,11 +146,11 @@ public final class SmolVlm implements AutoCloseable {
     }
   }
 
-  private static String chatTemplate(Path dir, ObjectMapper om) throws IOException {
+  private static String chatTemplate(Path dir) throws IOException {
     for (String name : List.of("chat_template.json", "tokenizer_config.json", "processor_config.json")) {
       Path p = dir.resolve(name);
       if (Files.isRegularFile(p)) {
-        String t = om.readTree(p.toFile()).path("chat_template").asText("");
+        String t = ModelLimits.readJson(p).path("chat_template").asText("");
         if (!t.isEmpty()) {
           return t;
         }
