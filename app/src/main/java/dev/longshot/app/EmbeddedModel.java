@@ -1,9 +1,9 @@
 package dev.longshot.app;
 
+import dev.longshot.capabilities.VisionLanguageGenerator;
 import dev.longshot.config.ConfigException;
 import dev.longshot.config.VlmSettings;
 import dev.longshot.retrieval.answer.VideoRagPrompt;
-import dev.longshot.retrieval.answer.VisionLanguageGenerator;
 import dev.longshot.vlm.TextGenerator;
 import dev.longshot.vlm.chat.ChatMessage;
 import dev.longshot.vlm.multimodal.MultimodalPrompt;

@@ -1,8 +1,8 @@
 package dev.longshot.app;
 
+import dev.longshot.capabilities.TextEmbedder;
 import dev.longshot.config.AnswerBackend;
 import dev.longshot.config.LongshotConfig;
-import dev.longshot.embeddings.TextEmbedder;
 import dev.longshot.embeddings.TextEmbedders;
 import dev.longshot.ingest.IngestException;
 import dev.longshot.ingest.IngestPipeline;

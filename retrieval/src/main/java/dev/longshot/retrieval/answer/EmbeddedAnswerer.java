@@ -1,5 +1,6 @@
 package dev.longshot.retrieval.answer;
 
+import dev.longshot.capabilities.VisionLanguageGenerator;
 import dev.longshot.config.AnswerBackend;
 import dev.longshot.timeline.Answer;
 import dev.longshot.timeline.Evidence;

@@ -3,6 +3,7 @@ package dev.longshot.retrieval.answer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.longshot.capabilities.VisionLanguageGenerator;
 import dev.longshot.config.AnswerBackend;
 import dev.longshot.config.AnswerSettings;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.longshot.retrieval.answer;
+package dev.longshot.capabilities;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -6,7 +6,7 @@ import java.util.function.Consumer;
 
 /**
  * The seam for the embedded vlm-runtime: the app module implements it on top of {@code dev.longshot.vlm} and
- * passes it to {@link Answerers#create(dev.longshot.config.AnswerSettings, KeyframeResolver, VisionLanguageGenerator)}.
+ * passes it to retrieval's {@code Answerers.create(AnswerSettings, KeyframeResolver, VisionLanguageGenerator)}.
  */
 @FunctionalInterface
 public interface VisionLanguageGenerator {
