@@ -78,9 +78,9 @@ class EmbeddedModelTest {
         new Evidence("v1", Modality.ASR, 95_000, 97_000, "the total budget is four million", "000095000.jpg", 0.04));
     try (EmbeddedModel m = EmbeddedModel.load(new VlmSettings(model, 1, 1024, 6),
         id -> id.equals("v1") ? 754_900 : -1)) {
-      List<dev.longshot.retrieval.answer.VisionLanguageGenerator.Frame> frames = List.of(
-          new dev.longshot.retrieval.answer.VisionLanguageGenerator.Frame(tmp.resolve("000083000.jpg"), 83_000, "v1"),
-          new dev.longshot.retrieval.answer.VisionLanguageGenerator.Frame(tmp.resolve("000095000.jpg"), 95_000, "v1"));
+      List<dev.longshot.capabilities.VisionLanguageGenerator.Frame> frames = List.of(
+          new dev.longshot.capabilities.VisionLanguageGenerator.Frame(tmp.resolve("000083000.jpg"), 83_000, "v1"),
+          new dev.longshot.capabilities.VisionLanguageGenerator.Frame(tmp.resolve("000095000.jpg"), 95_000, "v1"));
       var prompt = m.answerPrompt("Question: budget?", frames);
       // decoding drops the special tokens (<fake_token_around_image>, <global-img>, <image>); the exact string with
       // them is SmolVlm2VideoPromptTest's
@@ -89,7 +89,7 @@ class EmbeddedModelTest {
       assertThat(prompt.layout().visionRanges()).extracting(r -> r.timestampMillis()).containsExactly(83_000L, 95_000L);
       // frames of two videos: no single length to give, so only the per-frame labels
       String mixed = m.tokenizer().decode(m.answerPrompt("Q", List.of(frames.get(0),
-          new dev.longshot.retrieval.answer.VisionLanguageGenerator.Frame(tmp.resolve("000095000.jpg"), 95_000, "v2")))
+          new dev.longshot.capabilities.VisionLanguageGenerator.Frame(tmp.resolve("000095000.jpg"), 95_000, "v2")))
           .ids());
       assertThat(mixed).doesNotContain("You are provided").contains("\nFrame from 01:35:");
       // and the whole answer path streams through the same prompt
