@@ -7,6 +7,7 @@ import dev.longshot.embeddings.TextEmbedders;
 import dev.longshot.retrieval.Fixtures;
 import dev.longshot.retrieval.HashingTextEmbedder;
 import dev.longshot.retrieval.index.EvidenceIndex;
+import dev.longshot.retrieval.index.LuceneEvidenceIndex;
 import dev.longshot.retrieval.index.IndexSchema;
 import dev.longshot.retrieval.search.SearchRequest;
 import dev.longshot.timeline.Modality;
@@ -68,7 +69,7 @@ public final class QueryLatencyBenchmark {
         d.mergeGapSeconds(), d.decomposer(), intArg(args, "--candidates", d.candidates()));
     System.out.printf(Locale.ROOT, "retrieval settings %s%n", settings);
     try (HashingTextEmbedder embedder = new HashingTextEmbedder(384)) {
-      try (EvidenceIndex index = EvidenceIndex.open(dir, embedder, settings)) {
+      try (EvidenceIndex index = LuceneEvidenceIndex.open(dir, embedder, settings)) {
         long t0 = System.nanoTime();
         long segments = 0;
         for (int v = 0; v < hours; v++) {
@@ -192,13 +193,13 @@ public final class QueryLatencyBenchmark {
     return dflt;
   }
 
-  /** Seeded synthetic lecture hours: Zipf-distributed words, segment cadence per modality. */
-  static final class SyntheticLecture {
+  /** Seeded synthetic lecture hours: Zipf-distributed words, segment cadence per modality (also index-solr's benchmark). */
+  public static final class SyntheticLecture {
     private static final int VOCABULARY = 20_000;
     private final Random random;
     private final double[] cumulative = new double[VOCABULARY];
 
-    SyntheticLecture(long seed) {
+    public SyntheticLecture(long seed) {
       random = new Random(seed);
       double sum = 0;
       for (int i = 0; i < VOCABULARY; i++) {
@@ -210,7 +211,7 @@ public final class QueryLatencyBenchmark {
       }
     }
 
-    List<Segment> hour() {
+    public List<Segment> hour() {
       List<Segment> out = new ArrayList<>(1260);
       for (int s = 0; s < 3600; s += 5) {
         out.add(Fixtures.seg(Modality.ASR, s, s + 5, words(14)));
@@ -224,7 +225,7 @@ public final class QueryLatencyBenchmark {
       return out;
     }
 
-    String question() {
+    public String question() {
       return "what did they say about " + words(3 + random.nextInt(4)) + "?";
     }
 
