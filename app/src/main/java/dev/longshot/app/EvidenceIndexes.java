@@ -1,7 +1,7 @@
 package dev.longshot.app;
 
+import dev.longshot.capabilities.TextEmbedder;
 import dev.longshot.config.LongshotConfig;
-import dev.longshot.embeddings.TextEmbedder;
 import dev.longshot.index.solr.SolrEvidenceIndex;
 import dev.longshot.retrieval.index.EvidenceIndex;
 import dev.longshot.retrieval.index.LuceneEvidenceIndex;

@@ -1,7 +1,7 @@
 package dev.longshot.index.solr;
 
+import dev.longshot.capabilities.TextEmbedder;
 import dev.longshot.config.SolrSettings;
-import dev.longshot.embeddings.TextEmbedder;
 import dev.longshot.retrieval.index.IndexSchema;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package dev.longshot.index.solr;
 
+import dev.longshot.capabilities.TextEmbedder;
 import dev.longshot.config.RetrievalSettings;
 import dev.longshot.config.SolrSettings;
-import dev.longshot.embeddings.TextEmbedder;
 import dev.longshot.retrieval.index.EvidenceIndex;
 import dev.longshot.retrieval.index.IndexSchema;
 import dev.longshot.retrieval.index.LexicalQueries;
@@ -20,11 +20,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
+import org.apache.solr.client.solrj.response.QueryResponse;
 import org.apache.solr.common.SolrDocument;
 import org.apache.solr.common.SolrDocumentList;
 import org.apache.solr.common.params.CursorMarkParams;
 import org.apache.solr.common.params.ModifiableSolrParams;
-import org.apache.solr.client.solrj.response.QueryResponse;
 
 /**
  * The evidence index on a SolrCloud collection ({@code index.backend: solrcloud}): the documents of {@link

@@ -1,7 +1,7 @@
 package dev.longshot.index.solr;
 
+import dev.longshot.capabilities.TextEmbedder;
 import dev.longshot.config.RetrievalSettings;
-import dev.longshot.embeddings.TextEmbedder;
 import dev.longshot.retrieval.index.IndexSchema;
 import dev.longshot.retrieval.index.Window;
 import dev.longshot.retrieval.index.WindowBuilder;

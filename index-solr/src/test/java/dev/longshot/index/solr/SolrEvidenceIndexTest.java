@@ -6,9 +6,9 @@ import static dev.longshot.retrieval.Fixtures.seg;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.longshot.capabilities.TextEmbedder;
 import dev.longshot.config.LongshotConfig;
 import dev.longshot.config.SolrSettings;
-import dev.longshot.embeddings.TextEmbedder;
 import dev.longshot.embeddings.TextEmbedders;
 import dev.longshot.retrieval.Fixtures;
 import dev.longshot.retrieval.HashingTextEmbedder;

@@ -1,7 +1,7 @@
 package dev.longshot.retrieval.index;
 
+import dev.longshot.capabilities.TextEmbedder;
 import dev.longshot.config.RetrievalSettings;
-import dev.longshot.embeddings.TextEmbedder;
 import dev.longshot.timeline.Segment;
 import dev.longshot.timeline.VideoId;
 import dev.longshot.timeline.VideoManifest;
