@@ -31,9 +31,11 @@ import org.apache.solr.common.params.ModifiableSolrParams;
 
 /**
  * The embedded index's hybrid search ({@code HybridSearch} in retrieval) over a SolrCloud collection, list for
- * list: BM25 and kNN over the filtered segments, BM25 and kNN over the windows (video and time filters only), then
- * BM25 and kNN over the segments inside the best {@value EvidenceIndex#TOP_WINDOWS} windows; RRF over the four
- * segment lists, then {@link TopSpans}. Fusion happens here, on ids, so both backends fuse the same ranks.
+ * list: BM25 and kNN over the filtered segments; the coarse pass over windows (video and time filters only): BM25
+ * over window documents and kNN over window parts, a window ranking by its best part (late interaction, issue 20;
+ * pooled {@code window_vector} when there are no parts); then BM25 and kNN over the segments inside the best
+ * {@value EvidenceIndex#TOP_WINDOWS} windows; RRF over the four segment lists, then {@link TopSpans}. Fusion happens
+ * here, on ids and window spans, so both backends fuse the same ranks.
  *
  * <p>Questions never reach a Solr query parser: the text is analysed here with the index's analyzer ({@link
  * LexicalQueries}, the same {@code EnglishAnalyzer} the collection's {@code text} field uses) and each term or quoted
@@ -74,13 +76,15 @@ final class SolrHybridSearch {
     List<String> segments = filters(IndexSchema.TYPE_SEGMENT, r);
     List<String> restrictions = restrictions(r);
     int windowDepth = 2 * EvidenceIndex.TOP_WINDOWS;
+    List<String> windowRestrictions = restrictions(anyModality);
     CompletableFuture<List<SolrDocument>> lexAll = async(() -> ranked(lex, segments, depth));
     CompletableFuture<List<SolrDocument>> vecAll = async(() -> knn(IndexSchema.VECTOR, qv, restrictions, depth));
     CompletableFuture<List<SolrDocument>> lexWin = async(() -> ranked(lex, filters(IndexSchema.TYPE_WINDOW, anyModality), windowDepth));
-    CompletableFuture<List<SolrDocument>> vecWin = async(() -> knn(IndexSchema.WINDOW_VECTOR, qv, restrictions(anyModality), windowDepth));
+    CompletableFuture<List<SolrDocument>> vecParts = async(() -> knn(IndexSchema.WINDOW_PART_VECTOR, qv, windowRestrictions,
+        windowDepth * EvidenceIndex.PARTS_PROBED_PER_WINDOW));
     Map<String, SolrDocument> docs = new HashMap<>();
     List<List<String>> lists = new ArrayList<>(List.of(ids(join(lexAll), docs), ids(join(vecAll), docs)));
-    String inWindows = topWindows(join(lexWin), join(vecWin));
+    String inWindows = topWindows(spans(join(lexWin), windowDepth), windowsByVector(join(vecParts), qv, windowRestrictions, windowDepth));
     if (inWindows != null) {
       List<String> segIn = plus(segments, inWindows);
       List<String> restrIn = plus(restrictions, inWindows);
@@ -150,18 +154,41 @@ final class SolrHybridSearch {
     return out;
   }
 
-  /** The filter for the segments of the best windows, or null when the coarse pass finds none. */
-  private String topWindows(List<SolrDocument> lex, List<SolrDocument> vec) {
-    Map<String, SolrDocument> docs = new HashMap<>();
-    List<String> top = rrf.fuse(List.of(ids(lex, docs), ids(vec, docs))).entrySet().stream()
-        .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(EvidenceIndex.TOP_WINDOWS)
+  /** A window document's identity: its video and time span (windows and their parts share it). */
+  private record WindowSpan(String videoId, long startMillis, long endMillis) {}
+
+  /**
+   * The vector list of the coarse pass: windows by their best part (late interaction, issue 20), or by their pooled
+   * {@code window_vector} in a collection written without parts.
+   */
+  private List<WindowSpan> windowsByVector(List<SolrDocument> parts, float[] qv, List<String> restrictions, int depth) {
+    List<WindowSpan> byPart = spans(parts, depth);
+    return byPart.isEmpty() ? spans(knn(IndexSchema.WINDOW_VECTOR, qv, restrictions, depth), depth) : byPart;
+  }
+
+  /** The distinct window spans of ranked window or part documents, in rank order, at most {@code limit}. */
+  private static List<WindowSpan> spans(List<SolrDocument> ranked, int limit) {
+    LinkedHashSet<WindowSpan> out = new LinkedHashSet<>();
+    for (SolrDocument d : ranked) {
+      out.add(new WindowSpan((String) d.getFieldValue(IndexSchema.VIDEO), ((Number) d.getFieldValue(IndexSchema.START)).longValue(),
+          ((Number) d.getFieldValue(IndexSchema.END)).longValue()));
+      if (out.size() == limit) {
+        break;
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /** The filter for the segments of the best windows (RRF of the two window lists), or null when there are none. */
+  private String topWindows(List<WindowSpan> lexical, List<WindowSpan> vector) {
+    List<WindowSpan> top = rrf.fuse(List.of(lexical, vector)).entrySet().stream()
+        .sorted(Map.Entry.<WindowSpan, Double>comparingByValue().reversed()).limit(EvidenceIndex.TOP_WINDOWS)
         .map(Map.Entry::getKey).toList();
     if (top.isEmpty()) {
       return null;
     }
-    return top.stream().map(docs::get).map(d -> "(+" + IndexSchema.VIDEO + ":" + d.getFieldValue(IndexSchema.VIDEO)
-        + " +" + IndexSchema.START + ":[* TO " + d.getFieldValue(IndexSchema.END) + "] +" + IndexSchema.END + ":["
-        + d.getFieldValue(IndexSchema.START) + " TO *])").collect(Collectors.joining(" OR "));
+    return top.stream().map(w -> "(+" + IndexSchema.VIDEO + ":" + w.videoId() + " +" + IndexSchema.START + ":[* TO "
+        + w.endMillis() + "] +" + IndexSchema.END + ":[" + w.startMillis() + " TO *])").collect(Collectors.joining(" OR "));
   }
 
   private List<SolrDocument> ranked(ModifiableSolrParams lex, List<String> filters, int rows) {

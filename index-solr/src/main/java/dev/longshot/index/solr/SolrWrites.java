@@ -5,6 +5,7 @@ import dev.longshot.config.RetrievalSettings;
 import dev.longshot.retrieval.index.IndexSchema;
 import dev.longshot.retrieval.index.Window;
 import dev.longshot.retrieval.index.WindowBuilder;
+import dev.longshot.retrieval.index.WindowParts;
 import dev.longshot.timeline.Segment;
 import dev.longshot.timeline.VideoId;
 import dev.longshot.timeline.VideoManifest;
@@ -45,12 +46,16 @@ final class SolrWrites {
   private final TextEmbedder embedder;
   private final WindowBuilder windows;
   private final long windowMillis;
+  private final WindowParts parts; // null: one pooled vector per window
+  private final int partWords;
 
   SolrWrites(SolrConnection conn, TextEmbedder embedder, RetrievalSettings settings) {
     this.conn = conn;
     this.embedder = embedder;
     this.windowMillis = Math.round(settings.windowSeconds() * 1000);
     this.windows = new WindowBuilder(windowMillis);
+    this.partWords = settings.windowPartWords();
+    this.parts = partWords > 0 ? new WindowParts(partWords) : null;
   }
 
   static String markerId(String videoId) {
@@ -78,6 +83,7 @@ final class SolrWrites {
       d.addField(IndexSchema.WINDOW_VECTOR, vector(winVectors.get(i)));
       docs.add(d);
     }
+    docs.addAll(partDocuments(id, generation, ws, winVectors));
     for (int from = 0; from < docs.size(); from += BATCH) {
       UpdateRequest add = new UpdateRequest();
       add.add(docs.subList(from, Math.min(docs.size(), from + BATCH)));
@@ -99,6 +105,50 @@ final class SolrWrites {
     flip.add(marker);
     conn.request("write video " + id, flip);
     deleteAndCommit(id, IndexSchema.VIDEO + ":" + id + " AND -" + GENERATION + ":" + generation);
+  }
+
+  /**
+   * One document per window part (late interaction, issue 20), as the embedded index writes them: a window that is
+   * one part reuses the window's vector; the parts of longer windows are embedded in one call.
+   */
+  private List<SolrInputDocument> partDocuments(String video, String generation, List<Window> ws, List<float[]> winVectors) {
+    if (parts == null) {
+      return List.of();
+    }
+    List<Window> owners = new ArrayList<>();
+    List<String> texts = new ArrayList<>();
+    List<float[]> vectors = new ArrayList<>();
+    List<Window> single = new ArrayList<>();
+    List<float[]> singleVectors = new ArrayList<>();
+    for (int i = 0; i < ws.size(); i++) {
+      List<String> split = parts.split(ws.get(i).text());
+      if (split.size() == 1) {
+        single.add(ws.get(i));
+        singleVectors.add(winVectors.get(i));
+        continue;
+      }
+      for (String part : split) {
+        owners.add(ws.get(i));
+        texts.add(part);
+      }
+    }
+    owners.addAll(0, single);
+    vectors.addAll(singleVectors);
+    vectors.addAll(embed(texts));
+    List<SolrInputDocument> out = new ArrayList<>(owners.size());
+    for (int i = 0; i < owners.size(); i++) {
+      Window w = owners.get(i);
+      SolrInputDocument d = new SolrInputDocument();
+      d.addField(ID, video + "!" + generation + "-p" + i);
+      d.addField(IndexSchema.TYPE, IndexSchema.TYPE_WINDOW_PART);
+      d.addField(IndexSchema.VIDEO, video);
+      d.addField(GENERATION, generation);
+      d.addField(IndexSchema.START, w.startMillis());
+      d.addField(IndexSchema.END, w.endMillis());
+      d.addField(IndexSchema.WINDOW_PART_VECTOR, vector(vectors.get(i)));
+      out.add(d);
+    }
+    return out;
   }
 
   /** Deletes the marker first (the video disappears at once for readers), then its documents. */
@@ -163,7 +213,7 @@ final class SolrWrites {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       update(sha, m.videoId(), m.settingsFingerprint(), m.fileName(), embedder.name(), Integer.toString(embedder.dimension()),
-          Long.toString(windowMillis));
+          Long.toString(windowMillis), Integer.toString(partWords));
       for (Segment s : kept) {
         update(sha, s.modality().id(), Long.toString(s.startMillis()), Long.toString(s.endMillis()), s.text(), s.keyframe());
       }

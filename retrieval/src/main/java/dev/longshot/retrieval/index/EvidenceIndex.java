@@ -26,6 +26,8 @@ import java.util.Optional;
 public interface EvidenceIndex extends AutoCloseable {
   /** Windows the coarse pass of the hybrid search keeps; their segments form two more ranked lists. */
   int TOP_WINDOWS = 5;
+  /** Window parts the coarse pass's vector list fetches per window it wants (late interaction, issue 20). */
+  int PARTS_PROBED_PER_WINDOW = 8;
 
   /** Replaces all documents of {@code manifest.videoId()} with {@code segments} (plus windows and the marker), as one unit. */
   void replaceVideo(VideoManifest manifest, List<Segment> segments);
