@@ -68,6 +68,51 @@ class OnnxVisionEncoderTest {
   }
 
   @Test
+  void aSmolVlmWithVisionEncoderOnnxGivesTheSameEmbeddingsAndTokensAsTheJavaTower(@TempDir Path dir) throws Exception {
+    RandomSmolVlm rm = RandomSmolVlm.tiny(SEED);
+    rm.writeHuggingFace(dir);
+    java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(40, 24, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < 24; y++) {
+      for (int x = 0; x < 40; x++) {
+        img.setRGB(x, y, (x * 6) << 16 | (y * 10) << 8 | 128);
+      }
+    }
+    var picture = dev.longshot.vlm.multimodal.SmolVlmProcessor.Picture.still(dev.longshot.vlm.multimodal.RgbImage.of(img));
+    dev.longshot.config.VlmSettings javaTower = new dev.longshot.config.VlmSettings(dir, 1, 512, 8);
+    dev.longshot.config.VlmSettings onnx = new dev.longshot.config.VlmSettings(dir, 1, 512, 8,
+        dev.longshot.config.KvPolicy.FULL, 1.0, 0.5, dev.longshot.config.KvMerge.PIVOTAL, "dense", null,
+        dev.longshot.config.VisionEncoder.ONNX);
+    assertThatThrownBy(() -> dev.longshot.vlm.multimodal.SmolVlm.load(dir, onnx))
+        .isInstanceOf(ModelFormatException.class).hasMessageContaining("onnx/vision_encoder.onnx is missing");
+    TinyOnnxTower.write(rm, Files.createDirectories(dir.resolve("onnx")).resolve("vision_encoder.onnx"));
+    var settings = dev.longshot.vlm.sample.GenerationSettings.greedy(8);
+    try (var a = dev.longshot.vlm.multimodal.SmolVlm.load(dir, javaTower);
+        var b = dev.longshot.vlm.multimodal.SmolVlm.load(dir, onnx)) {
+      assertThat(a.onnxVisionEncoder()).isNull();
+      assertThat(b.onnxVisionEncoder()).isNotNull();
+      var pa = a.prompt("<image>What is it?", java.util.List.of(picture));
+      var pb = b.prompt("<image>What is it?", java.util.List.of(picture));
+      assertThat(pb.ids()).containsExactly(pa.ids());
+      float[][] ea = a.embeddings(pa);
+      float[][] eb = b.embeddings(pb);
+      double max = 0;
+      int vision = 0;
+      for (int i = 0; i < ea.length; i++) {
+        assertThat(eb[i] == null).isEqualTo(ea[i] == null);
+        if (ea[i] != null) {
+          vision++;
+          for (int j = 0; j < ea[i].length; j++) {
+            max = Math.max(max, Math.abs(ea[i][j] - eb[i][j]));
+          }
+        }
+      }
+      assertThat(vision).isEqualTo(pa.layout().visionRanges().stream().mapToInt(r -> r.length()).sum()).isPositive();
+      assertThat(max).as("max |java - onnx| over the prompt's %d image embeddings", vision).isLessThanOrEqualTo(1e-4);
+      assertThat(b.generate(pb, settings, t -> { }, null)).isEqualTo(a.generate(pa, settings, t -> { }, null));
+    }
+  }
+
+  @Test
   void aMissingOrMismatchedOnnxTowerFailsNamingTheFile(@TempDir Path dir) throws Exception {
     RandomSmolVlm rm = RandomSmolVlm.tiny(SEED);
     VisionConfig vc = new VisionConfig(32, 64, 2, 4, 32, 4, 1e-6f, VisionActivation.GELU_TANH, 2, rm.text.spec.dim());
