@@ -6,6 +6,7 @@ import dev.longshot.vlm.attention.sparse.AShapePattern;
 import dev.longshot.vlm.attention.sparse.AttentionPatterns;
 import dev.longshot.vlm.testmodel.ModelSpec;
 import dev.longshot.vlm.testmodel.RandomModel;
+import dev.longshot.vlm.testmodel.RandomSmolVlm;
 import dev.longshot.vlm.testmodel.TensorEncoding;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -104,6 +105,37 @@ class AttentionSearchCommandTest {
     err.reset();
     assertThat(GenerateCommand.run(concat(common, "--attention", "dense"), ps(out), ps(err))).isZero();
     assertThat(text(err)).contains("attention_block_share=1.000\n");
+  }
+
+  /** With {@code --image} (a SmolVLM model) the prompts carry the pictures, so the search sees vision spans. */
+  @Test
+  void imagesGiveThePromptVisionSpans() throws Exception {
+    Path hf = dir.resolve("hf");
+    RandomSmolVlm.tiny(5L).writeHuggingFace(hf);
+    java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(48, 40,
+        java.awt.image.BufferedImage.TYPE_INT_RGB);
+    java.awt.Graphics2D gr = img.createGraphics();
+    gr.setColor(java.awt.Color.ORANGE);
+    gr.fillOval(10, 8, 24, 20);
+    gr.dispose();
+    Path png = dir.resolve("frame.png");
+    javax.imageio.ImageIO.write(img, "png", png.toFile());
+    Path prompt = dir.resolve("prompt.txt");
+    Files.writeString(prompt, "<image>" + "What is in the picture, and where is the lake in the lecture? ".repeat(2));
+    Path patterns = dir.resolve("vision-patterns.json");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = AttentionSearchCommand.run(new String[] {"--model", hf.toString(), "--prompt-file", prompt.toString(),
+        "--image", png.toString(), "--out", patterns.toString(), "--threads", "2"}, ps(out), ps(err));
+    assertThat(code).as(text(err)).isZero();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+) tokens \\((\\d+) vision\\)").matcher(text(err));
+    assertThat(m.find()).as(text(err)).isTrue();
+    assertThat(Integer.parseInt(m.group(2))).as(text(err)).isPositive().isLessThan(Integer.parseInt(m.group(1)));
+    assertThat(Files.readString(patterns)).contains("\"format\" : \"longshot-attention-patterns\"");
+    err.reset();
+    assertThat(AttentionSearchCommand.run(new String[] {"--model", hf.toString(), "--prompt-file", prompt.toString(),
+        "--image", dir.resolve("none.png").toString(), "--out", patterns.toString()}, ps(out), ps(err))).isEqualTo(1);
+    assertThat(text(err)).contains("none.png");
   }
 
   private static String[] concat(String[] a, String... b) {
