@@ -48,6 +48,57 @@ public final class ModelLimits {
     return (int) value;
   }
 
+  /** Tokens per image in a processor config ({@code image_seq_len}; SmolVLM: 64, Idefics3: 169). */
+  public static final long MAX_IMAGE_TOKENS = 1 << 16;
+
+  /**
+   * The JSON integer {@code v} within {@code min..max}, or {@code fallback} when it is absent or null ({@code fallback}
+   * null: required). A float, string or out-of-range value fails with a {@link ModelFormatException}
+   * "{@code where}: '{@code field}' is {@code v}; ..." before it sizes anything ({@code asInt()} would wrap or guess).
+   */
+  public static int jsonInt(Object where, String field, JsonNode v, Integer fallback, long min, long max) {
+    if (v == null || v.isMissingNode() || v.isNull()) {
+      if (fallback == null) {
+        throw new ModelFormatException(where + ": '" + field + "' is missing");
+      }
+      return fallback;
+    }
+    if (!v.canConvertToExactIntegral() || !v.canConvertToLong()) {
+      throw new ModelFormatException(where + ": '" + field + "' is " + v + "; expected an integer");
+    }
+    long value = v.asLong();
+    if (value < min || value > max) {
+      throw new ModelFormatException(where + ": '" + field + "' is " + value + "; allowed " + min + ".." + max);
+    }
+    return (int) value;
+  }
+
+  /**
+   * The JSON number {@code v} (finite, within {@code min..max}), or {@code fallback} when absent or null; anything
+   * else fails with a {@link ModelFormatException} naming {@code where}, the field and the value.
+   */
+  public static double jsonDouble(Object where, String field, JsonNode v, double fallback, double min, double max) {
+    if (v == null || v.isMissingNode() || v.isNull()) {
+      return fallback;
+    }
+    if (!v.isNumber() || !Double.isFinite(v.asDouble()) || v.asDouble() < min || v.asDouble() > max) {
+      throw new ModelFormatException(where + ": '" + field + "' is " + v + "; expected a number in " + min + ".."
+          + max);
+    }
+    return v.asDouble();
+  }
+
+  /** The JSON boolean {@code v}, or {@code fallback} when absent or null; any other value names the field. */
+  public static boolean jsonBoolean(Object where, String field, JsonNode v, boolean fallback) {
+    if (v == null || v.isMissingNode() || v.isNull()) {
+      return fallback;
+    }
+    if (!v.isBoolean()) {
+      throw new ModelFormatException(where + ": '" + field + "' is " + v + "; expected true or false");
+    }
+    return v.booleanValue();
+  }
+
   /** Reads a JSON file after checking its size against {@link #MAX_JSON_FILE_BYTES}; bad JSON names the file. */
   public static JsonNode readJson(Path file) throws IOException {
     long size = Files.size(file);

@@ -55,8 +55,8 @@ final class TinyOnnxModel {
     return new Pb().string(1, name).bytes(2, new Pb().bytes(1, tensorType).done()).done();
   }
 
-  /** Minimal protobuf writer: varint and length-delimited fields. */
-  private static final class Pb {
+  /** Minimal protobuf writer: varint and length-delimited fields (also used by {@link UltralyticsOnnxExport}). */
+  static final class Pb {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
     Pb varint(int field, long value) {

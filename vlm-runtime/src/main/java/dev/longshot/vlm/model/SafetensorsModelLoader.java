@@ -136,17 +136,7 @@ public final class SafetensorsModelLoader implements AutoCloseable {
   }
 
   private int integer(JsonNode parent, String label, String key, Integer fallback, long max) {
-    JsonNode v = parent.path(key);
-    if (v.isMissingNode() || v.isNull()) {
-      if (fallback == null) {
-        throw new ModelFormatException(dir + "/config.json: '" + label + "' is missing");
-      }
-      return fallback;
-    }
-    if (!v.canConvertToExactIntegral() || !v.canConvertToLong()) {
-      throw new ModelFormatException(dir + "/config.json: '" + label + "' is " + v + "; expected an integer");
-    }
-    return ModelLimits.positive(dir + "/config.json", "'" + label + "'", v.asLong(), max);
+    return ModelLimits.jsonInt(dir + "/config.json", label, parent.path(key), fallback, 1, max);
   }
 
   private SafetensorsFile find(String name) {

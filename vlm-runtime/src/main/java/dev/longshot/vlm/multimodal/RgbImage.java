@@ -2,10 +2,12 @@ package dev.longshot.vlm.multimodal;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * An 8-bit RGB image, pixels packed {@code 0xRRGGBB} row-major. Any image ImageIO decodes converts here: grey and
@@ -27,22 +29,47 @@ public record RgbImage(int width, int height, int[] rgb) {
     }
   }
 
-  /** Reads a PNG, JPEG, BMP or GIF; fails with one line naming the file when it is not a readable image. */
+  /**
+   * Reads a PNG, JPEG, BMP or GIF; the width and height in the file's header are checked against
+   * {@link #MAX_PIXELS} before any pixel is decoded. CMYK and YCCK JPEGs (which Java's decoder refuses) are
+   * converted from their raw samples ({@link CmykJpeg}). Fails with one line naming the file when it is not a
+   * readable image (truncated, or a format this runtime does not read).
+   */
   public static RgbImage read(Path file) throws IOException {
     if (!Files.isRegularFile(file)) {
       throw new IOException(file + ": no such image file");
     }
-    BufferedImage img;
-    try (InputStream in = Files.newInputStream(file)) {
-      img = ImageIO.read(in);
+    try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+      Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+      if (readers == null || !readers.hasNext()) {
+        throw new IOException(file + ": not an image this runtime reads (PNG, JPEG, BMP, GIF)");
+      }
+      ImageReader reader = readers.next();
+      try {
+        reader.setInput(in, true, false);
+        long w = reader.getWidth(0);
+        long h = reader.getHeight(0);
+        if (w <= 0 || h <= 0 || w * h > MAX_PIXELS) {
+          throw new IOException(file + ": the header says " + w + "x" + h + " pixels; allowed 1.." + MAX_PIXELS
+              + " pixels");
+        }
+        return decode(file, reader);
+      } finally {
+        reader.dispose();
+      }
     } catch (IOException | RuntimeException e) {
-      throw new IOException(file + ": cannot decode the image (truncated, or a format or colour space such as CMYK "
-          + "JPEG that Java's decoders do not read): " + e.getMessage(), e);
+      if (e.getMessage() != null && e.getMessage().startsWith(file.toString())) {
+        throw e;
+      }
+      throw new IOException(file + ": cannot decode the image (truncated or damaged): " + e.getMessage(), e);
     }
-    if (img == null) {
-      throw new IOException(file + ": not an image this runtime reads (PNG, JPEG, BMP, GIF)");
+  }
+
+  private static RgbImage decode(Path file, ImageReader reader) throws IOException {
+    if (CmykJpeg.is(reader)) {
+      return CmykJpeg.read(reader);
     }
-    return of(img);
+    return of(reader.read(0));
   }
 
   /** Converts a decoded image (alpha composited on white). */

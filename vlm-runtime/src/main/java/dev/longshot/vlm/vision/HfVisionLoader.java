@@ -44,7 +44,8 @@ public final class HfVisionLoader implements AutoCloseable {
           required(v, "num_hidden_layers", ModelLimits.MAX_LAYERS),
           required(v, "num_attention_heads", ModelLimits.MAX_HEADS),
           required(v, "image_size", ModelLimits.MAX_IMAGE_SIDE), required(v, "patch_size", ModelLimits.MAX_IMAGE_SIDE),
-          (float) v.path("layer_norm_eps").asDouble(1e-6),
+          (float) ModelLimits.jsonDouble(dir + "/config.json", "vision_config.layer_norm_eps",
+              v.path("layer_norm_eps"), 1e-6, Float.MIN_NORMAL, 1),
           VisionActivation.fromHf(v.path("hidden_act").asText("gelu_pytorch_tanh")),
           root.has("scale_factor") ? integer(root.path("scale_factor"), "scale_factor", ModelLimits.MAX_IMAGE_SIDE) : 2,
           textDim);
@@ -54,18 +55,12 @@ public final class HfVisionLoader implements AutoCloseable {
   }
 
   private int required(JsonNode v, String key, long max) {
-    if (v.path(key).isMissingNode() || v.path(key).isNull()) {
-      throw new ModelFormatException(dir + "/config.json: 'vision_config." + key + "' is missing");
-    }
     return integer(v.path(key), "vision_config." + key, max);
   }
 
   /** An integer within {@code 1..max}, checked before it sizes anything (issue 12, point 7). */
   private int integer(JsonNode n, String label, long max) {
-    if (!n.canConvertToExactIntegral() || !n.canConvertToLong()) {
-      throw new ModelFormatException(dir + "/config.json: '" + label + "' is " + n + "; expected an integer");
-    }
-    return ModelLimits.positive(dir + "/config.json", "'" + label + "'", n.asLong(), max);
+    return ModelLimits.jsonInt(dir + "/config.json", label, n, null, 1, max);
   }
 
   public VisionWeights weights(VisionConfig c) {

@@ -5,8 +5,8 @@ import dev.longshot.vlm.ModelLimits;
 import dev.longshot.vlm.gguf.GgufFile;
 import dev.longshot.vlm.tensor.FloatTensor;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * Reads the vision tower and connector from llama.cpp's {@code mmproj} GGUF for Idefics3 / SmolVLM
@@ -51,20 +51,28 @@ public final class MmprojVisionLoader {
     throw new ModelFormatException(file.path() + ": vision activation " + name + " is not supported for idefics3");
   }
 
-  /** {@code clip.vision.image_mean} or {@code image_std}, or {@code fallback} when absent. */
+  /**
+   * {@code clip.vision.image_mean} or {@code image_std} (three finite numbers; a std must be positive), or
+   * {@code fallback} when absent; anything else fails naming the file, the key and the value.
+   */
   public float[] floats3(String key, float[] fallback) {
     Object v = meta.get(key);
-    if (v instanceof List<?> l && l.size() == 3) {
-      float[] out = new float[3];
-      for (int i = 0; i < 3; i++) {
-        out[i] = ((Number) l.get(i)).floatValue();
-      }
-      return out;
+    if (v == null) {
+      return fallback;
     }
-    if (v instanceof float[] a && a.length == 3) {
-      return a.clone();
+    boolean std = key.endsWith("std");
+    if (!(v instanceof float[] a) || a.length != 3 || !IntStream.range(0, 3).allMatch(i -> Float.isFinite(a[i])
+        && (!std || a[i] > 0))) {
+      String shown = switch (v) {
+        case float[] f -> Arrays.toString(f);
+        case int[] i -> Arrays.toString(i);
+        case Object[] o -> Arrays.toString(o);
+        default -> String.valueOf(v);
+      };
+      throw new ModelFormatException(file.path() + ": metadata '" + key + "' is " + shown + "; expected 3 finite "
+          + "float32 numbers" + (std ? ", each above 0" : ""));
     }
-    return fallback;
+    return a.clone();
   }
 
   public VisionWeights weights(VisionConfig c) {

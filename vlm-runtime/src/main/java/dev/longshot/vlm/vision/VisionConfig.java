@@ -36,6 +36,10 @@ public record VisionConfig(int dim, int hiddenDim, int layers, int heads, int im
       throw new IllegalArgumentException("the " + imageSize / patchSize + " patches per side are not a multiple of "
           + "the connector's scale_factor " + scaleFactor);
     }
+    if ((long) dim * scaleFactor * scaleFactor > dev.longshot.vlm.ModelLimits.MAX_WIDTH) {
+      throw new IllegalArgumentException("the connector's input width, vision hidden_size " + dim + " x scale_factor^2 "
+          + (long) scaleFactor * scaleFactor + ", is over " + dev.longshot.vlm.ModelLimits.MAX_WIDTH);
+    }
     if (!(layerNormEps > 0) || activation == null) {
       throw new IllegalArgumentException("layer_norm_eps must be positive and hidden_act set, got " + layerNormEps
           + ", " + activation);
