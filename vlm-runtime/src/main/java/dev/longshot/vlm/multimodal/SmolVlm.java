@@ -10,6 +10,7 @@ import dev.longshot.vlm.model.LoadedModel;
 import dev.longshot.vlm.sample.GenerationSettings;
 import dev.longshot.vlm.vision.HfVisionLoader;
 import dev.longshot.vlm.vision.MmprojVisionLoader;
+import dev.longshot.vlm.vision.OnnxVisionEncoder;
 import dev.longshot.vlm.vision.VisionConfig;
 import dev.longshot.vlm.vision.VisionEncoder;
 import dev.longshot.vlm.vision.VisionWeights;
@@ -34,10 +35,12 @@ public final class SmolVlm implements AutoCloseable {
   private final SmolVlmProcessor processor;
   private final String chatJinja;
   private final boolean smolVlm2;
+  private final OnnxVisionEncoder onnx;
 
   private SmolVlm(TextGenerator text, VisionConfig vc, VisionWeights vw, ImageProcessorConfig ipc, int imageTokenId,
-      String chatJinja, boolean smolVlm2) {
+      String chatJinja, boolean smolVlm2, OnnxVisionEncoder onnx) {
     this.smolVlm2 = smolVlm2;
+    this.onnx = onnx;
     this.text = text;
     this.vision = new VisionEncoder(vc, vw, text.parallel());
     this.processor = new SmolVlmProcessor(text.tokenizer(), new ImageProcessor(ipc), imageTokenId);
@@ -116,7 +119,8 @@ public final class SmolVlm implements AutoCloseable {
         ipc = ImageProcessorConfig.read(pre.getParent(), vc.imageSeqLen());
         v2 |= ModelLimits.readJson(pre).path("image_processor_type").asText("").startsWith("SmolVLM");
       }
-      return new SmolVlm(tg, vc, vw, checkSeqLen(ipc, vc, mmproj), imageToken, null, v2);
+      return new SmolVlm(tg, vc, vw, checkSeqLen(ipc, vc, mmproj), imageToken, null, v2,
+          onnxTower(modelGguf.toAbsolutePath().getParent(), vc, settings));
     } catch (IOException | RuntimeException e) {
       tg.close();
       throw e;
@@ -146,11 +150,19 @@ public final class SmolVlm implements AutoCloseable {
       ImageProcessorConfig ipc = ImageProcessorConfig.read(dir, vc.imageSeqLen());
       boolean v2 = "smolvlm".equals(root.path("model_type").asText())
           || root.path("architectures").toString().contains("SmolVLMForConditionalGeneration");
-      return new SmolVlm(tg, vc, vw, checkSeqLen(ipc, vc, dir), imageToken, jinja, v2);
+      return new SmolVlm(tg, vc, vw, checkSeqLen(ipc, vc, dir), imageToken, jinja, v2, onnxTower(dir, vc, settings));
     } catch (IOException | RuntimeException e) {
       tg.close();
       throw e;
     }
+  }
+
+  /** With {@code vlm.vision-encoder: onnx}, {@code dir/onnx/vision_encoder.onnx} on ONNX Runtime; else null. */
+  private static OnnxVisionEncoder onnxTower(Path dir, VisionConfig vc, VlmSettings settings) {
+    if (settings.visionEncoder() != dev.longshot.config.VisionEncoder.ONNX) {
+      return null;
+    }
+    return OnnxVisionEncoder.open(dir.resolve(OnnxVisionEncoder.FILE), vc);
   }
 
   private static String chatTemplate(Path dir) throws IOException {
@@ -222,7 +234,8 @@ public final class SmolVlm implements AutoCloseable {
     List<PromptLayout.Range> ranges = p.layout().visionRanges();
     long t0 = System.nanoTime();
     for (int i = 0; i < ranges.size(); i++) {
-      float[][] e = vision.encode(p.tiles().get(i), p.side(), p.side());
+      float[][] e = onnx != null ? onnx.encode(p.tiles().get(i), p.side(), p.side())
+          : vision.encode(p.tiles().get(i), p.side(), p.side());
       PromptLayout.Range r = ranges.get(i);
       if (e.length != r.length()) {
         throw new IllegalStateException("the connector gave " + e.length + " tokens for a range of " + r.length());
@@ -324,8 +337,16 @@ public final class SmolVlm implements AutoCloseable {
     return chatJinja.contains("<end_of_utterance>") || text.tokenizer().id("<end_of_utterance>") >= 0;
   }
 
+  /** The ONNX tower in use ({@code vlm.vision-encoder: onnx}), or null for the Java tower. */
+  public OnnxVisionEncoder onnxVisionEncoder() {
+    return onnx;
+  }
+
   @Override
   public void close() {
+    if (onnx != null) {
+      onnx.close();
+    }
     text.close();
   }
 }
