@@ -1,8 +1,8 @@
 package dev.longshot.app;
 
+import dev.longshot.capabilities.TextEmbedder;
 import dev.longshot.config.AnswerBackend;
 import dev.longshot.config.LongshotConfig;
-import dev.longshot.embeddings.TextEmbedder;
 import dev.longshot.embeddings.TextEmbedders;
 import dev.longshot.ingest.IngestException;
 import dev.longshot.ingest.IngestPipeline;
@@ -97,7 +97,8 @@ public final class Longshot implements LongshotService {
       embedder = TextEmbedders.create(config.embeddings());
       index = EvidenceIndex.open(config.data().indexDir(), embedder, config.retrieval());
       LibraryCheck.run(records, index);
-      model = config.answer().backend() == AnswerBackend.EMBEDDED ? EmbeddedModel.load(config.vlm()) : null;
+      model = config.answer().backend() == AnswerBackend.EMBEDDED ? EmbeddedModel.load(config.vlm(),
+          id -> records.manifest(id).map(VideoManifest::durationMillis).orElse(-1L)) : null;
       QuestionAnswering qa = QuestionAnswering.create(index, config.answer(), records::keyframe, model);
       Longshot longshot = new Longshot(config, lock, records, embedder, index, qa, model);
       longshot.preloading = preloading;

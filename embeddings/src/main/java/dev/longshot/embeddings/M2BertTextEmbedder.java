@@ -1,5 +1,6 @@
 package dev.longshot.embeddings;
 
+import dev.longshot.capabilities.TextEmbedder;
 import dev.longshot.embeddings.m2bert.BertVocab;
 import dev.longshot.embeddings.m2bert.M2BertModel;
 import dev.longshot.vlm.ModelFormatException;

@@ -10,7 +10,7 @@ import java.nio.file.Path;
  * card prescribes. {@link #read()} loads the bytes on demand, so an edited copy can be derived later without
  * keeping the original in memory. Immutable and thread-safe.
  *
- * @param name model name reported by {@link TextEmbedder#name()}
+ * @param name model name reported by {@link dev.longshot.capabilities.TextEmbedder#name()}
  * @param where human-readable location of the ONNX file, used in every error message
  * @param queryPrefix prepended to queries (BGE: an instruction), may be empty
  * @param passagePrefix prepended to passages, may be empty

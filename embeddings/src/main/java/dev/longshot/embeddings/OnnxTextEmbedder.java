@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
+import dev.longshot.capabilities.TextEmbedder;
 import dev.longshot.config.ContextStrategy;
 import dev.longshot.config.EmbeddingDevice;
 import dev.longshot.embeddings.onnx.PositionTableEditor;

@@ -1,5 +1,6 @@
 package dev.longshot.embeddings;
 
+import dev.longshot.capabilities.TextEmbedder;
 import dev.longshot.config.EmbeddingSettings;
 
 /** The one place a {@link TextEmbedder} is built from configuration. */

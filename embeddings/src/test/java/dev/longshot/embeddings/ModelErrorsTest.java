@@ -3,6 +3,7 @@ package dev.longshot.embeddings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.longshot.capabilities.TextEmbedder;
 import dev.longshot.config.Check;
 import dev.longshot.config.ContextStrategy;
 import dev.longshot.config.EmbeddingBackend;

@@ -1,11 +1,11 @@
 package dev.longshot.retrieval;
 
+import dev.longshot.capabilities.VisionLanguageGenerator;
 import dev.longshot.config.AnswerSettings;
 import dev.longshot.config.DecomposerKind;
 import dev.longshot.retrieval.answer.Answerer;
 import dev.longshot.retrieval.answer.Answerers;
 import dev.longshot.retrieval.answer.KeyframeResolver;
-import dev.longshot.retrieval.answer.VisionLanguageGenerator;
 import dev.longshot.retrieval.index.EvidenceIndex;
 import dev.longshot.retrieval.query.ModelQueryDecomposer;
 import dev.longshot.retrieval.query.QueryDecomposer;

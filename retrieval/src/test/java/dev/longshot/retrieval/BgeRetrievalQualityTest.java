@@ -3,8 +3,8 @@ package dev.longshot.retrieval;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.longshot.capabilities.TextEmbedder;
 import dev.longshot.config.LongshotConfig;
-import dev.longshot.embeddings.TextEmbedder;
 import dev.longshot.embeddings.TextEmbedders;
 import dev.longshot.retrieval.answer.ExtractiveAnswerer;
 import dev.longshot.retrieval.answer.KeyframeResolver;

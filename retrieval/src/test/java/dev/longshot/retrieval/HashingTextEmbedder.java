@@ -1,6 +1,6 @@
 package dev.longshot.retrieval;
 
-import dev.longshot.embeddings.TextEmbedder;
+import dev.longshot.capabilities.TextEmbedder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

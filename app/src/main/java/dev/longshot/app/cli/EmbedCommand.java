@@ -1,8 +1,8 @@
 package dev.longshot.app.cli;
 
+import dev.longshot.capabilities.TextEmbedder;
 import dev.longshot.config.EmbeddingBackend;
 import dev.longshot.config.EmbeddingSettings;
-import dev.longshot.embeddings.TextEmbedder;
 import dev.longshot.embeddings.TextEmbedders;
 import java.io.IOException;
 import java.io.PrintStream;

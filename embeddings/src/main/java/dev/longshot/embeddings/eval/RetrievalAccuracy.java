@@ -1,6 +1,6 @@
 package dev.longshot.embeddings.eval;
 
-import dev.longshot.embeddings.TextEmbedder;
+import dev.longshot.capabilities.TextEmbedder;
 import dev.longshot.embeddings.Vectors;
 import java.util.List;
 

@@ -1,11 +1,11 @@
 package dev.longshot.embeddings.bench;
 
+import dev.longshot.capabilities.TextEmbedder;
 import dev.longshot.config.ContextStrategy;
 import dev.longshot.config.EmbeddingBackend;
 import dev.longshot.config.EmbeddingDevice;
 import dev.longshot.config.EmbeddingSettings;
 import dev.longshot.embeddings.M2BertTextEmbedder;
-import dev.longshot.embeddings.TextEmbedder;
 import dev.longshot.embeddings.TextEmbedders;
 import dev.longshot.embeddings.m2bert.TinyM2Bert;
 import java.lang.management.ManagementFactory;

@@ -1,7 +1,8 @@
 package dev.longshot.retrieval.answer;
 
+import dev.longshot.capabilities.TextCompletion;
+import dev.longshot.capabilities.VisionLanguageGenerator;
 import dev.longshot.config.AnswerSettings;
-import dev.longshot.retrieval.query.TextCompletion;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;

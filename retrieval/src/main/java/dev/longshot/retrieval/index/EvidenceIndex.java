@@ -1,7 +1,7 @@
 package dev.longshot.retrieval.index;
 
+import dev.longshot.capabilities.TextEmbedder;
 import dev.longshot.config.RetrievalSettings;
-import dev.longshot.embeddings.TextEmbedder;
 import dev.longshot.retrieval.search.SearchHit;
 import dev.longshot.retrieval.search.SearchRequest;
 import dev.longshot.timeline.Closeables;

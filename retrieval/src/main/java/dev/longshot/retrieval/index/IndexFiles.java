@@ -1,6 +1,6 @@
 package dev.longshot.retrieval.index;
 
-import dev.longshot.embeddings.TextEmbedder;
+import dev.longshot.capabilities.TextEmbedder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

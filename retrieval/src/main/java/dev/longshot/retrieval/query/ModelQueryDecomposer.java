@@ -2,6 +2,7 @@ package dev.longshot.retrieval.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.longshot.capabilities.TextCompletion;
 import dev.longshot.config.DecomposerKind;
 import java.util.ArrayList;
 import java.util.EnumSet;

@@ -1,7 +1,7 @@
 package dev.longshot.retrieval.bench;
 
+import dev.longshot.capabilities.TextEmbedder;
 import dev.longshot.config.LongshotConfig;
-import dev.longshot.embeddings.TextEmbedder;
 import dev.longshot.embeddings.TextEmbedders;
 import dev.longshot.retrieval.Fixtures;
 import dev.longshot.retrieval.TruthSegments;

@@ -1,4 +1,4 @@
-package dev.longshot.embeddings;
+package dev.longshot.capabilities;
 
 import java.util.List;
 

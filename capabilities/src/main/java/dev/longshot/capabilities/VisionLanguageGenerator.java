@@ -1,4 +1,4 @@
-package dev.longshot.retrieval.answer;
+package dev.longshot.capabilities;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -6,7 +6,7 @@ import java.util.function.Consumer;
 
 /**
  * The seam for the embedded vlm-runtime: the app module implements it on top of {@code dev.longshot.vlm} and
- * passes it to {@link Answerers#create(dev.longshot.config.AnswerSettings, KeyframeResolver, VisionLanguageGenerator)}.
+ * passes it to retrieval's {@code Answerers.create(AnswerSettings, KeyframeResolver, VisionLanguageGenerator)}.
  */
 @FunctionalInterface
 public interface VisionLanguageGenerator {
@@ -20,8 +20,15 @@ public interface VisionLanguageGenerator {
    */
   String generate(String prompt, List<Path> images, Consumer<String> tokenSink);
 
-  /** A keyframe file and the video time it shows (milliseconds). */
-  record Frame(Path file, long timestampMillis) {}
+  /**
+   * A keyframe file, the video time it shows (milliseconds) and the video it comes from (null when unknown), so a
+   * model that reads videos (SmolVLM2) can be told the video's length.
+   */
+  record Frame(Path file, long timestampMillis, String videoId) {
+    public Frame(Path file, long timestampMillis) {
+      this(file, timestampMillis, null);
+    }
+  }
 
   /**
    * Generates a reply to the Video-RAG answer prompt with timed keyframes, so a vision-language model can label each

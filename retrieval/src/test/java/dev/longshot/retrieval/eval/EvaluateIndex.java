@@ -1,8 +1,8 @@
 package dev.longshot.retrieval.eval;
 
+import dev.longshot.capabilities.TextEmbedder;
 import dev.longshot.config.ConfigLoader;
 import dev.longshot.config.LongshotConfig;
-import dev.longshot.embeddings.TextEmbedder;
 import dev.longshot.embeddings.TextEmbedders;
 import dev.longshot.retrieval.QuestionAnswering;
 import dev.longshot.retrieval.answer.KeyframeResolver;
