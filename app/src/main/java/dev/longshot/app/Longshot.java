@@ -95,7 +95,7 @@ public final class Longshot implements LongshotService {
         preloading = CompletableFuture.supplyAsync(() -> IngestPipeline.create(config, records), Longshot::loaderThread);
       }
       embedder = TextEmbedders.create(config.embeddings());
-      index = EvidenceIndex.open(config.data().indexDir(), embedder, config.retrieval());
+      index = EvidenceIndexes.open(config, embedder);
       LibraryCheck.run(records, index);
       model = config.answer().backend() == AnswerBackend.EMBEDDED ? EmbeddedModel.load(config.vlm(),
           id -> records.manifest(id).map(VideoManifest::durationMillis).orElse(-1L)) : null;
