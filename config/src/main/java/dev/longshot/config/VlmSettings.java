@@ -18,9 +18,12 @@ import java.nio.file.Path;
  * @param attention prefill attention: one of {@link VlmAttention}'s names ({@code dense}, {@code mminference})
  * @param attentionPatterns with mminference: the pattern file {@code longshot attention-search} wrote for this model
  * @param visionEncoder the vision tower of a SmolVLM model (see {@link VisionEncoder}); null reads as {@code java}
+ * @param splitKeyframes whether answer keyframes may be split into tiles (plus the global view) when every one of them
+ *     fits the context that way; false: one unsplit view each, as SmolVLM2 treats video frames
  */
 public record VlmSettings(Path model, int threads, int contextLength, int maxTokens, KvPolicy kvPolicy, double kvBudget,
-    double kvRecentShare, KvMerge kvMerge, String attention, Path attentionPatterns, VisionEncoder visionEncoder) {
+    double kvRecentShare, KvMerge kvMerge, String attention, Path attentionPatterns, VisionEncoder visionEncoder,
+    boolean splitKeyframes) {
   public VlmSettings {
     visionEncoder = visionEncoder == null ? VisionEncoder.JAVA : visionEncoder;
     Check.range("vlm.threads", threads, 0, 1024);
@@ -35,6 +38,13 @@ public record VlmSettings(Path model, int threads, int contextLength, int maxTok
       throw new ConfigException("vlm.attention-patterns", null,
           "a pattern file (from longshot attention-search) is required when vlm.attention is mminference");
     }
+  }
+
+  /** Unsplit keyframes. */
+  public VlmSettings(Path model, int threads, int contextLength, int maxTokens, KvPolicy kvPolicy, double kvBudget,
+      double kvRecentShare, KvMerge kvMerge, String attention, Path attentionPatterns, VisionEncoder visionEncoder) {
+    this(model, threads, contextLength, maxTokens, kvPolicy, kvBudget, kvRecentShare, kvMerge, attention,
+        attentionPatterns, visionEncoder, false);
   }
 
   /** The Java vision tower. */

@@ -36,10 +36,12 @@ public final class SmolVlm implements AutoCloseable {
   private final String chatJinja;
   private final boolean smolVlm2;
   private final OnnxVisionEncoder onnx;
+  private final boolean splitKeyframes;
 
   private SmolVlm(TextGenerator text, VisionConfig vc, VisionWeights vw, ImageProcessorConfig ipc, int imageTokenId,
-      String chatJinja, boolean smolVlm2, OnnxVisionEncoder onnx) {
+      String chatJinja, boolean smolVlm2, OnnxVisionEncoder onnx, boolean splitKeyframes) {
     this.smolVlm2 = smolVlm2;
+    this.splitKeyframes = splitKeyframes;
     this.onnx = onnx;
     this.text = text;
     this.vision = new VisionEncoder(vc, vw, text.parallel());
@@ -120,7 +122,7 @@ public final class SmolVlm implements AutoCloseable {
         v2 |= ModelLimits.readJson(pre).path("image_processor_type").asText("").startsWith("SmolVLM");
       }
       return new SmolVlm(tg, vc, vw, checkSeqLen(ipc, vc, mmproj), imageToken, null, v2,
-          onnxTower(modelGguf.toAbsolutePath().getParent(), vc, settings));
+          onnxTower(modelGguf.toAbsolutePath().getParent(), vc, settings), settings.splitKeyframes());
     } catch (IOException | RuntimeException e) {
       tg.close();
       throw e;
@@ -150,7 +152,8 @@ public final class SmolVlm implements AutoCloseable {
       ImageProcessorConfig ipc = ImageProcessorConfig.read(dir, vc.imageSeqLen());
       boolean v2 = "smolvlm".equals(root.path("model_type").asText())
           || root.path("architectures").toString().contains("SmolVLMForConditionalGeneration");
-      return new SmolVlm(tg, vc, vw, checkSeqLen(ipc, vc, dir), imageToken, jinja, v2, onnxTower(dir, vc, settings));
+      return new SmolVlm(tg, vc, vw, checkSeqLen(ipc, vc, dir), imageToken, jinja, v2, onnxTower(dir, vc, settings),
+          settings.splitKeyframes());
     } catch (IOException | RuntimeException e) {
       tg.close();
       throw e;
@@ -263,14 +266,15 @@ public final class SmolVlm implements AutoCloseable {
   }
 
   /**
-   * The answer prompt in Video-RAG's layout: the keyframes (never split) ahead of {@code text} (the retrieved speech,
-   * on-screen text and object text, then the question), in SmolVLM's chat template. For SmolVLM2 with frames of one
-   * video of known length ({@code videoDurationMillis >= 0}) the frames are written as SmolVLM2's processor writes a
-   * video ({@link SmolVlmProcessor#buildVideo}: the "You are provided the following series of N frames from a
-   * H:MM:SS [H:MM:SS] video." intro, {@code \nFrame from mm:ss:} per frame, a blank line before the text);
-   * otherwise each frame just gets its {@code \nFrame from mm:ss:} label. Frames that do not fit the context next
-   * to the text and {@code maxNewTokens} are dropped, evenly over time, with a logged note; if the text alone does
-   * not fit, this fails with the counts.
+   * The answer prompt in Video-RAG's layout: the keyframes ahead of {@code text} (the retrieved speech, on-screen text
+   * and object text, then the question), in SmolVLM's chat template. For SmolVLM2 with frames of one video of known
+   * length ({@code videoDurationMillis >= 0}) the frames are written as SmolVLM2's processor writes a video
+   * ({@link SmolVlmProcessor#buildVideo}: the "You are provided the following series of N frames from a H:MM:SS
+   * [H:MM:SS] video." intro, {@code \nFrame from mm:ss:} per frame, unsplit, a blank line before the text); otherwise
+   * each frame gets its {@code \nFrame from mm:ss:} label and, with {@code vlm.split-keyframes}, is split into tiles
+   * plus the global view when all of the frames fit the context that way (else unsplit, logged). Frames that do not
+   * fit the context next to the text and {@code maxNewTokens} are dropped, evenly over time, with a logged note; if
+   * the text alone does not fit, this fails with the counts.
    */
   public MultimodalPrompt answerPrompt(String system, String text, List<SmolVlmProcessor.Picture> frames,
       int maxNewTokens, long videoDurationMillis) {
@@ -282,6 +286,16 @@ public final class SmolVlm implements AutoCloseable {
     }
     boolean video = smolVlm2 && videoDurationMillis >= 0 && !frames.isEmpty()
         && frames.stream().allMatch(f -> f.timestampMillis() >= 0);
+    if (!video && splitKeyframes && processor.imageProcessor().config().split() && !frames.isEmpty()) {
+      List<SmolVlmProcessor.Picture> tiled = frames.stream()
+          .map(f -> new SmolVlmProcessor.Picture(f.image(), f.timestampMillis(), true)).toList();
+      MultimodalPrompt p = prompt(chat(system, SmolVlmProcessor.IMAGE.repeat(tiled.size()) + text), tiled);
+      if (p.ids().length <= budget) {
+        return p;
+      }
+      LOG.log(System.Logger.Level.INFO, () -> "keyframes left unsplit: split into tiles they need " + p.ids().length
+          + " tokens, over the " + contextLength() + "-token context less " + maxNewTokens + " answer tokens");
+    }
     List<SmolVlmProcessor.Picture> kept = frames;
     while (true) {
       MultimodalPrompt p = video ? videoPrompt(system, text, kept, videoDurationMillis)
