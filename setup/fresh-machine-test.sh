@@ -52,6 +52,9 @@ debootstrap --variant=minbase bookworm "$R" >"$DIR/debootstrap.log" 2>&1 || die 
 t_base=$(( $(t) - t0 ))
 say "debootstrap: ${t_base} s, $(chroot "$R" dpkg-query -W -f='${Package}\n' | wc -l) packages"
 cp /etc/resolv.conf "$R/etc/resolv.conf"
+# debootstrap writes no /etc/hosts (Debian's installer and cloud images do): without it `localhost` does not resolve
+# and chromedriver cannot reach Chromium ("unable to connect to renderer" in the web tests)
+[ -e "$R/etc/hosts" ] || printf '127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' >"$R/etc/hosts"
 # the root on itself first, so that / inside the chroot is a mount point as on any machine or container (Java's
 # Files.getFileStore, used for the upload free-space check, fails with "Mount point not found" otherwise); unmounted last
 mount --bind "$R" "$R"; mounted=("$R")
