@@ -210,7 +210,8 @@ class LongshotEndToEndTest {
     assertThat(longshot.delete(id)).isTrue();
     assertThat(longshot.video(id)).isEmpty();
     assertThat(longshot.videos()).extracting(m -> m.videoId()).containsExactly(first.manifest().videoId());
-    assertThat(longshot.ask("What is the total budget?", Set.of(id)).evidence()).as("index documents gone").isEmpty();
+    assertThatThrownBy(() -> longshot.ask("What is the total budget?", Set.of(id))).as("index documents gone")
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Unknown video id [" + id + "]");
     assertThat(longshot.delete(id)).isFalse();
   }
 }
