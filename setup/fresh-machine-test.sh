@@ -6,7 +6,8 @@
 #      installed nothing;
 #   3. with the host's newest JDK 21+ copied into the root's /usr/lib/jvm (standing for the user's own install):
 #      `bin/longshot <command>` must succeed from nothing.
-# It prints the time of each step and the download sizes (apt archives, ~/.m2, the models).
+# It prints the time of each step (set-up timed apart from the command) and the download sizes (apt archives,
+# ~/.m2, the models); logs go to DIR (no-jdk.log, setup.log, with-jdk.log).
 # Usage (as root): setup/fresh-machine-test.sh [--command test|setup|build] [--dir DIR] [--keep]
 #   --command  what step 3 runs (default: test, the README's command; setup or build are quicker partial checks)
 #   --dir      where the root file system goes (default: a new directory under /var/tmp); --keep leaves it there
@@ -49,6 +50,7 @@ t0=$(t)
 say "debootstrap --variant=minbase bookworm $R"
 debootstrap --variant=minbase bookworm "$R" >"$DIR/debootstrap.log" 2>&1 || die "debootstrap failed: $(tail -3 "$DIR/debootstrap.log")"
 t_base=$(( $(t) - t0 ))
+say "debootstrap: ${t_base} s, $(chroot "$R" dpkg-query -W -f='${Package}\n' | wc -l) packages"
 cp /etc/resolv.conf "$R/etc/resolv.conf"
 for m in proc sys dev dev/pts dev/shm; do
   mkdir -p "$R/$m"; mount --bind "/$m" "$R/$m"; mounted=("$R/$m" "${mounted[@]}")
@@ -79,17 +81,28 @@ printf '%s\n' "$out" | sed 's/^/    /' >&2
 mkdir -p "$R/usr/lib/jvm" "$R/usr/local/share/ca-certificates"
 cp -a "$HOST_JDK" "$R/usr/lib/jvm/"
 cp -a /usr/local/share/ca-certificates/. "$R/usr/local/share/ca-certificates/" 2>/dev/null || true
+# 3a. set-up alone, timed, so the Debian download is measured apart from the command
+size_mb() { if [ -d "$1" ]; then du -sm "$1" | awk '{print $1}'; else echo 0; fi; } # 0 when the step made none
 t1=$(t)
+set +e
+in_root "bin/longshot setup" >"$DIR/setup.log" 2>&1
+rc=$?
+set -e
+t_setup=$(( $(t) - t1 ))
+say "bin/longshot setup with the copied JDK ($(basename "$HOST_JDK")): rc $rc in ${t_setup} s;" \
+  "$before -> $(packages_now) packages, $(size_mb "$R/var/cache/apt/archives") MB of Debian packages downloaded"
+[ "$rc" -eq 0 ] || die "bin/longshot setup failed in the fresh root; last lines:
+$(tail -30 "$DIR/setup.log")"
+# 3b. the command itself, from nothing but the set-up
+t2=$(t)
 set +e
 in_root "bin/longshot $COMMAND" >"$DIR/with-jdk.log" 2>&1
 rc=$?
 set -e
-t_run=$(( $(t) - t1 ))
-apt_mb=$(du -sm "$R/var/cache/apt/archives" | awk '{print $1}')
-m2_mb=$(du -sm "$R/root/.m2" 2>/dev/null | awk '{print $1}')
-models_mb=$(du -sm "$R/root/.cache/longshot/models" 2>/dev/null | awk '{print $1}')
-say "debootstrap ${t_base} s; bin/longshot $COMMAND with the copied JDK ($(basename "$HOST_JDK")): rc $rc in ${t_run} s"
-say "downloaded: Debian packages ${apt_mb} MB (apt archives), Maven ${m2_mb:-0} MB (~/.m2), models ${models_mb:-0} MB"
+t_run=$(( $(t) - t2 ))
+say "debootstrap ${t_base} s; setup ${t_setup} s; bin/longshot $COMMAND: rc $rc in ${t_run} s"
+say "downloaded: Debian packages $(size_mb "$R/var/cache/apt/archives") MB (apt archives)," \
+  "Maven $(size_mb "$R/root/.m2") MB (~/.m2), models $(size_mb "$R/root/.cache/longshot/models") MB"
 [ "$rc" -eq 0 ] || die "bin/longshot $COMMAND failed in the fresh root; last lines:
 $(tail -30 "$DIR/with-jdk.log")"
 say "passed"

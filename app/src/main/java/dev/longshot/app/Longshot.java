@@ -74,7 +74,8 @@ public final class Longshot implements LongshotService {
       embedder = TextEmbedders.create(config.embeddings());
       index = EvidenceIndex.open(config.data().indexDir(), embedder, config.retrieval());
       LibraryCheck.run(records, index);
-      model = config.answer().backend() == AnswerBackend.EMBEDDED ? EmbeddedModel.load(config.vlm()) : null;
+      model = config.answer().backend() == AnswerBackend.EMBEDDED ? EmbeddedModel.load(config.vlm(),
+          id -> records.manifest(id).map(VideoManifest::durationMillis).orElse(-1L)) : null;
       QuestionAnswering qa = QuestionAnswering.create(index, config.answer(), records::keyframe, model);
       return new Longshot(config, lock, records, embedder, index, qa, model);
     } catch (RuntimeException | Error e) {

@@ -20,8 +20,15 @@ public interface VisionLanguageGenerator {
    */
   String generate(String prompt, List<Path> images, Consumer<String> tokenSink);
 
-  /** A keyframe file and the video time it shows (milliseconds). */
-  record Frame(Path file, long timestampMillis) {}
+  /**
+   * A keyframe file, the video time it shows (milliseconds) and the video it comes from (null when unknown), so a
+   * model that reads videos (SmolVLM2) can be told the video's length.
+   */
+  record Frame(Path file, long timestampMillis, String videoId) {
+    public Frame(Path file, long timestampMillis) {
+      this(file, timestampMillis, null);
+    }
+  }
 
   /**
    * Generates a reply to the Video-RAG answer prompt with timed keyframes, so a vision-language model can label each

@@ -11,9 +11,12 @@ package dev.longshot.config;
  * @param mergeGapSeconds adjacent hits closer than this are merged into one time span
  * @param decomposer how a question is split into retrieval requests (see {@link DecomposerKind})
  * @param candidates depth of each ranked list (BM25, kNN, windows) before fusion
+ * @param windowPartWords late interaction (issue 20): each window document is also embedded as half-overlapping parts
+ *     of this many words, and the coarse pass scores a window by its best part; 0 = one pooled vector per window
  */
 public record RetrievalSettings(
-    int topK, int rrfK, double minSimilarity, double windowSeconds, double mergeGapSeconds, DecomposerKind decomposer, int candidates) {
+    int topK, int rrfK, double minSimilarity, double windowSeconds, double mergeGapSeconds, DecomposerKind decomposer, int candidates,
+    int windowPartWords) {
   public RetrievalSettings {
     Check.range("retrieval.top-k", topK, 1, 200);
     Check.range("retrieval.rrf-k", rrfK, 1, 1000);
@@ -22,5 +25,6 @@ public record RetrievalSettings(
     Check.range("retrieval.merge-gap-seconds", mergeGapSeconds, 0.0, 60.0);
     Check.present("retrieval.decomposer", decomposer, DecomposerKind.class);
     Check.range("retrieval.candidates", candidates, 1, 1000);
+    Check.range("retrieval.window-part-words", windowPartWords, 0, 100_000);
   }
 }

@@ -18,7 +18,7 @@ public final class Fixtures {
 
   /** Settings for the stand-in embedder (its cosine scale differs from BGE's, hence its own threshold). */
   public static RetrievalSettings settings() {
-    return new RetrievalSettings(8, 60, 0.3, 60, 4, DecomposerKind.RULES, 50);
+    return new RetrievalSettings(8, 60, 0.3, 60, 4, DecomposerKind.RULES, 50, 100);
   }
 
   public static VideoManifest manifest(String videoId, String fingerprint) {

@@ -103,7 +103,7 @@ class QuestionAnsweringTest {
   @Test
   void theModelDecomposerNeedsAModelBackend() {
     EvidenceIndex modelIndex = EvidenceIndex.open(tmp.resolve("index2"), new HashingTextEmbedder(256),
-        new dev.longshot.config.RetrievalSettings(8, 60, 0.3, 60, 4, DecomposerKind.MODEL, 50));
+        new dev.longshot.config.RetrievalSettings(8, 60, 0.3, 60, 4, DecomposerKind.MODEL, 50, 100));
     try (modelIndex) {
       AnswerSettings extractive = new AnswerSettings(AnswerBackend.EXTRACTIVE, null, null, null, Duration.ofSeconds(5), 0, 8);
       assertThatThrownBy(() -> QuestionAnswering.create(modelIndex, extractive, KeyframeResolver.none(), null))

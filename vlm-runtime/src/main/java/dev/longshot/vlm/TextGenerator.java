@@ -42,7 +42,7 @@ public final class TextGenerator implements AutoCloseable {
 
   private static final int PREFILL_CHUNK = 256;
   /** Sparse prefill takes bigger batches: its patterns estimate from a batch's last queries. */
-  private static final int SPARSE_PREFILL_CHUNK = 4096;
+  public static final int SPARSE_PREFILL_CHUNK = 4096;
 
   private final LoadedModel model;
   private final Transformer transformer;

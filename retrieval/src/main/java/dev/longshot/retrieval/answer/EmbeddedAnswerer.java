@@ -34,7 +34,8 @@ public final class EmbeddedAnswerer implements Answerer {
     try {
       List<VisionLanguageGenerator.Frame> frames = new java.util.ArrayList<>();
       for (int i = 0; i < p.images().size(); i++) {
-        frames.add(new VisionLanguageGenerator.Frame(p.images().get(i), p.timestampsMillis().get(i)));
+        frames.add(new VisionLanguageGenerator.Frame(p.images().get(i), p.timestampsMillis().get(i),
+            p.videoIds().get(i)));
       }
       String text = model.generateFromFrames(p.prompt(), frames, tokenSink);
       return new Answer(text.strip(), evidence, name());

@@ -36,7 +36,7 @@ public final class OpenAiAnswerer implements Answerer {
   }
 
   /** The resolved keyframe files and the prompt that labels them. */
-  record FramesAndPrompt(List<Path> images, List<Long> timestampsMillis, String prompt) {
+  record FramesAndPrompt(List<Path> images, List<Long> timestampsMillis, List<String> videoIds, String prompt) {
     static FramesAndPrompt of(String question, List<Evidence> evidence, KeyframeResolver resolver, int max) {
       List<Evidence> withFiles = VideoRagPrompt.keyframes(evidence, Integer.MAX_VALUE).stream()
           .filter(e -> resolver.resolve(e.videoId(), e.keyframe()).isPresent()).toList();
@@ -44,7 +44,8 @@ public final class OpenAiAnswerer implements Answerer {
       List<Path> images = frames.stream().map(e -> resolver.resolve(e.videoId(), e.keyframe()))
           .flatMap(Optional::stream).toList();
       List<Long> times = frames.stream().map(Evidence::startMillis).toList();
-      return new FramesAndPrompt(images, times, VideoRagPrompt.text(question, evidence, frames));
+      return new FramesAndPrompt(images, times, frames.stream().map(Evidence::videoId).toList(),
+          VideoRagPrompt.text(question, evidence, frames));
     }
   }
 }

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,11 +38,15 @@ import org.apache.lucene.util.VectorUtil;
 /**
  * Coarse-to-fine hybrid search over one searcher. Four ranked lists are fused with RRF: BM25 and kNN over all
  * segments that pass the filters, and BM25 and kNN over the segments inside the best {@value #WINDOWS} window
- * documents (the coarse pass, which lets a long passage about the topic lift its short segments). The fused
+ * documents (the coarse pass, which lets a long passage about the topic lift its short segments; windows rank by
+ * their best part when the index has window parts, see {@link #rankWindows}). The fused
  * segments are merged into spans; each hit carries the cosine similarity of its best segment.
  */
 final class HybridSearch {
   static final int WINDOWS = 5;
+  private static final int WINDOW_DEPTH = 2 * WINDOWS;
+  /** Parts fetched per wanted window: neighbouring parts of one good window tend to rank together. */
+  static final int PARTS_PROBED_PER_WINDOW = 8;
   private static final Set<String> CANDIDATE_FIELDS = Set.of(IndexSchema.VIDEO, IndexSchema.MODALITY, IndexSchema.START,
       IndexSchema.END, IndexSchema.TEXT, IndexSchema.KEYFRAME);
   private final LexicalQueries lexical;
@@ -133,27 +138,60 @@ final class HybridSearch {
 
   /** A filter for the spans of the best windows, or null when the coarse pass finds no window. */
   private Query topWindows(IndexSearcher searcher, SearchRequest r, Query lex, float[] qv) throws IOException {
-    SearchRequest anyModality = r.withModalities(Set.of());
-    int depth = 2 * WINDOWS;
-    Map<Integer, Double> fused = rrf.fuse(List.of(ranked(searcher, lex, filter(IndexSchema.TYPE_WINDOW, anyModality), depth),
-        knn(searcher, IndexSchema.WINDOW_VECTOR, qv, restrictions(anyModality), depth)));
-    List<Integer> top = fused.entrySet().stream().sorted(Map.Entry.<Integer, Double>comparingByValue().reversed())
-        .limit(WINDOWS).map(Map.Entry::getKey).toList();
+    List<WindowSpan> top = rankWindows(searcher, r, lex, qv);
     if (top.isEmpty()) {
       return null;
     }
     BooleanQuery.Builder any = new BooleanQuery.Builder();
-    StoredFields stored = searcher.storedFields();
-    for (int doc : top) {
-      Document d = stored.document(doc, Set.of(IndexSchema.VIDEO, IndexSchema.START, IndexSchema.END));
-      long start = d.getField(IndexSchema.START).numericValue().longValue();
-      long end = d.getField(IndexSchema.END).numericValue().longValue();
+    for (WindowSpan w : top) {
       any.add(new BooleanQuery.Builder()
-          .add(new TermQuery(new Term(IndexSchema.VIDEO, d.get(IndexSchema.VIDEO))), Occur.FILTER)
-          .add(range(IndexSchema.START, Long.MIN_VALUE, end), Occur.FILTER)
-          .add(range(IndexSchema.END, start, Long.MAX_VALUE), Occur.FILTER).build(), Occur.SHOULD);
+          .add(new TermQuery(new Term(IndexSchema.VIDEO, w.videoId())), Occur.FILTER)
+          .add(range(IndexSchema.START, Long.MIN_VALUE, w.endMillis()), Occur.FILTER)
+          .add(range(IndexSchema.END, w.startMillis(), Long.MAX_VALUE), Occur.FILTER).build(), Occur.SHOULD);
     }
     return any.build();
+  }
+
+  /** A window document's identity: its video and time span. */
+  record WindowSpan(String videoId, long startMillis, long endMillis) {}
+
+  /**
+   * The coarse pass: the best {@value #WINDOWS} windows by RRF of BM25 over window documents and the window
+   * vector ranking. The vector ranking is late interaction (issue 20) when the index has window parts: a window
+   * scores by its best part (HNSW over the parts, first occurrence of each window); an index without parts ranks
+   * windows by their pooled {@code window_vector}.
+   */
+  List<WindowSpan> rankWindows(IndexSearcher searcher, SearchRequest r, Query lex, float[] qv) throws IOException {
+    SearchRequest anyModality = r.withModalities(Set.of());
+    List<WindowSpan> lexical = spans(searcher, ranked(searcher, lex, filter(IndexSchema.TYPE_WINDOW, anyModality),
+        WINDOW_DEPTH), WINDOW_DEPTH);
+    return rrf.fuse(List.of(lexical, rankWindowsByVector(searcher, r, qv))).entrySet().stream()
+        .sorted(Map.Entry.<WindowSpan, Double>comparingByValue().reversed()).limit(WINDOWS).map(Map.Entry::getKey).toList();
+  }
+
+  /** The vector list of the coarse pass: windows by best part, or by pooled vector in an index without parts. */
+  List<WindowSpan> rankWindowsByVector(IndexSearcher searcher, SearchRequest r, float[] qv) throws IOException {
+    Query restrictions = restrictions(r.withModalities(Set.of()));
+    List<WindowSpan> byPart = spans(searcher, knn(searcher, IndexSchema.WINDOW_PART_VECTOR, qv, restrictions,
+        WINDOW_DEPTH * PARTS_PROBED_PER_WINDOW), WINDOW_DEPTH);
+    return byPart.isEmpty()
+        ? spans(searcher, knn(searcher, IndexSchema.WINDOW_VECTOR, qv, restrictions, WINDOW_DEPTH), WINDOW_DEPTH)
+        : byPart;
+  }
+
+  /** The distinct window spans of ranked window or part documents, in rank order, at most {@code limit}. */
+  private static List<WindowSpan> spans(IndexSearcher searcher, List<Integer> docs, int limit) throws IOException {
+    StoredFields stored = searcher.storedFields();
+    LinkedHashSet<WindowSpan> out = new LinkedHashSet<>();
+    for (int doc : docs) {
+      Document d = stored.document(doc, Set.of(IndexSchema.VIDEO, IndexSchema.START, IndexSchema.END));
+      out.add(new WindowSpan(d.get(IndexSchema.VIDEO), d.getField(IndexSchema.START).numericValue().longValue(),
+          d.getField(IndexSchema.END).numericValue().longValue()));
+      if (out.size() == limit) {
+        break;
+      }
+    }
+    return List.copyOf(out);
   }
 
   private static Query and(Query a, Query b) {
@@ -190,7 +228,8 @@ final class HybridSearch {
 
   /**
    * The request's video, modality and time clauses, or null when it has none. kNN needs no type clause: only
-   * segments carry {@code vector} and only windows {@code window_vector}, so an unrestricted request runs
+   * segments carry {@code vector}, only windows {@code window_vector} and only window parts {@code
+   * window_part_vector}, so an unrestricted request runs
    * unfiltered HNSW.
    */
   static Query restrictions(SearchRequest r) {

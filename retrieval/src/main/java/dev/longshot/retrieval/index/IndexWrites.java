@@ -31,6 +31,7 @@ final class IndexWrites {
   private final Analyzer analyzer;
   private final TextEmbedder embedder;
   private final WindowBuilder windows;
+  private final WindowParts parts; // null: one pooled vector per window
   private final Object lock = new Object();
   private final long lockWaitMillis;
 
@@ -42,6 +43,7 @@ final class IndexWrites {
     this.analyzer = analyzer;
     this.embedder = embedder;
     this.windows = new WindowBuilder(Math.round(settings.windowSeconds() * 1000));
+    this.parts = settings.windowPartWords() > 0 ? new WindowParts(settings.windowPartWords()) : null;
   }
 
   void replace(VideoManifest manifest, List<Segment> segments) {
@@ -57,8 +59,38 @@ final class IndexWrites {
     for (int i = 0; i < ws.size(); i++) {
       docs.add(IndexSchema.window(id, ws.get(i), winVectors.get(i)));
     }
+    docs.addAll(partDocuments(id, ws, winVectors));
     docs.add(IndexSchema.video(id, manifest.fileName(), manifest.settingsFingerprint(), kept.size(), ws.size()));
     commit(id, docs);
+  }
+
+  /**
+   * One document per window part. A window that is one part reuses the window's vector (same text); the parts of
+   * all longer windows are embedded in one call (the embedder batches them).
+   */
+  private List<Document> partDocuments(String videoId, List<Window> ws, List<float[]> winVectors) {
+    if (parts == null) {
+      return List.of();
+    }
+    List<Document> out = new ArrayList<>();
+    List<Window> owners = new ArrayList<>();
+    List<String> texts = new ArrayList<>();
+    for (int i = 0; i < ws.size(); i++) {
+      List<String> split = parts.split(ws.get(i).text());
+      if (split.size() == 1) {
+        out.add(IndexSchema.windowPart(videoId, ws.get(i), winVectors.get(i)));
+        continue;
+      }
+      for (String part : split) {
+        owners.add(ws.get(i));
+        texts.add(part);
+      }
+    }
+    List<float[]> vectors = embed(texts);
+    for (int i = 0; i < texts.size(); i++) {
+      out.add(IndexSchema.windowPart(videoId, owners.get(i), vectors.get(i)));
+    }
+    return out;
   }
 
   void delete(String videoId) {

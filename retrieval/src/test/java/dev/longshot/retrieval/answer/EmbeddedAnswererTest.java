@@ -61,8 +61,10 @@ class EmbeddedAnswererTest extends AnswererContract {
     };
     Answerers.create(settings(AnswerBackend.EMBEDDED), (v, k) -> Optional.of(tmp.resolve(k)), timed)
         .answer("What is the budget?", EVIDENCE, t -> { });
-    assertThat(seen).containsExactly(new VisionLanguageGenerator.Frame(tmp.resolve("000083000.jpg"), 83_000),
-        new VisionLanguageGenerator.Frame(tmp.resolve("000091000.jpg"), 91_000));
+    // with the video each comes from, so a video model can be told that video's length
+    String video = EVIDENCE.get(0).videoId();
+    assertThat(seen).containsExactly(new VisionLanguageGenerator.Frame(tmp.resolve("000083000.jpg"), 83_000, video),
+        new VisionLanguageGenerator.Frame(tmp.resolve("000091000.jpg"), 91_000, video));
   }
 
   @Test

@@ -65,7 +65,8 @@ public final class QueryLatencyBenchmark {
     SyntheticLecture gen = new SyntheticLecture(seed);
     RetrievalSettings d = LongshotConfig.defaults().retrieval();
     RetrievalSettings settings = new RetrievalSettings(d.topK(), d.rrfK(), d.minSimilarity(), d.windowSeconds(),
-        d.mergeGapSeconds(), d.decomposer(), intArg(args, "--candidates", d.candidates()));
+        d.mergeGapSeconds(), d.decomposer(), intArg(args, "--candidates", d.candidates()),
+        intArg(args, "--window-part-words", d.windowPartWords()));
     System.out.printf(Locale.ROOT, "retrieval settings %s%n", settings);
     try (HashingTextEmbedder embedder = new HashingTextEmbedder(384)) {
       try (EvidenceIndex index = EvidenceIndex.open(dir, embedder, settings)) {

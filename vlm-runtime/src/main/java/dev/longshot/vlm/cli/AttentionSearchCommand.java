@@ -13,6 +13,9 @@ import dev.longshot.vlm.attention.sparse.BlockSparseKernel;
 import dev.longshot.vlm.attention.sparse.ModalityLayout;
 import dev.longshot.vlm.attention.sparse.PatternSearch;
 import dev.longshot.vlm.model.ModelConfig;
+import dev.longshot.vlm.multimodal.RgbImage;
+import dev.longshot.vlm.multimodal.SmolVlm;
+import dev.longshot.vlm.multimodal.SmolVlmProcessor;
 import dev.longshot.vlm.tensor.Parallel;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -29,7 +32,10 @@ import picocli.CommandLine.Option;
  * runs each prompt through the model once (dense, whole prompt in one batch) and lets {@link PatternSearch} score
  * every head's candidate patterns on the real queries and keys; writes the chosen patterns with the model's
  * fingerprint for {@code generate --attention mminference --attention-patterns FILE}. Prompts are text (a video
- * answer prompt saved by the app, or anything else). Exit codes: 0 written, 1 model or runtime error, 2 usage error.
+ * answer prompt saved by the app, or anything else); with {@code --image FILE} (repeatable, a SmolVLM model) every
+ * prompt carries those pictures (each {@code <image>} in the prompt marks the next one; unmarked ones go first), so
+ * the layout has vision spans and the grid and boundary candidates are scored too. Exit codes: 0 written, 1 model
+ * or runtime error, 2 usage error.
  */
 public final class AttentionSearchCommand {
   private AttentionSearchCommand() {}
@@ -48,6 +54,12 @@ public final class AttentionSearchCommand {
     @Option(names = "--out", paramLabel = "FILE", required = true,
         description = "where to write the per-head patterns (JSON)")
     Path target;
+    @Option(names = "--image", paramLabel = "FILE",
+        description = "a picture for every prompt (PNG/JPEG; SmolVLM models); repeatable")
+    final List<Path> images = new ArrayList<>();
+    @Option(names = "--mmproj", paramLabel = "FILE",
+        description = "the vision tower GGUF when --model is a llama.cpp GGUF")
+    Path mmproj;
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
         description = "kernel threads, 0 = one per core (default ${DEFAULT-VALUE})")
     int threads;
@@ -88,6 +100,8 @@ public final class AttentionSearchCommand {
     Path target = o.target;
     int threads = o.threads;
     List<Path> prompts = o.prompts;
+    List<Path> images = o.images;
+    Path mmproj = o.mmproj;
     List<String> texts = new ArrayList<>();
     for (Path p : prompts) {
       try {
@@ -97,21 +111,36 @@ public final class AttentionSearchCommand {
         return 2;
       }
     }
-    try (TextGenerator g = TextGenerator.load(model, new VlmSettings(model, threads, 16, 1));
-        Parallel par = new Parallel(new VlmSettings(model, threads, 16, 1).effectiveThreads())) {
+    List<SmolVlmProcessor.Picture> pictures = new ArrayList<>();
+    try {
+      for (Path p : images) {
+        pictures.add(SmolVlmProcessor.Picture.still(RgbImage.read(p)));
+      }
+    } catch (IOException e) {
+      err.println("longshot attention-search: " + e.getMessage());
+      return 1;
+    }
+    VlmSettings settings = new VlmSettings(model, threads, 16, 1);
+    try (SmolVlm vlm = pictures.isEmpty() ? null : mmproj != null ? SmolVlm.load(model, mmproj, settings)
+        : SmolVlm.load(model, settings);
+        TextGenerator text = vlm != null ? null : TextGenerator.load(model, settings);
+        Parallel par = new Parallel(settings.effectiveThreads())) {
+      TextGenerator g = vlm != null ? vlm.textGenerator() : text;
       ModelConfig c = g.config();
       PatternSearch search = new PatternSearch(PatternSearch.DEFAULTS, par);
       for (int p = 0; p < texts.size(); p++) {
-        int[] ids = g.encodePrompt(texts.get(p));
-        if (ids.length < BlockSparseKernel.BLOCK) {
+        PromptInput input = vlm != null ? PromptInput.withImages(vlm, texts.get(p), pictures)
+            : PromptInput.text(g, texts.get(p));
+        if (input.length() < BlockSparseKernel.BLOCK) {
           err.printf("longshot attention-search: %s has %d tokens, shorter than one %d-token block; skipped%n",
-              prompts.get(p), ids.length, BlockSparseKernel.BLOCK);
+              prompts.get(p), input.length(), BlockSparseKernel.BLOCK);
           continue;
         }
         long t0 = System.nanoTime();
-        calibrate(g, search, ids, par);
-        err.printf("longshot attention-search: %s: %d tokens, %d layers x %d heads scored in %.1f s%n",
-            prompts.get(p), ids.length, c.layers(), c.heads(), (System.nanoTime() - t0) / 1e9);
+        calibrate(g, search, input, par);
+        err.printf("longshot attention-search: %s: %d tokens (%d vision), %d layers x %d heads scored in %.1f s%n",
+            prompts.get(p), input.length(), input.visionTokens(), c.layers(), c.heads(),
+            (System.nanoTime() - t0) / 1e9);
       }
       Map<Long, AttentionPatterns.Entry> chosen = search.choose();
       new AttentionPatterns(g.fingerprint(), c.layers(), c.heads(), chosen).write(target);
@@ -131,10 +160,10 @@ public final class AttentionSearchCommand {
   }
 
   /** One dense forward pass over the whole prompt; every layer's heads are scored as their attention runs. */
-  private static void calibrate(TextGenerator g, PatternSearch search, int[] ids, Parallel par) {
+  private static void calibrate(TextGenerator g, PatternSearch search, PromptInput input, Parallel par) {
     ModelConfig c = g.config();
-    int n = ids.length;
-    ModalityLayout layout = ModalityLayout.text(n);
+    int n = input.length();
+    ModalityLayout layout = input.layout();
     DenseAttention dense = new DenseAttention();
     PrefillAttention scoring = (b, cache, parallel) -> {
       dense.attend(b, cache, parallel);
@@ -146,6 +175,7 @@ public final class AttentionSearchCommand {
       }
     };
     DenseKvCache cache = new DenseKvCache(c.layers(), c.kvHeads(), c.headDim(), n);
-    g.transformer().forward(ids, n, 0, cache, new AttentionStrategies(scoring, dense), false);
+    g.transformer().forward(input.rows(g.transformer(), 0, n), n, 0, cache, new AttentionStrategies(scoring, dense),
+        false);
   }
 }

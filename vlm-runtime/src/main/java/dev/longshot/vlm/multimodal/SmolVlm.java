@@ -33,9 +33,11 @@ public final class SmolVlm implements AutoCloseable {
   private final VisionEncoder vision;
   private final SmolVlmProcessor processor;
   private final String chatJinja;
+  private final boolean smolVlm2;
 
   private SmolVlm(TextGenerator text, VisionConfig vc, VisionWeights vw, ImageProcessorConfig ipc, int imageTokenId,
-      String chatJinja) {
+      String chatJinja, boolean smolVlm2) {
+    this.smolVlm2 = smolVlm2;
     this.text = text;
     this.vision = new VisionEncoder(vc, vw, text.parallel());
     this.processor = new SmolVlmProcessor(text.tokenizer(), new ImageProcessor(ipc), imageTokenId);
@@ -108,10 +110,13 @@ public final class SmolVlm implements AutoCloseable {
       ImageProcessorConfig ipc = ImageProcessorConfig.defaults(vc.imageSize(), vc.imageSeqLen(),
           loader.floats3("clip.vision.image_mean", half), loader.floats3("clip.vision.image_std", half));
       Path pre = modelGguf.toAbsolutePath().getParent().resolve("preprocessor_config.json");
+      boolean v2 = String.valueOf(f.metadata().get("general.name")).toLowerCase(java.util.Locale.ROOT)
+          .contains("smolvlm2");
       if (Files.isRegularFile(pre)) {
         ipc = ImageProcessorConfig.read(pre.getParent(), vc.imageSeqLen());
+        v2 |= ModelLimits.readJson(pre).path("image_processor_type").asText("").startsWith("SmolVLM");
       }
-      return new SmolVlm(tg, vc, vw, checkSeqLen(ipc, vc, mmproj), imageToken, null);
+      return new SmolVlm(tg, vc, vw, checkSeqLen(ipc, vc, mmproj), imageToken, null, v2);
     } catch (IOException | RuntimeException e) {
       tg.close();
       throw e;
@@ -139,7 +144,9 @@ public final class SmolVlm implements AutoCloseable {
       VisionConfig vc = loader.config(root, lm.config().dim());
       VisionWeights vw = loader.weights(vc);
       ImageProcessorConfig ipc = ImageProcessorConfig.read(dir, vc.imageSeqLen());
-      return new SmolVlm(tg, vc, vw, checkSeqLen(ipc, vc, dir), imageToken, jinja);
+      boolean v2 = "smolvlm".equals(root.path("model_type").asText())
+          || root.path("architectures").toString().contains("SmolVLMForConditionalGeneration");
+      return new SmolVlm(tg, vc, vw, checkSeqLen(ipc, vc, dir), imageToken, jinja, v2);
     } catch (IOException | RuntimeException e) {
       tg.close();
       throw e;
@@ -228,22 +235,44 @@ public final class SmolVlm implements AutoCloseable {
   }
 
   /**
-   * The answer prompt in Video-RAG's layout: the keyframes (never split, each after SmolVLM2's {@code Frame from
-   * mm:ss:} label) ahead of {@code text} (the retrieved speech, on-screen text and object text, then the question),
-   * in SmolVLM's chat template. Frames that do not fit the context next to the text and {@code maxNewTokens} are
-   * dropped, evenly over time, with a logged note; if the text alone does not fit, this fails with the counts.
+   * Whether this is SmolVLM2 (trained on video): a Hugging Face config with {@code model_type "smolvlm"} or
+   * {@code SmolVLMForConditionalGeneration}; for llama.cpp's pair, an mmproj whose {@code general.name} says SmolVLM2
+   * or a preprocessor_config.json beside it naming a {@code SmolVLM*} image processor. SmolVLM (Idefics3) is not.
    */
+  public boolean isSmolVlm2() {
+    return smolVlm2;
+  }
+
+  /** {@link #answerPrompt(String, String, List, int, long)} without a known video duration. */
   public MultimodalPrompt answerPrompt(String system, String text, List<SmolVlmProcessor.Picture> frames,
       int maxNewTokens) {
+    return answerPrompt(system, text, frames, maxNewTokens, -1);
+  }
+
+  /**
+   * The answer prompt in Video-RAG's layout: the keyframes (never split) ahead of {@code text} (the retrieved speech,
+   * on-screen text and object text, then the question), in SmolVLM's chat template. For SmolVLM2 with frames of one
+   * video of known length ({@code videoDurationMillis >= 0}) the frames are written as SmolVLM2's processor writes a
+   * video ({@link SmolVlmProcessor#buildVideo}: the "You are provided the following series of N frames from a
+   * H:MM:SS [H:MM:SS] video." intro, {@code \nFrame from mm:ss:} per frame, a blank line before the text);
+   * otherwise each frame just gets its {@code \nFrame from mm:ss:} label. Frames that do not fit the context next
+   * to the text and {@code maxNewTokens} are dropped, evenly over time, with a logged note; if the text alone does
+   * not fit, this fails with the counts.
+   */
+  public MultimodalPrompt answerPrompt(String system, String text, List<SmolVlmProcessor.Picture> frames,
+      int maxNewTokens, long videoDurationMillis) {
     int budget = contextLength() - maxNewTokens;
     MultimodalPrompt none = prompt(chat(system, text), List.of());
     if (none.ids().length > budget) {
       throw new IllegalArgumentException("the answer prompt's text has " + none.ids().length + " tokens, over the "
           + contextLength() + "-token context less " + maxNewTokens + " for the answer (vlm.context-length)");
     }
+    boolean video = smolVlm2 && videoDurationMillis >= 0 && !frames.isEmpty()
+        && frames.stream().allMatch(f -> f.timestampMillis() >= 0);
     List<SmolVlmProcessor.Picture> kept = frames;
     while (true) {
-      MultimodalPrompt p = prompt(chat(system, SmolVlmProcessor.IMAGE.repeat(kept.size()) + text), kept);
+      MultimodalPrompt p = video ? videoPrompt(system, text, kept, videoDurationMillis)
+          : prompt(chat(system, SmolVlmProcessor.IMAGE.repeat(kept.size()) + text), kept);
       if (p.ids().length <= budget || kept.isEmpty()) {
         if (kept.size() < frames.size()) {
           int k = kept.size();
@@ -257,6 +286,18 @@ public final class SmolVlm implements AutoCloseable {
       int fit = Math.max(0, Math.min(kept.size() - 1, (budget - none.ids().length) / perFrame));
       kept = evenly(frames, fit);
     }
+  }
+
+  /** SmolVLM2's chat turn {@code User: <video>text} with the video expanded; no frames: the text alone. */
+  private MultimodalPrompt videoPrompt(String system, String text, List<SmolVlmProcessor.Picture> frames,
+      long durationMillis) {
+    if (frames.isEmpty()) {
+      return prompt(chat(system, text), List.of());
+    }
+    String turn = chat(system, SmolVlmProcessor.VIDEO + text);
+    int at = turn.indexOf(SmolVlmProcessor.VIDEO);
+    return processor.buildVideo(turn.substring(0, at), frames, durationMillis,
+        turn.substring(at + SmolVlmProcessor.VIDEO.length()));
   }
 
   /** {@code n} of {@code all}, evenly spread, in order. */

@@ -18,6 +18,8 @@ public final class SmolVlmProcessor {
   public static final String IMAGE = "<image>";
   static final String FAKE = "<fake_token_around_image>";
   static final String GLOBAL = "<global-img>";
+  /** SmolVLM2's video placeholder in a user turn, replaced by {@link #videoString}. */
+  public static final String VIDEO = "<video>";
 
   private final Tokenizer tokenizer;
   private final ImageProcessor images;
@@ -69,6 +71,24 @@ public final class SmolVlmProcessor {
     return sb.append('\n').append(global).toString();
   }
 
+  /**
+   * SmolVLM2's video intro ({@code DEFAULT_VIDEO_INTRO} of transformers' video_processing_smolvlm.py): "You are
+   * provided the following series of {frame count in English words} frames from a {H:MM:SS} [H:MM:SS] video.\n",
+   * the duration truncated to whole seconds and written as Python's {@code str(timedelta)}.
+   */
+  public static String videoIntro(int frameCount, long durationMillis) {
+    return "You are provided the following series of " + EnglishNumbers.cardinal(frameCount) + " frames from a "
+        + timedelta(durationMillis / 1000) + " [H:MM:SS] video.\n";
+  }
+
+  /** Python's {@code str(timedelta(seconds=s))}: {@code H:MM:SS}, or {@code "N day(s), H:MM:SS"} from a day on. */
+  static String timedelta(long seconds) {
+    long days = seconds / 86_400;
+    long rest = seconds % 86_400;
+    String hms = String.format("%d:%02d:%02d", rest / 3600, rest / 60 % 60, rest % 60);
+    return days == 0 ? hms : days + (days == 1 ? " day, " : " days, ") + hms;
+  }
+
   /** SmolVLM2's frame label, {@code \nFrame from mm:ss:}. */
   public static String frameLabel(long millis) {
     long s = millis / 1000;
@@ -103,6 +123,25 @@ public final class SmolVlmProcessor {
       sb.append(strings.get(unmarked + m)).append(parts[m + 1]);
     }
     return tokenize(sb.toString(), processed, pictures);
+  }
+
+  /**
+   * A prompt holding a video as SmolVLM2's processor writes it ({@code process_video}): {@code before}, then
+   * {@link #videoIntro}, each frame as {@code \nFrame from mm:ss:} and its unsplit image string, then
+   * {@code "\n\n"} and {@code after}. Every frame needs its time.
+   */
+  public MultimodalPrompt buildVideo(String before, List<Picture> frames, long durationMillis, String after) {
+    StringBuilder sb = new StringBuilder(before).append(videoIntro(frames.size(), durationMillis));
+    List<ImageProcessor.Processed> processed = new ArrayList<>();
+    for (Picture f : frames) {
+      if (f.timestampMillis() < 0) {
+        throw new IllegalArgumentException("a video frame needs its time; got " + f.timestampMillis());
+      }
+      ImageProcessor.Processed pr = images.process(f.image(), false);
+      processed.add(pr);
+      sb.append(frameLabel(f.timestampMillis())).append(imageString(pr));
+    }
+    return tokenize(sb.append("\n\n").append(after).toString(), processed, frames);
   }
 
   private MultimodalPrompt tokenize(String prompt, List<ImageProcessor.Processed> processed, List<Picture> pictures) {

@@ -53,8 +53,10 @@ import java.util.SplittableRandom;
  * Random weights show memory and speed faithfully, and exercise every code path; they cannot show answer quality:
  * their attention is diffuse and their greedy answers are near-ties, so agreement on them is a lower bound on what
  * a trained model keeps. Run: {@code bench/run vlm-runtime dev.longshot.vlm.bench.KvCompressionBenchmark [THREADS]
- * [PROMPTS] [ANSWER_TOKENS] [PROMPT_TOKENS] [attention|tiny|smollm|all|--model PATH]} ({@code attention}: only
- * the attention-only overhead figures, which every run prints first).
+ * [PROMPTS] [ANSWER_TOKENS] [PROMPT_TOKENS] [attention|overhead|tiny|smollm|all|--model PATH]} ({@code attention}:
+ * only the attention-only overhead figures, which every run prints first; {@code overhead}: those plus the whole
+ * prefill of the SmolLM2-135M shape with and without the observers, which answers the issue's "at most 5 % of
+ * dense prefill" with a verdict line).
  */
 public final class KvCompressionBenchmark {
   static final int REPEATS = 5;
@@ -80,6 +82,17 @@ public final class KvCompressionBenchmark {
     }
     Path dir = Files.createTempDirectory("longshot-kv-bench");
     try {
+      if (which.equals("overhead")) { // the whole-prefill cost of the observer on a real-shaped model, nothing else
+        Path file = dir.resolve("smollm.gguf");
+        new RandomModel(ModelSpec.smolLm2_135m(), 1).writeGguf(file, TensorEncoding.Q8_0);
+        LoadedModel model = LoadedModel.load(file);
+        int n = Math.min(promptTokens, model.config().contextLength());
+        PromptLayout layout = layout(n, 16, 0);
+        System.out.println("== SmolLM2-135M shape Q8_0 (random), whole prefill");
+        scoreOverhead(model, layout, new SplittableRandom(100).ints(layout.length(), 6,
+            model.config().vocabSize()).toArray());
+        return;
+      }
       if (which.equals("--model")) {
         Path model = Path.of(args[5]);
         measure("user model " + model.getFileName(), model, threads, prompts, answerTokens, promptTokens, 16);
@@ -199,7 +212,11 @@ public final class KvCompressionBenchmark {
     return tokens;
   }
 
-  /** Dense prefill of one prompt with no observer, LOOK-M's and H2O's; prints the best time of each and ratios. */
+  /**
+   * Dense prefill of one prompt with no observer, LOOK-M's and H2O's, one thread, {@link #REPEATS} rounds in rotating
+   * order after a warm-up round; prints the best times, the median and best of the per-round CPU-time ratios, and a
+   * verdict line for the issue's goal (LOOK-M's observer costs at most 5 % of dense prefill, median ratio).
+   */
   private static void scoreOverhead(LoadedModel model, PromptLayout layout, int[] ids) {
     ModelConfig c = model.config();
     boolean[] text = new boolean[layout.length()];
@@ -208,9 +225,11 @@ public final class KvCompressionBenchmark {
     }
     long[] best = {Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE};
     long[] bestCpu = {Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE};
+    double[][] ratios = new double[2][REPEATS];
     try (Parallel par = new Parallel(1)) { // one thread: its CPU time is the whole cost, whatever the load
       Transformer t = new Transformer(c, model.weights(), par);
       for (int rep = 0; rep <= REPEATS; rep++) { // the first round warms up
+        long[] cpuOf = new long[3];
         for (int v = 0; v < 3; v++) {
           int variant = (v + rep) % 3; // rotate the order so no variant always runs first
           AttentionObserver obs = switch (variant) {
@@ -227,19 +246,29 @@ public final class KvCompressionBenchmark {
                 start + n == ids.length);
           }
           long dt = System.nanoTime() - t0;
-          long cpu = MX.getCurrentThreadCpuTime() - cpu0;
+          cpuOf[variant] = MX.getCurrentThreadCpuTime() - cpu0;
           if (rep > 0) {
             best[variant] = Math.min(best[variant], dt);
-            bestCpu[variant] = Math.min(bestCpu[variant], cpu);
+            bestCpu[variant] = Math.min(bestCpu[variant], cpuOf[variant]);
           }
+        }
+        if (rep > 0) {
+          ratios[0][rep - 1] = (double) cpuOf[1] / cpuOf[0];
+          ratios[1][rep - 1] = (double) cpuOf[2] / cpuOf[0];
         }
       }
     }
-    System.out.printf(Locale.ROOT, "score accumulation during a %d-token prefill, 1 thread, best of %d: dense %.0f ms "
-        + "CPU (%.0f wall); + lookm scores (text queries) %.0f ms CPU = %.3fx (wall %.3fx); + h2o scores (all "
-        + "queries) %.0f ms CPU = %.3fx (wall %.3fx)%n", ids.length, REPEATS, bestCpu[0] / 1e6, best[0] / 1e6,
-        bestCpu[1] / 1e6, (double) bestCpu[1] / bestCpu[0], (double) best[1] / best[0], bestCpu[2] / 1e6,
+    Arrays.sort(ratios[0]);
+    Arrays.sort(ratios[1]);
+    double lookm = ratios[0][REPEATS / 2];
+    System.out.printf(Locale.ROOT, "score accumulation during a %d-token prefill, 1 thread, %d rounds: dense %.0f ms "
+        + "CPU best (%.0f wall); + lookm scores (text queries): median %.3fx, best-of %.3fx (wall %.3fx); + h2o "
+        + "scores (all queries): median %.3fx, best-of %.3fx (wall %.3fx)%n", ids.length, REPEATS, bestCpu[0] / 1e6,
+        best[0] / 1e6, lookm, (double) bestCpu[1] / bestCpu[0], (double) best[1] / best[0], ratios[1][REPEATS / 2],
         (double) bestCpu[2] / bestCpu[0], (double) best[2] / best[0]);
+    System.out.printf(Locale.ROOT, "verdict: LOOK-M score accumulation costs %+.1f %% of dense prefill CPU (median of "
+        + "%d per-round ratios; spread %.3fx..%.3fx); goal <= 5 %%: %s%n", (lookm - 1) * 100, REPEATS, ratios[0][0],
+        ratios[0][REPEATS - 1], lookm <= 1.05 ? "met" : "not met");
   }
 
   /**

@@ -26,15 +26,22 @@ import java.util.SplittableRandom;
  * Sparse (MMInference) against dense prefill attention of one head, in the same run, at several prompt lengths, on
  * vision-heavy layouts in the head shapes of SmolVLM-256M's decoder (head dim 64, 64 tokens per frame, rows of 8)
  * and of a 1.5B decoder (Qwen2-VL-2B's: head dim 128, 256 tokens per frame, rows of 16). Per pattern (grid, a-shape,
- * vertical-slash) the head's queries and keys carry that pattern's structure (planted, random otherwise: random
+ * vertical-slash without boundary, Q-boundary and 2D-boundary) the head's queries and keys carry that pattern's structure (planted, random otherwise: random
  * weights cannot show which heads a real model has, only what each pattern costs and how close it stays where the
  * structure is present), and the run prints: milliseconds of our dense ({@link DenseAttention}, the runtime's
  * {@code --attention dense}; timed on the first pattern's inputs only, skipped above {@code denseMax} tokens), of the block kernel running every causal block,
  * and of the sparse strategy (one run each, after a warm-up at 2048 tokens); the ratios; the share of causal 64x64 blocks computed; attention recall (softmax mass
  * kept, mean over rows); and the relative L2 error of the attention output against dense. Only attention is timed:
  * the projections and MLP cost the same on both paths. A layer costs {@code heads} times the per-head figure.
+ * Per pattern row it also prints the cost of one computed block against one block of the all-blocks run
+ * ({@code (sparse ms / blocks computed) / (all-blocks ms / causal blocks)}): the speedup over all-blocks is
+ * {@code 1 / (block share x that cost)}, so a pattern that misses 3x is either computing too many blocks or paying
+ * more per block (gathers, extra passes, estimation). After each length, a layer line: the shape's heads with the
+ * patterns in equal numbers (the per-head rows summed; random weights cannot say which mix a real model has).
  * Run: {@code bench/run vlm-runtime dev.longshot.vlm.bench.SparsePrefillBenchmark [THREADS] [LENGTHS]
- * [smolvlm|1.5b|all] [DENSE_MAX]}, e.g. {@code 2 8192,32768,65536 all 32768}.
+ * [smolvlm|1.5b|all] [DENSE_MAX]}, e.g. {@code 2 8192,32768,65536 all 32768}; or the per-layer report for a real
+ * model and its searched patterns: {@code ... SparsePrefillBenchmark --model PATH --attention-patterns FILE
+ * --prompt-file FILE [--image FILE ...] [--mmproj FILE] [--threads N]} ({@link SparsePrefillModelReport}).
  */
 public final class SparsePrefillBenchmark {
   private static final long SEED = 17L;
@@ -43,7 +50,11 @@ public final class SparsePrefillBenchmark {
 
   private SparsePrefillBenchmark() {}
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].startsWith("--")) {
+      SparsePrefillModelReport.run(args, System.out);
+      return;
+    }
     int threads = args.length > 0 ? Integer.parseInt(args[0]) : 2;
     int[] lengths = java.util.Arrays.stream((args.length > 1 ? args[1] : "8192,32768,65536").split(","))
         .mapToInt(Integer::parseInt).toArray();
@@ -61,19 +72,27 @@ public final class SparsePrefillBenchmark {
         Runtime.getRuntime().availableProcessors(),
         java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), SEED);
     System.out.println("shape | tokens | pattern | dense ms | all-blocks ms | sparse ms | dense/sparse | "
-        + "all-blocks/sparse | block share | recall | rel. L2 error");
+        + "all-blocks/sparse | block share | cost per block vs all-blocks | recall | rel. L2 error");
     try (Parallel par = new Parallel(threads)) {
       Shape warm = shapes.get(0);
       for (HeadPattern p : patterns(warm, videoLayout(2048, warm))) {
-        run(warm, 2048, videoLayout(2048, warm), p, par, -1); // JIT warm-up, printed for completeness
+        run(warm, 2048, videoLayout(2048, warm), p, par, -1, new double[2]); // JIT warm-up, printed too
       }
       for (Shape s : shapes) {
         for (int n : lengths) {
           ModalityLayout layout = videoLayout(n, s);
           double denseMs = n <= denseMax ? -1 : Double.NaN; // dense costs the same whatever the values: time once
-          for (HeadPattern p : patterns(s, layout)) {
-            denseMs = run(s, n, layout, p, par, denseMs);
+          double[] times = new double[2]; // all-blocks, sparse: sums over the patterns
+          List<HeadPattern> ps = patterns(s, layout);
+          for (HeadPattern p : ps) {
+            denseMs = run(s, n, layout, p, par, denseMs, times);
           }
+          double per = s.heads() / (double) ps.size();
+          System.out.printf(Locale.ROOT, "%s | %d | layer: %d heads, the %d patterns in equal numbers | %s | %.0f | %.0f "
+              + "| %s | %.2f%n", s.name(), n, s.heads(), ps.size(), Double.isNaN(denseMs) ? "-"
+              : String.format(Locale.ROOT, "%.0f", denseMs * s.heads()), times[0] * per, times[1] * per,
+              Double.isNaN(denseMs) ? "-" : String.format(Locale.ROOT, "%.2f", denseMs * ps.size() / times[1]),
+              times[0] / times[1]);
         }
       }
     }
@@ -91,11 +110,14 @@ public final class SparsePrefillBenchmark {
     GridPattern grid = frameGrid.resolvesOn(layout) ? frameGrid
         : new GridPattern(s.tokensPerRow(), 0, true, GridPattern.DEFAULT_LOCAL);
     return List.of(grid, new AShapePattern(128, 4096),
-        new VerticalSlashPattern(1000, 2048, 64, VerticalSlashPattern.Boundary.NONE));
+        new VerticalSlashPattern(1000, 2048, 64, VerticalSlashPattern.Boundary.NONE),
+        new VerticalSlashPattern(1000, 2048, 64, VerticalSlashPattern.Boundary.QUERY),
+        new VerticalSlashPattern(1000, 2048, 64, VerticalSlashPattern.Boundary.QUERY_KEY));
   }
 
   /** Prints one line; times dense if {@code knownDenseMs} is -1; returns the dense time (NaN: not timed). */
-  private static double run(Shape s, int n, ModalityLayout layout, HeadPattern p, Parallel par, double knownDenseMs) {
+  private static double run(Shape s, int n, ModalityLayout layout, HeadPattern p, Parallel par, double knownDenseMs,
+      double[] times) {
     boolean timeDense = knownDenseMs == -1;
     SplittableRandom r = new SplittableRandom(SEED + n);
     int d = s.headDim();
@@ -127,10 +149,12 @@ public final class SparsePrefillBenchmark {
     for (int i = 0; i < n; i++) {
       recall += Math.min(1.0, Math.exp((double) sparseLse[i] - denseLse[i])) / n;
     }
-    System.out.printf(Locale.ROOT, "%s | %d | %s | %s | %.0f | %.0f | %s | %.2f | %.3f | %.4f | %.2e%n", s.name(), n,
-        p.describe(), Double.isNaN(denseMs) ? "-" : String.format(Locale.ROOT, "%.0f", denseMs), blocksMs, sparseMs,
+    times[0] += blocksMs;
+    times[1] += sparseMs;
+    System.out.printf(Locale.ROOT, "%s | %d | %s | %s | %.0f | %.0f | %s | %.2f | %.3f | %.2f | %.4f | %.2e%n", s.name(),
+        n, p.describe(), Double.isNaN(denseMs) ? "-" : String.format(Locale.ROOT, "%.0f", denseMs), blocksMs, sparseMs,
         Double.isNaN(denseMs) ? "-" : String.format(Locale.ROOT, "%.2f", denseMs / sparseMs), blocksMs / sparseMs,
-        mm.blockShare(), recall, relL2(sparse, blocks));
+        mm.blockShare(), sparseMs / blocksMs / mm.blockShare(), recall, relL2(sparse, blocks));
     if (timeDense && relL2(blocks, dense) > 1e-4) {
       System.out.printf(Locale.ROOT, "  WARNING: all-blocks vs dense differ by %.2e%n", relL2(blocks, dense));
     }

@@ -7,17 +7,45 @@ import java.util.Arrays;
  * The online step of a vertical-slash head: from a few query rows (the last ones of a span), the causal softmax
  * {@code A = softmax(q K^T / sqrt(d))} over keys {@code [0, row]}; column sums and diagonal sums of {@code A}
  * restricted to the allowed key intervals; forced first columns and nearest diagonals; top-k of each.
+ *
+ * <p>One change to the reference's independent top-k (issue 17, measured on the benchmark's planted heads): the
+ * reference ranks columns by their raw sums, so the few hundred columns right next to the estimation rows, whose
+ * mass the local band of diagonals already keeps, took a third of the vertical budget (336 of 1000 at 32k tokens)
+ * and pushed out real vertical lines. Here the diagonals are chosen first, by raw sums as in the reference; the
+ * columns are then ranked without the entries inside the contiguous band of chosen diagonals next to the main one.
+ * Removing every chosen diagonal's entries instead is worse: the far diagonals are chosen because strong vertical
+ * columns put spikes on them, and removing those spikes drops the very columns that made them.
  */
 final class VsEstimator {
   private VsEstimator() {}
 
   static VsIndex estimate(BlockSparseKernel.HeadInput in, int[] rows, int[][] allowed, int v, int s) {
     int end = rows[rows.length - 1] + 1;
-    int d = in.headDim();
-    float[] colsum = new float[end];
-    float[] diag = new float[end];
-    double[] a = new double[end];
+    float[][] a = softmaxRows(in, rows);
+    boolean[] ok = allowedMask(allowed, end);
+    boolean[] diagOk = new boolean[end];
+    // a diagonal is a candidate if some estimation row meets an allowed key on it
     for (int i : rows) {
+      for (int sigma = 0; sigma <= i; sigma++) {
+        diagOk[sigma] |= ok[i - sigma];
+      }
+    }
+    int[] slashes = topK(diagonalSums(a, rows, end), diagOk, s);
+    // the contiguous band of chosen diagonals next to the main one (at least the forced ones)
+    int band = 0;
+    while (band < slashes.length && slashes[band] == band) {
+      band++;
+    }
+    return new VsIndex(topK(columnSums(a, rows, end, band), ok, v), slashes);
+  }
+
+  /** {@code A} of each estimation row over keys {@code [0, row]}, in double then stored as float. */
+  private static float[][] softmaxRows(BlockSparseKernel.HeadInput in, int[] rows) {
+    int d = in.headDim();
+    float[][] out = new float[rows.length][];
+    double[] a = new double[rows[rows.length - 1] + 1];
+    for (int r = 0; r < rows.length; r++) {
+      int i = rows[r];
       float[] q = in.q()[i - in.q0()];
       double max = Double.NEGATIVE_INFINITY;
       for (int j = 0; j <= i; j++) {
@@ -29,23 +57,38 @@ final class VsEstimator {
         a[j] = Math.exp(a[j] - max);
         sum += a[j];
       }
+      out[r] = new float[i + 1];
       for (int j = 0; j <= i; j++) {
-        float p = (float) (a[j] / sum);
-        colsum[j] += p;
-        diag[i - j] += p;
+        out[r][j] = (float) (a[j] / sum);
       }
     }
-    boolean[] ok = allowedMask(allowed, end);
-    boolean[] diagOk = new boolean[end];
+    return out;
+  }
+
+  /** Column sums of the entries at least {@code band} diagonals below the main one; forced first columns infinite. */
+  private static float[] columnSums(float[][] a, int[] rows, int end, int band) {
+    float[] colsum = new float[end];
+    for (int r = 0; r < rows.length; r++) {
+      int i = rows[r];
+      for (int j = 0; j <= i - band; j++) {
+        colsum[j] += a[r][j];
+      }
+    }
     Arrays.fill(colsum, 0, Math.min(end, VerticalSlashPattern.FORCED_VERTICALS), Float.POSITIVE_INFINITY);
-    Arrays.fill(diag, 0, Math.min(end, VerticalSlashPattern.FORCED_SLASHES), Float.POSITIVE_INFINITY);
-    // a diagonal is a candidate if some estimation row meets an allowed key on it
-    for (int i : rows) {
-      for (int sigma = 0; sigma <= i; sigma++) {
-        diagOk[sigma] |= ok[i - sigma];
+    return colsum;
+  }
+
+  /** Diagonal sums; the forced nearest diagonals are infinite. */
+  private static float[] diagonalSums(float[][] a, int[] rows, int end) {
+    float[] diag = new float[end];
+    for (int r = 0; r < rows.length; r++) {
+      int i = rows[r];
+      for (int j = 0; j <= i; j++) {
+        diag[i - j] += a[r][j];
       }
     }
-    return new VsIndex(topK(colsum, ok, v), topK(diag, diagOk, s));
+    Arrays.fill(diag, 0, Math.min(end, VerticalSlashPattern.FORCED_SLASHES), Float.POSITIVE_INFINITY);
+    return diag;
   }
 
   private static boolean[] allowedMask(int[][] allowed, int end) {
