@@ -69,7 +69,11 @@ public final class BatchIndexer {
    * @param onItem called as each file finishes, from worker threads
    */
   public BatchSummary run(Path dir, ProgressListener progress, Consumer<BatchSummary.Item> onItem) throws InterruptedException {
-    List<Path> files = findMedia(dir);
+    return run(findMedia(dir), progress, onItem);
+  }
+
+  /** Runs the batch over {@code files} (for example one {@link BatchPart} of {@link #findMedia}). */
+  public BatchSummary run(List<Path> files, ProgressListener progress, Consumer<BatchSummary.Item> onItem) throws InterruptedException {
     int total = files.size();
     ConcurrentHashMap<Path, Double> fractions = new ConcurrentHashMap<>();
     long started = System.nanoTime();

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>a record whose index documents are missing, from other settings or a different number of segments is
  *       indexed again from the record (the record is the source of truth; the index is derived from it);
- *   <li>index documents of a video without a record (a delete or replace cut short) are deleted;
+ *   <li>index documents of a video without a record (a delete or replace cut short) are deleted, unless the
+ *       index is {@linkplain EvidenceIndex#shared() shared} with other machines (their records are not here);
  *   <li>a record that cannot be read, or whose keyframe files are fewer than its manifest says, is reported and
  *       left alone (nothing is deleted that the user might still want).
  * </ul>
@@ -74,7 +75,8 @@ public final class LibraryCheck {
       }
     }
     int dropped = 0;
-    for (String id : index.videoIds()) {
+    // A shared index (SolrCloud) also holds the videos other machines ingested, with their records elsewhere.
+    for (String id : index.shared() ? List.<String>of() : index.videoIds()) {
       if (!recordIds.contains(id)) {
         index.deleteVideo(id);
         dropped++;

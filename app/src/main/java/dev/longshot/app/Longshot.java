@@ -25,6 +25,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 
 /**
@@ -33,7 +36,8 @@ import java.util.function.Consumer;
  *
  * <p>Thread-safety: all methods may be called concurrently; ingests of the same file are serialised by the
  * record store's atomic commit and the index's per-video replace. The ingest pipeline (Tesseract, ASR, detector
- * models) is loaded on first ingest, so {@code ask} starts fast. Close it to release the index and models.
+ * models) is loaded on first ingest, so {@code ask} starts fast; {@link #openForIngest} starts loading it at once, in
+ * parallel with the embedder and the index. Close it to release the index and models.
  */
 public final class Longshot implements LongshotService {
   private final LongshotConfig config;
@@ -45,6 +49,8 @@ public final class Longshot implements LongshotService {
   private final EmbeddedModel model;
   private final DataDirLock lock;
   private IngestPipeline pipeline;
+  /** The ingest pipeline loading in the background ({@link #openForIngest}), until {@link #pipeline()} takes it. */
+  private CompletableFuture<IngestPipeline> preloading;
 
   private Longshot(LongshotConfig config, DataDirLock lock, RecordStore records, TextEmbedder embedder,
       EvidenceIndex index, QuestionAnswering qa, EmbeddedModel model) {
@@ -60,6 +66,19 @@ public final class Longshot implements LongshotService {
 
   /** Opens the data directory of {@code config}: record store, index (created when absent), embedder, answerer. */
   public static Longshot open(LongshotConfig config) {
+    return open(config, false);
+  }
+
+  /**
+   * As {@link #open}, for a caller about to ingest ({@code bin/longshot ingest}): the ingest pipeline's
+   * models start loading on a background thread before the embedder and the index load on this one, so the two
+   * overlap on a multi-core machine. A failure to load them surfaces at the first ingest, as with {@link #open}.
+   */
+  public static Longshot openForIngest(LongshotConfig config) {
+    return open(config, true);
+  }
+
+  private static Longshot open(LongshotConfig config, boolean preloadIngest) {
     try {
       Files.createDirectories(config.data().dir());
     } catch (IOException e) {
@@ -69,16 +88,23 @@ public final class Longshot implements LongshotService {
     TextEmbedder embedder = null;
     EvidenceIndex index = null;
     EmbeddedModel model = null;
+    CompletableFuture<IngestPipeline> preloading = null;
     try {
       RecordStore records = new RecordStore(config.data().recordsDir());
+      if (preloadIngest) {
+        preloading = CompletableFuture.supplyAsync(() -> IngestPipeline.create(config, records), Longshot::loaderThread);
+      }
       embedder = TextEmbedders.create(config.embeddings());
-      index = EvidenceIndex.open(config.data().indexDir(), embedder, config.retrieval());
+      index = EvidenceIndexes.open(config, embedder);
       LibraryCheck.run(records, index);
       model = config.answer().backend() == AnswerBackend.EMBEDDED ? EmbeddedModel.load(config.vlm(),
           id -> records.manifest(id).map(VideoManifest::durationMillis).orElse(-1L)) : null;
       QuestionAnswering qa = QuestionAnswering.create(index, config.answer(), records::keyframe, model);
-      return new Longshot(config, lock, records, embedder, index, qa, model);
+      Longshot longshot = new Longshot(config, lock, records, embedder, index, qa, model);
+      longshot.preloading = preloading;
+      return longshot;
     } catch (RuntimeException | Error e) {
+      Closeables.closeQuietly(preloadedOrNull(preloading), Longshot::reportCloseFailure);
       Closeables.closeQuietly(model, Longshot::reportCloseFailure);
       Closeables.closeQuietly(index, Longshot::reportCloseFailure);
       Closeables.closeQuietly(embedder, Longshot::reportCloseFailure);
@@ -202,14 +228,51 @@ public final class Longshot implements LongshotService {
   }
 
   private synchronized IngestPipeline pipeline() {
+    if (pipeline == null && preloading != null) {
+      CompletableFuture<IngestPipeline> p = preloading;
+      preloading = null;
+      try {
+        pipeline = p.join();
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof RuntimeException re) {
+          throw re; // as IngestPipeline.create would have thrown it here
+        }
+        if (e.getCause() instanceof Error err) {
+          throw err;
+        }
+        throw e;
+      }
+    }
     if (pipeline == null) {
       pipeline = IngestPipeline.create(config, records);
     }
     return pipeline;
   }
 
+  /** The pipeline a background load produced (waiting for it), or null when there is none or it failed. */
+  private static IngestPipeline preloadedOrNull(CompletableFuture<IngestPipeline> preloading) {
+    if (preloading == null) {
+      return null;
+    }
+    try {
+      return preloading.join();
+    } catch (CompletionException | CancellationException e) {
+      return null;
+    }
+  }
+
+  private static void loaderThread(Runnable r) {
+    Thread t = new Thread(r, "longshot-ingest-load");
+    t.setDaemon(true);
+    t.start();
+  }
+
   @Override
   public synchronized void close() {
+    if (preloading != null) {
+      pipeline = preloadedOrNull(preloading);
+      preloading = null;
+    }
     for (AutoCloseable c : new AutoCloseable[] {pipeline, index, model}) {
       Closeables.closeQuietly(c, Longshot::reportCloseFailure);
     }

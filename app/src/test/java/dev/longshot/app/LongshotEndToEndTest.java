@@ -51,7 +51,7 @@ class LongshotEndToEndTest {
     lecture = tmp.resolve("videos/lecture.mp4");
     Files.createDirectories(lecture.getParent());
     Files.copy(samples.resolve("lecture.mp4"), lecture);
-    longshot = Longshot.open(config());
+    longshot = Longshot.openForIngest(config()); // what bin/longshot ingest opens: the pipeline loads in the background
     first = longshot.ingest(lecture, progress::add);
   }
 

@@ -125,14 +125,23 @@ public final class ConfigLoader {
   @SuppressWarnings("unchecked")
   private static void applyEnv(Map<String, Object> tree, Map<String, String> env) {
     for (Map.Entry<String, Object> section : tree.entrySet()) {
-      if (!(section.getValue() instanceof Map<?, ?> keys)) {
+      if (section.getValue() instanceof Map<?, ?> keys) {
+        applyEnv(section.getKey(), (Map<String, Object>) keys, env);
+      }
+    }
+  }
+
+  /** Sets the keys of {@code section} (and of its sub-sections: {@code index.solr.zk-hosts} is {@code LONGSHOT_INDEX_SOLR_ZK_HOSTS}). */
+  @SuppressWarnings("unchecked")
+  private static void applyEnv(String section, Map<String, Object> keys, Map<String, String> env) {
+    for (String key : new ArrayList<>(keys.keySet())) {
+      if (keys.get(key) instanceof Map<?, ?> sub) {
+        applyEnv(section + "_" + key, (Map<String, Object>) sub, env);
         continue;
       }
-      for (String key : new ArrayList<>(((Map<String, Object>) keys).keySet())) {
-        String value = env.get(envName(section.getKey(), key));
-        if (value != null) {
-          ((Map<String, Object>) keys).put(key, value);
-        }
+      String value = env.get(envName(section, key));
+      if (value != null) {
+        keys.put(key, value);
       }
     }
   }

@@ -14,6 +14,7 @@ public record LongshotConfig(
     DetectorSettings detector,
     EmbeddingSettings embeddings,
     RetrievalSettings retrieval,
+    IndexSettings index,
     AnswerSettings answer,
     VlmSettings vlm,
     ServerSettings server) {
@@ -25,6 +26,7 @@ public record LongshotConfig(
     Objects.requireNonNull(detector, "detector");
     Objects.requireNonNull(embeddings, "embeddings");
     Objects.requireNonNull(retrieval, "retrieval");
+    Objects.requireNonNull(index, "index");
     Objects.requireNonNull(answer, "answer");
     Objects.requireNonNull(vlm, "vlm");
     Objects.requireNonNull(server, "server");

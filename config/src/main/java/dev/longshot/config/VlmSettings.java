@@ -17,10 +17,15 @@ import java.nio.file.Path;
  * @param kvMerge how LOOK-M merges evicted entries (see {@link KvMerge})
  * @param attention prefill attention (see {@link VlmAttention}); {@code null} means dense
  * @param attentionPatterns with mminference: the pattern file {@code longshot attention-search} wrote for this model
+ * @param visionEncoder the vision tower of a SmolVLM model (see {@link VisionEncoder}); null reads as {@code java}
+ * @param splitKeyframes whether answer keyframes may be split into tiles (plus the global view) when every one of them
+ *     fits the context that way; false: one unsplit view each, as SmolVLM2 treats video frames
  */
 public record VlmSettings(Path model, int threads, int contextLength, int maxTokens, KvPolicy kvPolicy, double kvBudget,
-    double kvRecentShare, KvMerge kvMerge, VlmAttention attention, Path attentionPatterns) {
+    double kvRecentShare, KvMerge kvMerge, VlmAttention attention, Path attentionPatterns, VisionEncoder visionEncoder,
+    boolean splitKeyframes) {
   public VlmSettings {
+    visionEncoder = visionEncoder == null ? VisionEncoder.JAVA : visionEncoder;
     Check.range("vlm.threads", threads, 0, 1024);
     Check.range("vlm.context-length", contextLength, 16, 1 << 20);
     Check.range("vlm.max-tokens", maxTokens, 1, 1 << 20);
@@ -33,6 +38,21 @@ public record VlmSettings(Path model, int threads, int contextLength, int maxTok
       throw new ConfigException("vlm.attention-patterns", null,
           "a pattern file (from longshot attention-search) is required when vlm.attention is mminference");
     }
+  }
+
+  /** Unsplit keyframes. */
+  public VlmSettings(Path model, int threads, int contextLength, int maxTokens, KvPolicy kvPolicy, double kvBudget,
+      double kvRecentShare, KvMerge kvMerge, VlmAttention attention, Path attentionPatterns,
+      VisionEncoder visionEncoder) {
+    this(model, threads, contextLength, maxTokens, kvPolicy, kvBudget, kvRecentShare, kvMerge, attention,
+        attentionPatterns, visionEncoder, false);
+  }
+
+  /** The Java vision tower. */
+  public VlmSettings(Path model, int threads, int contextLength, int maxTokens, KvPolicy kvPolicy, double kvBudget,
+      double kvRecentShare, KvMerge kvMerge, VlmAttention attention, Path attentionPatterns) {
+    this(model, threads, contextLength, maxTokens, kvPolicy, kvBudget, kvRecentShare, kvMerge, attention,
+        attentionPatterns, VisionEncoder.JAVA);
   }
 
   /** Dense prefill attention. */

@@ -71,6 +71,16 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theVisionEncoderDefaultsToJavaAndIsAClosedChoice() {
+    assertThat(ConfigLoader.load(null, ENV).vlm().visionEncoder()).isEqualTo(VisionEncoder.JAVA);
+    assertThat(ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_VLM_VISION_ENCODER", "onnx")).vlm()
+        .visionEncoder()).isEqualTo(VisionEncoder.ONNX);
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_VLM_VISION_ENCODER", "tflite")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("vlm.vision-encoder")
+        .hasMessageContaining("[java, onnx]");
+  }
+
+  @Test
   void kvCompressionSettingsDefaultToTheFullCacheAndRejectBadValues() {
     VlmSettings defaults = ConfigLoader.load(null, ENV).vlm();
     assertThat(defaults.kvPolicy()).isEqualTo(KvPolicy.FULL);

@@ -34,6 +34,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -94,19 +99,74 @@ public final class IngestPipeline implements AutoCloseable {
     return create(config, new RecordStore(config.data().recordsDir()));
   }
 
-  /** As {@link #create(LongshotConfig)}, writing into the caller's {@code store} (one store per process). */
+  /**
+   * As {@link #create(LongshotConfig)}, writing into the caller's {@code store} (one store per process). The speech
+   * recogniser (with its first decoder) loads on its own thread while the OCR backend and then the detector load on
+   * another (OCR first: it must configure OpenMP before any library loads libgomp), so start-up takes about the
+   * longest of the two instead of the sum of all three (each a second or less of mostly single-threaded work).
+   */
   public static IngestPipeline create(LongshotConfig config, RecordStore store) {
-    TextRecognizer ocr = null;
-    SpeechRecognizer asr = null;
-    ObjectDetector detector = null;
+    ExecutorService loaders = Executors.newFixedThreadPool(2, r -> {
+      Thread t = new Thread(r, "longshot-model-load");
+      t.setDaemon(true);
+      return t;
+    });
+    AutoCloseable[] loaded = new AutoCloseable[3];
     try {
-      ocr = TextRecognizers.create(config.ocr()).orElse(null);
-      asr = SpeechRecognizers.create(config.asr()).orElse(null);
-      detector = ObjectDetectors.create(config.detector()).orElse(null);
-      return new IngestPipeline(config, store, ocr, asr, detector, SubtitleSource.DEFAULT);
-    } catch (RuntimeException | Error e) {
-      closeAll(ocr, asr, detector);
-      throw e;
+      Future<?> asr = loaders.submit(() -> {
+        loaded[1] = SpeechRecognizers.create(config.asr()).orElse(null);
+        if (loaded[1] instanceof SpeechRecognizer r) {
+          r.warmUp();
+        }
+      });
+      Future<?> frames = loaders.submit(() -> {
+        loaded[0] = TextRecognizers.create(config.ocr()).orElse(null);
+        loaded[2] = ObjectDetectors.create(config.detector()).orElse(null);
+      });
+      Throwable failure = null;
+      for (Future<?> f : List.of(frames, asr)) {
+        try {
+          f.get();
+        } catch (ExecutionException e) {
+          failure = failure == null ? e.getCause() : failure;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          failure = failure == null ? new IllegalStateException("interrupted while loading the ingest models", e) : failure;
+          loaders.shutdownNow();
+          awaitQuietly(loaders);
+        }
+      }
+      if (failure != null) {
+        closeAll(loaded);
+        if (failure instanceof RuntimeException re) {
+          throw re;
+        }
+        if (failure instanceof Error err) {
+          throw err;
+        }
+        throw new IllegalStateException("cannot load the ingest models: " + failure, failure);
+      }
+      return new IngestPipeline(config, store, (TextRecognizer) loaded[0], (SpeechRecognizer) loaded[1],
+          (ObjectDetector) loaded[2], SubtitleSource.DEFAULT);
+    } finally {
+      loaders.shutdown();
+    }
+  }
+
+  /** Waits for loader threads that were told to stop (native loads cannot be interrupted; they finish first). */
+  private static void awaitQuietly(ExecutorService loaders) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        if (loaders.awaitTermination(1, TimeUnit.MINUTES)) {
+          break;
+        }
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 

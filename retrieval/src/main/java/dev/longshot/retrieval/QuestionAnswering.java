@@ -101,7 +101,7 @@ public final class QuestionAnswering {
   private Set<String> checkVideos(Set<String> videoIds) {
     List<String> indexed = index.videoIds();
     if (indexed.isEmpty()) {
-      throw new IllegalStateException("The index at " + index.directory() + " holds no videos yet; ingest one first "
+      throw new IllegalStateException("The index at " + index.location() + " holds no videos yet; ingest one first "
           + "(bin/longshot ingest FILE)");
     }
     Set<String> unknown = new TreeSet<>(videoIds);

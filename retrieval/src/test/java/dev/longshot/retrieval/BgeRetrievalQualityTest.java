@@ -13,7 +13,7 @@ import dev.longshot.retrieval.eval.EvalQuestion;
 import dev.longshot.retrieval.eval.EvaluateIndex;
 import dev.longshot.retrieval.eval.QuestionsFile;
 import dev.longshot.retrieval.eval.RetrievalEvaluation;
-import dev.longshot.retrieval.index.EvidenceIndex;
+import dev.longshot.retrieval.index.LuceneEvidenceIndex;
 import dev.longshot.timeline.Answer;
 import dev.longshot.timeline.VideoManifest;
 import java.io.ByteArrayOutputStream;
@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BgeRetrievalQualityTest {
   @TempDir static Path tmp;
   static TextEmbedder embedder;
-  static EvidenceIndex index;
+  static LuceneEvidenceIndex index;
   static QuestionAnswering qa;
   static final String VIDEO = "1ec7c0e000000001";
 
@@ -43,7 +43,7 @@ class BgeRetrievalQualityTest {
   static void indexTheLecture() {
     LongshotConfig config = LongshotConfig.defaults();
     embedder = TextEmbedders.create(config.embeddings());
-    index = EvidenceIndex.open(tmp.resolve("index"), embedder, config.retrieval());
+    index = LuceneEvidenceIndex.open(tmp.resolve("index"), embedder, config.retrieval());
     VideoManifest m = Fixtures.manifest(VIDEO, "truth");
     index.replaceVideo(new VideoManifest(m.formatVersion(), VIDEO, "lecture.mp4", m.sourcePath(), m.sizeBytes(),
         m.durationMillis(), m.width(), m.height(), m.frameRate(), m.hasAudio(), m.transcriptSource(), "truth",

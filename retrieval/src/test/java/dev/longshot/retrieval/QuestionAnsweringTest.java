@@ -11,6 +11,7 @@ import dev.longshot.config.DecomposerKind;
 import dev.longshot.retrieval.answer.ExtractiveAnswerer;
 import dev.longshot.retrieval.answer.KeyframeResolver;
 import dev.longshot.retrieval.index.EvidenceIndex;
+import dev.longshot.retrieval.index.LuceneEvidenceIndex;
 import dev.longshot.retrieval.query.RuleBasedDecomposer;
 import dev.longshot.timeline.Answer;
 import dev.longshot.timeline.Evidence;
@@ -33,7 +34,7 @@ class QuestionAnsweringTest {
 
   @BeforeEach
   void setUp() {
-    index = EvidenceIndex.open(tmp.resolve("index"), new HashingTextEmbedder(256), Fixtures.settings());
+    index = LuceneEvidenceIndex.open(tmp.resolve("index"), new HashingTextEmbedder(256), Fixtures.settings());
     qa = new QuestionAnswering(index, RuleBasedDecomposer.withCocoClasses(), new ExtractiveAnswerer());
   }
 
@@ -102,7 +103,7 @@ class QuestionAnsweringTest {
 
   @Test
   void theModelDecomposerNeedsAModelBackend() {
-    EvidenceIndex modelIndex = EvidenceIndex.open(tmp.resolve("index2"), new HashingTextEmbedder(256),
+    EvidenceIndex modelIndex = LuceneEvidenceIndex.open(tmp.resolve("index2"), new HashingTextEmbedder(256),
         new dev.longshot.config.RetrievalSettings(8, 60, 0.3, 60, 4, DecomposerKind.MODEL, 50, 100));
     try (modelIndex) {
       AnswerSettings extractive = new AnswerSettings(AnswerBackend.EXTRACTIVE, null, null, null, Duration.ofSeconds(5), 0, 8);

@@ -32,7 +32,7 @@ final class IngestCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     int failures = 0;
-    try (Longshot longshot = Longshot.open(config.load())) {
+    try (Longshot longshot = Longshot.openForIngest(config.load())) {
       for (Path file : files) {
         try {
           IngestResult o = longshot.ingest(file, ProgressBar.forTerminal(err, file.getFileName().toString()));

@@ -39,6 +39,9 @@ class CliPartsTest {
     String[] jobs = run("index", "dir", "--jobs", "two");
     assertThat(jobs[0]).isEqualTo("2");
     assertThat(jobs[2]).contains("two");
+    String[] part = run("index", "dir", "--part", "4/3");
+    assertThat(part[0]).isEqualTo("2");
+    assertThat(part[2]).contains("--part must be i/n").contains("4/3");
     assertThat(run("ask")[2]).contains("usage: bin/longshot ask \"QUESTION\" [--video ID|PATH] [--json]");
   }
 
@@ -49,7 +52,7 @@ class CliPartsTest {
     assertThat(help[0]).isEqualTo("0");
     assertThat(help[1]).startsWith("usage: bin/longshot <command> [args]")
         .contains("\n  ingest FILE...  ingest and index videos (progress bar; unchanged files are skipped)\n")
-        .contains("\n  index DIR [--jobs N]  ingest and index every video under DIR (resumable)\n")
+        .contains("\n  index DIR [--jobs N] [--part i/n]  ingest and index every video under DIR (resumable)\n")
         .contains("\n  ask \"QUESTION\" [--video ID|PATH] [--json]  answer from the indexed videos\n")
         .contains("\n  eval QUESTIONS.jsonl [--video ID|PATH] [--json]\n      measure recall@1/@5 of the right moment, "
             + "keyword hits and latency on a questions file\n")

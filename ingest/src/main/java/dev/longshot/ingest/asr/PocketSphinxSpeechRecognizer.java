@@ -120,6 +120,12 @@ public final class PocketSphinxSpeechRecognizer implements SpeechRecognizer {
     return new PocketSphinxTranscription();
   }
 
+  /** Loads one decoder (language model, dictionary, acoustic model: ~0.75 CPU s) into the idle pool. */
+  @Override
+  public void warmUp() {
+    release(acquire());
+  }
+
   @Override
   public synchronized void close() {
     if (!closed) {

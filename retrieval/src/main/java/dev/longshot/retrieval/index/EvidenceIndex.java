@@ -4,269 +4,79 @@ import dev.longshot.capabilities.TextEmbedder;
 import dev.longshot.config.RetrievalSettings;
 import dev.longshot.retrieval.search.SearchHit;
 import dev.longshot.retrieval.search.SearchRequest;
-import dev.longshot.timeline.Closeables;
 import dev.longshot.timeline.Segment;
-import dev.longshot.timeline.VideoId;
 import dev.longshot.timeline.VideoManifest;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeSet;
-import org.apache.lucene.analysis.Analyzer;
-import org.apache.lucene.analysis.en.EnglishAnalyzer;
-import org.apache.lucene.document.Document;
-import org.apache.lucene.index.Term;
-import org.apache.lucene.search.BooleanClause.Occur;
-import org.apache.lucene.search.BooleanQuery;
-import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.search.Query;
-import org.apache.lucene.search.ScoreDoc;
-import org.apache.lucene.search.SearcherManager;
-import org.apache.lucene.search.TermQuery;
-import org.apache.lucene.store.Directory;
-import org.apache.lucene.store.FSDirectory;
 
 /**
- * The on-disk evidence index (layout in {@link IndexSchema}). Opening never holds the write lock: any number of
- * processes can search one index while one of them writes; each write takes the lock for one commit (waiting up
- * to {@value #LOCK_WAIT_MILLIS} ms for another writer, then failing with {@link IndexLockedException}). Searches
- * see new commits (from this or another process) within {@value #REFRESH_MILLIS} ms, without restart.
+ * The evidence index as retrieval, app and web see it, whatever holds it ({@code index.backend}): the embedded
+ * Lucene index on the local disk ({@link LuceneEvidenceIndex}, the default) or a SolrCloud collection (module
+ * {@code index-solr}). Every backend stores the same documents ({@link IndexSchema}: segment, window and video
+ * marker documents with numeric times and dense vectors) and answers with the same hybrid search: BM25 and kNN
+ * lists over segments and over the segments of the best windows, fused with reciprocal rank fusion, filtered by
+ * video, time and modality, merged into spans. The abstract {@code EvidenceIndexContract} test holds every backend
+ * to that.
  *
- * <p>Thread-safe. The caller owns the {@link TextEmbedder} (it is not closed here) and closes this index.
+ * <p>A video is written as one unit: readers see its old documents or its new ones, never a mix, and a failed
+ * write leaves whole videos only. Implementations are thread-safe. The caller owns the {@link TextEmbedder} (it is
+ * not closed here) and closes the index.
  */
-public final class EvidenceIndex implements AutoCloseable {
-  static final long REFRESH_MILLIS = 500;
-  static final long LOCK_WAIT_MILLIS = 60_000;
-  private final Path dir;
-  private final Directory directory;
-  private final TextEmbedder embedder;
-  private final RetrievalSettings settings;
-  private final Analyzer analyzer = new EnglishAnalyzer();
-  private final SearcherManager searchers;
-  private final IndexWrites writes;
-  private final HybridSearch hybrid;
-  private volatile long lastRefreshNanos = System.nanoTime();
+public interface EvidenceIndex extends AutoCloseable {
+  /** Windows the coarse pass of the hybrid search keeps; their segments form two more ranked lists. */
+  int TOP_WINDOWS = 5;
+  /** Window parts the coarse pass's vector list fetches per window it wants (late interaction, issue 20). */
+  int PARTS_PROBED_PER_WINDOW = 8;
 
-  private EvidenceIndex(Path dir, Directory directory, TextEmbedder embedder, RetrievalSettings settings,
-      long lockWaitMillis) throws IOException {
-    this.dir = dir;
-    this.directory = directory;
-    this.embedder = embedder;
-    this.settings = settings;
-    this.searchers = new SearcherManager(directory, null);
-    this.writes = new IndexWrites(dir, directory, analyzer, embedder, settings, lockWaitMillis);
-    this.hybrid = new HybridSearch(new LexicalQueries(analyzer), settings);
-  }
+  /** Replaces all documents of {@code manifest.videoId()} with {@code segments} (plus windows and the marker), as one unit. */
+  void replaceVideo(VideoManifest manifest, List<Segment> segments);
 
-  /**
-   * Opens the index in {@code indexDir}, creating it when the directory is absent or empty. A directory that
-   * holds something else, a corrupt index, or one built with a different embedder fails with an {@link
-   * IndexException} naming the directory; nothing on disk is changed then.
-   */
-  public static EvidenceIndex open(Path indexDir, TextEmbedder embedder, RetrievalSettings settings) {
-    return open(indexDir, embedder, settings, LOCK_WAIT_MILLIS);
-  }
-
-  /** {@link #open(Path, TextEmbedder, RetrievalSettings)} with a different write-lock wait (tests). */
-  static EvidenceIndex open(Path indexDir, TextEmbedder embedder, RetrievalSettings settings, long lockWaitMillis) {
-    Objects.requireNonNull(embedder, "embedder");
-    Objects.requireNonNull(settings, "settings");
-    Path dir = indexDir.toAbsolutePath().normalize();
-    IndexFiles.createIfAbsent(dir, embedder);
-    return openExisting(dir, embedder, settings, lockWaitMillis);
-  }
-
-  /**
-   * Opens an index that must already exist (for read-mostly tools such as the evaluation harness); a missing
-   * directory or one without an index is an {@link IndexException}.
-   */
-  public static EvidenceIndex openExisting(Path indexDir, TextEmbedder embedder, RetrievalSettings settings) {
-    return openExisting(indexDir, embedder, settings, LOCK_WAIT_MILLIS);
-  }
-
-  private static EvidenceIndex openExisting(Path indexDir, TextEmbedder embedder, RetrievalSettings settings,
-      long lockWaitMillis) {
-    Path dir = indexDir.toAbsolutePath().normalize();
-    IndexFiles.requireIndex(dir);
-    Directory directory = null;
-    try {
-      directory = FSDirectory.open(dir);
-      IndexFiles.checkReadable(dir, directory, embedder);
-      return new EvidenceIndex(dir, directory, embedder, settings, lockWaitMillis);
-    } catch (IOException | RuntimeException e) {
-      Closeables.closeQuietly(directory); // already failing with a better message
-      throw e instanceof IndexException ie ? ie : IndexFiles.unreadable(dir, e);
-    }
-  }
-
-  /** The index directory. */
-  public Path directory() {
-    return dir;
-  }
-
-  /**
-   * Replaces all documents of {@code manifest.videoId()} with {@code segments} (plus window documents and the
-   * video marker) in one commit: readers see the old video or the new one, never a mix, and a crash leaves the
-   * old one. Embedding happens before the write lock is taken.
-   */
-  public void replaceVideo(VideoManifest manifest, List<Segment> segments) {
-    writes.replace(manifest, segments);
-    refreshNow();
-  }
-
-  /** Deletes a video's documents in one commit; false when it was not indexed. */
-  public boolean deleteVideo(String videoId) {
-    VideoId.require(videoId);
-    if (marker(videoId).isEmpty()) {
-      return false;
-    }
-    writes.delete(videoId);
-    refreshNow();
-    return true;
-  }
+  /** Deletes a video's documents as one unit; false when it was not indexed. */
+  boolean deleteVideo(String videoId);
 
   /** True when the video is indexed and was indexed from a record with {@code settingsFingerprint}. */
-  public boolean contains(String videoId, String settingsFingerprint) {
-    return marker(videoId).map(d -> Objects.equals(d.get(IndexSchema.FINGERPRINT), settingsFingerprint)).orElse(false);
-  }
+  boolean contains(String videoId, String settingsFingerprint);
 
   /**
    * Resolves a video id or the file name it was ingested under (e.g. {@code lecture.mp4}) to an indexed video id;
    * empty when neither is indexed. When several videos share the file name, the smallest id wins.
    */
-  public Optional<String> findVideo(String idOrFileName) {
-    if (idOrFileName == null || idOrFileName.isBlank()) {
-      return Optional.empty();
-    }
-    if (marker(idOrFileName).isPresent()) {
-      return Optional.of(idOrFileName);
-    }
-    return withSearcher(s -> {
-      Query q = new BooleanQuery.Builder()
-          .add(new TermQuery(new Term(IndexSchema.TYPE, IndexSchema.TYPE_VIDEO)), Occur.FILTER)
-          .add(new TermQuery(new Term(IndexSchema.FILE_NAME, idOrFileName)), Occur.FILTER).build();
-      TreeSet<String> ids = new TreeSet<>();
-      for (ScoreDoc sd : s.search(q, 100).scoreDocs) {
-        ids.add(s.storedFields().document(sd.doc).get(IndexSchema.VIDEO));
-      }
-      return ids.isEmpty() ? Optional.empty() : Optional.of(ids.first());
-    });
-  }
+  Optional<String> findVideo(String idOrFileName);
 
   /** Indexed video ids, sorted. */
-  public List<String> videoIds() {
-    return withSearcher(s -> {
-      TreeSet<String> ids = new TreeSet<>();
-      Query q = new TermQuery(new Term(IndexSchema.TYPE, IndexSchema.TYPE_VIDEO));
-      for (ScoreDoc sd : s.search(q, Math.max(1, s.getIndexReader().maxDoc())).scoreDocs) {
-        ids.add(s.storedFields().document(sd.doc).get(IndexSchema.VIDEO));
-      }
-      return new ArrayList<>(ids);
-    });
-  }
+  List<String> videoIds();
 
   /** Number of segment documents of a video (0 when absent). */
-  public int segmentCount(String videoId) {
-    return withSearcher(s -> s.count(new BooleanQuery.Builder()
-        .add(new TermQuery(new Term(IndexSchema.TYPE, IndexSchema.TYPE_SEGMENT)), Occur.FILTER)
-        .add(new TermQuery(new Term(IndexSchema.VIDEO, videoId)), Occur.FILTER).build()));
-  }
+  int segmentCount(String videoId);
 
   /** Hybrid BM25 + kNN search with filters; hits best first, adjacent segments merged into spans. */
-  public List<SearchHit> search(SearchRequest request) {
+  default List<SearchHit> search(SearchRequest request) {
     Objects.requireNonNull(request, "request");
-    float[] qv = embedder.embedQuery(request.query().isBlank() ? " " : request.query());
-    return searchWithVector(request, qv);
+    return searchWithVector(request, embedder().embedQuery(request.query().isBlank() ? " " : request.query()));
   }
 
   /** {@link #search} with a precomputed query embedding (benchmarks separate embedding from search time). */
-  public List<SearchHit> searchWithVector(SearchRequest request, float[] queryVector) {
-    if (queryVector.length != embedder.dimension()) {
-      throw new IllegalArgumentException("Query vector has " + queryVector.length + " dimensions, index uses " + embedder.dimension());
-    }
-    maybeRefresh();
-    return withSearcher(s -> hybrid.search(s, request, queryVector));
-  }
+  List<SearchHit> searchWithVector(SearchRequest request, float[] queryVector);
 
-  /** Picks up commits made by other processes now, instead of within {@value #REFRESH_MILLIS} ms. */
-  public void refresh() {
-    refreshNow();
-  }
+  /** Makes writes of other processes (or machines) visible now rather than after the backend's refresh delay. */
+  void refresh();
 
   /** The embedder this index was opened with. */
-  public TextEmbedder embedder() {
-    return embedder;
-  }
+  TextEmbedder embedder();
 
   /** The retrieval settings this index searches with. */
-  public RetrievalSettings settings() {
-    return settings;
-  }
+  RetrievalSettings settings();
 
-  private Optional<Document> marker(String videoId) {
-    if (!VideoId.isValid(videoId)) {
-      return Optional.empty();
-    }
-    maybeRefresh();
-    return withSearcher(s -> {
-      Query q = new BooleanQuery.Builder()
-          .add(new TermQuery(new Term(IndexSchema.TYPE, IndexSchema.TYPE_VIDEO)), Occur.FILTER)
-          .add(new TermQuery(new Term(IndexSchema.VIDEO, videoId)), Occur.FILTER).build();
-      ScoreDoc[] sd = s.search(q, 1).scoreDocs;
-      return sd.length == 0 ? Optional.empty() : Optional.of(s.storedFields().document(sd[0].doc));
-    });
-  }
+  /** Where the index is, for messages: a directory, or a collection and its cluster address. */
+  String location();
 
-  private interface SearcherFunction<T> {
-    T apply(IndexSearcher s) throws IOException;
-  }
-
-  private <T> T withSearcher(SearcherFunction<T> f) {
-    try {
-      IndexSearcher s = searchers.acquire();
-      try {
-        return f.apply(s);
-      } finally {
-        searchers.release(s);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Search in index " + dir + " failed: " + e.getMessage(), e);
-    }
-  }
-
-  private void maybeRefresh() {
-    long now = System.nanoTime();
-    if (now - lastRefreshNanos > REFRESH_MILLIS * 1_000_000) {
-      lastRefreshNanos = now;
-      try {
-        searchers.maybeRefresh();
-      } catch (IOException e) {
-        throw new UncheckedIOException("Cannot refresh index " + dir + ": " + e.getMessage(), e);
-      }
-    }
-  }
-
-  private void refreshNow() {
-    try {
-      searchers.maybeRefreshBlocking();
-      lastRefreshNanos = System.nanoTime();
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot refresh index " + dir + ": " + e.getMessage(), e);
-    }
-  }
+  /**
+   * True when other machines write to this index too (a cluster): then documents of a video this machine has no
+   * record of belong to someone else and must be left alone.
+   */
+  boolean shared();
 
   @Override
-  public void close() {
-    try {
-      searchers.close();
-      directory.close();
-      analyzer.close();
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot close index " + dir, e);
-    }
-  }
+  void close();
 }

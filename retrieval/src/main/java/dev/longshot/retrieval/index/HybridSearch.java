@@ -6,6 +6,7 @@ import dev.longshot.retrieval.search.ReciprocalRankFusion;
 import dev.longshot.retrieval.search.SearchHit;
 import dev.longshot.retrieval.search.SearchRequest;
 import dev.longshot.retrieval.search.SpanMerger;
+import dev.longshot.retrieval.search.TopSpans;
 import dev.longshot.timeline.Modality;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -15,7 +16,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Predicate;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.NumericDocValuesField;
@@ -43,22 +43,22 @@ import org.apache.lucene.util.VectorUtil;
  * segments are merged into spans; each hit carries the cosine similarity of its best segment.
  */
 final class HybridSearch {
-  static final int WINDOWS = 5;
+  static final int WINDOWS = EvidenceIndex.TOP_WINDOWS;
   private static final int WINDOW_DEPTH = 2 * WINDOWS;
   /** Parts fetched per wanted window: neighbouring parts of one good window tend to rank together. */
-  static final int PARTS_PROBED_PER_WINDOW = 8;
+  static final int PARTS_PROBED_PER_WINDOW = EvidenceIndex.PARTS_PROBED_PER_WINDOW;
   private static final Set<String> CANDIDATE_FIELDS = Set.of(IndexSchema.VIDEO, IndexSchema.MODALITY, IndexSchema.START,
       IndexSchema.END, IndexSchema.TEXT, IndexSchema.KEYFRAME);
   private final LexicalQueries lexical;
   private final RetrievalSettings settings;
   private final ReciprocalRankFusion rrf;
-  private final SpanMerger merger;
+  private final TopSpans spans;
 
   HybridSearch(LexicalQueries lexical, RetrievalSettings settings) {
     this.lexical = lexical;
     this.settings = settings;
     this.rrf = new ReciprocalRankFusion(settings.rrfK());
-    this.merger = new SpanMerger(Math.round(settings.mergeGapSeconds() * 1000));
+    this.spans = new TopSpans(new SpanMerger(Math.round(settings.mergeGapSeconds() * 1000)), settings.minSimilarity());
   }
 
   List<SearchHit> search(IndexSearcher searcher, SearchRequest r, float[] queryVector) throws IOException {
@@ -78,28 +78,11 @@ final class HybridSearch {
     List<Map.Entry<Integer, Double>> best = fused.entrySet().stream()
         .sorted(Map.Entry.<Integer, Double>comparingByValue().reversed()).limit(depth).toList();
     CandidateLoader loader = new CandidateLoader(searcher, best, lexAll, vecAll, queryVector);
-    return mergeTop(loader, r.topK());
-  }
-
-  /**
-   * Merges the best candidates into spans: starts with the top {@code topK} by fused score and pulls in more
-   * while merging leaves fewer than {@code topK} spans. Only real matches (a BM25 match, or cosine at least
-   * {@code retrieval.min-similarity}) merge, so filler from the kNN list never stretches a strong hit's span.
-   * Candidates are loaded (stored fields, vector) only when pulled in.
-   */
-  private List<SearchHit> mergeTop(CandidateLoader byScore, int topK) throws IOException {
-    Predicate<Candidate> match = c -> c.lexicalRank() > 0 || c.similarity() >= settings.minSimilarity();
-    int n = Math.min(topK, byScore.size());
-    List<SearchHit> hits = merger.merge(byScore.first(n), match);
-    while (hits.size() < topK && n < byScore.size()) {
-      n = Math.min(byScore.size(), n + topK - hits.size());
-      hits = merger.merge(byScore.first(n), match);
-    }
-    return hits.size() > topK ? List.copyOf(hits.subList(0, topK)) : hits;
+    return spans.select(loader, r.topK());
   }
 
   /** Turns fused doc ids into {@link Candidate}s on demand, in fused order. */
-  private static final class CandidateLoader {
+  private static final class CandidateLoader implements TopSpans.Candidates {
     private final IndexSearcher searcher;
     private final List<Map.Entry<Integer, Double>> fused;
     private final List<Integer> lexical;
@@ -118,11 +101,13 @@ final class HybridSearch {
       this.stored = searcher.storedFields();
     }
 
-    int size() {
+    @Override
+    public int size() {
       return fused.size();
     }
 
-    List<Candidate> first(int n) throws IOException {
+    @Override
+    public List<Candidate> first(int n) throws IOException {
       while (loaded.size() < n) {
         Map.Entry<Integer, Double> e = fused.get(loaded.size());
         int doc = e.getKey();

@@ -2,7 +2,9 @@ package dev.longshot.retrieval.index;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,15 +25,17 @@ import org.apache.lucene.util.QueryBuilder;
  * parse error. Quoted phrases additionally become boosted phrase queries. Terms are capped at {@value #MAX_TERMS}
  * (a 10,000-character question stays far below Lucene's clause limit).
  */
-final class LexicalQueries {
-  static final int MAX_TERMS = 64;
+public final class LexicalQueries {
+  public static final int MAX_TERMS = 64;
+  /** Boost of a quoted phrase's clause over single terms. */
+  public static final float PHRASE_BOOST = 2f;
   private static final int MAX_PHRASES = 8;
-  private static final float PHRASE_BOOST = 2f;
   private static final Pattern QUOTED = Pattern.compile("[\"“”]([^\"“”]{2,200})[\"“”]");
 
   private final Analyzer analyzer;
 
-  LexicalQueries(Analyzer analyzer) {
+  /** @param analyzer the index's analyzer ({@link org.apache.lucene.analysis.en.EnglishAnalyzer}); not closed here */
+  public LexicalQueries(Analyzer analyzer) {
     this.analyzer = analyzer;
   }
 
@@ -46,10 +50,8 @@ final class LexicalQueries {
       b.add(new TermQuery(new Term(IndexSchema.TEXT, t)), BooleanClause.Occur.SHOULD);
     }
     QueryBuilder phrases = new QueryBuilder(analyzer);
-    Matcher m = QUOTED.matcher(text);
-    int n = 0;
-    while (m.find() && n++ < MAX_PHRASES) {
-      Query phrase = phrases.createPhraseQuery(IndexSchema.TEXT, m.group(1));
+    for (String quoted : phrases(text)) {
+      Query phrase = phrases.createPhraseQuery(IndexSchema.TEXT, quoted);
       if (phrase != null) {
         b.add(new BoostQuery(phrase, PHRASE_BOOST), BooleanClause.Occur.SHOULD);
       }
@@ -57,8 +59,18 @@ final class LexicalQueries {
     return b.build();
   }
 
+  /** The quoted phrases of {@code text} (straight or curly quotes), at most {@value #MAX_PHRASES}, unanalysed. */
+  public static List<String> phrases(String text) {
+    List<String> out = new ArrayList<>();
+    Matcher m = QUOTED.matcher(text == null ? "" : text);
+    while (m.find() && out.size() < MAX_PHRASES) {
+      out.add(m.group(1));
+    }
+    return out;
+  }
+
   /** Distinct analysed terms of {@code text} in order, at most {@value #MAX_TERMS}. */
-  Set<String> terms(String text) {
+  public Set<String> terms(String text) {
     Set<String> out = new LinkedHashSet<>();
     if (text == null || text.isBlank()) {
       return out;

@@ -8,4 +8,4 @@ package dev.longshot.retrieval.index;
  * @param text the speech and slide text of segments overlapping the window, in time order, repeats dropped
  * @param keyframe keyframe of the first segment that has one, or null
  */
-record Window(long startMillis, long endMillis, String text, String keyframe) {}
+public record Window(long startMillis, long endMillis, String text, String keyframe) {}

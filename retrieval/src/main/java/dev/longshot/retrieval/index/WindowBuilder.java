@@ -13,17 +13,17 @@ import java.util.Set;
  * a passage that straddles one boundary is whole in the next window). Detections are left out: class lists add
  * noise to a passage embedding. Windows without text are skipped.
  */
-final class WindowBuilder {
+public final class WindowBuilder {
   private final long windowMillis;
 
-  WindowBuilder(long windowMillis) {
+  public WindowBuilder(long windowMillis) {
     if (windowMillis < 1000) {
       throw new IllegalArgumentException("window must be >= 1000 ms, got " + windowMillis);
     }
     this.windowMillis = windowMillis;
   }
 
-  List<Window> build(List<Segment> segments) {
+  public List<Window> build(List<Segment> segments) {
     List<Segment> textual = segments.stream().filter(s -> s.modality() != Modality.DET && !s.text().isBlank())
         .sorted(Comparator.comparingLong(Segment::startMillis)).toList();
     if (textual.isEmpty()) {

@@ -11,18 +11,18 @@ import java.util.List;
  * whole in its neighbour. Words are whitespace-separated; a text of at most {@code words} words is one part. The
  * split lives here, not in the embedder, so every {@code TextEmbedder} gets it through {@code embedPassages}.
  */
-final class WindowParts {
+public final class WindowParts {
   private final int words;
 
   /** @param words words per part, >= 2 */
-  WindowParts(int words) {
+  public WindowParts(int words) {
     if (words < 2) {
       throw new IllegalArgumentException("window parts need >= 2 words, got " + words);
     }
     this.words = words;
   }
 
-  List<String> split(String text) {
+  public List<String> split(String text) {
     List<String> w = Arrays.asList(text.strip().split("\\s+"));
     if (w.size() <= words) {
       return List.of(text.strip());

@@ -7,6 +7,7 @@ import dev.longshot.embeddings.TextEmbedders;
 import dev.longshot.retrieval.Fixtures;
 import dev.longshot.retrieval.HashingTextEmbedder;
 import dev.longshot.retrieval.index.EvidenceIndex;
+import dev.longshot.retrieval.index.LuceneEvidenceIndex;
 import dev.longshot.retrieval.index.IndexSchema;
 import dev.longshot.retrieval.search.SearchRequest;
 import dev.longshot.timeline.Modality;
@@ -69,7 +70,7 @@ public final class QueryLatencyBenchmark {
         intArg(args, "--window-part-words", d.windowPartWords()));
     System.out.printf(Locale.ROOT, "retrieval settings %s%n", settings);
     try (HashingTextEmbedder embedder = new HashingTextEmbedder(384)) {
-      try (EvidenceIndex index = EvidenceIndex.open(dir, embedder, settings)) {
+      try (EvidenceIndex index = LuceneEvidenceIndex.open(dir, embedder, settings)) {
         long t0 = System.nanoTime();
         long segments = 0;
         for (int v = 0; v < hours; v++) {
@@ -193,13 +194,13 @@ public final class QueryLatencyBenchmark {
     return dflt;
   }
 
-  /** Seeded synthetic lecture hours: Zipf-distributed words, segment cadence per modality. */
-  static final class SyntheticLecture {
+  /** Seeded synthetic lecture hours: Zipf-distributed words, segment cadence per modality (also index-solr's benchmark). */
+  public static final class SyntheticLecture {
     private static final int VOCABULARY = 20_000;
     private final Random random;
     private final double[] cumulative = new double[VOCABULARY];
 
-    SyntheticLecture(long seed) {
+    public SyntheticLecture(long seed) {
       random = new Random(seed);
       double sum = 0;
       for (int i = 0; i < VOCABULARY; i++) {
@@ -211,7 +212,7 @@ public final class QueryLatencyBenchmark {
       }
     }
 
-    List<Segment> hour() {
+    public List<Segment> hour() {
       List<Segment> out = new ArrayList<>(1260);
       for (int s = 0; s < 3600; s += 5) {
         out.add(Fixtures.seg(Modality.ASR, s, s + 5, words(14)));
@@ -225,7 +226,7 @@ public final class QueryLatencyBenchmark {
       return out;
     }
 
-    String question() {
+    public String question() {
       return "what did they say about " + words(3 + random.nextInt(4)) + "?";
     }
 

@@ -9,6 +9,7 @@ import dev.longshot.retrieval.eval.EvalQuestion;
 import dev.longshot.retrieval.eval.QuestionsFile;
 import dev.longshot.retrieval.eval.RetrievalEvaluation;
 import dev.longshot.retrieval.index.EvidenceIndex;
+import dev.longshot.retrieval.index.LuceneEvidenceIndex;
 import dev.longshot.retrieval.search.SearchHit;
 import dev.longshot.retrieval.search.SearchRequest;
 import java.nio.file.Files;
@@ -49,7 +50,7 @@ public final class SimilarityThresholdBenchmark {
     List<Double> onTopic = new ArrayList<>();
     List<Double> offTopic = new ArrayList<>();
     try (TextEmbedder embedder = TextEmbedders.create(config.embeddings());
-        EvidenceIndex index = EvidenceIndex.open(dir, embedder, config.retrieval())) {
+        EvidenceIndex index = LuceneEvidenceIndex.open(dir, embedder, config.retrieval())) {
       index.replaceVideo(Fixtures.manifest(video, "truth"), TruthSegments.lecture());
       for (EvalQuestion q : questions) {
         double best = -1;

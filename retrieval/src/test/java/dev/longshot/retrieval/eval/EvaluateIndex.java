@@ -6,7 +6,7 @@ import dev.longshot.config.LongshotConfig;
 import dev.longshot.embeddings.TextEmbedders;
 import dev.longshot.retrieval.QuestionAnswering;
 import dev.longshot.retrieval.answer.KeyframeResolver;
-import dev.longshot.retrieval.index.EvidenceIndex;
+import dev.longshot.retrieval.index.LuceneEvidenceIndex;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -58,7 +58,7 @@ public final class EvaluateIndex {
     Path questionsFile = questions;
     List<EvalQuestion> qs = QuestionsFile.read(questionsFile);
     try (TextEmbedder embedder = TextEmbedders.create(c.embeddings());
-        EvidenceIndex idx = EvidenceIndex.openExisting(index, embedder, c.retrieval())) {
+        LuceneEvidenceIndex idx = LuceneEvidenceIndex.openExisting(index, embedder, c.retrieval())) {
       QuestionAnswering qa = QuestionAnswering.create(idx, c.answer(), KeyframeResolver.none(), null);
       RetrievalEvaluation.Report report = RetrievalEvaluation.run(qs,
           v -> idx.findVideo(v).orElseThrow(() -> new IllegalArgumentException("video " + v + " of " + questionsFile

@@ -24,7 +24,7 @@ class EvidenceIndexTest {
 
   @Test
   void findsTheSlideAndTheSentenceAboutTheLearningRate() {
-    try (EvidenceIndex index = EvidenceIndex.open(tmp.resolve("index"), embedder, settings())) {
+    try (EvidenceIndex index = LuceneEvidenceIndex.open(tmp.resolve("index"), embedder, settings())) {
       index.replaceVideo(manifest(VIDEO_A, "fp1"), lecture());
       List<SearchHit> hits = index.search(SearchRequest.of("what does the learning rate control?", 5));
       assertThat(hits).isNotEmpty();
@@ -38,7 +38,7 @@ class EvidenceIndexTest {
 
   @Test
   void filtersByVideoModalityAndTimeRange() {
-    try (EvidenceIndex index = EvidenceIndex.open(tmp.resolve("index"), embedder, settings())) {
+    try (EvidenceIndex index = LuceneEvidenceIndex.open(tmp.resolve("index"), embedder, settings())) {
       index.replaceVideo(manifest(VIDEO_A, "fp1"), lecture());
       index.replaceVideo(manifest(VIDEO_B, "fp1"), List.of(seg(Modality.ASR, 5, 10, "the learning rate of video b")));
       assertThat(index.search(new SearchRequest("learning rate", Set.of(VIDEO_B), Set.of(), null, null, 10)))
@@ -52,7 +52,7 @@ class EvidenceIndexTest {
 
   @Test
   void mergesAdjacentSegmentsOfOneModalityIntoOneSpan() {
-    try (EvidenceIndex index = EvidenceIndex.open(tmp.resolve("index"), embedder, settings())) {
+    try (EvidenceIndex index = LuceneEvidenceIndex.open(tmp.resolve("index"), embedder, settings())) {
       index.replaceVideo(manifest(VIDEO_A, "fp1"), List.of(
           seg(Modality.ASR, 10, 15, "the learning rate is the step size"),
           seg(Modality.ASR, 16, 20, "a learning rate too large diverges"),
@@ -68,7 +68,7 @@ class EvidenceIndexTest {
 
   @Test
   void replaceDeleteAndContainsWorkPerVideo() {
-    try (EvidenceIndex index = EvidenceIndex.open(tmp.resolve("index"), embedder, settings())) {
+    try (EvidenceIndex index = LuceneEvidenceIndex.open(tmp.resolve("index"), embedder, settings())) {
       index.replaceVideo(manifest(VIDEO_A, "fp1"), lecture());
       index.replaceVideo(manifest(VIDEO_B, "fp1"), List.of(seg(Modality.ASR, 1, 2, "hello")));
       assertThat(index.contains(VIDEO_A, "fp1")).isTrue();
@@ -91,10 +91,10 @@ class EvidenceIndexTest {
   @Test
   void reopeningKeepsCommittedVideos() {
     Path dir = tmp.resolve("index");
-    try (EvidenceIndex index = EvidenceIndex.open(dir, embedder, settings())) {
+    try (EvidenceIndex index = LuceneEvidenceIndex.open(dir, embedder, settings())) {
       index.replaceVideo(manifest(VIDEO_A, "fp1"), lecture());
     }
-    try (EvidenceIndex index = EvidenceIndex.open(dir, embedder, settings())) {
+    try (EvidenceIndex index = LuceneEvidenceIndex.open(dir, embedder, settings())) {
       assertThat(index.videoIds()).containsExactly(VIDEO_A);
       assertThat(index.contains(VIDEO_A, "fp1")).isTrue();
     }
@@ -103,8 +103,8 @@ class EvidenceIndexTest {
   @Test
   void aSecondOpenInstanceSeesNewCommitsWithoutReopening() {
     Path dir = tmp.resolve("index");
-    try (EvidenceIndex writer = EvidenceIndex.open(dir, embedder, settings());
-        EvidenceIndex reader = EvidenceIndex.open(dir, embedder, settings())) {
+    try (EvidenceIndex writer = LuceneEvidenceIndex.open(dir, embedder, settings());
+        EvidenceIndex reader = LuceneEvidenceIndex.open(dir, embedder, settings())) {
       assertThat(reader.videoIds()).isEmpty();
       writer.replaceVideo(manifest(VIDEO_A, "fp1"), lecture());
       reader.refresh();

@@ -34,7 +34,7 @@ class IndexDurabilityTest {
     }
     assertThat(committed).as("child committed three videos before the kill").hasSize(3);
 
-    try (EvidenceIndex index = EvidenceIndex.open(dir, new HashingTextEmbedder(256), Fixtures.settings())) {
+    try (EvidenceIndex index = LuceneEvidenceIndex.open(dir, new HashingTextEmbedder(256), Fixtures.settings())) {
       assertThat(index.videoIds()).containsAll(committed);
       for (String id : index.videoIds()) {
         assertThat(index.segmentCount(id)).as("segments of " + id).isEqualTo(IndexingChild.SEGMENTS);

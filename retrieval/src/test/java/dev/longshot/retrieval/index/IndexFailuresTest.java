@@ -31,7 +31,7 @@ class IndexFailuresTest {
   @Test
   void aCorruptIndexIsReportedAndLeftAlone() throws IOException {
     Path dir = tmp.resolve("index");
-    try (EvidenceIndex index = EvidenceIndex.open(dir, embedder, settings())) {
+    try (EvidenceIndex index = LuceneEvidenceIndex.open(dir, embedder, settings())) {
       index.replaceVideo(manifest(VIDEO_A, "fp"), lecture());
     }
     Path segmentsFile;
@@ -43,7 +43,7 @@ class IndexFailuresTest {
     Files.write(segmentsFile, bytes);
     Map<String, byte[]> before = snapshot(dir);
 
-    assertThatThrownBy(() -> EvidenceIndex.open(dir, embedder, settings()))
+    assertThatThrownBy(() -> LuceneEvidenceIndex.open(dir, embedder, settings()))
         .isInstanceOf(IndexException.class).hasMessageContaining(dir.toString()).hasMessageContaining("corrupt");
     assertThat(snapshot(dir)).usingRecursiveComparison().isEqualTo(before);
   }
@@ -52,7 +52,7 @@ class IndexFailuresTest {
   void aDirectoryWithOtherFilesIsNotTurnedIntoAnIndex() throws IOException {
     Path dir = Files.createDirectories(tmp.resolve("photos"));
     Files.writeString(dir.resolve("holiday.txt"), "precious");
-    assertThatThrownBy(() -> EvidenceIndex.open(dir, embedder, settings()))
+    assertThatThrownBy(() -> LuceneEvidenceIndex.open(dir, embedder, settings()))
         .isInstanceOf(IndexException.class).hasMessageContaining("not a Longshot index").hasMessageContaining(dir.toString());
     try (Stream<Path> files = Files.list(dir)) {
       assertThat(files).containsExactly(dir.resolve("holiday.txt"));
@@ -62,10 +62,10 @@ class IndexFailuresTest {
   @Test
   void aFileInsteadOfADirectoryAndAMissingIndexAreClearErrors() throws IOException {
     Path file = Files.writeString(tmp.resolve("index"), "x");
-    assertThatThrownBy(() -> EvidenceIndex.open(file, embedder, settings()))
+    assertThatThrownBy(() -> LuceneEvidenceIndex.open(file, embedder, settings()))
         .isInstanceOf(IndexException.class).hasMessageContaining("is a file");
     Path missing = tmp.resolve("nowhere");
-    assertThatThrownBy(() -> EvidenceIndex.openExisting(missing, embedder, settings()))
+    assertThatThrownBy(() -> LuceneEvidenceIndex.openExisting(missing, embedder, settings()))
         .isInstanceOf(IndexException.class).hasMessageContaining("No index at " + missing);
     assertThat(missing).doesNotExist();
   }
@@ -73,8 +73,8 @@ class IndexFailuresTest {
   @Test
   void anIndexBuiltWithAnotherEmbedderIsRefused() {
     Path dir = tmp.resolve("index");
-    EvidenceIndex.open(dir, embedder, settings()).close();
-    assertThatThrownBy(() -> EvidenceIndex.open(dir, new HashingTextEmbedder(128, "other-model"), settings()))
+    LuceneEvidenceIndex.open(dir, embedder, settings()).close();
+    assertThatThrownBy(() -> LuceneEvidenceIndex.open(dir, new HashingTextEmbedder(128, "other-model"), settings()))
         .isInstanceOf(IndexException.class).hasMessageContaining("hashing-stand-in (256-d)")
         .hasMessageContaining("other-model (128-d)");
   }
@@ -82,7 +82,7 @@ class IndexFailuresTest {
   @Test
   void aLockedIndexFailsWritesClearlyButStillAnswersSearches() throws IOException {
     Path dir = tmp.resolve("index");
-    try (EvidenceIndex index = EvidenceIndex.open(dir, embedder, settings(), 300)) {
+    try (EvidenceIndex index = LuceneEvidenceIndex.open(dir, embedder, settings(), 300)) {
       index.replaceVideo(manifest(VIDEO_A, "fp"), lecture());
       try (Directory d = FSDirectory.open(dir); IndexWriter other = new IndexWriter(d, new IndexWriterConfig())) {
         assertThatThrownBy(() -> index.replaceVideo(manifest(VIDEO_A, "fp2"), lecture()))
@@ -96,7 +96,7 @@ class IndexFailuresTest {
 
   @Test
   void queriesWithLuceneSyntaxOrHugeLengthNeverFail() {
-    try (EvidenceIndex index = EvidenceIndex.open(tmp.resolve("index"), embedder, settings())) {
+    try (EvidenceIndex index = LuceneEvidenceIndex.open(tmp.resolve("index"), embedder, settings())) {
       index.replaceVideo(manifest(VIDEO_A, "fp"), lecture());
       for (String q : new String[] {"", "   ", "AND OR NOT", "\"unclosed phrase", "*"}) {
         assertThat(index.search(SearchRequest.of(q, 5))).as(q).hasSizeLessThanOrEqualTo(5);

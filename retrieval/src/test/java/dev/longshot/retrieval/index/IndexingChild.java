@@ -19,7 +19,7 @@ public final class IndexingChild {
   private IndexingChild() {}
 
   public static void main(String[] args) {
-    try (EvidenceIndex index = EvidenceIndex.open(Path.of(args[0]), new HashingTextEmbedder(256), Fixtures.settings())) {
+    try (EvidenceIndex index = LuceneEvidenceIndex.open(Path.of(args[0]), new HashingTextEmbedder(256), Fixtures.settings())) {
       for (long v = 1; ; v++) {
         String id = HexFormat.of().toHexDigits(v);
         List<Segment> segments = new ArrayList<>();

@@ -52,7 +52,7 @@ class LateInteractionWindowsTest {
 
   @Test
   void searchWithPartsStillFindsTheSentence() {
-    try (EvidenceIndex index = EvidenceIndex.open(tmp.resolve("search"), embedder, settings(40))) {
+    try (EvidenceIndex index = LuceneEvidenceIndex.open(tmp.resolve("search"), embedder, settings(40))) {
       index.replaceVideo(manifest(VIDEO_A, "fp"), hour());
       List<SearchHit> hits = index.search(SearchRequest.of(QUESTION, 3));
       assertThat(hits.getFirst().evidence().text()).contains("boathouse");
@@ -62,7 +62,7 @@ class LateInteractionWindowsTest {
   /** The window-vector list of the coarse pass alone (BM25 over windows would find the rare words anyway). */
   private List<WindowSpan> vectorRanking(Path dir, int partWords, List<Segment> segments) throws Exception {
     RetrievalSettings settings = settings(partWords);
-    try (EvidenceIndex index = EvidenceIndex.open(dir, embedder, settings)) {
+    try (EvidenceIndex index = LuceneEvidenceIndex.open(dir, embedder, settings)) {
       index.replaceVideo(manifest(VIDEO_A, "fp"), segments);
     }
     try (FSDirectory d = FSDirectory.open(dir); DirectoryReader reader = DirectoryReader.open(d);

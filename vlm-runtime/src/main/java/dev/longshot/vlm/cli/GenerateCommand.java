@@ -213,6 +213,9 @@ public final class GenerateCommand {
     @Option(names = "--attention-patterns", paramLabel = "FILE",
         description = "per-head patterns from longshot attention-search (default: vlm.attention-patterns)")
     Path attentionPatterns;
+    @Option(names = "--vision-encoder", paramLabel = "NAME", description = "SmolVLM image tower: java or onnx (the "
+        + "model directory's onnx/vision_encoder.onnx on ONNX Runtime) (default: vlm.vision-encoder)")
+    String visionEncoder;
     @Option(names = "--stats", description = "print one 'stats ...' line (timings, KV bytes before/after "
         + "compression, share of causal 64x64 prefill blocks computed) to stderr")
     boolean stats;
@@ -253,7 +256,9 @@ public final class GenerateCommand {
           kvPolicy != null ? kvPolicy : config.kvPolicy(),
           kvBudget != null ? kvBudget : config.kvBudget(), config.kvRecentShare(), config.kvMerge(),
           attention != null ? attention : config.attention(),
-          attentionPatterns != null ? attentionPatterns : config.attentionPatterns());
+          attentionPatterns != null ? attentionPatterns : config.attentionPatterns(),
+          visionEncoder != null ? Check.oneOf("--vision-encoder", visionEncoder, dev.longshot.config.VisionEncoder.class)
+              : config.visionEncoder(), config.splitKeyframes());
     }
 
     int threadsResolved() {

@@ -10,6 +10,7 @@ import dev.longshot.vlm.model.LoadedModel;
 import dev.longshot.vlm.sample.GenerationSettings;
 import dev.longshot.vlm.vision.HfVisionLoader;
 import dev.longshot.vlm.vision.MmprojVisionLoader;
+import dev.longshot.vlm.vision.OnnxVisionEncoder;
 import dev.longshot.vlm.vision.VisionConfig;
 import dev.longshot.vlm.vision.VisionEncoder;
 import dev.longshot.vlm.vision.VisionWeights;
@@ -34,10 +35,14 @@ public final class SmolVlm implements AutoCloseable {
   private final SmolVlmProcessor processor;
   private final String chatJinja;
   private final boolean smolVlm2;
+  private final OnnxVisionEncoder onnx;
+  private final boolean splitKeyframes;
 
   private SmolVlm(TextGenerator text, VisionConfig vc, VisionWeights vw, ImageProcessorConfig ipc, int imageTokenId,
-      String chatJinja, boolean smolVlm2) {
+      String chatJinja, boolean smolVlm2, OnnxVisionEncoder onnx, boolean splitKeyframes) {
     this.smolVlm2 = smolVlm2;
+    this.splitKeyframes = splitKeyframes;
+    this.onnx = onnx;
     this.text = text;
     this.vision = new VisionEncoder(vc, vw, text.parallel());
     this.processor = new SmolVlmProcessor(text.tokenizer(), new ImageProcessor(ipc), imageTokenId);
@@ -116,7 +121,8 @@ public final class SmolVlm implements AutoCloseable {
         ipc = ImageProcessorConfig.read(pre.getParent(), vc.imageSeqLen());
         v2 |= ModelLimits.readJson(pre).path("image_processor_type").asText("").startsWith("SmolVLM");
       }
-      return new SmolVlm(tg, vc, vw, checkSeqLen(ipc, vc, mmproj), imageToken, null, v2);
+      return new SmolVlm(tg, vc, vw, checkSeqLen(ipc, vc, mmproj), imageToken, null, v2,
+          onnxTower(modelGguf.toAbsolutePath().getParent(), vc, settings), settings.splitKeyframes());
     } catch (IOException | RuntimeException e) {
       tg.close();
       throw e;
@@ -146,11 +152,20 @@ public final class SmolVlm implements AutoCloseable {
       ImageProcessorConfig ipc = ImageProcessorConfig.read(dir, vc.imageSeqLen());
       boolean v2 = "smolvlm".equals(root.path("model_type").asText())
           || root.path("architectures").toString().contains("SmolVLMForConditionalGeneration");
-      return new SmolVlm(tg, vc, vw, checkSeqLen(ipc, vc, dir), imageToken, jinja, v2);
+      return new SmolVlm(tg, vc, vw, checkSeqLen(ipc, vc, dir), imageToken, jinja, v2, onnxTower(dir, vc, settings),
+          settings.splitKeyframes());
     } catch (IOException | RuntimeException e) {
       tg.close();
       throw e;
     }
+  }
+
+  /** With {@code vlm.vision-encoder: onnx}, {@code dir/onnx/vision_encoder.onnx} on ONNX Runtime; else null. */
+  private static OnnxVisionEncoder onnxTower(Path dir, VisionConfig vc, VlmSettings settings) {
+    if (settings.visionEncoder() != dev.longshot.config.VisionEncoder.ONNX) {
+      return null;
+    }
+    return OnnxVisionEncoder.open(dir.resolve(OnnxVisionEncoder.FILE), vc);
   }
 
   private static String chatTemplate(Path dir) throws IOException {
@@ -222,7 +237,8 @@ public final class SmolVlm implements AutoCloseable {
     List<PromptLayout.Range> ranges = p.layout().visionRanges();
     long t0 = System.nanoTime();
     for (int i = 0; i < ranges.size(); i++) {
-      float[][] e = vision.encode(p.tiles().get(i), p.side(), p.side());
+      float[][] e = onnx != null ? onnx.encode(p.tiles().get(i), p.side(), p.side())
+          : vision.encode(p.tiles().get(i), p.side(), p.side());
       PromptLayout.Range r = ranges.get(i);
       if (e.length != r.length()) {
         throw new IllegalStateException("the connector gave " + e.length + " tokens for a range of " + r.length());
@@ -250,14 +266,15 @@ public final class SmolVlm implements AutoCloseable {
   }
 
   /**
-   * The answer prompt in Video-RAG's layout: the keyframes (never split) ahead of {@code text} (the retrieved speech,
-   * on-screen text and object text, then the question), in SmolVLM's chat template. For SmolVLM2 with frames of one
-   * video of known length ({@code videoDurationMillis >= 0}) the frames are written as SmolVLM2's processor writes a
-   * video ({@link SmolVlmProcessor#buildVideo}: the "You are provided the following series of N frames from a
-   * H:MM:SS [H:MM:SS] video." intro, {@code \nFrame from mm:ss:} per frame, a blank line before the text);
-   * otherwise each frame just gets its {@code \nFrame from mm:ss:} label. Frames that do not fit the context next
-   * to the text and {@code maxNewTokens} are dropped, evenly over time, with a logged note; if the text alone does
-   * not fit, this fails with the counts.
+   * The answer prompt in Video-RAG's layout: the keyframes ahead of {@code text} (the retrieved speech, on-screen text
+   * and object text, then the question), in SmolVLM's chat template. For SmolVLM2 with frames of one video of known
+   * length ({@code videoDurationMillis >= 0}) the frames are written as SmolVLM2's processor writes a video
+   * ({@link SmolVlmProcessor#buildVideo}: the "You are provided the following series of N frames from a H:MM:SS
+   * [H:MM:SS] video." intro, {@code \nFrame from mm:ss:} per frame, unsplit, a blank line before the text); otherwise
+   * each frame gets its {@code \nFrame from mm:ss:} label and, with {@code vlm.split-keyframes}, is split into tiles
+   * plus the global view when all of the frames fit the context that way (else unsplit, logged). Frames that do not
+   * fit the context next to the text and {@code maxNewTokens} are dropped, evenly over time, with a logged note; if
+   * the text alone does not fit, this fails with the counts.
    */
   public MultimodalPrompt answerPrompt(String system, String text, List<SmolVlmProcessor.Picture> frames,
       int maxNewTokens, long videoDurationMillis) {
@@ -269,6 +286,16 @@ public final class SmolVlm implements AutoCloseable {
     }
     boolean video = smolVlm2 && videoDurationMillis >= 0 && !frames.isEmpty()
         && frames.stream().allMatch(f -> f.timestampMillis() >= 0);
+    if (!video && splitKeyframes && processor.imageProcessor().config().split() && !frames.isEmpty()) {
+      List<SmolVlmProcessor.Picture> tiled = frames.stream()
+          .map(f -> new SmolVlmProcessor.Picture(f.image(), f.timestampMillis(), true)).toList();
+      MultimodalPrompt p = prompt(chat(system, SmolVlmProcessor.IMAGE.repeat(tiled.size()) + text), tiled);
+      if (p.ids().length <= budget) {
+        return p;
+      }
+      LOG.log(System.Logger.Level.INFO, () -> "keyframes left unsplit: split into tiles they need " + p.ids().length
+          + " tokens, over the " + contextLength() + "-token context less " + maxNewTokens + " answer tokens");
+    }
     List<SmolVlmProcessor.Picture> kept = frames;
     while (true) {
       MultimodalPrompt p = video ? videoPrompt(system, text, kept, videoDurationMillis)
@@ -324,8 +351,16 @@ public final class SmolVlm implements AutoCloseable {
     return chatJinja.contains("<end_of_utterance>") || text.tokenizer().id("<end_of_utterance>") >= 0;
   }
 
+  /** The ONNX tower in use ({@code vlm.vision-encoder: onnx}), or null for the Java tower. */
+  public OnnxVisionEncoder onnxVisionEncoder() {
+    return onnx;
+  }
+
   @Override
   public void close() {
+    if (onnx != null) {
+      onnx.close();
+    }
     text.close();
   }
 }

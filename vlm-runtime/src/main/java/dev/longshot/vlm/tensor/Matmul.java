@@ -7,19 +7,25 @@ import jdk.incubator.vector.FloatVector;
  * Several matrices that read the same input (Q/K/V, gate/up) run in one parallel region to save thread hand-offs.
  * Prefill ({@code n > 1}) with the Vector API kernels works on panels of {@link #PANEL} weight rows: each panel is
  * dequantized once per call into a column-major float tile ({@code [cols][PANEL]}, which stays in the L2 cache) and
- * multiplied with {@link #TOKENS} activations at a time by an outer-product micro-kernel ({@code 2 x TOKENS} vector
- * accumulators held in registers, 2 tile loads and {@code TOKENS} broadcasts per {@code 2 x TOKENS} FMAs), writing
- * whole output vectors with no horizontal sums. The scalar path (and {@code n == 1}) uses one dot product per
+ * multiplied with {@link #TOKENS} activations at a time by an outer-product micro-kernel ({@code 3 x 3} vector
+ * accumulators held in registers, 3 tile loads and 3 broadcasts per 9 FMAs), writing whole output vectors with no
+ * horizontal sums. The scalar path (and {@code n == 1}) uses one dot product per
  * output.
  */
 public final class Matmul {
   private static final int MIN_ROWS_PER_CHUNK = 16;
   private static final int TILE = 4;
-  /** Weight rows per prefill panel: two float vectors. */
-  static final int PANEL = 2 * Kernels.F.length();
-  /** Activations per micro-kernel call: 12 accumulators, 2 tile rows and a broadcast fit AVX2's 16 registers. */
-  static final int TOKENS = 6;
+  /** Weight rows per prefill panel: three float vectors. */
+  static final int PANEL = 3 * Kernels.F.length();
+  /** Activations per micro-kernel call: 9 accumulators, 3 tile vectors and 3 broadcasts fit 16 vector registers. */
+  static final int TOKENS = 3;
+  /**
+   * Activations packed per prefill block: bounds the packed copy (and the per-caller buffer that keeps it) at
+   * {@code TOKEN_BLOCK * cols} floats; each weight panel is dequantized once per block.
+   */
+  static final int TOKEN_BLOCK = 510;
   private static final ThreadLocal<float[][]> SCRATCH = new ThreadLocal<>();
+  private static final ThreadLocal<float[]> PACKED = new ThreadLocal<>();
 
   /** One product: {@code outs[t][r] = sum_c w[r][c] * xs[t][c]} for {@code r < rows}. */
   public record Job(FloatTensor w, float[][] outs, int rows) {}
@@ -70,42 +76,74 @@ public final class Matmul {
     });
   }
 
-  /** The prefill path: panels of {@link #PANEL} rows over all jobs, claimed by the threads. */
+  /**
+   * The prefill path, per block of at most {@link #TOKEN_BLOCK} activations: the block's activations are packed in
+   * groups of {@link #TOKENS} ({@code [group][k][TOKENS]}, one stream for the micro-kernel), then panels of
+   * {@link #PANEL} rows over all jobs are claimed by the threads, each dequantized once per block.
+   */
   private static void gemm(Parallel par, float[][] xs, int n, int cols, Job[] jobs) {
     int[] start = new int[jobs.length + 1];
     for (int j = 0; j < jobs.length; j++) {
       start[j + 1] = start[j] + ceilDiv(jobs[j].rows(), PANEL);
     }
-    par.forRange(start[jobs.length], 1, (from, to) -> {
-      float[][] scratch = scratch(cols);
-      float[] tile = scratch[0];
-      float[] row = scratch[1];
-      float[] tmp = scratch[2];
-      int j = 0;
-      for (int panel = from; panel < to; panel++) {
-        while (panel >= start[j + 1]) {
-          j++;
+    for (int t0 = 0; t0 < n; t0 += TOKEN_BLOCK) {
+      int b0 = t0;
+      int b1 = Math.min(n, t0 + TOKEN_BLOCK);
+      int groups = (b1 - b0) / TOKENS;
+      float[] packed = packedActivations(groups * TOKENS * cols);
+      par.forRange(groups, 1, (from, to) -> packActivations(xs, b0, from, to, cols, packed));
+      par.forRange(start[jobs.length], 1, (from, to) -> {
+        float[][] scratch = scratch(cols);
+        float[] tile = scratch[0];
+        float[] row = scratch[1];
+        float[] tmp = scratch[2];
+        int j = 0;
+        for (int panel = from; panel < to; panel++) {
+          while (panel >= start[j + 1]) {
+            j++;
+          }
+          Job job = jobs[j];
+          int r0 = (panel - start[j]) * PANEL;
+          int count = Math.min(PANEL, job.rows() - r0);
+          pack(job.w(), r0, count, cols, row, tile);
+          for (int g = 0; g < groups; g++) {
+            kernel3(tile, packed, g * TOKENS * cols, cols, job.outs(), b0 + g * TOKENS, r0, count, tmp);
+          }
+          for (int t = b0 + groups * TOKENS; t < b1; t++) {
+            kernel1(tile, xs[t], cols, job.outs()[t], r0, count, tmp);
+          }
         }
-        Job job = jobs[j];
-        int r0 = (panel - start[j]) * PANEL;
-        int count = Math.min(PANEL, job.rows() - r0);
-        pack(job.w(), r0, count, cols, row, tile);
-        int t = 0;
-        for (; t + TOKENS <= n; t += TOKENS) {
-          kernel6(tile, xs, t, cols, job.outs(), r0, count, tmp);
-        }
-        for (; t < n; t++) {
-          kernel1(tile, xs[t], cols, job.outs()[t], r0, count, tmp);
-        }
-      }
-    });
+      });
+    }
   }
 
-  /** Per-thread buffers: the packed tile, one dequantized row, one panel of outputs. */
+  /** The calling thread's buffer for packed activations, grown to {@code size} floats when smaller. */
+  private static float[] packedActivations(int size) {
+    float[] a = PACKED.get();
+    if (a == null || a.length < size) {
+      a = new float[size];
+      PACKED.set(a);
+    }
+    return a;
+  }
+
+  /** {@code packed[g][k][t] = xs[b0 + g * TOKENS + t][k]} for groups {@code [from, to)}. */
+  private static void packActivations(float[][] xs, int b0, int from, int to, int cols, float[] packed) {
+    for (int g = from; g < to; g++) {
+      for (int t = 0; t < TOKENS; t++) {
+        float[] x = xs[b0 + g * TOKENS + t];
+        for (int k = 0, o = g * TOKENS * cols + t; k < cols; k++, o += TOKENS) {
+          packed[o] = x[k];
+        }
+      }
+    }
+  }
+
+  /** Per-thread buffers: the packed tile, one dequantized row, a panel of outputs per token of a group. */
   private static float[][] scratch(int cols) {
     float[][] s = SCRATCH.get();
     if (s == null || s[1].length < cols) {
-      s = new float[][] {new float[cols * PANEL], new float[cols], new float[PANEL]};
+      s = new float[][] {new float[cols * PANEL], new float[cols], new float[TOKENS * PANEL]};
       SCRATCH.set(s);
     }
     return s;
@@ -127,49 +165,71 @@ public final class Matmul {
     }
   }
 
-  /** {@code outs[t0 + t][r0 + i] = sum_k tile[k][i] * xs[t0 + t][k]} for {@code t < 6}, {@code i < count}. */
-  private static void kernel6(float[] tile, float[][] xs, int t0, int cols, float[][] outs, int r0, int count,
+  /**
+   * {@code outs[t0 + t][r0 + i] = sum_k tile[k][i] * xp[xo + k * 3 + t]} for {@code t < 3}, {@code i < count}.
+   * Written for what C2 (JDK 21-25) makes of it, checked in its disassembly: nine accumulators, three tile vectors
+   * and three broadcasts fit the 16 AVX2 registers, and the loop is compiled once per iteration, not unrolled. C2
+   * loads all of an iteration's operands before its FMAs, so the previous 2 x 6 kernel spilled two accumulators to
+   * the stack on every iteration (a store-to-load chain, not the FMA units, set its speed), and this kernel with
+   * three separate activation arrays was unrolled four times and spilled most of them; one packed activation
+   * stream keeps it at one iteration. The loop index is {@code k} alone, every offset computed from it.
+   */
+  private static void kernel3(float[] tile, float[] xp, int xo, int cols, float[][] outs, int t0, int r0, int count,
       float[] tmp) {
     var s = Kernels.F;
     int l = s.length();
-    float[] x0 = xs[t0];
-    float[] x1 = xs[t0 + 1];
-    float[] x2 = xs[t0 + 2];
-    float[] x3 = xs[t0 + 3];
-    float[] x4 = xs[t0 + 4];
-    float[] x5 = xs[t0 + 5];
-    FloatVector c00 = FloatVector.zero(s), c01 = FloatVector.zero(s), c10 = FloatVector.zero(s),
-        c11 = FloatVector.zero(s), c20 = FloatVector.zero(s), c21 = FloatVector.zero(s), c30 = FloatVector.zero(s),
-        c31 = FloatVector.zero(s), c40 = FloatVector.zero(s), c41 = FloatVector.zero(s), c50 = FloatVector.zero(s),
-        c51 = FloatVector.zero(s);
-    for (int k = 0, o = 0; k < cols; k++, o += PANEL) {
+    FloatVector c00 = FloatVector.zero(s), c01 = FloatVector.zero(s), c02 = FloatVector.zero(s);
+    FloatVector c10 = FloatVector.zero(s), c11 = FloatVector.zero(s), c12 = FloatVector.zero(s);
+    FloatVector c20 = FloatVector.zero(s), c21 = FloatVector.zero(s), c22 = FloatVector.zero(s);
+    for (int k = 0; k < cols; k++) {
+      int o = k * PANEL;
+      int x = xo + k * TOKENS;
       FloatVector w0 = FloatVector.fromArray(s, tile, o);
       FloatVector w1 = FloatVector.fromArray(s, tile, o + l);
-      FloatVector b = FloatVector.broadcast(s, x0[k]);
+      FloatVector w2 = FloatVector.fromArray(s, tile, o + 2 * l);
+      FloatVector b = FloatVector.broadcast(s, xp[x]);
       c00 = w0.fma(b, c00);
       c01 = w1.fma(b, c01);
-      b = FloatVector.broadcast(s, x1[k]);
+      c02 = w2.fma(b, c02);
+      b = FloatVector.broadcast(s, xp[x + 1]);
       c10 = w0.fma(b, c10);
       c11 = w1.fma(b, c11);
-      b = FloatVector.broadcast(s, x2[k]);
+      c12 = w2.fma(b, c12);
+      b = FloatVector.broadcast(s, xp[x + 2]);
       c20 = w0.fma(b, c20);
       c21 = w1.fma(b, c21);
-      b = FloatVector.broadcast(s, x3[k]);
-      c30 = w0.fma(b, c30);
-      c31 = w1.fma(b, c31);
-      b = FloatVector.broadcast(s, x4[k]);
-      c40 = w0.fma(b, c40);
-      c41 = w1.fma(b, c41);
-      b = FloatVector.broadcast(s, x5[k]);
-      c50 = w0.fma(b, c50);
-      c51 = w1.fma(b, c51);
+      c22 = w2.fma(b, c22);
     }
-    store(c00, c01, outs[t0], r0, count, tmp);
-    store(c10, c11, outs[t0 + 1], r0, count, tmp);
-    store(c20, c21, outs[t0 + 2], r0, count, tmp);
-    store(c30, c31, outs[t0 + 3], r0, count, tmp);
-    store(c40, c41, outs[t0 + 4], r0, count, tmp);
-    store(c50, c51, outs[t0 + 5], r0, count, tmp);
+    // every accumulator is written before any call, with no helper method: a call with vectors live across it
+    // made C2 spill them inside the loop, and a helper it did not inline made it box them
+    float[] o0 = tmp;
+    float[] o1 = tmp;
+    float[] o2 = tmp;
+    int p0 = 0;
+    int p1 = PANEL;
+    int p2 = 2 * PANEL;
+    if (count == PANEL) {
+      o0 = outs[t0];
+      o1 = outs[t0 + 1];
+      o2 = outs[t0 + 2];
+      p0 = r0;
+      p1 = r0;
+      p2 = r0;
+    }
+    c00.intoArray(o0, p0);
+    c01.intoArray(o0, p0 + l);
+    c02.intoArray(o0, p0 + 2 * l);
+    c10.intoArray(o1, p1);
+    c11.intoArray(o1, p1 + l);
+    c12.intoArray(o1, p1 + 2 * l);
+    c20.intoArray(o2, p2);
+    c21.intoArray(o2, p2 + l);
+    c22.intoArray(o2, p2 + 2 * l);
+    if (count < PANEL) {
+      for (int t = 0; t < TOKENS; t++) {
+        System.arraycopy(tmp, t * PANEL, outs[t0 + t], r0, count);
+      }
+    }
   }
 
   /** One activation against the tile. */
@@ -178,22 +238,26 @@ public final class Matmul {
     int l = s.length();
     FloatVector c0 = FloatVector.zero(s);
     FloatVector c1 = FloatVector.zero(s);
-    for (int k = 0, o = 0; k < cols; k++, o += PANEL) {
+    FloatVector c2 = FloatVector.zero(s);
+    for (int k = 0; k < cols; k++) {
+      int o = k * PANEL;
       FloatVector b = FloatVector.broadcast(s, x[k]);
       c0 = FloatVector.fromArray(s, tile, o).fma(b, c0);
       c1 = FloatVector.fromArray(s, tile, o + l).fma(b, c1);
+      c2 = FloatVector.fromArray(s, tile, o + 2 * l).fma(b, c2);
     }
-    store(c0, c1, out, r0, count, tmp);
+    store(c0, c1, c2, out, r0, count, tmp);
   }
 
-  private static void store(FloatVector c0, FloatVector c1, float[] out, int r0, int count, float[] tmp) {
+  private static void store(FloatVector c0, FloatVector c1, FloatVector c2, float[] out, int r0, int count,
+      float[] tmp) {
     int l = c0.length();
-    if (count == PANEL) {
-      c0.intoArray(out, r0);
-      c1.intoArray(out, r0 + l);
-    } else {
-      c0.intoArray(tmp, 0);
-      c1.intoArray(tmp, l);
+    float[] o = count == PANEL ? out : tmp;
+    int p = count == PANEL ? r0 : 0;
+    c0.intoArray(o, p);
+    c1.intoArray(o, p + l);
+    c2.intoArray(o, p + 2 * l);
+    if (count < PANEL) {
       System.arraycopy(tmp, 0, out, r0, count);
     }
   }

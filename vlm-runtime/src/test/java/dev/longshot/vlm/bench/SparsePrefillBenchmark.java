@@ -68,7 +68,8 @@ public final class SparsePrefillBenchmark {
       shapes.add(new Shape("1.5B (Qwen2-VL-2B)", 128, 256, 16, 12));
     }
     System.out.printf(Locale.ROOT, "SparsePrefillBenchmark: %d threads, kernels %s, Java %s, %d cores, load average "
-        + "%.1f, seed %d; one head per row, times in ms (one run each)%n", threads, Kernels.describe(), Runtime.version(),
+        + "%.1f, seed %d; one head per row, times in ms of process CPU time (one run each; all threads, so about "
+        + "threads x wall on an idle machine, and not inflated by other processes on a shared one)%n", threads, Kernels.describe(), Runtime.version(),
         Runtime.getRuntime().availableProcessors(),
         java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), SEED);
     System.out.println("shape | tokens | pattern | dense ms | all-blocks ms | sparse ms | dense/sparse | "
@@ -161,11 +162,16 @@ public final class SparsePrefillBenchmark {
     return denseMs;
   }
 
-  /** Wall-clock ms of one run (the machine is shared: the JIT warmed up on the smaller lengths first). */
+  /**
+   * Process CPU milliseconds of one run (every thread of the JVM: the kernel's workers, plus JIT and GC, which the
+   * warm-up keeps small). CPU time, not wall time: on a shared machine the wall clock measures the other processes.
+   */
   private static double time(Runnable body) {
-    long t0 = System.nanoTime();
+    com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    long c0 = os.getProcessCpuTime();
     body.run();
-    return (System.nanoTime() - t0) / 1e6;
+    return (os.getProcessCpuTime() - c0) / 1e6;
   }
 
   static double relL2(float[][] a, float[][] b) {

@@ -188,6 +188,34 @@ class SmolVlmTest {
   }
 
   @Test
+  void withSplitKeyframesTheFramesAreTiledWhenAllFitTheContextElseLeftWhole(@TempDir Path dir) throws Exception {
+    RandomSmolVlm rm = RandomSmolVlm.tiny(SEED);
+    rm.writeHuggingFace(dir);
+    RgbImage img = RgbImage.read(png(dir, "k.png", 64, 36));
+    List<SmolVlmProcessor.Picture> frames = List.of(SmolVlmProcessor.Picture.frame(img, 1_000),
+        SmolVlmProcessor.Picture.frame(img, 61_000));
+    for (int context : new int[] {1024, 200}) {
+      VlmSettings s = new VlmSettings(dir, 1, context, 16, dev.longshot.config.KvPolicy.FULL, 1.0, 0.5,
+          dev.longshot.config.KvMerge.PIVOTAL, dev.longshot.config.VlmAttention.DENSE, null,
+          dev.longshot.config.VisionEncoder.JAVA, true);
+      try (SmolVlm m = SmolVlm.load(dir, s)) {
+        MultimodalPrompt p = m.answerPrompt("Cite moments.", "Question: what?", frames, 32);
+        List<PromptLayout.Range> vision = p.layout().visionRanges();
+        assertThat(p.ids().length).isLessThanOrEqualTo(context - 32);
+        if (context == 1024) {
+          // 64x36 -> 2x2 tiles of 32 + the global view, per frame, each tile labelled with its frame's time
+          assertThat(vision).hasSize(10);
+          assertThat(vision).extracting(PromptLayout.Range::tileRow).containsExactly(0, 0, 1, 1, -1, 0, 0, 1, 1, -1);
+          assertThat(vision).extracting(PromptLayout.Range::timestampMillis).containsOnly(1_000L, 61_000L);
+        } else {
+          // split they need ~220 tokens, over 200 - 32: one global view each
+          assertThat(vision).hasSize(2).allSatisfy(r -> assertThat(r.isGlobalView()).isTrue());
+        }
+      }
+    }
+  }
+
+  @Test
   void unsplitConfigGivesOneGlobalView(@TempDir Path dir) throws Exception {
     RandomSmolVlm rm = RandomSmolVlm.tiny(SEED);
     rm.split = false;

@@ -106,8 +106,9 @@ class KernelsTest {
   }
 
   /**
-   * The prefill GEMM (panels of {@link Matmul#PANEL} rows, {@link Matmul#TOKENS} activations per micro-kernel) at
-   * ragged row counts, token counts and thread counts, several jobs in one region, against a double-precision sum
+   * The prefill GEMM (panels of {@link Matmul#PANEL} rows, {@link Matmul#TOKENS} activations per micro-kernel,
+   * activations packed per {@link Matmul#TOKEN_BLOCK}) at ragged row counts, token counts (one past a block) and
+   * thread counts, several jobs in one region, against a double-precision sum
    * over {@link FloatTensor#get}: within 1e-5 * sum|w x| + 1e-6 (summation order only).
    */
   @ParameterizedTest
@@ -117,7 +118,7 @@ class KernelsTest {
     int cols = 160;
     int[] rowCounts = {1, Matmul.PANEL - 1, Matmul.PANEL, Matmul.PANEL + 1, 3 * Matmul.PANEL + 5};
     for (int threads : new int[] {1, 3}) {
-      for (int n : new int[] {2, Matmul.TOKENS - 1, Matmul.TOKENS, Matmul.TOKENS + 1, 2 * Matmul.TOKENS + 3}) {
+      for (int n : new int[] {2, Matmul.TOKENS, Matmul.TOKENS + 1, 2 * Matmul.TOKENS - 1, 4 * Matmul.TOKENS + 2}) {
         float[][] xs = new float[n][];
         for (int t = 0; t < n; t++) {
           xs[t] = random(r, cols);
@@ -132,21 +133,38 @@ class KernelsTest {
           Matmul.matmul(par, xs, n, cols, jobs);
         }
         for (int j = 0; j < jobs.length; j++) {
-          for (int t = 0; t < n; t++) {
-            for (int row = 0; row < rowCounts[j]; row++) {
-              double sum = 0;
-              double abs = 0;
-              for (int c = 0; c < cols; c++) {
-                double p = (double) ws[j].get((long) row * cols + c) * xs[t][c];
-                sum += p;
-                abs += Math.abs(p);
-              }
-              assertThat((double) jobs[j].outs()[t][row])
-                  .as("%s threads %d n %d rows %d token %d row %d", type, threads, n, rowCounts[j], t, row)
-                  .isCloseTo(sum, within(1e-5 * abs + 1e-6));
-            }
-          }
+          assertMatchesReference(type, threads, ws[j], xs, jobs[j], cols);
         }
+      }
+    }
+    // past one block of packed activations, with a ragged group at the end
+    int n = Matmul.TOKEN_BLOCK + Matmul.TOKENS + 1;
+    float[][] xs = new float[n][];
+    for (int t = 0; t < n; t++) {
+      xs[t] = random(r, cols);
+    }
+    FloatTensor w = tensor(type, random(r, (Matmul.PANEL + 1) * cols));
+    Matmul.Job job = new Matmul.Job(w, new float[n][Matmul.PANEL + 1], Matmul.PANEL + 1);
+    try (Parallel par = new Parallel(2)) {
+      Matmul.matmul(par, xs, n, cols, job);
+    }
+    assertMatchesReference(type, 2, w, xs, job, cols);
+  }
+
+  private static void assertMatchesReference(GgmlType type, int threads, FloatTensor w, float[][] xs, Matmul.Job job,
+      int cols) {
+    for (int t = 0; t < xs.length; t++) {
+      for (int row = 0; row < job.rows(); row++) {
+        double sum = 0;
+        double abs = 0;
+        for (int c = 0; c < cols; c++) {
+          double p = (double) w.get((long) row * cols + c) * xs[t][c];
+          sum += p;
+          abs += Math.abs(p);
+        }
+        assertThat((double) job.outs()[t][row])
+            .as("%s threads %d n %d rows %d token %d row %d", type, threads, xs.length, job.rows(), t, row)
+            .isCloseTo(sum, within(1e-5 * abs + 1e-6));
       }
     }
   }

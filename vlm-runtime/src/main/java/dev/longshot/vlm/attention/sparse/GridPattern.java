@@ -20,9 +20,11 @@ import java.util.List;
  * stride}, {@code _ref_attention} {@code (vis_start + stride - 1 - start) mod stride}. We use the wrapper's, because
  * it puts the lines at {@code i - vision start = shift (mod stride)}, which is what the offline search scored.
  * {@code hLines = false} drops the h-lines (the search's "v only" candidate; the runtime reference always had both).
- * Plan: pass 1 walks rows in natural 64-row blocks (sink, local band, and for grid rows the v-line keys - one phase
- * band of the key permutation, gathered into dense tiles); pass 2 takes the h-line rows (one phase band of the row
- * permutation) against the other key phases, merged by log-sum-exp.
+ * Plan, one pass: the rows off the h-lines in natural 64-row blocks (sink, local band, and for grid rows the v-line
+ * keys - one phase band of the key permutation, gathered into dense tiles); the h-line rows (one phase band of the
+ * row permutation) 64 at a time against contiguous key tiles from 0, since an h-line row keeps every key. (Until
+ * issue 17's second session the h-lines were a second pass over the other key phases' strided gathers, merged by
+ * log-sum-exp: the same keys, but each tile gathered 64 strided keys and the pass merged every row again.)
  */
 public record GridPattern(int stride, int shift, boolean hLines, int local) implements HeadPattern {
   /** MMInference's local window for grid heads. */
@@ -80,50 +82,51 @@ public record GridPattern(int stride, int shift, boolean hLines, int local) impl
 
   private SparsePlan plan(Geometry g, int q0, int q1) {
     PhasePermutation keys = new PhasePermutation(g.ks(), g.ke() - g.ks(), stride);
-    List<RowTask> pass1 = new ArrayList<>();
+    KeySpan vLines = keys.band(g.phaseK(), g.local());
+    List<RowTask> tasks = new ArrayList<>();
     for (int[] block : Blocks.rowBlocks(q0, q1, g.qs(), g.qe())) {
       int m0 = block[0];
       int m1 = block[1];
-      List<KeySpan> spans = new ArrayList<>(3);
       if (m0 >= g.qe()) {
-        spans.add(KeySpan.range(0, m1));
-      } else {
-        spans.add(KeySpan.range(0, Math.min(g.sink(), m1)));
-        spans.add(KeySpan.window(Blocks.windowStart(g.sink(), m0, g.local()), m1, g.local()));
-        if (m0 >= g.qs()) {
-          spans.add(keys.band(g.phaseK(), g.local()));
-        }
+        tasks.add(new RowTask(RowTask.rows(m0, 1, m1 - m0), new KeySpan[] {KeySpan.range(0, m1)}));
+        continue;
       }
-      pass1.add(new RowTask(RowTask.rows(m0, 1, m1 - m0), spans.toArray(KeySpan[]::new)));
+      List<KeySpan> spans = new ArrayList<>(3);
+      spans.add(KeySpan.range(0, Math.min(g.sink(), m1)));
+      spans.add(KeySpan.window(Blocks.windowStart(g.sink(), m0, g.local()), m1, g.local()));
+      if (m0 >= g.qs()) {
+        spans.add(vLines);
+      }
+      int[] rows = java.util.stream.IntStream.range(m0, m1).filter(i -> !isHLine(g, i)).toArray();
+      if (rows.length > 0) {
+        tasks.add(new RowTask(rows, spans.toArray(KeySpan[]::new)));
+      }
     }
-    List<RowTask[]> passes = new ArrayList<>();
-    passes.add(pass1.toArray(RowTask[]::new));
     if (hLines && g.qe() > g.qs()) {
-      passes.add(hLinePass(g, keys, q0, q1));
+      hLineTasks(g, q0, q1, tasks);
     }
-    return new SparsePlan(q0, q1, passes);
+    return new SparsePlan(q0, q1, List.<RowTask[]>of(tasks.toArray(RowTask[]::new)));
   }
 
-  /** The h-line rows inside {@code [q0, q1)}, 64 at a time, against every key phase but the v-lines'. */
-  private RowTask[] hLinePass(Geometry g, PhasePermutation keys, int q0, int q1) {
+  private boolean isHLine(Geometry g, int i) {
+    return hLines && i >= g.qs() && i < g.qe() && Math.floorMod(i - g.qs() - g.phaseQ(), stride) == 0;
+  }
+
+  /**
+   * The h-line rows inside {@code [q0, q1)} (one phase band of the row permutation), 64 at a time, each keeping every
+   * key up to itself: contiguous 64-key tiles from key 0 (the causal bound masks each row), in the same pass as the
+   * other rows, so no strided gathers and no log-sum-exp merge.
+   */
+  private void hLineTasks(Geometry g, int q0, int q1, List<RowTask> tasks) {
     PhasePermutation rows = new PhasePermutation(g.qs(), g.qe() - g.qs(), stride);
-    List<KeySpan> spans = new ArrayList<>(stride - 1);
-    for (int p = 0; p < stride; p++) {
-      if (p != g.phaseK()) {
-        spans.add(keys.band(p, g.local()));
-      }
-    }
-    KeySpan[] others = spans.toArray(KeySpan[]::new);
-    List<RowTask> tasks = new ArrayList<>();
     int perPhase = rows.perPhase();
     for (int from = 0; from < perPhase; from += BlockSparseKernel.BLOCK) {
       int[] band = rows.bandRows(g.phaseQ(), from, Math.min(BlockSparseKernel.BLOCK, perPhase - from));
       int[] inBatch = java.util.Arrays.stream(band).filter(i -> i >= q0 && i < q1).toArray();
-      if (inBatch.length > 0 && others.length > 0) {
-        tasks.add(new RowTask(inBatch, others));
+      if (inBatch.length > 0) {
+        tasks.add(new RowTask(inBatch, new KeySpan[] {KeySpan.range(0, inBatch[inBatch.length - 1] + 1)}));
       }
     }
-    return tasks.toArray(RowTask[]::new);
   }
 
   @Override
