@@ -52,6 +52,9 @@ debootstrap --variant=minbase bookworm "$R" >"$DIR/debootstrap.log" 2>&1 || die 
 t_base=$(( $(t) - t0 ))
 say "debootstrap: ${t_base} s, $(chroot "$R" dpkg-query -W -f='${Package}\n' | wc -l) packages"
 cp /etc/resolv.conf "$R/etc/resolv.conf"
+# the root on itself first, so that / inside the chroot is a mount point as on any machine or container (Java's
+# Files.getFileStore, used for the upload free-space check, fails with "Mount point not found" otherwise); unmounted last
+mount --bind "$R" "$R"; mounted=("$R")
 for m in proc sys dev dev/pts dev/shm; do
   mkdir -p "$R/$m"; mount --bind "/$m" "$R/$m"; mounted=("$R/$m" "${mounted[@]}")
 done

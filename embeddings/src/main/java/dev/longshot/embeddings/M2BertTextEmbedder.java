@@ -30,12 +30,17 @@ public final class M2BertTextEmbedder implements TextEmbedder {
    * @throws EmbeddingException naming the file and what is missing or wrong
    */
   public M2BertTextEmbedder(Path dir, int threads) {
+    this(dir, threads, M2BertModel.Blocking.DEFAULT);
+  }
+
+  /** With other memory knobs for the forward pass (tests, benchmarks). */
+  public M2BertTextEmbedder(Path dir, int threads, M2BertModel.Blocking blocking) {
     if (!Files.isDirectory(dir)) {
       throw new EmbeddingException("M2-BERT model directory " + dir + " does not exist");
     }
     this.name = dir.getFileName() == null ? dir.toString() : dir.getFileName().toString();
     try {
-      this.model = M2BertModel.load(dir, threads);
+      this.model = M2BertModel.load(dir, threads, blocking);
     } catch (ModelFormatException e) {
       throw new EmbeddingException(e.getMessage(), e);
     }

@@ -3,6 +3,7 @@ package dev.longshot.embeddings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.longshot.embeddings.m2bert.M2BertModel;
 import dev.longshot.embeddings.m2bert.TinyM2Bert;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,23 +28,27 @@ class M2BertTextEmbedderTest {
 
   @Test
   void matchesReferenceForwardAtPowerOfTwoAndOddLengths() throws Exception {
-    for (long seed : new long[] {20261202L, 7L}) {
-      for (int len : new int[] {16, 13}) {
-        System.out.printf("M2BertTextEmbedderTest: seed %d, length %d%n", seed, len);
-        TinyM2Bert ck = new TinyM2Bert(seed, 8, 16, 2, len, 4, 4);
-        Path dir = ck.write(tmp.resolve("m2-" + seed + "-" + len));
-        try (M2BertTextEmbedder e = new M2BertTextEmbedder(dir, 2)) {
-          for (String text : new String[] {"The cats sat on the mat", "", "a big red dog"}) {
-            int[] ids = e.inputIds(text);
-            double[] ref = new Reference(ck).pooled(ids);
-            float[] got = e.rawPooled(ids);
-            double max = 0;
-            for (int i = 0; i < ref.length; i++) {
-              max = Math.max(max, Math.abs(ref[i] - got[i]));
+    // the default (filter spectra cached, one channel block at this width) and the long-context path (spectra
+    // computed per block of 3 channels, so blocks of 3, 3 and 2 over 8 channels)
+    for (M2BertModel.Blocking blocking : new M2BertModel.Blocking[] {M2BertModel.Blocking.DEFAULT, new M2BertModel.Blocking(3, 0)}) {
+      for (long seed : new long[] {20261202L, 7L}) {
+        for (int len : new int[] {16, 13}) {
+          System.out.printf("M2BertTextEmbedderTest: seed %d, length %d, %s%n", seed, len, blocking);
+          TinyM2Bert ck = new TinyM2Bert(seed, 8, 16, 2, len, 4, 4);
+          Path dir = ck.write(tmp.resolve("m2-" + seed + "-" + len + "-" + blocking.channels()));
+          try (M2BertTextEmbedder e = new M2BertTextEmbedder(dir, 2, blocking)) {
+            for (String text : new String[] {"The cats sat on the mat", "", "a big red dog"}) {
+              int[] ids = e.inputIds(text);
+              double[] ref = new Reference(ck).pooled(ids);
+              float[] got = e.rawPooled(ids);
+              double max = 0;
+              for (int i = 0; i < ref.length; i++) {
+                max = Math.max(max, Math.abs(ref[i] - got[i]));
+              }
+              System.out.printf("  '%s': max |java - reference| = %.3g%n", text, max);
+              assertThat(max).as("seed %d length %d text '%s' %s", seed, len, text, blocking).isLessThan(TOLERANCE);
+              assertThat(e.embedQuery(text)).containsExactly(Vectors.normalize(got.clone()));
             }
-            System.out.printf("  '%s': max |java - reference| = %.3g%n", text, max);
-            assertThat(max).as("seed %d length %d text '%s'", seed, len, text).isLessThan(TOLERANCE);
-            assertThat(e.embedQuery(text)).containsExactly(Vectors.normalize(got.clone()));
           }
         }
       }

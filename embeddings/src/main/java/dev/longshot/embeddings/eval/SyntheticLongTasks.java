@@ -16,6 +16,11 @@ import java.util.function.ToIntFunction;
  *       is the pass key for {name}?"
  *   <li>needle: a one-sentence fact (best thing to do in a city, secret ingredient, colour of a vehicle) inside an
  *       essay-like haystack, with a question about it as the query.
+ *   <li>spread (LoCoV1-style, Saad-Falcon et al. 2024: long documents where the answer needs facts spread across
+ *       the document): three facts about "the bridge project" (who leads it, its city, its material), one in each
+ *       third of the document. Each fact is drawn from a small pool, so most single facts are shared by several
+ *       documents of the set; only the combination is unique, and the query names all three, so one chunk (or one
+ *       window) holding one fact cannot tell those documents apart.
  * </ul>
  *
  * Deterministic for a given seed and token counter. Not thread-safe.
@@ -36,6 +41,8 @@ public final class SyntheticLongTasks {
       "lemon zest", "dark cocoa", "pickled ginger", "a pinch of saffron", "brown butter"};
   private static final String[] COLOURS = {"bright orange", "pale green", "deep purple", "lemon yellow", "sky blue"};
   private static final String[] VEHICLES = {"tractor", "motorbike", "camper van", "delivery truck", "sailing boat"};
+
+  private static final String[] MATERIALS = {"timber", "brick", "steel", "stone", "glass", "bamboo", "concrete"};
 
   private static final String[] SUBJECTS = {"The river", "The old library", "A quiet village", "The northern road",
       "The market square", "The mountain path", "A small garden", "The harbour wall", "The museum hall",
@@ -106,11 +113,70 @@ public final class SyntheticLongTasks {
     return build("needle", lengthTokens, needles, queries, rnd, true);
   }
 
+  /**
+   * LoCoV1-style spread facts: {@code count} documents of about {@code lengthTokens} tokens, each with three facts
+   * drawn from pools of {@code s} values ({@code s} the least with s^3 >= 2 count), distinct as a combination.
+   */
+  public RetrievalTask spread(int lengthTokens, int count) {
+    Random rnd = new Random(seed ^ (31L * lengthTokens) ^ 0x5B8EADL);
+    int s = 2;
+    while (s * s * s < 2 * count) {
+      s++;
+    }
+    if (s > Math.min(CITIES.length, MATERIALS.length)) {
+      throw new IllegalArgumentException("at most " + MATERIALS.length * MATERIALS.length * MATERIALS.length / 2
+          + " documents per spread set, asked " + count);
+    }
+    List<String> leaders = distinctNames(rnd, s);
+    List<Integer> combos = new ArrayList<>();
+    for (int i = 0; i < s * s * s; i++) {
+      combos.add(i);
+    }
+    Collections.shuffle(combos, rnd);
+    List<List<String>> facts = new ArrayList<>();
+    List<String> queries = new ArrayList<>();
+    for (int combo : combos.subList(0, count)) {
+      String leader = leaders.get(combo % s);
+      String city = CITIES[combo / s % s];
+      String material = MATERIALS[combo / (s * s)];
+      facts.add(List.of("The bridge project is led by " + leader + ".", "The bridge project is based in " + city + ".",
+          "The bridge project is built with " + material + "."));
+      queries.add("Which bridge project is led by " + leader + ", based in " + city + " and built with " + material + "?");
+    }
+    int factTokens = facts.stream().mapToInt(f -> f.stream().mapToInt(tokenCounter::applyAsInt).sum()).max().orElse(0);
+    List<String> haystack = haystack(lengthTokens - 2 - factTokens, rnd, true);
+    List<String> docs = new ArrayList<>();
+    for (List<String> f : facts) {
+      List<String> sentences = new ArrayList<>(haystack);
+      int n = haystack.size();
+      // fact i at a random place in third i; inserting from the back keeps the earlier places where they were
+      for (int i = 2; i >= 0; i--) {
+        int from = i * n / 3;
+        int to = (i + 1) * n / 3;
+        sentences.add(from + rnd.nextInt(to - from + 1), f.get(i));
+      }
+      docs.add(String.join(" ", sentences));
+    }
+    return new RetrievalTask("spread", lengthTokens, docs, queries);
+  }
+
   private RetrievalTask build(String task, int lengthTokens, List<String> needles, List<String> queries,
       Random rnd, boolean essay) {
-    List<String> haystack = new ArrayList<>();
     int longestNeedle = needles.stream().mapToInt(tokenCounter::applyAsInt).max().orElse(0);
-    int budget = lengthTokens - 2 - longestNeedle;
+    List<String> haystack = haystack(lengthTokens - 2 - longestNeedle, rnd, essay);
+    List<String> docs = new ArrayList<>();
+    for (String needle : needles) {
+      int at = rnd.nextInt(haystack.size() + 1);
+      List<String> sentences = new ArrayList<>(haystack);
+      sentences.add(at, needle);
+      docs.add(String.join(" ", sentences));
+    }
+    return new RetrievalTask(task, lengthTokens, docs, queries);
+  }
+
+  /** Filler sentences of at most {@code budget} tokens in all. */
+  private List<String> haystack(int budget, Random rnd, boolean essay) {
+    List<String> haystack = new ArrayList<>();
     int used = 0;
     while (true) {
       String s = essay ? pick(rnd, ESSAY) + " " + pick(rnd, ESSAY_TAILS) : pick(rnd, SUBJECTS) + " "
@@ -122,14 +188,7 @@ public final class SyntheticLongTasks {
       haystack.add(s);
       used += n;
     }
-    List<String> docs = new ArrayList<>();
-    for (String needle : needles) {
-      int at = rnd.nextInt(haystack.size() + 1);
-      List<String> sentences = new ArrayList<>(haystack);
-      sentences.add(at, needle);
-      docs.add(String.join(" ", sentences));
-    }
-    return new RetrievalTask(task, lengthTokens, docs, queries);
+    return haystack;
   }
 
   private static List<String> distinctNames(Random rnd, int count) {

@@ -22,8 +22,23 @@ import pl.edu.icm.jlargearrays.ConcurrencyUtils;
  * as length-2L real FFTs (JTransforms), one channel per task. Thread-safe for concurrent {@link #pooled} calls.
  */
 public final class M2BertModel implements AutoCloseable {
-  /** Filter spectra are kept between calls while all of them fit in this many bytes (the 2k model: 302 MB). */
-  static final long FILTER_CACHE_BYTES = 512L << 20;
+  /**
+   * Memory knobs. {@code channels}: sequence-mixer channels processed together (their in_linear projections and
+   * filter kernels are the only per-channel state held, {@code L x 7 x channels} floats). {@code filterCacheBytes}:
+   * the filter spectra (they depend only on the weights, since every input has length L) are kept between calls
+   * when all of them fit, else each block's are computed when it is mixed.
+   */
+  public record Blocking(int channels, long filterCacheBytes) {
+    /** 64 channels; spectra cached up to 512 MB (the 2k model needs 302 MB, the 8k 1.2 GB, the 32k 4.8 GB). */
+    public static final Blocking DEFAULT = new Blocking(64, 512L << 20);
+
+    public Blocking {
+      if (channels < 1 || filterCacheBytes < 0) {
+        throw new IllegalArgumentException("channels must be >= 1 and filterCacheBytes >= 0, got " + channels + ", "
+            + filterCacheBytes);
+      }
+    }
+  }
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
   private static final int MLP_ROWS = 256;
 
@@ -35,28 +50,45 @@ public final class M2BertModel implements AutoCloseable {
   private final M2BertConfig config;
   private final M2BertWeights w;
   private final Parallel par;
-  private final FloatTensor[] inW;
+  private final int channels;
+  private final FloatTensor[][] inBlocks; // [layer][channel block]: in_linear rows of x1, x2, v for the block
+  private final FloatTensor[][][] lastLinear; // [layer][slot: f1 fwd, f1 rev, f2 fwd, f2 rev][channel block]
   private final FloatTensor[] outW;
   private final FloatTensor[][] gated;
   private final FloatTensor[][] wo;
   private final FloatTensor poolW;
   private final float[][][] spectra; // [layer*2 + filter][channel][2L], null unless cached
 
-  M2BertModel(M2BertConfig config, M2BertWeights w, int threads) {
+  M2BertModel(M2BertConfig config, M2BertWeights w, int threads, Blocking blocking) {
     this.config = config;
     this.w = w;
     this.par = new Parallel(threads);
+    this.channels = blocking.channels();
     int n = config.layers();
     int h = config.hidden();
     int nb = config.nblocks();
     int i2 = 2 * config.intermediate() / nb;
-    inW = new FloatTensor[n];
+    int blocks = (h + channels - 1) / channels;
+    int o = config.filterOrder();
+    inBlocks = new FloatTensor[n][blocks];
+    lastLinear = new FloatTensor[n][4][blocks];
     outW = new FloatTensor[n];
     gated = new FloatTensor[n][nb];
     wo = new FloatTensor[n][nb];
     for (int l = 0; l < n; l++) {
       M2BertWeights.Layer ly = w.layers[l];
-      inW[l] = FloatTensor.of(ly.inW());
+      for (int c0 = 0; c0 < h; c0 += channels) {
+        int cb = Math.min(channels, h - c0);
+        float[] rows = new float[3 * cb * h];
+        for (int g = 0; g < 3; g++) {
+          System.arraycopy(ly.inW(), (g * h + c0) * h, rows, g * cb * h, cb * h);
+        }
+        inBlocks[l][c0 / channels] = FloatTensor.of(rows);
+        float[][] last = {ly.f1().fwd()[6], ly.f1().rev()[6], ly.f2().fwd()[6], ly.f2().rev()[6]};
+        for (int slot = 0; slot < 4; slot++) {
+          lastLinear[l][slot][c0 / channels] = FloatTensor.of(Arrays.copyOfRange(last[slot], c0 * o, (c0 + cb) * o));
+        }
+      }
       outW[l] = FloatTensor.of(ly.outW());
       int gSize = i2 * (h / nb);
       int oSize = (h / nb) * (config.intermediate() / nb);
@@ -64,10 +96,13 @@ public final class M2BertModel implements AutoCloseable {
         gated[l][b] = FloatTensor.of(Arrays.copyOfRange(ly.gated(), b * gSize, (b + 1) * gSize));
         wo[l][b] = FloatTensor.of(Arrays.copyOfRange(ly.wo(), b * oSize, (b + 1) * oSize));
       }
+      // the matrices now live (re-blocked) in the tensors above; keep one copy of the weights, not two
+      w.layers[l] = new M2BertWeights.Layer(null, ly.inB(), ly.shortW(), ly.shortB(), ly.outW(), ly.outB(), ly.f1(),
+          ly.f2(), null, null, ly.woB(), ly.lnW(), ly.lnB());
     }
     poolW = FloatTensor.of(w.poolW);
     long cacheBytes = 2L * n * h * 2L * config.maxPositions() * Float.BYTES;
-    spectra = cacheBytes <= FILTER_CACHE_BYTES ? new float[2 * n][][] : null;
+    spectra = cacheBytes <= blocking.filterCacheBytes() ? new float[2 * n][][] : null;
   }
 
   /**
@@ -77,10 +112,15 @@ public final class M2BertModel implements AutoCloseable {
    * @throws ModelFormatException naming the file and the missing or mismatched key or tensor
    */
   public static M2BertModel load(Path dir, int threads) {
+    return load(dir, threads, Blocking.DEFAULT);
+  }
+
+  /** {@link #load(Path, int)} with other memory knobs (tests, benchmarks). */
+  public static M2BertModel load(Path dir, int threads, Blocking blocking) {
     M2BertConfig config = M2BertConfig.read(requireFile(dir.resolve("config.json")));
     Path weights = requireFile(dir.resolve("model.safetensors"));
     try (SafetensorsFile file = SafetensorsFile.open(weights)) {
-      return new M2BertModel(config, new M2BertWeights(file, config), threads);
+      return new M2BertModel(config, new M2BertWeights(file, config), threads, blocking);
     } catch (IOException e) {
       throw new ModelFormatException("cannot read " + weights + ": " + e.getMessage(), e);
     }
@@ -155,39 +195,50 @@ public final class M2BertModel implements AutoCloseable {
     M2BertWeights.Layer ly = w.layers[l];
     int len = config.maxPositions();
     int h = config.hidden();
-    // sequence mixer: in_linear, causal short depthwise conv, gates, two bidirectional long convs, out_linear
-    float[][] p = new float[len][3 * h];
-    Matmul.matmul(par, inW[l], u, p, len, 3 * h, h);
-    float[][] k1 = spectra(l, 0, ly.f1());
-    float[][] k2 = spectra(l, 1, ly.f2());
+    // sequence mixer (in_linear, causal short depthwise conv, gates, two bidirectional long convs), channels at a
+    // time: every step is per channel, so only a block's projections and kernels are ever held, O(L * channels)
     float[][] y = new float[len][h];
-    float[] sw = ly.shortW();
-    float[] sb = ly.shortB();
-    float[] inB = ly.inB();
-    par.forRange(h, (from, to) -> {
-      int n2 = 2 * len;
-      FloatFFT_1D fft = new FloatFFT_1D(n2);
-      float[] a = new float[n2];
-      float[] b = new float[n2];
-      float[] x2 = new float[len];
-      for (int c = from; c < to; c++) {
-        for (int t = 0; t < len; t++) {
-          float x1 = shortConv(p, inB, sw, sb, c, t);
-          x2[t] = shortConv(p, inB, sw, sb, h + c, t);
-          a[t] = shortConv(p, inB, sw, sb, 2 * h + c, t) * x1;
-          b[t] = u[t][c];
+    float[][][] cached = cachedSpectra(l);
+    float[][][] features = cached == null ? new float[][][] {features(ly.f1(), ly.f1().fwd()), features(ly.f1(),
+        ly.f1().rev()), features(ly.f2(), ly.f2().fwd()), features(ly.f2(), ly.f2().rev())} : null;
+    for (int c0 = 0; c0 < h; c0 += channels) {
+      int cb = Math.min(channels, h - c0);
+      float[][] p = new float[len][3 * cb];
+      Matmul.matmul(par, inBlocks[l][c0 / channels], u, p, len, 3 * cb, h);
+      float[][][] kernels = features == null ? null : new float[][][] {kernels(ly.f1(), l, 0, features[0], c0, cb),
+          kernels(ly.f1(), l, 1, features[1], c0, cb), kernels(ly.f2(), l, 2, features[2], c0, cb),
+          kernels(ly.f2(), l, 3, features[3], c0, cb)};
+      int first = c0;
+      par.forRange(cb, (from, to) -> {
+        int n2 = 2 * len;
+        FloatFFT_1D fft = new FloatFFT_1D(n2);
+        float[] a = new float[n2];
+        float[] b = new float[n2];
+        float[] x2 = new float[len];
+        float[] s1 = cached == null ? new float[n2] : null;
+        float[] s2 = cached == null ? new float[n2] : null;
+        for (int j = from; j < to; j++) {
+          int c = first + j;
+          for (int t = 0; t < len; t++) {
+            float x1 = shortConv(p, j, ly, c, t);
+            x2[t] = shortConv(p, cb + j, ly, h + c, t);
+            a[t] = shortConv(p, 2 * cb + j, ly, 2 * h + c, t) * x1;
+            b[t] = u[t][c];
+          }
+          float[] k1 = cached != null ? cached[0][c] : spectrum(fft, kernels[0], kernels[1], j, s1);
+          float[] k2 = cached != null ? cached[1][c] : spectrum(fft, kernels[2], kernels[3], j, s2);
+          float d1 = ly.f1().bias()[c];
+          float d2 = ly.f2().bias()[c];
+          convolve(fft, a, k1, len);
+          convolve(fft, b, k2, len);
+          for (int t = 0; t < len; t++) {
+            // a and b now hold conv(v) and conv(u) in [0, L); the D terms use v and u themselves
+            float v = shortConv(p, 2 * cb + j, ly, 2 * h + c, t) * shortConv(p, j, ly, c, t);
+            y[t][c] = (a[t] + d1 * v) * x2[t] + b[t] + d2 * u[t][c];
+          }
         }
-        float d1 = ly.f1().bias()[c];
-        float d2 = ly.f2().bias()[c];
-        convolve(fft, a, k1[c], len);
-        convolve(fft, b, k2[c], len);
-        for (int t = 0; t < len; t++) {
-          // a and b now hold conv(v) and conv(u) in [0, L); the D terms use v and u themselves
-          float v = shortConv(p, inB, sw, sb, 2 * h + c, t) * shortConv(p, inB, sw, sb, c, t);
-          y[t][c] = (a[t] + d1 * v) * x2[t] + b[t] + d2 * u[t][c];
-        }
-      }
-    });
+      });
+    }
     float[][] mixed = new float[len][h];
     Matmul.matmul(par, outW[l], y, mixed, len, h, h);
     addBias(mixed, ly.outB());
@@ -221,13 +272,16 @@ public final class M2BertModel implements AutoCloseable {
     return out;
   }
 
-  private static float shortConv(float[][] p, float[] inB, float[] sw, float[] sb, int ch, int t) {
-    float s = sb[ch] + sw[ch * 3 + 2] * (p[t][ch] + inB[ch]);
+  /** The causal short conv of in_linear channel {@code ch} at {@code t}, its projection in column {@code col} of p. */
+  private static float shortConv(float[][] p, int col, M2BertWeights.Layer ly, int ch, int t) {
+    float[] sw = ly.shortW();
+    float inB = ly.inB()[ch];
+    float s = ly.shortB()[ch] + sw[ch * 3 + 2] * (p[t][col] + inB);
     if (t >= 1) {
-      s += sw[ch * 3 + 1] * (p[t - 1][ch] + inB[ch]);
+      s += sw[ch * 3 + 1] * (p[t - 1][col] + inB);
     }
     if (t >= 2) {
-      s += sw[ch * 3] * (p[t - 2][ch] + inB[ch]);
+      s += sw[ch * 3] * (p[t - 2][col] + inB);
     }
     return s;
   }
@@ -265,46 +319,65 @@ public final class M2BertModel implements AutoCloseable {
     fft.realInverse(a, true);
   }
 
-  /** Per channel, the spectrum of the length-2L kernel {@code [k[0..L), reverse(k_rev[0..L))]}. */
-  private float[][] spectra(int l, int which, M2BertWeights.Filter f) {
-    if (spectra != null) {
-      synchronized (spectra) {
-        if (spectra[2 * l + which] == null) {
-          spectra[2 * l + which] = computeSpectra(f);
-        }
-        return spectra[2 * l + which];
-      }
+  /** The cached spectra {@code [filter][channel][2L]} of layer {@code l}, or null when they are not cached. */
+  private float[][][] cachedSpectra(int l) {
+    if (spectra == null) {
+      return null;
     }
-    return computeSpectra(f);
+    synchronized (spectra) {
+      if (spectra[2 * l] == null) {
+        M2BertWeights.Layer ly = w.layers[l];
+        spectra[2 * l] = allSpectra(l, 0, ly.f1());
+        spectra[2 * l + 1] = allSpectra(l, 1, ly.f2());
+      }
+      return new float[][][] {spectra[2 * l], spectra[2 * l + 1]};
+    }
   }
 
-  private float[][] computeSpectra(M2BertWeights.Filter f) {
+  /** Every channel's kernel spectrum of one filter ({@code which} 0: filter_fn, 1: filter_fn2). */
+  private float[][] allSpectra(int l, int which, M2BertWeights.Filter f) {
     int len = config.maxPositions();
     int h = config.hidden();
-    float[][] k = implicitFilter(f, f.fwd());
-    float[][] kRev = implicitFilter(f, f.rev());
+    float[][] fwd = features(f, f.fwd());
+    float[][] rev = features(f, f.rev());
     float[][] spec = new float[h][];
-    par.forRange(h, (from, to) -> {
-      FloatFFT_1D fft = new FloatFFT_1D(2L * len);
-      for (int c = from; c < to; c++) {
-        float[] s = new float[2 * len];
-        for (int t = 0; t < len; t++) {
-          s[t] = k[t][c];
-          s[len + t] = kRev[len - 1 - t][c];
+    for (int c0 = 0; c0 < h; c0 += channels) {
+      int cb = Math.min(channels, h - c0);
+      float[][] k = kernels(f, l, 2 * which, fwd, c0, cb);
+      float[][] kRev = kernels(f, l, 2 * which + 1, rev, c0, cb);
+      int first = c0;
+      par.forRange(cb, (from, to) -> {
+        FloatFFT_1D fft = new FloatFFT_1D(2L * len);
+        for (int j = from; j < to; j++) {
+          spec[first + j] = spectrum(fft, k, kRev, j, new float[2 * len]);
         }
-        fft.realForward(s);
-        spec[c] = s;
-      }
-    });
+      });
+    }
     return spec;
   }
 
-  /** The Hyena implicit filter {@code [L][H]}: MLP over positional features with shared Sin, then decay. */
-  private float[][] implicitFilter(M2BertWeights.Filter f, float[][] mlp) {
+  /**
+   * Into {@code s}: the spectrum (JTransforms' packed real layout) of the length-2L kernel {@code [k[0..L),
+   * reverse(k_rev[0..L))]} of block column {@code j}.
+   */
+  private static float[] spectrum(FloatFFT_1D fft, float[][] k, float[][] kRev, int j, float[] s) {
+    int len = k.length;
+    for (int t = 0; t < len; t++) {
+      s[t] = k[t][j];
+      s[len + t] = kRev[len - 1 - t][j];
+    }
+    fft.realForward(s);
+    return s;
+  }
+
+  /**
+   * The Hyena implicit filter's hidden features {@code [L][O]}: positional features {@code z} through the first
+   * three Linear + Sin pairs of one MLP (the last Linear is per channel, {@link #kernels}).
+   */
+  private float[][] features(M2BertWeights.Filter f, float[][] mlp) {
     int len = config.maxPositions();
     int e = config.embDim();
     int o = config.filterOrder();
-    int h = config.hidden();
     float[][] z = new float[len][];
     for (int t = 0; t < len; t++) {
       z[t] = Arrays.copyOfRange(f.z(), t * e, (t + 1) * e);
@@ -323,14 +396,25 @@ public final class M2BertModel implements AutoCloseable {
       cur = next;
       cols = o;
     }
-    float[][] out = new float[len][h];
-    Matmul.matmul(par, FloatTensor.of(mlp[6]), cur, out, len, h, o);
-    for (int t = 0; t < len; t++) {
-      float tt = f.t()[t];
-      for (int c = 0; c < h; c++) {
-        out[t][c] *= (float) Math.exp(-tt * Math.abs(f.deltas()[c]));
+    return cur;
+  }
+
+  /**
+   * Channels {@code [c0, c0+cb)} of a filter {@code [L][cb]}: the MLP's last Linear (no bias) on {@code features},
+   * then the decay {@code k[t][c] *= exp(-t_t * |delta_c|)}. {@code slot}: 0/1 filter_fn fwd/rev, 2/3 filter_fn2.
+   */
+  private float[][] kernels(M2BertWeights.Filter f, int l, int slot, float[][] features, int c0, int cb) {
+    int len = config.maxPositions();
+    float[][] out = new float[len][cb];
+    Matmul.matmul(par, lastLinear[l][slot][c0 / channels], features, out, len, cb, config.filterOrder());
+    par.forRange(len, (from, to) -> {
+      for (int t = from; t < to; t++) {
+        float tt = f.t()[t];
+        for (int j = 0; j < cb; j++) {
+          out[t][j] *= (float) Math.exp(-tt * Math.abs(f.deltas()[c0 + j]));
+        }
       }
-    }
+    });
     return out;
   }
 
