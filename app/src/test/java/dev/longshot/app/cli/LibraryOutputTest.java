@@ -70,7 +70,9 @@ class LibraryOutputTest {
     Path err = tmp.resolve("stderr.txt");
     String script = String.join("\n",
         "set -euo pipefail",
-        "source <(sed -n '/^JVM_FLAGS=/,/)$/p;/^run_cli()/,/^}/p' \"$LONGSHOT_SCRIPT\")",
+        "ROOT=\"$PWD\"; STAMP=\"$PWD/no-build-stamp\"", // the launcher's globals run_cli reads (AOT cache off)
+        "source <(sed -n '/^JVM_FLAGS=/,/)$/p;/^AOT_DIR=/p;/^aot_supported()/,/^}/p;/^run_cli()/,/^}/p' "
+            + "\"$LONGSHOT_SCRIPT\")",
         "classpath() { printf '%s' \"$TEST_CLASSPATH\"; }",
         "run_cli \"$@\"");
     List<String> command = new java.util.ArrayList<>(List.of("bash", "-c", script, "run_cli"));
@@ -83,6 +85,7 @@ class LibraryOutputTest {
     pb.environment().put("LONGSHOT_DATA_DIR", data.toString());
     pb.environment().put("LONGSHOT_JAVA_OPTS", "-Xmx512m " + javaOpts);
     pb.environment().remove("LONGSHOT_CONFIG");
+    pb.environment().put("LONGSHOT_AOT", "0"); // the start-up cache is the launcher's other job; not tested here
     Process p = pb.directory(tmp.toFile()).start();
     if (!p.waitFor(5, TimeUnit.MINUTES)) {
       p.destroyForcibly();
