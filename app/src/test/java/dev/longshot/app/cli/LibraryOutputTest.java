@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,16 +63,72 @@ class LibraryOutputTest {
     }
   }
 
-  /** {@code run_cli ARGS} from bin/longshot with {@code java} and the class path of this test JVM. */
+  /**
+   * JDK 25+: the first run after a build records the start-up cache. HotSpot prints its "AOTConfiguration recorded"
+   * notice on stdout, which would land in the middle of a script's {@code ask --json} output; the run that uses the
+   * cache must be as quiet.
+   */
+  @Test
+  void recordingAndUsingTheStartUpCacheKeepStdoutToLongshot(@TempDir Path tmp) throws Exception {
+    Assumptions.assumeTrue(Runtime.version().feature() >= 25, "the start-up cache needs JDK 25+");
+    Path videos = Files.createDirectories(tmp.resolve("videos"));
+    String expected = "0 files: 0 done, 0 skipped as unchanged, 0 failed\n";
+
+    Run recording = runCli(tmp, true, "", "index", videos.toString());
+    assertThat(recording.status()).as(recording.out() + recording.err() + recording.log()).isZero();
+    assertThat(recording.out()).isEqualTo(expected);
+    assertThat(tmp.resolve("app/target/aot/index.aot")).as(recording.err()).exists();
+
+    Run cached = runCli(tmp, true, "", "index", videos.toString());
+    assertThat(cached.status()).as(cached.err()).isZero();
+    assertThat(cached.out()).isEqualTo(expected);
+    assertThat(cached.err().lines()).as(cached.err()).allMatch(l -> l.startsWith("index ["));
+  }
+
   private static Run runCli(Path tmp, String javaOpts, String... args) throws IOException, InterruptedException {
+    return runCli(tmp, false, javaOpts, args);
+  }
+
+  /**
+   * This JVM's class path with each directory (the reactor's target/classes) packed into a jar, as the launcher's
+   * class path is: the JVM records no start-up cache for a class path with a directory in it.
+   */
+  private static String jarredClassPath(Path tmp) throws IOException {
+    Path jars = Files.createDirectories(tmp.resolve("jars"));
+    List<String> entries = new java.util.ArrayList<>();
+    for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+      Path dir = Path.of(entry);
+      if (!Files.isDirectory(dir)) {
+        entries.add(entry);
+        continue;
+      }
+      Path jar = jars.resolve(entries.size() + ".jar");
+      if (!Files.exists(jar)) {
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar));
+            var files = Files.walk(dir)) {
+          for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
+            out.putNextEntry(new java.util.jar.JarEntry(dir.relativize(file).toString().replace('\\', '/')));
+            Files.copy(file, out);
+            out.closeEntry();
+          }
+        }
+      }
+      entries.add(jar.toString());
+    }
+    return String.join(java.io.File.pathSeparator, entries);
+  }
+
+  /** {@code run_cli ARGS} from bin/longshot with {@code java} and the class path of this test JVM. */
+  private static Run runCli(Path tmp, boolean aot, String javaOpts, String... args)
+      throws IOException, InterruptedException {
     Path data = tmp.resolve("data");
     Path scratch = Files.createDirectories(tmp.resolve("tmp"));
     Path out = tmp.resolve("stdout.txt");
     Path err = tmp.resolve("stderr.txt");
     String script = String.join("\n",
         "set -euo pipefail",
-        "ROOT=\"$PWD\"; STAMP=\"$PWD/no-build-stamp\"", // the launcher's globals run_cli reads (AOT cache off)
-        "source <(sed -n '/^JVM_FLAGS=/,/)$/p;/^AOT_DIR=/p;/^aot_supported()/,/^}/p;/^run_cli()/,/^}/p' "
+        "ROOT=\"$PWD\"; STAMP=\"$PWD/build-stamp\"; touch -d '1 hour ago' \"$STAMP\"", // globals run_cli reads
+        "source <(sed -n '/^JVM_FLAGS=/,/)$/p;/^say()/p;/^AOT_DIR=/p;/^aot_supported()/,/^}/p;/^aot_class_path()/,/^}/p;/^run_cli()/,/^}/p' "
             + "\"$LONGSHOT_SCRIPT\")",
         "classpath() { printf '%s' \"$TEST_CLASSPATH\"; }",
         "run_cli \"$@\"");
@@ -79,13 +136,14 @@ class LibraryOutputTest {
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
     pb.environment().put("LONGSHOT_SCRIPT", REPO.resolve("bin/longshot").toString());
-    pb.environment().put("TEST_CLASSPATH", System.getProperty("java.class.path"));
+    pb.environment().put("TEST_CLASSPATH", aot ? jarredClassPath(tmp) : System.getProperty("java.class.path"));
     pb.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":" + System.getenv("PATH"));
     pb.environment().put("TMPDIR", scratch.toString());
     pb.environment().put("LONGSHOT_DATA_DIR", data.toString());
     pb.environment().put("LONGSHOT_JAVA_OPTS", "-Xmx512m " + javaOpts);
     pb.environment().remove("LONGSHOT_CONFIG");
-    pb.environment().put("LONGSHOT_AOT", "0"); // the start-up cache is the launcher's other job; not tested here
+    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    pb.environment().put("LONGSHOT_AOT", aot ? "1" : "0");
     Process p = pb.directory(tmp.toFile()).start();
     if (!p.waitFor(5, TimeUnit.MINUTES)) {
       p.destroyForcibly();
