@@ -18,36 +18,36 @@ import dev.longshot.timeline.VideoId;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole chain with real parts, as a user runs it: FFmpeg decoding, Tesseract, PocketSphinx, BGE-small on ONNX
  * Runtime and Lucene on disk, over the generated sample lecture (ground truth in sample-media/lecture.truth.json).
- * The video is ingested once; the tests then ask, re-ingest, move and delete it.
+ * The lecture is ingested once, in {@link #ingestTheLectureOnce}; every test reads it and leaves it as it found it
+ * (the move test works on its own copy and points the record back, the delete test ingests and deletes its own
+ * clip), so the tests pass in any order (issue 13).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LongshotEndToEndTest {
   @TempDir static Path tmp;
   private Longshot longshot;
+  private Path samples;
   private Path lecture;
   private IngestResult first;
   private final List<Progress> progress = new CopyOnWriteArrayList<>();
 
   @BeforeAll
   void ingestTheLectureOnce() throws Exception {
-    Path samples = Path.of(System.getProperty("longshot.repo.root", "..")).resolve("sample-media");
+    samples = Path.of(System.getProperty("longshot.repo.root", "..")).resolve("sample-media");
     lecture = tmp.resolve("videos/lecture.mp4");
     Files.createDirectories(lecture.getParent());
     Files.copy(samples.resolve("lecture.mp4"), lecture);
@@ -67,7 +67,6 @@ class LongshotEndToEndTest {
   }
 
   @Test
-  @Order(1)
   void ingestReportsProgressAndWritesEveryModality() throws IOException {
     assertThat(first.unchanged()).isFalse();
     assertThat(first.manifest().videoId()).isEqualTo(VideoId.of(lecture));
@@ -79,7 +78,6 @@ class LongshotEndToEndTest {
   }
 
   @Test
-  @Order(2)
   void answersWithTheMomentThatProvesIt() {
     // Truth: the slide "Project Heron" shows the budget, and the narrator says it, between 22 s and 27 s.
     Answer a = longshot.ask("What is the total budget of project Heron?", Set.of());
@@ -93,7 +91,6 @@ class LongshotEndToEndTest {
   }
 
   @Test
-  @Order(3)
   void askJsonIsWhatScriptsParse() throws IOException {
     Answer a = longshot.ask("Who is giving this lecture?", Set.of(first.manifest().videoId()));
     JsonNode json = Json.mapper().readTree(dev.longshot.app.cli.CliBridge.askJson(a));
@@ -106,7 +103,6 @@ class LongshotEndToEndTest {
 
   /** Issue 14 item 5: {@code bin/longshot eval} on the ingested lecture, as a user runs it (config file, CLI). */
   @Test
-  @Order(4)
   void evalMeasuresRecallKeywordsAndLatencyOnTheLectureQuestions() throws IOException {
     longshot.close(); // the CLI opens the same data directory, as a second process would
     try {
@@ -156,22 +152,27 @@ class LongshotEndToEndTest {
   }
 
   @Test
-  @Order(5)
   void reIngestOfUnchangedOrMovedFileIsANoOpAndPlaybackFollowsTheFile() throws Exception {
-    assertThat(longshot.ingest(lecture, p -> { }).unchanged()).isTrue();
-    Path moved = tmp.resolve("elsewhere/renamed talk.mp4");
-    Files.createDirectories(moved.getParent());
-    Files.move(lecture, moved);
-    assertThat(longshot.mediaFile(first.manifest().videoId())).isEmpty();
-    IngestResult again = longshot.ingest(moved, p -> { });
-    assertThat(again.unchanged()).isTrue();
-    assertThat(again.manifest().videoId()).isEqualTo(first.manifest().videoId());
-    assertThat(longshot.mediaFile(first.manifest().videoId())).contains(moved);
-    lecture = moved;
+    String id = first.manifest().videoId();
+    Path copy = Files.createDirectories(tmp.resolve("copy")).resolve("lecture.mp4");
+    Files.copy(lecture, copy, StandardCopyOption.REPLACE_EXISTING);
+    try {
+      assertThat(longshot.ingest(copy, p -> { }).unchanged()).isTrue();
+      assertThat(longshot.mediaFile(id)).contains(copy);
+      Path moved = tmp.resolve("elsewhere/renamed talk.mp4");
+      Files.createDirectories(moved.getParent());
+      Files.move(copy, moved, StandardCopyOption.REPLACE_EXISTING);
+      assertThat(longshot.mediaFile(id)).isEmpty();
+      IngestResult again = longshot.ingest(moved, p -> { });
+      assertThat(again.unchanged()).isTrue();
+      assertThat(again.manifest().videoId()).isEqualTo(id);
+      assertThat(longshot.mediaFile(id)).contains(moved);
+    } finally {
+      longshot.ingest(lecture, p -> { }); // the record points at the shared file again
+    }
   }
 
   @Test
-  @Order(6)
   void badInputIsAClearErrorAndLeavesTheLibraryAlone() throws IOException {
     Path notes = tmp.resolve("notes.mp4");
     Files.writeString(notes, "these are my notes, not a video");
@@ -182,7 +183,6 @@ class LongshotEndToEndTest {
 
   /** Issue 12, point 4: a re-ingest that fails part way leaves the old video answering, record and index alike. */
   @Test
-  @Order(7)
   void aReIngestThatFailsLeavesTheOldVideoAnswering() {
     String id = first.manifest().videoId();
     String before = longshot.ask("What is the total budget?", Set.of(id)).text();
@@ -198,12 +198,20 @@ class LongshotEndToEndTest {
   }
 
   @Test
-  @Order(8)
-  void deleteRemovesRecordAndIndexDocuments() {
-    String id = first.manifest().videoId();
+  void deleteRemovesRecordAndIndexDocuments() throws Exception {
+    // Its own clip (the 40 s excerpt with its subtitles), so the shared lecture stays for the other tests.
+    Path dir = Files.createDirectories(tmp.resolve("to-delete"));
+    Path clip = Files.copy(samples.resolve("excerpt.mp4"), dir.resolve("excerpt.mp4"), StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(samples.resolve("excerpt.srt"), dir.resolve("excerpt.srt"), StandardCopyOption.REPLACE_EXISTING);
+    String id = longshot.ingest(clip, p -> { }).manifest().videoId();
+    assertThat(longshot.videos()).hasSize(2);
+    assertThat(longshot.ask("What is the total budget?", Set.of(id)).evidence()).isNotEmpty();
+
     assertThat(longshot.delete(id)).isTrue();
     assertThat(longshot.video(id)).isEmpty();
-    assertThat(longshot.videos()).isEmpty();
+    assertThat(longshot.videos()).extracting(m -> m.videoId()).containsExactly(first.manifest().videoId());
+    assertThatThrownBy(() -> longshot.ask("What is the total budget?", Set.of(id))).as("index documents gone")
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Unknown video id [" + id + "]");
     assertThat(longshot.delete(id)).isFalse();
   }
 }

@@ -35,4 +35,9 @@ public record DataSettings(Path dir) {
   public Path jobsDir() {
     return dir.resolve("jobs");
   }
+
+  /** The command line's log: what the libraries print (logging, native stderr) unless {@code --verbose}. */
+  public Path logFile() {
+    return dir.resolve("logs").resolve("longshot.log");
+  }
 }

@@ -15,14 +15,14 @@ import java.nio.file.Path;
  * @param kvRecentShare share of the budget given to the most recent entries, in (0, 1] (LOOK-M's reference splits
  *     its 20 % budget 10 % heavy hitters, 10 % recent: 0.5)
  * @param kvMerge how LOOK-M merges evicted entries (see {@link KvMerge})
- * @param attention prefill attention: one of {@link VlmAttention}'s names ({@code dense}, {@code mminference})
+ * @param attention prefill attention (see {@link VlmAttention}); {@code null} means dense
  * @param attentionPatterns with mminference: the pattern file {@code longshot attention-search} wrote for this model
  * @param visionEncoder the vision tower of a SmolVLM model (see {@link VisionEncoder}); null reads as {@code java}
  * @param splitKeyframes whether answer keyframes may be split into tiles (plus the global view) when every one of them
  *     fits the context that way; false: one unsplit view each, as SmolVLM2 treats video frames
  */
 public record VlmSettings(Path model, int threads, int contextLength, int maxTokens, KvPolicy kvPolicy, double kvBudget,
-    double kvRecentShare, KvMerge kvMerge, String attention, Path attentionPatterns, VisionEncoder visionEncoder,
+    double kvRecentShare, KvMerge kvMerge, VlmAttention attention, Path attentionPatterns, VisionEncoder visionEncoder,
     boolean splitKeyframes) {
   public VlmSettings {
     visionEncoder = visionEncoder == null ? VisionEncoder.JAVA : visionEncoder;
@@ -33,8 +33,8 @@ public record VlmSettings(Path model, int threads, int contextLength, int maxTok
     openUnitInterval("vlm.kv-budget", kvBudget);
     openUnitInterval("vlm.kv-recent-share", kvRecentShare);
     Check.present("vlm.kv-merge", kvMerge, KvMerge.class);
-    attention = VlmAttention.parse("vlm.attention", attention == null ? VlmAttention.DENSE.id() : attention).id();
-    if (attention.equals(VlmAttention.MMINFERENCE.id()) && attentionPatterns == null) {
+    attention = attention == null ? VlmAttention.DENSE : attention;
+    if (attention == VlmAttention.MMINFERENCE && attentionPatterns == null) {
       throw new ConfigException("vlm.attention-patterns", null,
           "a pattern file (from longshot attention-search) is required when vlm.attention is mminference");
     }
@@ -42,14 +42,15 @@ public record VlmSettings(Path model, int threads, int contextLength, int maxTok
 
   /** Unsplit keyframes. */
   public VlmSettings(Path model, int threads, int contextLength, int maxTokens, KvPolicy kvPolicy, double kvBudget,
-      double kvRecentShare, KvMerge kvMerge, String attention, Path attentionPatterns, VisionEncoder visionEncoder) {
+      double kvRecentShare, KvMerge kvMerge, VlmAttention attention, Path attentionPatterns,
+      VisionEncoder visionEncoder) {
     this(model, threads, contextLength, maxTokens, kvPolicy, kvBudget, kvRecentShare, kvMerge, attention,
         attentionPatterns, visionEncoder, false);
   }
 
   /** The Java vision tower. */
   public VlmSettings(Path model, int threads, int contextLength, int maxTokens, KvPolicy kvPolicy, double kvBudget,
-      double kvRecentShare, KvMerge kvMerge, String attention, Path attentionPatterns) {
+      double kvRecentShare, KvMerge kvMerge, VlmAttention attention, Path attentionPatterns) {
     this(model, threads, contextLength, maxTokens, kvPolicy, kvBudget, kvRecentShare, kvMerge, attention,
         attentionPatterns, VisionEncoder.JAVA);
   }
@@ -58,7 +59,7 @@ public record VlmSettings(Path model, int threads, int contextLength, int maxTok
   public VlmSettings(Path model, int threads, int contextLength, int maxTokens, KvPolicy kvPolicy, double kvBudget,
       double kvRecentShare, KvMerge kvMerge) {
     this(model, threads, contextLength, maxTokens, kvPolicy, kvBudget, kvRecentShare, kvMerge,
-        VlmAttention.DENSE.id(), null);
+        VlmAttention.DENSE, null);
   }
 
   /** A runtime that keeps the full KV cache (the settings before KV compression existed). */
@@ -69,11 +70,6 @@ public record VlmSettings(Path model, int threads, int contextLength, int maxTok
   /** {@link #threads()} with 0 resolved to the number of available processors. */
   public int effectiveThreads() {
     return threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
-  }
-
-  /** {@link #attention()} as the enum. */
-  public VlmAttention attentionKind() {
-    return VlmAttention.parse("vlm.attention", attention);
   }
 
   private static void openUnitInterval(String key, double value) {

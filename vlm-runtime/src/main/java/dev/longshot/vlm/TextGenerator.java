@@ -77,7 +77,7 @@ public final class TextGenerator implements AutoCloseable {
    */
   public static TextGenerator of(LoadedModel model, VlmSettings settings) throws IOException {
     TextGenerator g = new TextGenerator(model, settings);
-    if (settings.attentionKind() == VlmAttention.MMINFERENCE) {
+    if (settings.attention() == VlmAttention.MMINFERENCE) {
       ModelConfig c = model.config();
       AttentionPatterns p = AttentionPatterns.read(settings.attentionPatterns(), g.fingerprint(), c.layers(),
           c.heads());

@@ -1,14 +1,8 @@
 package dev.longshot.web;
 
-import dev.longshot.config.ConfigLoader;
 import dev.longshot.config.LongshotConfig;
 import dev.longshot.web.jobs.IngestJobRunner;
-import dev.longshot.web.jobs.JobStore;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.util.Map;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 
@@ -23,20 +17,11 @@ public class SliceTestBeans {
 
   @Bean
   LongshotConfig longshotConfig() throws IOException {
-    Path dir = Files.createTempDirectory("longshot-web-slice");
-    Path allowed = Files.createDirectories(dir.resolve("allowed"));
-    Path yaml = dir.resolve("longshot.yaml");
-    Files.writeString(yaml, """
-        data:
-          dir: %s
-        server:
-          max-upload-bytes: %d
-          allowed-roots: [%s]
-          ingest-workers: 1
-          queue-limit: 2
-          min-free-disk: 0
-        """.formatted(dir.resolve("data"), MAX_UPLOAD, allowed));
-    return ConfigLoader.load(yaml, Map.of("HOME", dir.toString()));
+    return TempLibrary.config("longshot-web-slice", """
+        max-upload-bytes: %d
+        ingest-workers: 1
+        queue-limit: 2
+        """.formatted(MAX_UPLOAD));
   }
 
   @Bean
@@ -46,6 +31,6 @@ public class SliceTestBeans {
 
   @Bean(destroyMethod = "close")
   IngestJobRunner ingestJobRunner(FakeLongshotService service, LongshotConfig config) {
-    return new IngestJobRunner(service, new JobStore(config.data().jobsDir()), 1, 2, Clock.systemUTC());
+    return TempLibrary.jobRunner(service, config);
   }
 }

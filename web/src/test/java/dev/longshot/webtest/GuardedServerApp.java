@@ -1,16 +1,11 @@
 package dev.longshot.webtest;
 
-import dev.longshot.config.ConfigLoader;
 import dev.longshot.config.LongshotConfig;
 import dev.longshot.web.ApiWebConfig;
 import dev.longshot.web.FakeLongshotService;
+import dev.longshot.web.TempLibrary;
 import dev.longshot.web.jobs.IngestJobRunner;
-import dev.longshot.web.jobs.JobStore;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.util.Map;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -32,19 +27,12 @@ public class GuardedServerApp {
 
   @Bean
   LongshotConfig longshotConfig() throws IOException {
-    Path dir = Files.createTempDirectory("longshot-guard");
-    Path allowed = Files.createDirectories(dir.resolve("allowed"));
-    Path yaml = dir.resolve("longshot.yaml");
-    Files.writeString(yaml, """
-        data:
-          dir: %s
-        server:
-          api-key: %s
-          allowed-roots: [%s]
-          allowed-hosts: [proxy.example]
-          min-free-disk: 0
-        """.formatted(dir.resolve("data"), KEY, allowed));
-    return ConfigLoader.load(yaml, Map.of("HOME", dir.toString()));
+    return TempLibrary.config("longshot-guard", """
+        api-key: %s
+        allowed-hosts: [proxy.example]
+        ingest-workers: 1
+        queue-limit: 2
+        """.formatted(KEY));
   }
 
   @Bean
@@ -54,6 +42,6 @@ public class GuardedServerApp {
 
   @Bean(destroyMethod = "close")
   IngestJobRunner ingestJobRunner(FakeLongshotService service, LongshotConfig config) {
-    return new IngestJobRunner(service, new JobStore(config.data().jobsDir()), 1, 2, Clock.systemUTC());
+    return TempLibrary.jobRunner(service, config);
   }
 }

@@ -1,9 +1,12 @@
 package dev.longshot.app.cli;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgGroupSpec;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -22,28 +25,53 @@ public final class CommandLines {
 
   private CommandLines() {}
 
+  /** Longest summary that lists every optional option; longer ones list the required ones and {@code [options]}. */
+  private static final int SYNOPSIS_WIDTH = 72;
+
   /**
    * {@code name POSITIONALS [--option LABEL] [--flag]}: the command's synopsis without the common options, e.g.
-   * {@code index DIR [--jobs N]}.
+   * {@code index DIR [--jobs N]}; an exclusive group reads {@code (--a X | --b Y)}. When that is longer than
+   * {@value #SYNOPSIS_WIDTH} characters, the optional options become one {@code [options]} ({@code --help} lists them).
    */
   public static String synopsis(CommandSpec spec) {
     if (spec.usageMessage().customSynopsis().length > 0) {
       return spec.usageMessage().customSynopsis()[0];
     }
-    StringBuilder s = new StringBuilder(spec.name());
+    StringBuilder required = new StringBuilder(spec.name());
     for (PositionalParamSpec p : spec.positionalParameters()) {
       if (!p.hidden()) {
-        s.append(' ').append(p.paramLabel()).append(p.arity().max() > 1 ? "..." : "");
+        required.append(' ').append(p.paramLabel()).append(p.arity().max() > 1 ? "..." : "");
       }
     }
+    StringBuilder optional = new StringBuilder();
+    Set<ArgGroupSpec> groups = new HashSet<>();
     for (OptionSpec o : spec.options()) {
       if (o.hidden() || COMMON.contains(o.longestName())) {
         continue;
       }
-      String one = o.longestName() + (o.arity().max() > 0 ? " " + o.paramLabel() : "");
-      s.append(' ').append(o.required() ? one : "[" + one + "]");
+      ArgGroupSpec g = o.group();
+      if (g != null) {
+        if (groups.add(g)) {
+          String inner = g.options().stream().map(CommandLines::one)
+              .collect(Collectors.joining(g.exclusive() ? " | " : " "));
+          if (g.multiplicity().min() > 0) {
+            required.append(" (").append(inner).append(')');
+          } else {
+            optional.append(" [").append(inner).append(']');
+          }
+        }
+      } else if (o.required()) {
+        required.append(' ').append(one(o));
+      } else {
+        optional.append(" [").append(one(o)).append(']');
+      }
     }
-    return s.toString();
+    return required.length() + optional.length() <= SYNOPSIS_WIDTH ? required + optional.toString()
+        : optional.isEmpty() ? required.toString() : required + " [options]";
+  }
+
+  private static String one(OptionSpec o) {
+    return o.longestName() + (o.arity().max() > 0 ? " " + o.paramLabel() : "");
   }
 
   /** The message for a command-line error, without the {@code longshot CMD: } prefix. */

@@ -1,6 +1,7 @@
 package dev.longshot.app.cli;
 
 import dev.longshot.config.ConfigException;
+import dev.longshot.config.ConfigLoader;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -20,10 +21,14 @@ import picocli.CommandLine.ParameterException;
  * success, 1 the work failed (message on stderr), 2 bad usage or configuration.
  */
 public final class Main {
+  /** Columns of {@code help}'s lines, as in the launcher's own usage. */
+  private static final int USAGE_WIDTH = 120;
+
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(run(args, System.out, System.err));
+    // Longshot's own messages go to the terminal; library output goes to the data directory's log (LibraryOutput).
+    System.exit(run(args, System.out, LibraryOutput.terminal()));
   }
 
   /** Every verb's command line, in the order {@code help} lists them, writing to {@code out} and {@code err}. */
@@ -72,20 +77,35 @@ public final class Main {
     return sub.execute(Arrays.copyOfRange(args, 1, args.length));
   }
 
+  /** One line per verb: its synopsis, then its description on the next line when both do not fit in 120 columns. */
   private static void usage(Map<String, CommandLine> commands, PrintStream out) {
     out.println("usage: bin/longshot <command> [args]");
-    for (Map.Entry<String, CommandLine> e : commands.entrySet()) {
-      CommandSpec spec = e.getValue().getCommandSpec();
-      out.printf("  %-10s %s  %s%n", e.getKey(), CommandLines.synopsis(spec), spec.usageMessage().description()[0]);
+    for (CommandLine cl : commands.values()) {
+      CommandSpec spec = cl.getCommand() instanceof PassThrough p ? p.declared() : cl.getCommandSpec();
+      String synopsis = CommandLines.synopsis(spec);
+      String description = spec.usageMessage().description()[0];
+      if (2 + synopsis.length() + 2 + description.length() <= USAGE_WIDTH) {
+        out.println("  " + synopsis + "  " + description);
+      } else {
+        out.println("  " + synopsis);
+        out.println("      " + description);
+      }
     }
-    out.println("Every command takes --config FILE and --help.");
+    out.println("Every command takes --help, and --verbose to show the libraries' output here (else it goes to");
+    out.println("DATA_DIR/logs/longshot.log); those that read the settings take --config FILE.");
+  }
+
+  /**
+   * A verb whose options are declared in another module (vlm-runtime) and parsed there: its arguments are passed
+   * through whole, and {@code help} describes it from those declarations.
+   */
+  interface PassThrough {
+    CommandSpec declared();
   }
 
   /** {@code attention-search}: the vlm-runtime's command, passed through whole like {@code generate}. */
-  @Command(name = "attention-search",
-      customSynopsis = "attention-search --model PATH --prompt-file FILE... --out FILE",
-      description = "find each attention head's sparse prefill pattern (MMInference) on your prompts")
-  static final class AttentionSearchVerb implements Callable<Integer> {
+  @Command(name = "attention-search")
+  static final class AttentionSearchVerb implements Callable<Integer>, PassThrough {
     private final PrintStream out;
     private final PrintStream err;
     @CommandLine.Unmatched
@@ -97,8 +117,13 @@ public final class Main {
     }
 
     @Override
+    public CommandSpec declared() {
+      return dev.longshot.vlm.cli.AttentionSearchCommand.spec();
+    }
+
+    @Override
     public Integer call() {
-      return dev.longshot.vlm.cli.AttentionSearchCommand.run(args.toArray(String[]::new), out, err);
+      return dev.longshot.vlm.cli.AttentionSearchCommand.run(quietLibraries(args, err), out, err);
     }
   }
 
@@ -106,9 +131,8 @@ public final class Main {
    * {@code generate}: the vlm-runtime's own command line, passed through whole (its options and help are declared
    * in {@code dev.longshot.vlm.cli.GenerateCommand}).
    */
-  @Command(name = "generate", description = "run the embedded transformer runtime",
-      customSynopsis = "generate --model PATH --prompt TEXT")
-  static final class GenerateVerb implements Callable<Integer> {
+  @Command(name = "generate")
+  static final class GenerateVerb implements Callable<Integer>, PassThrough {
     private final PrintStream out;
     private final PrintStream err;
     @CommandLine.Unmatched
@@ -120,8 +144,25 @@ public final class Main {
     }
 
     @Override
-    public Integer call() {
-      return dev.longshot.vlm.cli.GenerateCommand.run(args.toArray(String[]::new), out, err);
+    public CommandSpec declared() {
+      return dev.longshot.vlm.cli.GenerateCommand.spec();
     }
+
+    @Override
+    public Integer call() {
+      return dev.longshot.vlm.cli.GenerateCommand.run(quietLibraries(args, err), out, err);
+    }
+  }
+
+  /**
+   * For the vlm-runtime's own commands, which read no {@code --config}: without {@code --verbose}, library output
+   * goes to the default data directory's log; returns the arguments without {@code --verbose}.
+   */
+  private static String[] quietLibraries(List<String> args, PrintStream err) {
+    List<String> rest = new ArrayList<>(args);
+    if (!rest.remove("--verbose")) {
+      LibraryOutput.toLog(ConfigLoader.load(null, System.getenv()).data().logFile(), err);
+    }
+    return rest.toArray(String[]::new);
   }
 }

@@ -51,12 +51,18 @@ class CliPartsTest {
     String[] help = run("help");
     assertThat(help[0]).isEqualTo("0");
     assertThat(help[1]).startsWith("usage: bin/longshot <command> [args]")
-        .contains("  ingest     ingest FILE...  ingest and index videos (progress bar; unchanged files are skipped)")
-        .contains("  index      index DIR [--jobs N] [--part i/n]  ingest and index every video under DIR (resumable)")
-        .contains("  ask        ask \"QUESTION\" [--video ID|PATH] [--json]  answer from the indexed videos")
-        .contains("  eval       eval QUESTIONS.jsonl [--video ID|PATH] [--json]  measure recall@1/@5 of the right moment, "
-            + "keyword hits and latency on a questions file")
-        .contains("  generate   generate --model PATH --prompt TEXT  run the embedded transformer runtime");
+        .contains("\n  ingest FILE...  ingest and index videos (progress bar; unchanged files are skipped)\n")
+        .contains("\n  index DIR [--jobs N] [--part i/n]  ingest and index every video under DIR (resumable)\n")
+        .contains("\n  ask \"QUESTION\" [--video ID|PATH] [--json]  answer from the indexed videos\n")
+        .contains("\n  eval QUESTIONS.jsonl [--video ID|PATH] [--json]\n      measure recall@1/@5 of the right moment, "
+            + "keyword hits and latency on a questions file\n")
+        // generate and attention-search: from vlm-runtime's declarations (required options, the prompt group)
+        .contains("\n  generate --model PATH (--prompt TEXT | --prompt-file FILE) [options]  run the embedded transformer "
+            + "runtime\n")
+        .contains("\n  attention-search --model PATH --prompt-file FILE --out FILE [options]\n      find each attention "
+            + "head's sparse prefill pattern (MMInference) on your prompts\n")
+        .contains("--verbose");
+    assertThat(help[1].lines()).as("no line overflows 120 columns").allMatch(l -> l.length() <= 120);
     String[] askHelp = run("ask", "--help");
     assertThat(askHelp[0]).isEqualTo("0");
     assertThat(askHelp[1]).contains("--json").contains("--config=FILE").contains("--video=ID|PATH");

@@ -23,6 +23,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code longshot attention-search --model PATH --prompt-file FILE [--prompt-file FILE ...] --out PATTERNS.json}:
@@ -35,54 +38,70 @@ import java.util.Map;
  * or runtime error, 2 usage error.
  */
 public final class AttentionSearchCommand {
-  static final String USAGE = """
-      usage: longshot attention-search --model PATH --prompt-file FILE [--prompt-file FILE ...] --out PATTERNS.json
-        --model PATH        a .gguf file or a Hugging Face directory
-        --prompt-file FILE  a calibration prompt (UTF-8 text); repeatable, recalls are averaged over prompts
-        --out FILE          where to write the per-head patterns (JSON)
-        --image FILE        a picture for every prompt (PNG/JPEG; SmolVLM models); repeatable
-        --mmproj FILE       the vision tower GGUF when --model is a llama.cpp GGUF
-        --threads N         kernel threads, 0 = one per core (default 0)
-      """;
-
   private AttentionSearchCommand() {}
+
+  /** The command line: each option's name, label, default and help text, declared once. */
+  @Command(name = "attention-search", sortOptions = false, sortSynopsis = false, usageHelpWidth = 120,
+      synopsisHeading = "usage: longshot ",
+      description = "find each attention head's sparse prefill pattern (MMInference) on your prompts")
+  static final class Options {
+    @Option(names = "--model", paramLabel = "PATH", required = true,
+        description = "a .gguf file or a Hugging Face directory")
+    Path model;
+    @Option(names = "--prompt-file", paramLabel = "FILE", required = true,
+        description = "a calibration prompt (UTF-8 text); repeatable, recalls are averaged over prompts")
+    final List<Path> prompts = new ArrayList<>();
+    @Option(names = "--out", paramLabel = "FILE", required = true,
+        description = "where to write the per-head patterns (JSON)")
+    Path target;
+    @Option(names = "--image", paramLabel = "FILE",
+        description = "a picture for every prompt (PNG/JPEG; SmolVLM models); repeatable")
+    final List<Path> images = new ArrayList<>();
+    @Option(names = "--mmproj", paramLabel = "FILE",
+        description = "the vision tower GGUF when --model is a llama.cpp GGUF")
+    Path mmproj;
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+        description = "kernel threads, 0 = one per core (default ${DEFAULT-VALUE})")
+    int threads;
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "this text")
+    boolean help;
+  }
+
+  /** The declarations, for {@code bin/longshot help}'s line. */
+  public static CommandLine.Model.CommandSpec spec() {
+    return new CommandLine(new Options()).getCommandSpec();
+  }
+
+  static String usage() {
+    return new CommandLine(new Options()).getUsageMessage(CommandLine.Help.Ansi.OFF);
+  }
 
   public static void main(String[] args) {
     System.exit(run(args, System.out, System.err));
   }
 
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    Path model = null;
-    Path target = null;
-    int threads = 0;
-    List<Path> prompts = new ArrayList<>();
-    List<Path> images = new ArrayList<>();
-    Path mmproj = null;
+    Options o = new Options();
     try {
-      for (int i = 0; i < args.length; i++) {
-        String a = args[i];
-        switch (a) {
-          case "-h", "--help" -> {
-            out.print(USAGE);
-            return 0;
-          }
-          case "--model" -> model = Path.of(value(args, ++i, a));
-          case "--prompt-file" -> prompts.add(Path.of(value(args, ++i, a)));
-          case "--out" -> target = Path.of(value(args, ++i, a));
-          case "--threads" -> threads = Integer.parseInt(value(args, ++i, a));
-          case "--image" -> images.add(Path.of(value(args, ++i, a)));
-          case "--mmproj" -> mmproj = Path.of(value(args, ++i, a));
-          default -> throw new IllegalArgumentException("unknown option '" + a + "'");
-        }
+      CommandLine cl = new CommandLine(o);
+      cl.parseArgs(args);
+      if (o.help) {
+        out.print(usage());
+        return 0;
       }
-      if (model == null || target == null || prompts.isEmpty()) {
-        throw new IllegalArgumentException("--model, --out and at least one --prompt-file are required");
-      }
-    } catch (IllegalArgumentException e) {
-      err.println("longshot attention-search: " + e.getMessage());
-      err.print(USAGE);
+    } catch (CommandLine.ParameterException e) {
+      err.println("longshot attention-search: " + (e instanceof CommandLine.MissingParameterException m
+          && m.getArgSpec() == null ? "--model, --out and at least one --prompt-file are required"
+          : GenerateCommand.Options.message(e)));
+      err.print(usage());
       return 2;
     }
+    Path model = o.model;
+    Path target = o.target;
+    int threads = o.threads;
+    List<Path> prompts = o.prompts;
+    List<Path> images = o.images;
+    Path mmproj = o.mmproj;
     List<String> texts = new ArrayList<>();
     for (Path p : prompts) {
       try {
@@ -158,12 +177,5 @@ public final class AttentionSearchCommand {
     DenseKvCache cache = new DenseKvCache(c.layers(), c.kvHeads(), c.headDim(), n);
     g.transformer().forward(input.rows(g.transformer(), 0, n), n, 0, cache, new AttentionStrategies(scoring, dense),
         false);
-  }
-
-  private static String value(String[] args, int i, String option) {
-    if (i >= args.length) {
-      throw new IllegalArgumentException(option + " needs a value");
-    }
-    return args[i];
   }
 }

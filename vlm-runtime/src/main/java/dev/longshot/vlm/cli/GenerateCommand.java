@@ -1,6 +1,7 @@
 package dev.longshot.vlm.cli;
 
 import dev.longshot.config.Check;
+import dev.longshot.config.ConfigChoice;
 import dev.longshot.config.ConfigException;
 import dev.longshot.config.ConfigLoader;
 import dev.longshot.config.KvPolicy;
@@ -21,6 +22,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -35,6 +37,11 @@ public final class GenerateCommand {
   }
 
   private GenerateCommand() {}
+
+  /** The declarations, for {@code bin/longshot help}'s line. */
+  public static CommandLine.Model.CommandSpec spec() {
+    return new CommandLine(new Options()).getCommandSpec();
+  }
 
   public static void main(String[] args) {
     System.exit(run(args, System.out, System.err));
@@ -144,12 +151,11 @@ public final class GenerateCommand {
   }
 
   /** The command line: each option's name, label, default and help text, declared once. */
-  @Command(name = "generate", sortOptions = false, usageHelpWidth = 120, synopsisHeading = "",
-      customSynopsis = "usage: longshot generate --model PATH [--image FILE ...] (--prompt TEXT | --prompt-file FILE) "
-          + "[options]",
+  @Command(name = "generate", sortOptions = false, sortSynopsis = false, usageHelpWidth = 120,
+      synopsisHeading = "usage: longshot ",
       description = "run the embedded transformer runtime")
   static final class Options {
-    @Option(names = "--model", paramLabel = "PATH",
+    @Option(names = "--model", paramLabel = "PATH", required = true,
         description = "a .gguf file or a Hugging Face directory (config.json, tokenizer.json, *.safetensors)")
     Path model;
     @Option(names = "--image", paramLabel = "FILE", description = "an image for a SmolVLM model (repeatable); each "
@@ -158,12 +164,10 @@ public final class GenerateCommand {
     @Option(names = "--mmproj", paramLabel = "FILE",
         description = "the vision projector GGUF of a GGUF model (default: the mmproj*.gguf beside it)")
     Path mmproj;
-    @Option(names = "--prompt", paramLabel = "TEXT",
-        description = "the prompt (raw text; with --chat, the user's message)")
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    PromptSource source;
+    /** The prompt text, from {@code --prompt} or read from {@code --prompt-file}. */
     String prompt;
-    @Option(names = "--prompt-file", paramLabel = "FILE",
-        description = "read the prompt from FILE (UTF-8), for prompts too long for the command line")
-    Path promptFile;
     @Option(names = "--chat", description = "wrap the prompt in the model's chat template")
     boolean chat;
     @Option(names = "--system", paramLabel = "TEXT", description = "system message (with --chat)")
@@ -194,15 +198,18 @@ public final class GenerateCommand {
     @Option(names = "--context-length", paramLabel = "N", defaultValue = "4096",
         description = "KV cache size in tokens (default ${DEFAULT-VALUE})")
     int contextLength;
-    @Option(names = "--kv-policy", paramLabel = "NAME", description = "KV cache of prompts with images after prefill: "
-        + "full, lookm, h2o, recent (default: vlm.kv-policy from the config)")
-    String kvPolicy;
+    @Option(names = "--kv-policy", paramLabel = "NAME", completionCandidates = KvPolicyNames.class,
+        description = "KV cache of prompts with images after prefill: ${COMPLETION-CANDIDATES} (default: vlm.kv-policy "
+            + "from the config)")
+    String kvPolicyName;
+    KvPolicy kvPolicy;
     @Option(names = "--kv-budget", paramLabel = "F",
         description = "share of the prompt's KV entries kept, in (0, 1] (default: vlm.kv-budget)")
     Double kvBudget;
-    @Option(names = "--attention", paramLabel = "MODE",
-        description = "prefill attention: dense or mminference (default: vlm.attention from the config)")
-    String attention;
+    @Option(names = "--attention", paramLabel = "MODE", completionCandidates = AttentionNames.class,
+        description = "prefill attention: ${COMPLETION-CANDIDATES} (default: vlm.attention from the config)")
+    String attentionName;
+    VlmAttention attention;
     @Option(names = "--attention-patterns", paramLabel = "FILE",
         description = "per-head patterns from longshot attention-search (default: vlm.attention-patterns)")
     Path attentionPatterns;
@@ -216,11 +223,37 @@ public final class GenerateCommand {
     boolean help;
     GenerationSettings settings;
 
+    /** {@code --prompt TEXT} or {@code --prompt-file FILE}, exactly one. */
+    static final class PromptSource {
+      @Option(names = "--prompt", paramLabel = "TEXT", required = true,
+          description = "the prompt (raw text; with --chat, the user's message)")
+      String text;
+      @Option(names = "--prompt-file", paramLabel = "FILE", required = true,
+          description = "read the prompt from FILE (UTF-8), for prompts too long for the command line")
+      Path file;
+    }
+
+    /** The allowed {@code --kv-policy} names, from the enum (picocli's {@code ${COMPLETION-CANDIDATES}}). */
+    static final class KvPolicyNames implements Iterable<String> {
+      @Override
+      public java.util.Iterator<String> iterator() {
+        return ConfigChoice.configNames(KvPolicy.class).iterator();
+      }
+    }
+
+    /** The allowed {@code --attention} names, from the enum. */
+    static final class AttentionNames implements Iterable<String> {
+      @Override
+      public java.util.Iterator<String> iterator() {
+        return ConfigChoice.configNames(VlmAttention.class).iterator();
+      }
+    }
+
     /** The runtime settings: threads and context from the flags, KV compression from the config unless flagged. */
     VlmSettings vlmSettings() {
       VlmSettings config = ConfigLoader.load(null, System.getenv()).vlm();
       return new VlmSettings(model, threads, contextLength, settings.maxTokens(),
-          kvPolicy != null ? Check.oneOf("--kv-policy", kvPolicy, KvPolicy.class) : config.kvPolicy(),
+          kvPolicy != null ? kvPolicy : config.kvPolicy(),
           kvBudget != null ? kvBudget : config.kvBudget(), config.kvRecentShare(), config.kvMerge(),
           attention != null ? attention : config.attention(),
           attentionPatterns != null ? attentionPatterns : config.attentionPatterns(),
@@ -241,23 +274,24 @@ public final class GenerateCommand {
       } catch (CommandLine.UnmatchedArgumentException e) {
         throw new IllegalArgumentException("unknown option '" + e.getUnmatched().getFirst() + "'"
             + (e.getSuggestions().isEmpty() ? "" : "; did you mean " + String.join(" or ", e.getSuggestions()) + "?"));
+      } catch (CommandLine.MissingParameterException e) {
+        if (o.help) {
+          return null;
+        }
+        throw new IllegalArgumentException(e.getArgSpec() == null
+            ? "--model and --prompt are required (or --prompt-file)" : message(e), e);
       } catch (CommandLine.ParameterException e) {
         throw new IllegalArgumentException(message(e), e);
       }
       if (o.help) {
         return null;
       }
-      if (o.promptFile != null) {
-        o.prompt = readPrompt(o.promptFile);
+      o.prompt = o.source.text != null ? o.source.text : readPrompt(o.source.file);
+      if (o.attentionName != null) {
+        o.attention = Check.oneOf("--attention", o.attentionName, VlmAttention.class); // fails listing the names
       }
-      if (o.model == null || o.prompt == null) {
-        throw new IllegalArgumentException("--model and --prompt are required (or --prompt-file)");
-      }
-      if (o.attention != null) {
-        o.attention = VlmAttention.parse("--attention", o.attention).id();
-      }
-      if (o.kvPolicy != null) {
-        Check.oneOf("--kv-policy", o.kvPolicy, KvPolicy.class); // fails here, listing the names
+      if (o.kvPolicyName != null) {
+        o.kvPolicy = Check.oneOf("--kv-policy", o.kvPolicyName, KvPolicy.class);
       }
       if (o.kvBudget != null && !(o.kvBudget > 0 && o.kvBudget <= 1)) {
         throw new IllegalArgumentException("--kv-budget must be in (0, 1], got " + o.kvBudget);
@@ -277,7 +311,7 @@ public final class GenerateCommand {
     }
 
     /** "--max-tokens needs an integer, got 'lots'", "--stop needs a value". */
-    private static String message(CommandLine.ParameterException e) {
+    static String message(CommandLine.ParameterException e) {
       if (e.getArgSpec() instanceof CommandLine.Model.OptionSpec option) {
         String name = option.longestName();
         if (e instanceof CommandLine.MissingParameterException) {

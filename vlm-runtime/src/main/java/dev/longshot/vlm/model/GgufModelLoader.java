@@ -15,11 +15,13 @@ import java.util.Map;
  */
 public final class GgufModelLoader {
   private final GgufFile file;
+  private final GgufTensors tensors;
   private final Map<String, Object> meta;
   private final String arch;
 
   public GgufModelLoader(GgufFile file) {
     this.file = file;
+    this.tensors = new GgufTensors(file);
     this.meta = file.metadata();
     Object a = meta.get("general.architecture");
     if (!(a instanceof String s)) {
@@ -52,7 +54,7 @@ public final class GgufModelLoader {
       factors = new float[(int) f.size()];
       f.copyTo(0, factors, 0, factors.length);
     }
-    long[] embDims = info("token_embd.weight").dims();
+    long[] embDims = tensors.dims("token_embd.weight");
     if (embDims.length != 2) {
       throw new ModelFormatException(file.path() + ": tensor 'token_embd.weight' has shape " + Arrays.toString(embDims)
           + ", expected [" + dim + ", vocabulary size]");
@@ -88,42 +90,12 @@ public final class GgufModelLoader {
           matrix(p + "ffn_down.weight", dim, c.hiddenDim()));
     }
     FloatTensor emb = matrix("token_embd.weight", c.vocabSize(), dim);
-    FloatTensor out = file.tensors().containsKey("output.weight") ? matrix("output.weight", c.vocabSize(), dim) : emb;
+    FloatTensor out = tensors.contains("output.weight") ? matrix("output.weight", c.vocabSize(), dim) : emb;
     return new ModelWeights(emb, layers, vector("output_norm.weight", dim), out);
   }
 
-  private GgufFile.TensorInfo info(String name) {
-    GgufFile.TensorInfo t = file.tensors().get(name);
-    if (t == null) {
-      throw new ModelFormatException(file.path() + ": tensor '" + name + "' is missing");
-    }
-    return t;
-  }
 
-  private FloatTensor matrix(String name, int rows, int cols) {
-    long[] d = info(name).dims();
-    if (d.length != 2 || d[0] != cols || d[1] != rows) {
-      throw new ModelFormatException(file.path() + ": tensor '" + name + "' has shape " + Arrays.toString(d)
-          + ", expected [" + cols + ", " + rows + "]");
-    }
-    FloatTensor t = file.tensor(name);
-    if (cols % t.type().blockSize() != 0) {
-      throw new ModelFormatException(file.path() + ": tensor '" + name + "' rows of " + cols
-          + " values do not fill whole " + t.type() + " blocks");
-    }
-    return t;
-  }
 
-  private float[] vector(String name, int n) {
-    long[] d = info(name).dims();
-    if (d.length != 1 || d[0] != n) {
-      throw new ModelFormatException(file.path() + ": tensor '" + name + "' has shape " + Arrays.toString(d)
-          + ", expected [" + n + "]");
-    }
-    float[] v = new float[n];
-    file.tensor(name).copyTo(0, v, 0, n);
-    return v;
-  }
 
   /** Integer metadata {@code <arch>.key} within {@code 1..max}; a float, a string or a value out of range is named. */
   private int intKey(String key, Integer fallback, long max) {
@@ -144,5 +116,13 @@ public final class GgufModelLoader {
   private float floatKey(String key, float fallback) {
     Object v = meta.get(arch + "." + key);
     return v instanceof Number n ? n.floatValue() : fallback;
+  }
+
+  private FloatTensor matrix(String name, int rows, int cols) {
+    return tensors.matrix(name, rows, cols);
+  }
+
+  private float[] vector(String name, int n) {
+    return tensors.vector(name, n);
   }
 }

@@ -3,15 +3,10 @@ package dev.longshot.vlm.model;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longshot.vlm.ModelFormatException;
 import dev.longshot.vlm.ModelLimits;
-import dev.longshot.vlm.safetensors.SafetensorsFile;
 import dev.longshot.vlm.tensor.FloatTensor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Reads a Hugging Face checkpoint directory: {@code config.json} for the hyper-parameters and every
@@ -26,7 +21,7 @@ public final class SafetensorsModelLoader implements AutoCloseable {
   private final JsonNode cfg;
   /** Prefix of the decoder's tensors: {@code model.} or, in an Idefics3 / SmolVLM checkpoint, {@code model.text_model.}. */
   private final String prefix;
-  private final List<SafetensorsFile> files = new ArrayList<>();
+  private final SafetensorsTensors tensors;
 
   public SafetensorsModelLoader(Path dir) throws IOException {
     this.dir = dir;
@@ -39,12 +34,8 @@ public final class SafetensorsModelLoader implements AutoCloseable {
     boolean multimodal = root.path("text_config").isObject() && root.path("vision_config").isObject();
     cfg = multimodal ? root.path("text_config") : root;
     prefix = multimodal ? "model.text_model." : "model.";
-    try (Stream<Path> s = Files.list(dir)) {
-      for (Path p : s.filter(f -> f.getFileName().toString().endsWith(".safetensors")).sorted().toList()) {
-        files.add(SafetensorsFile.open(p));
-      }
-    }
-    if (files.isEmpty()) {
+    tensors = SafetensorsTensors.open(dir);
+    if (tensors.isEmpty()) {
       throw new ModelFormatException(dir + ": no *.safetensors file");
     }
   }
@@ -126,7 +117,7 @@ public final class SafetensorsModelLoader implements AutoCloseable {
           matrix(p + "mlp.down_proj.weight", dim, c.hiddenDim()));
     }
     FloatTensor emb = matrix(prefix + "embed_tokens.weight", c.vocabSize(), dim);
-    FloatTensor out = find("lm_head.weight") != null ? matrix("lm_head.weight", c.vocabSize(), dim) : emb;
+    FloatTensor out = tensors.contains("lm_head.weight") ? matrix("lm_head.weight", c.vocabSize(), dim) : emb;
     return new ModelWeights(emb, layers, vector(prefix + "norm.weight", dim), out);
   }
 
@@ -139,47 +130,20 @@ public final class SafetensorsModelLoader implements AutoCloseable {
     return ModelLimits.jsonInt(dir + "/config.json", label, parent.path(key), fallback, 1, max);
   }
 
-  private SafetensorsFile find(String name) {
-    for (SafetensorsFile f : files) {
-      if (f.entries().containsKey(name)) {
-        return f;
-      }
-    }
-    return null;
-  }
 
-  private SafetensorsFile.Entry entry(String name) {
-    SafetensorsFile f = find(name);
-    if (f == null) {
-      throw new ModelFormatException(dir + ": tensor '" + name + "' is missing");
-    }
-    return f.entries().get(name);
-  }
+
+
 
   private FloatTensor matrix(String name, int rows, int cols) {
-    long[] s = entry(name).shape();
-    if (s.length != 2 || s[0] != rows || s[1] != cols) {
-      throw new ModelFormatException(dir + ": tensor '" + name + "' has shape " + Arrays.toString(s) + ", expected ["
-          + rows + ", " + cols + "]");
-    }
-    return find(name).tensor(name);
+    return tensors.matrix(name, rows, cols);
   }
 
   private float[] vector(String name, int n) {
-    long[] s = entry(name).shape();
-    if (s.length != 1 || s[0] != n) {
-      throw new ModelFormatException(dir + ": tensor '" + name + "' has shape " + Arrays.toString(s) + ", expected ["
-          + n + "]");
-    }
-    float[] v = new float[n];
-    find(name).tensor(name).copyTo(0, v, 0, n);
-    return v;
+    return tensors.vector(name, n);
   }
 
   @Override
   public void close() throws IOException {
-    for (SafetensorsFile f : files) {
-      f.close();
-    }
+    tensors.close();
   }
 }

@@ -1,5 +1,9 @@
 package dev.longshot.vlm.model;
 
+import static dev.longshot.vlm.tensor.RowOps.add;
+import static dev.longshot.vlm.tensor.RowOps.addBias;
+import static dev.longshot.vlm.tensor.RowOps.rmsNorm;
+
 import dev.longshot.vlm.attention.AttentionObserver;
 import dev.longshot.vlm.attention.AttentionShape;
 import dev.longshot.vlm.attention.AttentionStrategies;
@@ -167,30 +171,6 @@ public final class Transformer {
     Matmul.matmul(par, lw.wDown(), b.h1, b.xb, n, dim, c.hiddenDim());
     for (int t = 0; t < n; t++) {
       add(x[t], b.xb[t]);
-    }
-  }
-
-  /** {@code out = x / sqrt(mean(x^2) + eps) * weight}. */
-  static void rmsNorm(float[] out, float[] x, float[] weight, float eps) {
-    double ss = 0;
-    for (float v : x) {
-      ss += v * v;
-    }
-    float scale = (float) (1.0 / Math.sqrt(ss / x.length + eps));
-    for (int i = 0; i < x.length; i++) {
-      out[i] = x[i] * scale * weight[i];
-    }
-  }
-
-  private static void addBias(float[] x, float[] bias) {
-    if (bias != null) {
-      add(x, bias);
-    }
-  }
-
-  private static void add(float[] x, float[] y) {
-    for (int i = 0; i < x.length; i++) {
-      x[i] += y[i];
     }
   }
 

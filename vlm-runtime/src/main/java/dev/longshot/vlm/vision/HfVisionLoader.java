@@ -3,15 +3,11 @@ package dev.longshot.vlm.vision;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longshot.vlm.ModelFormatException;
 import dev.longshot.vlm.ModelLimits;
-import dev.longshot.vlm.safetensors.SafetensorsFile;
+import dev.longshot.vlm.model.SafetensorsTensors;
 import dev.longshot.vlm.tensor.FloatTensor;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Reads the vision tower and connector of a Hugging Face Idefics3 / SmolVLM checkpoint: {@code vision_config} and
@@ -21,15 +17,11 @@ import java.util.stream.Stream;
 public final class HfVisionLoader implements AutoCloseable {
   private static final String V = "model.vision_model.";
   private final Path dir;
-  private final List<SafetensorsFile> files = new ArrayList<>();
+  private final SafetensorsTensors tensors;
 
   public HfVisionLoader(Path dir) throws IOException {
     this.dir = dir;
-    try (Stream<Path> s = Files.list(dir)) {
-      for (Path p : s.filter(f -> f.getFileName().toString().endsWith(".safetensors")).sorted().toList()) {
-        files.add(SafetensorsFile.open(p));
-      }
-    }
+    this.tensors = SafetensorsTensors.open(dir);
   }
 
   /** The vision config from config.json's root, for a decoder of width {@code textDim}. */
@@ -65,13 +57,13 @@ public final class HfVisionLoader implements AutoCloseable {
 
   public VisionWeights weights(VisionConfig c) {
     int d = c.dim();
-    long[] pw = entry(V + "embeddings.patch_embedding.weight").shape();
+    long[] pw = tensors.shape(V + "embeddings.patch_embedding.weight");
     long[] expect = {d, 3, c.patchSize(), c.patchSize()};
     if (!Arrays.equals(pw, expect)) {
       throw new ModelFormatException(dir + ": tensor '" + V + "embeddings.patch_embedding.weight' has shape "
           + Arrays.toString(pw) + ", expected " + Arrays.toString(expect));
     }
-    FloatTensor patch = find(V + "embeddings.patch_embedding.weight").tensor(V + "embeddings.patch_embedding.weight");
+    FloatTensor patch = tensors.tensor(V + "embeddings.patch_embedding.weight");
     int positions = c.patchesPerSide() * c.patchesPerSide();
     VisionWeights.Layer[] layers = new VisionWeights.Layer[c.layers()];
     for (int l = 0; l < layers.length; l++) {
@@ -86,7 +78,7 @@ public final class HfVisionLoader implements AutoCloseable {
           vector(p + "mlp.fc2.bias", d));
     }
     String proj = "model.connector.modality_projection.proj.weight";
-    long[] ps = entry(proj).shape();
+    long[] ps = tensors.shape(proj);
     if (ps.length != 2 || ps[0] != c.textDim() || ps[1] != c.connectorInputDim()) {
       throw new ModelFormatException(dir + ": the connector does not match the vision config and the decoder: '"
           + proj + "' has shape " + Arrays.toString(ps) + ", but the decoder's hidden_size is " + c.textDim()
@@ -95,46 +87,23 @@ public final class HfVisionLoader implements AutoCloseable {
     }
     return new VisionWeights(patch, vector(V + "embeddings.patch_embedding.bias", d),
         matrix(V + "embeddings.position_embedding.weight", positions, d), layers, vector(V + "post_layernorm.weight", d),
-        vector(V + "post_layernorm.bias", d), find(proj).tensor(proj));
+        vector(V + "post_layernorm.bias", d), tensors.tensor(proj));
   }
 
-  private SafetensorsFile find(String name) {
-    for (SafetensorsFile f : files) {
-      if (f.entries().containsKey(name)) {
-        return f;
-      }
-    }
-    throw new ModelFormatException(dir + ": tensor '" + name + "' is missing");
-  }
 
-  private SafetensorsFile.Entry entry(String name) {
-    return find(name).entries().get(name);
-  }
+
+
 
   private FloatTensor matrix(String name, int rows, int cols) {
-    long[] s = entry(name).shape();
-    if (s.length != 2 || s[0] != rows || s[1] != cols) {
-      throw new ModelFormatException(dir + ": tensor '" + name + "' has shape " + Arrays.toString(s) + ", expected ["
-          + rows + ", " + cols + "]");
-    }
-    return find(name).tensor(name);
+    return tensors.matrix(name, rows, cols);
   }
 
   private float[] vector(String name, int n) {
-    long[] s = entry(name).shape();
-    if (s.length != 1 || s[0] != n) {
-      throw new ModelFormatException(dir + ": tensor '" + name + "' has shape " + Arrays.toString(s) + ", expected ["
-          + n + "]");
-    }
-    float[] v = new float[n];
-    find(name).tensor(name).copyTo(0, v, 0, n);
-    return v;
+    return tensors.vector(name, n);
   }
 
   @Override
   public void close() throws IOException {
-    for (SafetensorsFile f : files) {
-      f.close();
-    }
+    tensors.close();
   }
 }

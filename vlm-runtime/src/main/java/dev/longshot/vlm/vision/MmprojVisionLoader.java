@@ -3,6 +3,7 @@ package dev.longshot.vlm.vision;
 import dev.longshot.vlm.ModelFormatException;
 import dev.longshot.vlm.ModelLimits;
 import dev.longshot.vlm.gguf.GgufFile;
+import dev.longshot.vlm.model.GgufTensors;
 import dev.longshot.vlm.tensor.FloatTensor;
 import java.util.Arrays;
 import java.util.Map;
@@ -17,10 +18,12 @@ import java.util.stream.IntStream;
  */
 public final class MmprojVisionLoader {
   private final GgufFile file;
+  private final GgufTensors tensors;
   private final Map<String, Object> meta;
 
   public MmprojVisionLoader(GgufFile file) {
     this.file = file;
+    this.tensors = new GgufTensors(file);
     this.meta = file.metadata();
     Object type = meta.get("clip.projector_type");
     if (!"idefics3".equals(type)) {
@@ -78,7 +81,7 @@ public final class MmprojVisionLoader {
   public VisionWeights weights(VisionConfig c) {
     int d = c.dim();
     int p = c.patchSize();
-    long[] pd = info("v.patch_embd.weight").dims();
+    long[] pd = tensors.dims("v.patch_embd.weight");
     long[] expect = {p, p, 3, d};
     if (!Arrays.equals(pd, expect)) {
       throw new ModelFormatException(file.path() + ": tensor 'v.patch_embd.weight' has shape " + Arrays.toString(pd)
@@ -95,7 +98,7 @@ public final class MmprojVisionLoader {
           vector(b + "ffn_up.bias", c.hiddenDim()), matrix(b + "ffn_down.weight", d, c.hiddenDim()),
           vector(b + "ffn_down.bias", d));
     }
-    long[] fc = info("mm.model.fc.weight").dims();
+    long[] fc = tensors.dims("mm.model.fc.weight");
     if (fc.length != 2 || fc[0] != c.connectorInputDim() || fc[1] != c.textDim()) {
       throw new ModelFormatException(file.path() + ": the connector does not match the vision config and the "
           + "decoder: 'mm.model.fc.weight' has shape " + Arrays.toString(fc) + ", but the decoder's width is "
@@ -103,9 +106,9 @@ public final class MmprojVisionLoader {
           + c.connectorInputDim());
     }
     int positions = c.patchesPerSide() * c.patchesPerSide();
-    return new VisionWeights(file.tensor("v.patch_embd.weight"), vector("v.patch_embd.bias", d),
+    return new VisionWeights(tensors.tensor("v.patch_embd.weight"), vector("v.patch_embd.bias", d),
         matrix("v.position_embd.weight", positions, d), layers, vector("v.post_ln.weight", d),
-        vector("v.post_ln.bias", d), file.tensor("mm.model.fc.weight"));
+        vector("v.post_ln.bias", d), tensors.tensor("mm.model.fc.weight"));
   }
 
   /** Integer metadata within {@code 1..max} (checked before it sizes anything); a float or string is named. */
@@ -120,31 +123,14 @@ public final class MmprojVisionLoader {
     throw new ModelFormatException(file.path() + ": metadata '" + key + "' is missing");
   }
 
-  private GgufFile.TensorInfo info(String name) {
-    GgufFile.TensorInfo t = file.tensors().get(name);
-    if (t == null) {
-      throw new ModelFormatException(file.path() + ": tensor '" + name + "' is missing");
-    }
-    return t;
-  }
+
+
 
   private FloatTensor matrix(String name, int rows, int cols) {
-    long[] dims = info(name).dims();
-    if (dims.length != 2 || dims[0] != cols || dims[1] != rows) {
-      throw new ModelFormatException(file.path() + ": tensor '" + name + "' has shape " + Arrays.toString(dims)
-          + ", expected [" + cols + ", " + rows + "]");
-    }
-    return file.tensor(name);
+    return tensors.matrix(name, rows, cols);
   }
 
   private float[] vector(String name, int n) {
-    long[] dims = info(name).dims();
-    if (dims.length != 1 || dims[0] != n) {
-      throw new ModelFormatException(file.path() + ": tensor '" + name + "' has shape " + Arrays.toString(dims)
-          + ", expected [" + n + "]");
-    }
-    float[] v = new float[n];
-    file.tensor(name).copyTo(0, v, 0, n);
-    return v;
+    return tensors.vector(name, n);
   }
 }

@@ -1,5 +1,8 @@
 package dev.longshot.vlm.vision;
 
+import static dev.longshot.vlm.tensor.RowOps.add;
+import static dev.longshot.vlm.tensor.RowOps.layerNorm;
+
 import dev.longshot.vlm.tensor.FloatTensor;
 import dev.longshot.vlm.tensor.Matmul;
 import dev.longshot.vlm.tensor.Parallel;
@@ -189,32 +192,6 @@ public final class VisionEncoder {
       out[j] = k;
     }
     return out;
-  }
-
-  /** LayerNorm with weight and bias; statistics in double. {@code out} may be {@code x}. */
-  static void layerNorm(float[] out, float[] x, float[] weight, float[] bias, float eps) {
-    double mean = 0;
-    for (float v : x) {
-      mean += v;
-    }
-    mean /= x.length;
-    double var = 0;
-    for (float v : x) {
-      double d = v - mean;
-      var += d * d;
-    }
-    var /= x.length;
-    float inv = (float) (1.0 / Math.sqrt(var + eps));
-    float m = (float) mean;
-    for (int i = 0; i < x.length; i++) {
-      out[i] = (x[i] - m) * inv * weight[i] + bias[i];
-    }
-  }
-
-  private static void add(float[] x, float[] y) {
-    for (int i = 0; i < x.length; i++) {
-      x[i] += y[i];
-    }
   }
 
   /** Activations of one image. */

@@ -97,9 +97,10 @@ class GenerateCommandTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     assertThat(run(out, err, "--help")).isZero();
+    // picocli's synopsis of the declarations (required option, the prompt group, repeatable options), wrapped
+    assertThat(out.toString(StandardCharsets.UTF_8).replaceAll("\\s+", " ")).startsWith("usage: longshot generate ")
+        .contains(" --model=PATH ").contains(" (--prompt=TEXT | --prompt-file=FILE)").contains(" [--image=FILE]...");
     assertThat(out.toString(StandardCharsets.UTF_8))
-        .startsWith("usage: longshot generate --model PATH [--image FILE ...] (--prompt TEXT | --prompt-file FILE) "
-            + "[options]")
         .contains("--max-tokens=N").contains("most tokens to generate (default 256)")
         .contains("--top-p=P").contains("(default 0.95)").contains("--context-length=N").contains("(default 4096)")
         .contains("--kv-policy=NAME").contains("--stats").contains("--prompt-file=FILE").contains("--attention=MODE")

@@ -196,7 +196,8 @@ class SmolVlmTest {
         SmolVlmProcessor.Picture.frame(img, 61_000));
     for (int context : new int[] {1024, 200}) {
       VlmSettings s = new VlmSettings(dir, 1, context, 16, dev.longshot.config.KvPolicy.FULL, 1.0, 0.5,
-          dev.longshot.config.KvMerge.PIVOTAL, "dense", null, dev.longshot.config.VisionEncoder.JAVA, true);
+          dev.longshot.config.KvMerge.PIVOTAL, dev.longshot.config.VlmAttention.DENSE, null,
+          dev.longshot.config.VisionEncoder.JAVA, true);
       try (SmolVlm m = SmolVlm.load(dir, s)) {
         MultimodalPrompt p = m.answerPrompt("Cite moments.", "Question: what?", frames, 32);
         List<PromptLayout.Range> vision = p.layout().visionRanges();

@@ -80,8 +80,8 @@ class OnnxVisionEncoderTest {
     var picture = dev.longshot.vlm.multimodal.SmolVlmProcessor.Picture.still(dev.longshot.vlm.multimodal.RgbImage.of(img));
     dev.longshot.config.VlmSettings javaTower = new dev.longshot.config.VlmSettings(dir, 1, 512, 8);
     dev.longshot.config.VlmSettings onnx = new dev.longshot.config.VlmSettings(dir, 1, 512, 8,
-        dev.longshot.config.KvPolicy.FULL, 1.0, 0.5, dev.longshot.config.KvMerge.PIVOTAL, "dense", null,
-        dev.longshot.config.VisionEncoder.ONNX);
+        dev.longshot.config.KvPolicy.FULL, 1.0, 0.5, dev.longshot.config.KvMerge.PIVOTAL,
+        dev.longshot.config.VlmAttention.DENSE, null, dev.longshot.config.VisionEncoder.ONNX);
     assertThatThrownBy(() -> dev.longshot.vlm.multimodal.SmolVlm.load(dir, onnx))
         .isInstanceOf(ModelFormatException.class).hasMessageContaining("onnx/vision_encoder.onnx is missing");
     TinyOnnxTower.write(rm, Files.createDirectories(dir.resolve("onnx")).resolve("vision_encoder.onnx"));
