@@ -36,6 +36,7 @@ HOST_JDK="$(best_jdk)"
 [ -n "$HOST_JDK" ] || die "the host has no JDK 21+ to copy into the test root"
 
 [ -n "$DIR" ] || DIR="$(mktemp -d /var/tmp/longshot-fresh.XXXXXX)"
+mkdir -p "$DIR" || die "cannot make $DIR"
 R="$DIR/root"
 mounted=()
 cleanup() {
