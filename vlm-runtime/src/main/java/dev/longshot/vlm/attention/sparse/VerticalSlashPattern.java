@@ -185,8 +185,9 @@ public record VerticalSlashPattern(int v, int s, int lastQ, Boundary boundary, d
     for (Modality mk : keyGroups) {
       VsIndex idx = byKey[slot(mk)];
       List<int[]> ranges = idx.ranges(m1);
+      int[][] ivs = intervals(layout, mk, q1);
       for (int[] r : ranges) {
-        for (int[] iv : intervals(layout, mk, q1)) {
+        for (int[] iv : ivs) {
           int a = Math.max(r[0], iv[0]);
           int b = Math.min(Math.min(r[1], iv[1]), rowEnd);
           if (a < b) {
