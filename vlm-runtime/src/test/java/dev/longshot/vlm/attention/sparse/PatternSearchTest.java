@@ -110,18 +110,54 @@ class PatternSearchTest {
     assertThat(((VerticalSlashPattern) chosen).boundary()).as("seed %d", SEED + 7).isNotEqualTo(Boundary.NONE);
   }
 
+  /**
+   * With a recall target the vertical-slash budget is a ladder: the search keeps the smallest rung whose recall
+   * reaches the target (not the first budget, which misses it, nor the largest), and stores the target with it.
+   */
+  @Test
+  void recallTargetPicksTheSmallestVerticalSlashBudgetThatReachesIt() {
+    int n = 2048;
+    BlockSparseKernel.HeadInput in = VsEstimatorTest.planted(SEED, n).in();
+    double target = 0.995;
+    PatternSearch.Space space = new PatternSearch.Space(64, 16, 128, 30, 50, 100, 64, target, 4);
+    PatternSearch search = new PatternSearch(space, par);
+    search.add(0, 0, in, n, ModalityLayout.text(n));
+    Map<HeadPattern, Double> recalls = search.recalls(0, 0);
+    AttentionPatterns.Entry chosen = search.choose().get(AttentionPatterns.key(0, 0));
+    assertThat(chosen.pattern()).as("seed %d recalls %s", SEED, recalls).isInstanceOf(VerticalSlashPattern.class);
+    VerticalSlashPattern vs = (VerticalSlashPattern) chosen.pattern();
+    assertThat(vs.targetRecall()).isEqualTo(target);
+    assertThat(chosen.recall()).as("seed %d recalls %s", SEED, recalls).isGreaterThanOrEqualTo(target);
+    assertThat(recalls.get(new VerticalSlashPattern(30, 50, 64, Boundary.NONE))).as("the first rung misses")
+        .isLessThan(target);
+    VerticalSlashPattern smaller = new VerticalSlashPattern(vs.v() / 2, vs.s() / 2, 64, Boundary.NONE);
+    if (vs.s() > 100) { // the rung below the chosen one missed the target
+      assertThat(recalls.get(smaller)).as("seed %d recalls %s", SEED, recalls).isLessThan(target);
+    }
+    assertThat(vs.s()).as("not the largest rung (seed %d, recalls %s)", SEED, recalls).isLessThan(100 << 4);
+  }
+
   @Test
   void patternFileRoundTripsAndRefusesAnotherModel(@TempDir Path dir) throws Exception {
     Map<Long, AttentionPatterns.Entry> e = Map.of(
         AttentionPatterns.key(0, 1), new AttentionPatterns.Entry(new GridPattern(14, 13, true, 1024), 0.97),
         AttentionPatterns.key(1, 0), new AttentionPatterns.Entry(new AShapePattern(128, 4096), 0.9),
         AttentionPatterns.key(1, 2), new AttentionPatterns.Entry(new VerticalSlashPattern(1000, 2048, 64,
-            Boundary.QUERY_KEY), 0.8));
+            Boundary.QUERY_KEY), 0.8),
+        AttentionPatterns.key(1, 1), new AttentionPatterns.Entry(new VerticalSlashPattern(2000, 4096, 64,
+            Boundary.NONE, 0.99), 0.991));
     Path file = dir.resolve("patterns.json");
     new AttentionPatterns("sha256:00aa", 2, 3, e).write(file);
     AttentionPatterns back = AttentionPatterns.read(file, "sha256:00aa", 2, 3);
     assertThat(back.entries()).isEqualTo(e);
     assertThat(back.patternOf(0, 0)).isEqualTo(new DensePattern());
+    Path v1 = dir.resolve("v1.json"); // a version 1 file (no target-recall) still reads, with fixed budgets
+    Files.writeString(v1, Files.readString(file).replace("\"version\" : 2", "\"version\" : 1")
+        .replace("\"target-recall\" : 0.99,", ""));
+    assertThat(AttentionPatterns.read(v1, "sha256:00aa", 2, 3).patternOf(1, 1))
+        .isEqualTo(new VerticalSlashPattern(2000, 4096, 64, Boundary.NONE));
+    Files.writeString(v1, Files.readString(file).replace("\"version\" : 2", "\"version\" : 3"));
+    assertThatThrownBy(() -> AttentionPatterns.read(v1, "sha256:00aa", 2, 3)).hasMessageContaining("version 3");
     assertThatThrownBy(() -> AttentionPatterns.read(file, "sha256:11bb", 2, 3))
         .hasMessageContaining("sha256:00aa").hasMessageContaining("sha256:11bb");
     assertThatThrownBy(() -> AttentionPatterns.read(file, "sha256:00aa", 2, 4)).hasMessageContaining("2 x 4");
