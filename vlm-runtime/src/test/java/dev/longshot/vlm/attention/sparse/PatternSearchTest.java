@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.longshot.vlm.attention.sparse.SparseKernelTest.Head;
 import dev.longshot.vlm.attention.sparse.VerticalSlashPattern.Boundary;
+import dev.longshot.vlm.bench.PlantedHead;
 import dev.longshot.vlm.tensor.Parallel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,40 +38,14 @@ class PatternSearchTest {
     par.close();
   }
 
-  static float[] direction(SplittableRandom r, int d, double norm) {
-    float[] u = new float[d];
-    double ss = 0;
-    for (int x = 0; x < d; x++) {
-      u[x] = (float) r.nextGaussian();
-      ss += u[x] * u[x];
-    }
-    for (int x = 0; x < d; x++) {
-      u[x] *= (float) (norm / Math.sqrt(ss));
-    }
-    return u;
-  }
-
   /**
    * Every query leans towards the grid-line keys ({@code j - vs = phase mod stride}); queries on the grid lines are
-   * near zero, so they spread their attention over every key (h-lines).
+   * near zero, so they spread their attention over every key (h-lines). The benchmark's {@link PlantedHead} plants it.
    */
   static Head plantedGrid(SplittableRandom r, ModalityLayout layout, int stride, int phase) {
-    int n = layout.length();
     int d = 16;
-    Head h = Head.random(r, n, d, 0);
-    float[] u = direction(r, d, 5);
-    int vs = layout.visionStart();
-    for (int i = vs; i < layout.visionEnd(); i++) {
-      boolean line = Math.floorMod(i - vs - phase, stride) == 0;
-      for (int x = 0; x < d; x++) {
-        if (line) {
-          h.k()[i * d + x] += u[x];
-          h.q()[i][x] *= 0.02f;
-        } else {
-          h.q()[i][x] = h.q()[i][x] * 0.3f + u[x];
-        }
-      }
-    }
+    Head h = Head.random(r, layout.length(), d, 0);
+    PlantedHead.plantGrid(layout, stride, phase, PlantedHead.direction(r, d, 5), h.q(), h.k(), d);
     return h;
   }
 
@@ -101,8 +76,8 @@ class PatternSearchTest {
     int n = layout.length();
     int d = 16;
     Head h = Head.random(r, n, d, 0);
-    float[] ua = direction(r, d, 6);
-    float[] ub = direction(r, d, 6);
+    float[] ua = PlantedHead.direction(r, d, 6);
+    float[] ub = PlantedHead.direction(r, d, 6);
     for (Modality m : Modality.values()) {
       float[] u = m == Modality.TEXT ? ua : ub;
       int planted = 0;
