@@ -32,7 +32,8 @@ import java.util.SplittableRandom;
  * <li>{@code kernels [TOKENS] [ROUNDS]}: the decode matvec (per-type dot products) and the prefill GEMM (tiles packed
  *     through {@code copyTo}) on the same bytes held in the heap and read in place from a mapped file, Qwen2.5-0.5B
  *     shapes, F32/Q8_0/Q4_0, 1 thread, heap and mapped alternating round by round; the best GFLOP per CPU-second of
- *     the thread per side (load only ever slows a round) and the ratio mapped / heap.</li>
+ *     the thread per side (load only ever slows a round) and the ratio mapped / heap, next to a control: a second heap
+ *     copy of the same bytes in the same rotation (its ratio to the first is the run's noise).</li>
  * <li>{@code write qwen05|qwen15 q8_0|q4_0|f32 FILE}: writes a random-weight GGUF in that real shape.</li>
  * <li>{@code load FILE heap|mapped [PROMPT] [DECODE]}: loads the model in a fresh JVM, then prefills {@code PROMPT}
  *     tokens and decodes {@code DECODE} (every weight read at least once); prints load time (wall and process CPU),
@@ -151,6 +152,7 @@ public final class WeightStorageBenchmark {
         for (GgmlType type : new GgmlType[] {GgmlType.F32, GgmlType.Q8_0, GgmlType.Q4_0}) {
           byte[] bytes = TensorEncoding.encode(w, type.id());
           FloatTensor heap = FloatTensor.of(type, ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN), w.length);
+          FloatTensor control = FloatTensor.of(type, ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN), w.length);
           Path f = dir.resolve(type + "-" + rows + "x" + cols + ".bin");
           Files.write(f, bytes);
           FloatTensor map;
@@ -159,11 +161,11 @@ public final class WeightStorageBenchmark {
           }
           Files.delete(f);
           float[][] outs = new float[n][rows];
-          double[] matvec = new double[2];
-          double[] gemm = new double[2];
+          double[] matvec = new double[3];
+          double[] gemm = new double[3];
           for (int round = 0; round < rounds; round++) {
-            for (int side = 0; side < 2; side++) {
-              FloatTensor t = side == 0 ? heap : map;
+            for (int side = 0; side < 3; side++) {
+              FloatTensor t = side == 0 ? heap : side == 1 ? map : control;
               long c0 = mx.getCurrentThreadCpuTime();
               for (int i = 0; i < 8; i++) {
                 Matmul.matvec(par, t, xs[i], outs[i], rows, cols);
@@ -175,9 +177,10 @@ public final class WeightStorageBenchmark {
               gemm[side] = Math.max(gemm[side], 2.0 * rows * cols * n / (c2 - c1));
             }
           }
-          System.out.printf(Locale.ROOT, "%5d x %-5d %-5s matvec %6.2f / %6.2f = %4.2fx   gemm(%d) %6.1f / %6.1f = "
-              + "%4.2fx%n", rows, cols, type, matvec[1], matvec[0], matvec[1] / matvec[0], n, gemm[1], gemm[0],
-              gemm[1] / gemm[0]);
+          System.out.printf(Locale.ROOT, "%5d x %-5d %-5s matvec %6.2f / %6.2f = %4.2fx (control %4.2fx)   gemm(%d) "
+              + "%6.1f / %6.1f = %4.2fx (control %4.2fx)%n", rows, cols, type, matvec[1], matvec[0],
+              matvec[1] / matvec[0], matvec[2] / matvec[0], n, gemm[1], gemm[0], gemm[1] / gemm[0],
+              gemm[2] / gemm[0]);
         }
       }
     } finally {
