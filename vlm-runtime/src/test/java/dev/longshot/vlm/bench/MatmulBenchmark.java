@@ -5,9 +5,6 @@ import dev.longshot.vlm.tensor.GgmlType;
 import dev.longshot.vlm.tensor.Kernels;
 import dev.longshot.vlm.tensor.Matmul;
 import dev.longshot.vlm.tensor.Parallel;
-import dev.longshot.vlm.testmodel.TensorEncoding;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -32,27 +29,20 @@ public final class MatmulBenchmark {
     int threads = args.length > 0 ? Integer.parseInt(args[0]) : 2;
     int n = args.length > 1 ? Integer.parseInt(args[1]) : 256;
     int repeats = args.length > 2 ? Integer.parseInt(args[2]) : 7;
-    int[][] shapes = {{896, 896}, {4864, 896}, {896, 4864}};
     System.out.printf(Locale.ROOT, "MatmulBenchmark: %d threads, %d activations, kernels %s, %d repeats, "
         + "median [min-max]%n", threads, n, Kernels.describe(), repeats);
     SplittableRandom r = new SplittableRandom(1);
     try (Parallel par = new Parallel(threads)) {
-      for (int[] shape : shapes) {
+      for (int[] shape : BenchData.QWEN_05B_SHAPES) {
         int rows = shape[0];
         int cols = shape[1];
-        float[] w = new float[rows * cols];
-        for (int i = 0; i < w.length; i++) {
-          w[i] = (float) (r.nextDouble() * 2 - 1);
+        float[] w = BenchData.uniform(r, rows * cols);
+        float[][] xs = new float[n][];
+        for (int i = 0; i < n; i++) {
+          xs[i] = BenchData.uniform(r, cols);
         }
-        float[][] xs = new float[n][cols];
-        for (float[] x : xs) {
-          for (int i = 0; i < cols; i++) {
-            x[i] = (float) (r.nextDouble() * 2 - 1);
-          }
-        }
-        for (GgmlType type : new GgmlType[] {GgmlType.F32, GgmlType.Q8_0, GgmlType.Q4_0}) {
-          byte[] bytes = TensorEncoding.encode(w, type.id());
-          FloatTensor t = FloatTensor.of(type, ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN), w.length);
+        for (GgmlType type : BenchData.TYPES) {
+          FloatTensor t = BenchData.Weights.of(w, type).tensor();
           float[][] outs = new float[n][rows];
           double[] gemm = time(repeats, () -> Matmul.matmul(par, t, xs, outs, n, rows, cols));
           double[] perToken = time(Math.max(3, repeats / 2), () -> {

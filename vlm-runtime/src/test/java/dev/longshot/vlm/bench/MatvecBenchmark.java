@@ -5,11 +5,10 @@ import dev.longshot.vlm.tensor.GgmlType;
 import dev.longshot.vlm.tensor.Kernels;
 import dev.longshot.vlm.tensor.Matmul;
 import dev.longshot.vlm.tensor.Parallel;
-import dev.longshot.vlm.testmodel.TensorEncoding;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 
 /**
  * Decode-time matrix-vector products ({@link Matmul#matvec}) in the Qwen2.5-0.5B shapes, per weight type, with the
@@ -23,7 +22,8 @@ public final class MatvecBenchmark {
   public static void main(String[] args) {
     int threads = args.length > 0 ? Integer.parseInt(args[0]) : 2;
     int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 20;
-    int[][] shapes = {{896, 896}, {4864, 896}, {896, 4864}, {151936, 896}};
+    int[][] shapes = Stream.concat(Arrays.stream(BenchData.QWEN_05B_SHAPES), Stream.of(BenchData.QWEN_05B_VOCAB))
+        .toArray(int[][]::new);
     System.out.printf(Locale.ROOT, "MatvecBenchmark: %d threads, kernels %s, best of %d%n", threads,
         Kernels.describe(), repeats);
     SplittableRandom r = new SplittableRandom(1);
@@ -31,24 +31,17 @@ public final class MatvecBenchmark {
       for (int[] shape : shapes) {
         int rows = shape[0];
         int cols = shape[1];
-        float[] w = new float[rows * cols];
-        for (int i = 0; i < w.length; i++) {
-          w[i] = (float) (r.nextDouble() * 2 - 1);
-        }
-        float[] x = new float[cols];
-        for (int i = 0; i < cols; i++) {
-          x[i] = (float) (r.nextDouble() * 2 - 1);
-        }
+        float[] w = BenchData.uniform(r, rows * cols);
+        float[] x = BenchData.uniform(r, cols);
         double f32 = 0;
-        for (GgmlType type : new GgmlType[] {GgmlType.F32, GgmlType.Q8_0, GgmlType.Q4_0}) {
-          byte[] bytes = TensorEncoding.encode(w, type.id());
-          FloatTensor t = FloatTensor.of(type, ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN), w.length);
-          double ms = time(par, t, x, rows, cols, repeats);
+        for (GgmlType type : BenchData.TYPES) {
+          BenchData.Weights t = BenchData.Weights.of(w, type);
+          double ms = time(par, t.tensor(), x, rows, cols, repeats);
           if (type == GgmlType.F32) {
             f32 = ms;
           }
           System.out.printf(Locale.ROOT, "%6d x %-5d %-5s %8.3f ms  %6.2f GB/s (file bytes)  vs F32 %5.2fx%n", rows,
-              cols, type, ms, bytes.length / ms / 1e6, f32 / ms);
+              cols, type, ms, t.fileBytes() / ms / 1e6, f32 / ms);
         }
       }
     }

@@ -13,6 +13,7 @@ import dev.longshot.vlm.attention.sparse.GridPattern;
 import dev.longshot.vlm.attention.sparse.HeadPattern;
 import dev.longshot.vlm.attention.sparse.MMInferenceAttention;
 import dev.longshot.vlm.attention.sparse.ModalityLayout;
+import dev.longshot.vlm.attention.sparse.PatternSearch;
 import dev.longshot.vlm.attention.sparse.VerticalSlashPattern;
 import dev.longshot.vlm.tensor.Kernels;
 import dev.longshot.vlm.tensor.Parallel;
@@ -76,7 +77,7 @@ public final class SparsePrefillBenchmark {
         + "all-blocks/sparse | block share | cost per block vs all-blocks | recall | rel. L2 error");
     try (Parallel par = new Parallel(threads)) {
       Shape warm = shapes.get(0);
-      for (HeadPattern p : patterns(warm, videoLayout(2048, warm))) {
+      for (HeadPattern p : patterns(warm, 2048, videoLayout(2048, warm), par)) {
         run(warm, 2048, videoLayout(2048, warm), p, par, -1, new double[2]); // JIT warm-up, printed too
       }
       for (Shape s : shapes) {
@@ -84,7 +85,7 @@ public final class SparsePrefillBenchmark {
           ModalityLayout layout = videoLayout(n, s);
           double denseMs = n <= denseMax ? -1 : Double.NaN; // dense costs the same whatever the values: time once
           double[] times = new double[2]; // all-blocks, sparse: sums over the patterns
-          List<HeadPattern> ps = patterns(s, layout);
+          List<HeadPattern> ps = patterns(s, n, layout, par);
           for (HeadPattern p : ps) {
             denseMs = run(s, n, layout, p, par, denseMs, times);
           }
@@ -106,15 +107,60 @@ public final class SparsePrefillBenchmark {
         n - 100 - frames * s.tokensPerFrame());
   }
 
-  static List<HeadPattern> patterns(Shape s, ModalityLayout layout) {
+  /**
+   * The patterns of one length; {@code -Dbench.patterns=a,b} keeps those whose description contains one of the
+   * words (e.g. {@code grid}, {@code a-shape}, {@code no-boundary}, {@code q-boundary}, {@code 2d-boundary}).
+   */
+  static List<HeadPattern> patterns(Shape s, int n, ModalityLayout layout, Parallel par) {
     GridPattern frameGrid = new GridPattern(s.tokensPerFrame(), 0, true, GridPattern.DEFAULT_LOCAL);
     GridPattern grid = frameGrid.resolvesOn(layout) ? frameGrid
         : new GridPattern(s.tokensPerRow(), 0, true, GridPattern.DEFAULT_LOCAL);
-    return List.of(grid, new AShapePattern(128, 4096),
+    String only = System.getProperty("bench.patterns", "");
+    List<HeadPattern> out = new ArrayList<>();
+    for (HeadPattern p : List.of(grid, new AShapePattern(128, 4096),
         new VerticalSlashPattern(1000, 2048, 64, VerticalSlashPattern.Boundary.NONE),
         new VerticalSlashPattern(1000, 2048, 64, VerticalSlashPattern.Boundary.QUERY),
-        new VerticalSlashPattern(1000, 2048, 64, VerticalSlashPattern.Boundary.QUERY_KEY));
+        new VerticalSlashPattern(1000, 2048, 64, VerticalSlashPattern.Boundary.QUERY_KEY))) {
+      if (!only.isEmpty() && java.util.Arrays.stream(only.split(",")).noneMatch(w -> p.describe().contains(w))) {
+        continue;
+      }
+      out.add(p instanceof VerticalSlashPattern vs ? calibrate(s, n, vs.boundary(), par) : p);
+    }
+    return out;
   }
+
+  /**
+   * A vertical-slash budget sized as {@link PatternSearch} sizes it ({@link PatternSearch#DEFAULTS}: the smallest rung
+   * of its ladder whose recall reaches the target, 0.99), on a calibration head planted the same way with another
+   * seed and at most {@value #CALIBRATION_MAX} tokens (the reference searches prompts up to 25k); the returned
+   * pattern carries the target, so the online step grows the budget where the benchmark's own head needs more.
+   * Prints one line with the rungs' recalls.
+   */
+  static VerticalSlashPattern calibrate(Shape s, int n, VerticalSlashPattern.Boundary b, Parallel par) {
+    int cn = Math.min(n, CALIBRATION_MAX);
+    ModalityLayout layout = videoLayout(cn, s);
+    PatternSearch search = new PatternSearch(PatternSearch.DEFAULTS, par);
+    int d = s.headDim();
+    float[][] q = new float[cn][d];
+    DenseKvCache cache = new DenseKvCache(1, 1, d, cn);
+    VerticalSlashPattern first = search.budgetLadder(b).get(0);
+    PlantedHead.fill(first, layout, new SplittableRandom(SEED + 1_000_003L + cn), q, cache, d);
+    BlockSparseKernel.HeadInput in = new BlockSparseKernel.HeadInput(q, 0, 0, cache.keys(0, 0), cache.values(0, 0),
+        d, new AttentionShape(1, 1, d).scale());
+    Map<VerticalSlashPattern, Double> recalls = search.ladderRecalls(b, in, cn, layout);
+    StringBuilder line = new StringBuilder();
+    VerticalSlashPattern chosen = first;
+    for (Map.Entry<VerticalSlashPattern, Double> e : recalls.entrySet()) {
+      line.append(String.format(Locale.ROOT, " v=%d,s=%d: %.4f", e.getKey().v(), e.getKey().s(), e.getValue()));
+      chosen = e.getKey();
+    }
+    System.out.printf(Locale.ROOT, "  calibration %s, %s, %d tokens (seed %d), target recall %.2f:%s -> v=%d,s=%d%n",
+        s.name(), b.id(), cn, SEED + 1_000_003L + cn, PatternSearch.DEFAULTS.targetRecall(), line, chosen.v(),
+        chosen.s());
+    return chosen.withTargetRecall(PatternSearch.DEFAULTS.targetRecall());
+  }
+
+  static final int CALIBRATION_MAX = 16384;
 
   /** Prints one line; times dense if {@code knownDenseMs} is -1; returns the dense time (NaN: not timed). */
   private static double run(Shape s, int n, ModalityLayout layout, HeadPattern p, Parallel par, double knownDenseMs,
@@ -144,8 +190,8 @@ public final class SparsePrefillBenchmark {
     mm.setLayout(layout);
     double sparseMs = time(() -> mm.attend(new PrefillBatch(shape, 0, q, positions, n, sparse), cache, par));
     float[] sparseLse = new float[n];
-    BlockSparseKernel.run(p.resolve(new PatternInput(in, n, layout)).plan(), in, new float[n][d], 0, par, null,
-        sparseLse);
+    dev.longshot.vlm.attention.sparse.ResolvedPattern resolved = p.resolve(new PatternInput(in, n, layout));
+    BlockSparseKernel.run(resolved.plan(), in, new float[n][d], 0, par, null, sparseLse);
     double recall = 0;
     for (int i = 0; i < n; i++) {
       recall += Math.min(1.0, Math.exp((double) sparseLse[i] - denseLse[i])) / n;
@@ -156,6 +202,9 @@ public final class SparsePrefillBenchmark {
         n, p.describe(), Double.isNaN(denseMs) ? "-" : String.format(Locale.ROOT, "%.0f", denseMs), blocksMs, sparseMs,
         Double.isNaN(denseMs) ? "-" : String.format(Locale.ROOT, "%.2f", denseMs / sparseMs), blocksMs / sparseMs,
         mm.blockShare(), sparseMs / blocksMs / mm.blockShare(), recall, relL2(sparse, blocks));
+    if (!resolved.note().isEmpty()) {
+      System.out.println("  online budget: " + resolved.note());
+    }
     if (timeDense && relL2(blocks, dense) > 1e-4) {
       System.out.printf(Locale.ROOT, "  WARNING: all-blocks vs dense differ by %.2e%n", relL2(blocks, dense));
     }

@@ -3,6 +3,7 @@ package dev.longshot.web.api;
 import dev.longshot.timeline.Durable;
 import dev.longshot.timeline.VideoId;
 import jakarta.servlet.http.HttpServletRequest;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -50,7 +52,7 @@ public final class UploadReceiver {
   private final ToLongFunction<Path> freeSpace;
 
   public UploadReceiver(Path uploadsDir, long maxUploadBytes, long minFreeBytes) {
-    this(uploadsDir, maxUploadBytes, minFreeBytes, UploadReceiver::usableSpace);
+    this(uploadsDir, maxUploadBytes, minFreeBytes, usableSpace(Files::getFileStore));
   }
 
   /** @param freeSpace usable bytes on the file system of a path (a seam: tests simulate a full disk with it) */
@@ -214,13 +216,31 @@ public final class UploadReceiver {
     }
   }
 
-  private static long usableSpace(Path p) {
-    try {
-      Files.createDirectories(p);
-      return Files.getFileStore(p).getUsableSpace();
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read the free space of " + p + ": " + e.getMessage(), e);
-    }
+  /** How a path's {@link FileStore} is found: {@code Files::getFileStore}; a seam so a test can make it fail. */
+  @FunctionalInterface
+  interface FileStoreLookup {
+    FileStore of(Path p) throws IOException;
+  }
+
+  /**
+   * Usable bytes on the file system of a path, through {@code stores}. When no file store can be named ({@code
+   * Files.getFileStore} reads the mount table and fails with "Mount point not found" where {@code /} is not a mount
+   * point: a bare chroot, some containers) it asks the file system of the path itself ({@link File#getUsableSpace},
+   * statvfs, no mount table), which reads 0, and so refuses, when even that cannot be read.
+   */
+  static ToLongFunction<Path> usableSpace(FileStoreLookup stores) {
+    return p -> {
+      try {
+        Files.createDirectories(p);
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot create " + p + ": " + e.getMessage(), e);
+      }
+      try {
+        return stores.of(p).getUsableSpace();
+      } catch (IOException e) {
+        return p.toFile().getUsableSpace();
+      }
+    };
   }
 
   private static UploadContext context(HttpServletRequest request) {

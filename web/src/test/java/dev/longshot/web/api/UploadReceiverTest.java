@@ -18,7 +18,9 @@ import org.springframework.mock.web.MockHttpServletRequest;
 /**
  * Issue 12, point 3: the size limit and the free-space floor, before and while the body is spooled, and start-up
  * cleaning of part files. A full disk is simulated through the free-space seam (this machine cannot mount a small
- * file system for a test); the real {@code getUsableSpace} path runs in every other upload test.
+ * file system for a test); the real {@code getUsableSpace} path runs in every other upload test. A file-store lookup
+ * that fails as it does where {@code /} is not a mount point (a bare chroot) must neither fail an upload nor turn the
+ * free-space check off.
  */
 class UploadReceiverTest {
   private static final long MIB = 1 << 20;
@@ -106,5 +108,28 @@ class UploadReceiverTest {
     assertThat(second.created()).isFalse();
     assertThat(second.path()).isEqualTo(first.path());
     assertThat(leftovers()).isEqualTo(1);
+  }
+
+  /** Where {@code /} is not a mount point (a bare chroot, some containers) the JDK cannot name the file store. */
+  private static final UploadReceiver.FileStoreLookup NO_MOUNT_POINT = p -> {
+    throw new IOException("Mount point not found");
+  };
+
+  @Test
+  void anUploadIsStoredWhenTheFileStoreCannotBeFoundAndTheDiskHasRoom() throws IOException {
+    UploadReceiver r = new UploadReceiver(uploads(), MIB, 0, UploadReceiver.usableSpace(NO_MOUNT_POINT));
+    UploadReceiver.Stored stored = r.receive(request(TestVideos.multipart("file", "a.mp4", TestVideos.mp4("chroot")), true));
+    assertThat(stored.created()).isTrue();
+    assertThat(stored.path()).exists();
+  }
+
+  @Test
+  void aFullDiskIsStill507WhenTheFileStoreCannotBeFound() throws IOException {
+    // a floor above what this disk really has free: the fallback must read the real figure, not give up the check
+    UploadReceiver r = new UploadReceiver(uploads(), MIB, Long.MAX_VALUE / 4, UploadReceiver.usableSpace(NO_MOUNT_POINT));
+    assertThatThrownBy(() -> r.receive(request(TestVideos.multipart("file", "a.mp4", TestVideos.mp4("full")), true)))
+        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(HttpStatus.INSUFFICIENT_STORAGE))
+        .hasMessageContaining("server.min-free-disk");
+    assertThat(leftovers()).isZero();
   }
 }

@@ -23,13 +23,16 @@ import java.util.TreeMap;
  *       the calibration prompts) and {@code type}: {@code "a-shape"} ({@code sink}, {@code local}), {@code "grid"}
  *       ({@code stride}, {@code shift}, {@code lines}: {@code "v"} or {@code "h+v"}, {@code local}) or
  *       {@code "vertical-slash"} ({@code v}, {@code s}, {@code last-q}, {@code boundary}: {@code no-boundary},
- *       {@code q-boundary} or {@code 2d-boundary}).
+ *       {@code q-boundary} or {@code 2d-boundary}; since version 2 {@code target-recall}: the recall the search
+ *       sized {@code v} and {@code s} for, and to which the online step grows them, 0 for fixed budgets).
  * </ul>
+ * Version history: 1 (session 1 of issue 17: fixed vertical-slash budgets), 2 (adds {@code target-recall}). Version
+ * 1 files are still read (their vertical-slash heads keep fixed budgets).
  * Immutable.
  */
 public final class AttentionPatterns {
   public static final String FORMAT = "longshot-attention-patterns";
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** One head's pattern with the recall that chose it. */
@@ -82,7 +85,7 @@ public final class AttentionPatterns {
         case GridPattern g -> o.put("type", "grid").put("stride", g.stride()).put("shift", g.shift())
             .put("lines", g.hLines() ? "h+v" : "v").put("local", g.local());
         case VerticalSlashPattern v -> o.put("type", "vertical-slash").put("v", v.v()).put("s", v.s())
-            .put("last-q", v.lastQ()).put("boundary", v.boundary().id());
+            .put("last-q", v.lastQ()).put("boundary", v.boundary().id()).put("target-recall", v.targetRecall());
         case DensePattern d -> o.put("type", "dense");
       }
       o.put("recall", e.getValue().recall());
@@ -107,9 +110,10 @@ public final class AttentionPatterns {
     if (root == null || !FORMAT.equals(root.path("format").asText())) {
       throw new IllegalArgumentException(file + ": not an attention pattern file (format must be " + FORMAT + ")");
     }
-    if (root.path("version").asInt() != VERSION) {
+    int version = root.path("version").asInt();
+    if (version < 1 || version > VERSION) {
       throw new IllegalArgumentException(file + ": pattern file version " + root.path("version").asText()
-          + " is not supported (this runtime reads version " + VERSION + ")");
+          + " is not supported (this runtime reads versions 1 to " + VERSION + ")");
     }
     String fileModel = root.path("model").asText();
     if (!fileModel.equals(model)) {
@@ -141,7 +145,7 @@ public final class AttentionPatterns {
         case "grid" -> new GridPattern(o.path("stride").asInt(), o.path("shift").asInt(),
             "h+v".equals(o.path("lines").asText()), o.path("local").asInt());
         case "vertical-slash" -> new VerticalSlashPattern(o.path("v").asInt(), o.path("s").asInt(),
-            o.path("last-q").asInt(), Boundary.of(o.path("boundary").asText()));
+            o.path("last-q").asInt(), Boundary.of(o.path("boundary").asText()), o.path("target-recall").asDouble(0));
         case "dense" -> new DensePattern();
         default -> throw new IllegalArgumentException("unknown pattern type '" + type
             + "' (allowed: a-shape, grid, vertical-slash, dense)");

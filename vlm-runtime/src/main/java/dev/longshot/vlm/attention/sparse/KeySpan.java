@@ -7,7 +7,10 @@ import java.util.Arrays;
  * {@code start + t * stride} for {@code t < count} (stride 1 is a contiguous block run, stride S is one phase of a
  * grid, i.e. the keys that the phase permutation makes contiguous) or an explicit ascending list (gathered
  * vertical columns). Row {@code i} keeps key {@code j} of the span only when {@code minLag <= i - j < maxLag}; with
- * {@code minLag >= 0} that includes causality, and a finite {@code maxLag} is a local window. Immutable.
+ * {@code minLag >= 0} that includes causality, and a finite {@code maxLag} is a local window. The tiles of a
+ * contiguous span end at multiples of 64 ({@link #range}), so they line up with the 64x64 blocks, except for a
+ * {@link #run}, whose tiles are 64 keys from its start wherever that is (a vertical-slash range starts anywhere:
+ * aligned tiles would split each 64-key range into two part tiles, each costing a full tile). Immutable.
  */
 public final class KeySpan {
   /** No upper bound on {@code i - j}. */
@@ -19,8 +22,13 @@ public final class KeySpan {
   private final int[] list;
   private final int minLag;
   private final int maxLag;
+  private final boolean aligned;
 
   private KeySpan(int start, int stride, int count, int[] list, int minLag, int maxLag) {
+    this(start, stride, count, list, minLag, maxLag, true);
+  }
+
+  private KeySpan(int start, int stride, int count, int[] list, int minLag, int maxLag, boolean aligned) {
     if (count < 0 || stride < 1 || minLag < 0 || maxLag <= minLag) {
       throw new IllegalArgumentException("bad key span: start=" + start + " stride=" + stride + " count=" + count
           + " lags=[" + minLag + "," + maxLag + ")");
@@ -31,11 +39,17 @@ public final class KeySpan {
     this.list = list;
     this.minLag = minLag;
     this.maxLag = maxLag;
+    this.aligned = aligned;
   }
 
   /** Keys {@code [from, to)} (empty when {@code to <= from}), causal. */
   public static KeySpan range(int from, int to) {
     return new KeySpan(from, 1, Math.max(0, to - from), null, 0, UNBOUNDED);
+  }
+
+  /** Keys {@code [from, to)}, causal, in tiles of 64 keys from {@code from} (not aligned to the 64x64 blocks). */
+  public static KeySpan run(int from, int to) {
+    return new KeySpan(from, 1, Math.max(0, to - from), null, 0, UNBOUNDED, false);
   }
 
   /** Keys {@code [from, to)} that lie less than {@code window} before the row (a local band). */
@@ -69,7 +83,7 @@ public final class KeySpan {
    */
   public int tileLength(int t) {
     int rest = Math.min(BlockSparseKernel.BLOCK, count - t);
-    if (list == null && stride == 1) {
+    if (list == null && stride == 1 && aligned) {
       return Math.min(rest, BlockSparseKernel.BLOCK - Math.floorMod(start + t, BlockSparseKernel.BLOCK));
     }
     return rest;
@@ -102,7 +116,8 @@ public final class KeySpan {
 
   @Override
   public String toString() {
-    return (list != null ? "list" + list.length : "[" + start + "+" + stride + "*" + count + "]") + " lag[" + minLag
+    return (list != null ? "list" + list.length : "[" + start + "+" + stride + "*" + count + "]")
+        + (aligned ? "" : " unaligned") + " lag[" + minLag
         + "," + (maxLag == UNBOUNDED ? "inf" : maxLag) + ")";
   }
 }

@@ -19,7 +19,14 @@ import java.util.Map;
  * applies keeps no entry (dense); interleaved
  * vision and text: no-, q- and 2d-boundary vertical-slash; text only: a-shape and the two vertical-slash. Rows
  * scored: the vision rows when there is one vision span (the reference scores the vision sub-matrix; we keep the
- * full causal softmax so sinks keep their meaning), all rows otherwise. Not thread-safe; feed prompts one by one.
+ * full causal softmax so sinks keep their meaning), all rows otherwise.
+ *
+ * <p>Vertical-slash budgets from a recall target (issue 17; {@link Space#targetRecall} above 0): each vertical-slash
+ * family (one per boundary) is one group, a ladder of budgets {@code (v, s1), (v, s2), (2v, 2 s2), (4v, 4 s2), ...}
+ * ({@link Space#doublings} doublings), each scored with its fixed budget; the group counts as its smallest rung whose
+ * mean recall reaches the target (the largest's recall if none does), and the head's entry stores that budget with
+ * the target, to which the online step grows it ({@link VerticalSlashPattern}). With target 0 the two
+ * vertical-slash budgets are separate candidates as in the reference. Not thread-safe; feed prompts one by one.
  */
 public final class PatternSearch {
   /** Minimum recall gain for a later candidate to replace the current best. */
@@ -35,10 +42,27 @@ public final class PatternSearch {
    * @param s1 slash budget of the first vertical-slash candidate
    * @param s2 slash budget of the second
    * @param lastQ queries of the online estimate
+   * @param targetRecall recall the vertical-slash budget is sized for (0: the reference's two fixed budgets)
+   * @param doublings rungs of the vertical-slash budget ladder past {@code (v, s2)}
    */
-  public record Space(int gridLocal, int aSink, int aLocal, int v, int s1, int s2, int lastQ) {}
+  public record Space(int gridLocal, int aSink, int aLocal, int v, int s1, int s2, int lastQ, double targetRecall,
+      int doublings) {
+    public Space {
+      if (!(targetRecall >= 0 && targetRecall <= 1) || doublings < 0) {
+        throw new IllegalArgumentException("search target recall must be in [0, 1] and doublings >= 0, got "
+            + targetRecall + " / " + doublings);
+      }
+    }
 
-  public static final Space DEFAULTS = new Space(GridPattern.DEFAULT_LOCAL, 128, 4096, 1000, 1024, 2048, 64);
+    /** The reference's fixed vertical-slash budgets. */
+    public Space(int gridLocal, int aSink, int aLocal, int v, int s1, int s2, int lastQ) {
+      this(gridLocal, aSink, aLocal, v, s1, s2, lastQ, 0, 0);
+    }
+  }
+
+  /** MMInference's knobs, vertical-slash budgets sized for recall 0.99 (the issue's 1 % error goal). */
+  public static final Space DEFAULTS = new Space(GridPattern.DEFAULT_LOCAL, 128, 4096, 1000, 1024, 2048, 64, 0.99,
+      4);
 
   private final Space space;
   private final Parallel par;
@@ -53,25 +77,69 @@ public final class PatternSearch {
   /** The candidate groups for a layout, in search order; a group (one grid family) counts as its best member. */
   public List<List<HeadPattern>> candidates(ModalityLayout layout) {
     List<List<HeadPattern>> c = new ArrayList<>();
-    VerticalSlashPattern vs1 = new VerticalSlashPattern(space.v(), space.s1(), space.lastQ(), Boundary.NONE);
-    VerticalSlashPattern vs2 = new VerticalSlashPattern(space.v(), space.s2(), space.lastQ(), Boundary.NONE);
     AShapePattern a = new AShapePattern(space.aSink(), space.aLocal());
     if (layout.mixed()) {
-      c.add(List.of(vs2));
-      c.add(List.of(new VerticalSlashPattern(space.v(), space.s2(), space.lastQ(), Boundary.QUERY)));
-      c.add(List.of(new VerticalSlashPattern(space.v(), space.s2(), space.lastQ(), Boundary.QUERY_KEY)));
+      for (Boundary b : Boundary.values()) {
+        addVerticalSlash(c, b, false);
+      }
     } else if (layout.visionStart() >= 0) {
       addGrids(c, layout.tokensPerFrame());
       c.add(List.of(a));
       addGrids(c, layout.tokensPerRow());
-      c.add(List.of(vs1));
-      c.add(List.of(vs2));
+      addVerticalSlash(c, Boundary.NONE, true);
     } else {
       c.add(List.of(a));
-      c.add(List.of(vs1));
-      c.add(List.of(vs2));
+      addVerticalSlash(c, Boundary.NONE, true);
     }
     return c;
+  }
+
+  /** The budget ladder as one group (target set), else {@code (v, s2)} (and {@code (v, s1)} first if asked). */
+  private void addVerticalSlash(List<List<HeadPattern>> c, Boundary b, boolean withS1) {
+    VerticalSlashPattern vs1 = new VerticalSlashPattern(space.v(), space.s1(), space.lastQ(), b);
+    VerticalSlashPattern vs2 = new VerticalSlashPattern(space.v(), space.s2(), space.lastQ(), b);
+    if (space.targetRecall() <= 0) {
+      if (withS1) {
+        c.add(List.of(vs1));
+      }
+      c.add(List.of(vs2));
+      return;
+    }
+    c.add(new ArrayList<>(budgetLadder(b)));
+  }
+
+  /** The vertical-slash budgets the search tries with a recall target, smallest first (fixed budgets). */
+  public List<VerticalSlashPattern> budgetLadder(Boundary b) {
+    List<VerticalSlashPattern> ladder = new ArrayList<>();
+    ladder.add(new VerticalSlashPattern(space.v(), space.s1(), space.lastQ(), b));
+    for (int k = 0; k <= space.doublings(); k++) {
+      ladder.add(new VerticalSlashPattern(space.v() << k, space.s2() << k, space.lastQ(), b));
+    }
+    return ladder;
+  }
+
+  /**
+   * The budget rule on one head (for reports and the benchmark): the recall (mean over rows {@code [0, n)}) of each
+   * rung of {@link #budgetLadder}, smallest first, up to the first that reaches the target; the last entry is the
+   * budget the search would store for this head on this prompt alone.
+   */
+  public Map<VerticalSlashPattern, Double> ladderRecalls(Boundary b, BlockSparseKernel.HeadInput in, int n,
+      ModalityLayout layout) {
+    float[] dense = lse(ResolvedPattern.dense(0, n), in, n, par);
+    Map<VerticalSlashPattern, Double> out = new LinkedHashMap<>();
+    for (VerticalSlashPattern p : budgetLadder(b)) {
+      double r = recall(p.resolve(new PatternInput(in, n, layout)), in, n, dense, new int[] {0, n}, par);
+      out.put(p, r);
+      if (r >= space.targetRecall()) {
+        break;
+      }
+    }
+    return out;
+  }
+
+  /** Whether a group is a vertical-slash budget ladder (counts as its smallest rung reaching the target). */
+  private boolean ladder(List<HeadPattern> group) {
+    return space.targetRecall() > 0 && group.get(0) instanceof VerticalSlashPattern;
   }
 
   private void addGrids(List<List<HeadPattern>> c, int stride) {
@@ -106,17 +174,33 @@ public final class PatternSearch {
     Map<HeadPattern, double[]> table = sums.computeIfAbsent(AttentionPatterns.key(layer, head),
         k -> new LinkedHashMap<>());
     for (List<HeadPattern> group : order) {
-      for (HeadPattern p : group) {
-        ResolvedPattern rp = p.resolve(new PatternInput(in, n, layout));
-        if (rp.fallback()) {
-          continue; // dense, not the pattern: never chosen
+      double previous = Double.NaN;
+      for (int m = 0; m < group.size(); m++) {
+        HeadPattern p = group.get(m);
+        double r;
+        if (m > 0 && ladder(group) && sameBudget(group.get(m - 1), p, n) && !Double.isNaN(previous)) {
+          r = previous; // the clamped budgets are equal on this prompt: same mask
+        } else {
+          ResolvedPattern rp = p.resolve(new PatternInput(in, n, layout));
+          if (rp.fallback()) {
+            continue; // dense, not the pattern: never chosen
+          }
+          r = recall(rp, in, n, dense, rows, par);
         }
-        double r = recall(rp, in, n, dense, rows, par);
+        previous = r;
         double[] acc = table.computeIfAbsent(p, k -> new double[2]);
         acc[0] += r;
         acc[1]++;
       }
     }
+  }
+
+  private static boolean sameBudget(HeadPattern a, HeadPattern b, int n) {
+    VerticalSlashPattern x = (VerticalSlashPattern) a;
+    VerticalSlashPattern y = (VerticalSlashPattern) b;
+    return Math.min(n, Math.max(x.v(), VerticalSlashPattern.FORCED_VERTICALS))
+        == Math.min(n, Math.max(y.v(), VerticalSlashPattern.FORCED_VERTICALS))
+        && Math.min(n, Math.max(x.s(), 50)) == Math.min(n, Math.max(y.s(), 50));
   }
 
   /** Attention recall of {@code p} on one head's rows {@code [0, n)} (mean over all rows). */
@@ -165,10 +249,14 @@ public final class PatternSearch {
             continue;
           }
           double r = acc[0] / acc[1];
-          if (r > groupRecall) {
+          boolean reached = ladder(group) && groupBest != null && groupRecall >= space.targetRecall();
+          if (r > groupRecall && !reached) {
             groupRecall = r;
             groupBest = p;
           }
+        }
+        if (groupBest instanceof VerticalSlashPattern vs && ladder(group)) {
+          groupBest = vs.withTargetRecall(space.targetRecall());
         }
         if (groupBest != null && (best == null || groupRecall - bestRecall > MIN_DELTA)) {
           best = groupBest;

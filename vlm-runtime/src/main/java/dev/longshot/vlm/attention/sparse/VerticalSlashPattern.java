@@ -23,8 +23,15 @@ import java.util.List;
  *       our reading of its plan.
  * </ul>
  * The forced diagonals are 100 as at run time in the reference (its search used 30); we use 100 in both places.
+ *
+ * <p>{@code targetRecall} (issue 17; 0: off): the budgets {@code v} and {@code s} are where the online step starts;
+ * while the estimation rows' softmax mass kept by the block-index mask is below the target, both budgets double
+ * (per query/key group; {@link VsEstimator}). {@link PatternSearch} stores each head's budget as the smallest of its
+ * ladder that reached the target on the calibration prompts, and the target with it; a fixed budget can miss the
+ * target on a longer prompt, where the same lines hold less of the mass.
  */
-public record VerticalSlashPattern(int v, int s, int lastQ, Boundary boundary) implements HeadPattern {
+public record VerticalSlashPattern(int v, int s, int lastQ, Boundary boundary, double targetRecall)
+    implements HeadPattern {
   static final int FORCED_VERTICALS = 30;
   static final int FORCED_SLASHES = 100;
 
@@ -59,6 +66,20 @@ public record VerticalSlashPattern(int v, int s, int lastQ, Boundary boundary) i
     if (v < 1 || s < 1 || lastQ < 1) {
       throw new IllegalArgumentException("vertical-slash needs v, s, lastQ >= 1, got " + v + "/" + s + "/" + lastQ);
     }
+    if (!(targetRecall >= 0 && targetRecall <= 1)) {
+      throw new IllegalArgumentException("vertical-slash target recall must be in [0, 1] (0: fixed budget), got "
+          + targetRecall);
+    }
+  }
+
+  /** Fixed budgets, no online growth. */
+  public VerticalSlashPattern(int v, int s, int lastQ, Boundary boundary) {
+    this(v, s, lastQ, boundary, 0);
+  }
+
+  /** The same budgets with another target recall (0: fixed budget). */
+  public VerticalSlashPattern withTargetRecall(double target) {
+    return new VerticalSlashPattern(v, s, lastQ, boundary, target);
   }
 
   @Override
@@ -74,11 +95,19 @@ public record VerticalSlashPattern(int v, int s, int lastQ, Boundary boundary) i
     List<Modality> keyGroups = boundary == Boundary.QUERY_KEY ? modalitiesIn(layout, 0, q1)
         : java.util.Collections.singletonList(null);
     VsIndex[][] index = new VsIndex[Modality.values().length + 1][Modality.values().length + 1];
+    StringBuilder note = new StringBuilder();
     for (Modality mq : queryGroups) {
       int[] rows = estimationRows(layout, mq, q0, q1);
       for (Modality mk : keyGroups) {
-        index[slot(mq)][slot(mk)] = VsEstimator.estimate(input.in(), rows, intervals(layout, mk, q1), budgetV(q1),
-            budgetS(q1));
+        VsEstimator.Estimate e = VsEstimator.estimate(input.in(), rows, intervals(layout, mk, q1), budgetV(q1),
+            budgetS(q1), targetRecall);
+        index[slot(mq)][slot(mk)] = e.index();
+        if (targetRecall > 0) {
+          note.append(note.isEmpty() ? "" : " ").append(mq == null ? "" : mq.name().toLowerCase(java.util.Locale.ROOT))
+              .append(mk == null ? "" : "->" + mk.name().toLowerCase(java.util.Locale.ROOT)).append(mq == null ? "" : ":")
+              .append(String.format(java.util.Locale.ROOT, "v=%d,s=%d,est=%.4f", e.index().verticals().length,
+                  e.index().slashes().length, e.keptMass()));
+        }
       }
     }
     boolean byQuery = queryGroups.get(0) != null;
@@ -95,7 +124,8 @@ public record VerticalSlashPattern(int v, int s, int lastQ, Boundary boundary) i
         }
       }
     }
-    return new ResolvedPattern(mask, new SparsePlan(q0, q1, List.<RowTask[]>of(tasks.toArray(RowTask[]::new))));
+    return new ResolvedPattern(mask, new SparsePlan(q0, q1, List.<RowTask[]>of(tasks.toArray(RowTask[]::new))), false,
+        note.toString());
   }
 
   private int budgetV(int n) {
@@ -160,7 +190,7 @@ public record VerticalSlashPattern(int v, int s, int lastQ, Boundary boundary) i
           int a = Math.max(r[0], iv[0]);
           int b = Math.min(Math.min(r[1], iv[1]), rowEnd);
           if (a < b) {
-            out.add(KeySpan.range(a, b));
+            out.add(KeySpan.run(a, b)); // one tile per 64-key range, as the reference
           }
         }
       }
@@ -178,6 +208,7 @@ public record VerticalSlashPattern(int v, int s, int lastQ, Boundary boundary) i
 
   @Override
   public String describe() {
-    return "vertical-slash(v=" + v + ",s=" + s + ",last-q=" + lastQ + "," + boundary.id() + ")";
+    return "vertical-slash(v=" + v + ",s=" + s + ",last-q=" + lastQ + "," + boundary.id()
+        + (targetRecall > 0 ? ",target=" + targetRecall : "") + ")";
   }
 }

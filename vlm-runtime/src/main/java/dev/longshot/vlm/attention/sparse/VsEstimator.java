@@ -19,7 +19,22 @@ import java.util.Arrays;
 final class VsEstimator {
   private VsEstimator() {}
 
+  /** The chosen lines and the share of the estimation rows' softmax mass (on the allowed keys) their mask keeps. */
+  record Estimate(VsIndex index, double keptMass) {}
+
+  /** The top {@code v} verticals and top {@code s} slashes (fixed budget). */
   static VsIndex estimate(BlockSparseKernel.HeadInput in, int[] rows, int[][] allowed, int v, int s) {
+    return estimate(in, rows, allowed, v, s, 0).index();
+  }
+
+  /**
+   * Starts from budgets {@code v} and {@code s}; while the estimated kept mass (the estimation rows' softmax mass on
+   * the allowed keys inside the exact block-index mask, {@link VsIndex#keeps}, over their mass on the allowed keys)
+   * is below {@code target}, doubles both budgets (capped at the candidate columns and diagonals, where the mask
+   * keeps every allowed key). {@code target <= 0}: the fixed budget, no growth.
+   */
+  static Estimate estimate(BlockSparseKernel.HeadInput in, int[] rows, int[][] allowed, int v, int s,
+      double target) {
     int end = rows[rows.length - 1] + 1;
     float[][] a = softmaxRows(in, rows);
     boolean[] ok = allowedMask(allowed, end);
@@ -30,13 +45,68 @@ final class VsEstimator {
         diagOk[sigma] |= ok[i - sigma];
       }
     }
-    int[] slashes = topK(diagonalSums(a, rows, end), diagOk, s);
-    // the contiguous band of chosen diagonals next to the main one (at least the forced ones)
-    int band = 0;
-    while (band < slashes.length && slashes[band] == band) {
-      band++;
+    int keys = count(ok);
+    int diagonals = count(diagOk);
+    float[] diag = diagonalSums(a, rows, end);
+    while (true) {
+      int[] slashes = topK(diag, diagOk, s);
+      // the contiguous band of chosen diagonals next to the main one (at least the forced ones)
+      int band = 0;
+      while (band < slashes.length && slashes[band] == band) {
+        band++;
+      }
+      VsIndex index = new VsIndex(topK(columnSums(a, rows, end, band), ok, v), slashes);
+      double kept = target > 0 ? keptMass(a, rows, ok, index) : Double.NaN;
+      if (!(kept < target) || (v >= keys && s >= diagonals)) {
+        return new Estimate(index, kept);
+      }
+      v = (int) Math.min(keys, 2L * v);
+      s = (int) Math.min(diagonals, 2L * s);
     }
-    return new VsIndex(topK(columnSums(a, rows, end, band), ok, v), slashes);
+  }
+
+  /** Mean over the rows of (mass inside the mask and on allowed keys) / (mass on allowed keys). */
+  private static double keptMass(float[][] a, int[] rows, boolean[] ok, VsIndex index) {
+    boolean[] keep = new boolean[ok.length];
+    int blockEnd = -1;
+    double sum = 0;
+    int counted = 0;
+    for (int r = 0; r < rows.length; r++) {
+      int i = rows[r];
+      if (VsIndex.blockEnd(i) != blockEnd) { // the mask of this row block (see VsIndex)
+        blockEnd = VsIndex.blockEnd(i);
+        Arrays.fill(keep, false);
+        for (int j : index.verticals()) {
+          keep[j] = true;
+        }
+        for (int[] range : index.ranges(blockEnd)) {
+          Arrays.fill(keep, Math.min(range[0], keep.length), Math.min(range[1], keep.length), true);
+        }
+      }
+      double kept = 0;
+      double total = 0;
+      for (int j = 0; j <= i; j++) {
+        if (ok[j]) {
+          total += a[r][j];
+          if (keep[j]) {
+            kept += a[r][j];
+          }
+        }
+      }
+      if (total > 0) {
+        sum += kept / total;
+        counted++;
+      }
+    }
+    return counted == 0 ? 1.0 : sum / counted;
+  }
+
+  private static int count(boolean[] b) {
+    int n = 0;
+    for (boolean x : b) {
+      n += x ? 1 : 0;
+    }
+    return n;
   }
 
   /** {@code A} of each estimation row over keys {@code [0, row]}, in double then stored as float. */

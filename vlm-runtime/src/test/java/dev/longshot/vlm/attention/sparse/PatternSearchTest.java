@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.longshot.vlm.attention.sparse.SparseKernelTest.Head;
 import dev.longshot.vlm.attention.sparse.VerticalSlashPattern.Boundary;
+import dev.longshot.vlm.bench.PlantedHead;
 import dev.longshot.vlm.tensor.Parallel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,40 +38,14 @@ class PatternSearchTest {
     par.close();
   }
 
-  static float[] direction(SplittableRandom r, int d, double norm) {
-    float[] u = new float[d];
-    double ss = 0;
-    for (int x = 0; x < d; x++) {
-      u[x] = (float) r.nextGaussian();
-      ss += u[x] * u[x];
-    }
-    for (int x = 0; x < d; x++) {
-      u[x] *= (float) (norm / Math.sqrt(ss));
-    }
-    return u;
-  }
-
   /**
    * Every query leans towards the grid-line keys ({@code j - vs = phase mod stride}); queries on the grid lines are
-   * near zero, so they spread their attention over every key (h-lines).
+   * near zero, so they spread their attention over every key (h-lines). The benchmark's {@link PlantedHead} plants it.
    */
   static Head plantedGrid(SplittableRandom r, ModalityLayout layout, int stride, int phase) {
-    int n = layout.length();
     int d = 16;
-    Head h = Head.random(r, n, d, 0);
-    float[] u = direction(r, d, 5);
-    int vs = layout.visionStart();
-    for (int i = vs; i < layout.visionEnd(); i++) {
-      boolean line = Math.floorMod(i - vs - phase, stride) == 0;
-      for (int x = 0; x < d; x++) {
-        if (line) {
-          h.k()[i * d + x] += u[x];
-          h.q()[i][x] *= 0.02f;
-        } else {
-          h.q()[i][x] = h.q()[i][x] * 0.3f + u[x];
-        }
-      }
-    }
+    Head h = Head.random(r, layout.length(), d, 0);
+    PlantedHead.plantGrid(layout, stride, phase, PlantedHead.direction(r, d, 5), h.q(), h.k(), d);
     return h;
   }
 
@@ -101,8 +76,8 @@ class PatternSearchTest {
     int n = layout.length();
     int d = 16;
     Head h = Head.random(r, n, d, 0);
-    float[] ua = direction(r, d, 6);
-    float[] ub = direction(r, d, 6);
+    float[] ua = PlantedHead.direction(r, d, 6);
+    float[] ub = PlantedHead.direction(r, d, 6);
     for (Modality m : Modality.values()) {
       float[] u = m == Modality.TEXT ? ua : ub;
       int planted = 0;
@@ -135,18 +110,54 @@ class PatternSearchTest {
     assertThat(((VerticalSlashPattern) chosen).boundary()).as("seed %d", SEED + 7).isNotEqualTo(Boundary.NONE);
   }
 
+  /**
+   * With a recall target the vertical-slash budget is a ladder: the search keeps the smallest rung whose recall
+   * reaches the target (not the first budget, which misses it, nor the largest), and stores the target with it.
+   */
+  @Test
+  void recallTargetPicksTheSmallestVerticalSlashBudgetThatReachesIt() {
+    int n = 2048;
+    BlockSparseKernel.HeadInput in = VsEstimatorTest.planted(SEED, n).in();
+    double target = 0.995;
+    PatternSearch.Space space = new PatternSearch.Space(64, 16, 128, 30, 50, 100, 64, target, 4);
+    PatternSearch search = new PatternSearch(space, par);
+    search.add(0, 0, in, n, ModalityLayout.text(n));
+    Map<HeadPattern, Double> recalls = search.recalls(0, 0);
+    AttentionPatterns.Entry chosen = search.choose().get(AttentionPatterns.key(0, 0));
+    assertThat(chosen.pattern()).as("seed %d recalls %s", SEED, recalls).isInstanceOf(VerticalSlashPattern.class);
+    VerticalSlashPattern vs = (VerticalSlashPattern) chosen.pattern();
+    assertThat(vs.targetRecall()).isEqualTo(target);
+    assertThat(chosen.recall()).as("seed %d recalls %s", SEED, recalls).isGreaterThanOrEqualTo(target);
+    assertThat(recalls.get(new VerticalSlashPattern(30, 50, 64, Boundary.NONE))).as("the first rung misses")
+        .isLessThan(target);
+    VerticalSlashPattern smaller = new VerticalSlashPattern(vs.v() / 2, vs.s() / 2, 64, Boundary.NONE);
+    if (vs.s() > 100) { // the rung below the chosen one missed the target
+      assertThat(recalls.get(smaller)).as("seed %d recalls %s", SEED, recalls).isLessThan(target);
+    }
+    assertThat(vs.s()).as("not the largest rung (seed %d, recalls %s)", SEED, recalls).isLessThan(100 << 4);
+  }
+
   @Test
   void patternFileRoundTripsAndRefusesAnotherModel(@TempDir Path dir) throws Exception {
     Map<Long, AttentionPatterns.Entry> e = Map.of(
         AttentionPatterns.key(0, 1), new AttentionPatterns.Entry(new GridPattern(14, 13, true, 1024), 0.97),
         AttentionPatterns.key(1, 0), new AttentionPatterns.Entry(new AShapePattern(128, 4096), 0.9),
         AttentionPatterns.key(1, 2), new AttentionPatterns.Entry(new VerticalSlashPattern(1000, 2048, 64,
-            Boundary.QUERY_KEY), 0.8));
+            Boundary.QUERY_KEY), 0.8),
+        AttentionPatterns.key(1, 1), new AttentionPatterns.Entry(new VerticalSlashPattern(2000, 4096, 64,
+            Boundary.NONE, 0.99), 0.991));
     Path file = dir.resolve("patterns.json");
     new AttentionPatterns("sha256:00aa", 2, 3, e).write(file);
     AttentionPatterns back = AttentionPatterns.read(file, "sha256:00aa", 2, 3);
     assertThat(back.entries()).isEqualTo(e);
     assertThat(back.patternOf(0, 0)).isEqualTo(new DensePattern());
+    Path v1 = dir.resolve("v1.json"); // a version 1 file (no target-recall) still reads, with fixed budgets
+    Files.writeString(v1, Files.readString(file).replace("\"version\" : 2", "\"version\" : 1")
+        .replace("\"target-recall\" : 0.99,", ""));
+    assertThat(AttentionPatterns.read(v1, "sha256:00aa", 2, 3).patternOf(1, 1))
+        .isEqualTo(new VerticalSlashPattern(2000, 4096, 64, Boundary.NONE));
+    Files.writeString(v1, Files.readString(file).replace("\"version\" : 2", "\"version\" : 3"));
+    assertThatThrownBy(() -> AttentionPatterns.read(v1, "sha256:00aa", 2, 3)).hasMessageContaining("version 3");
     assertThatThrownBy(() -> AttentionPatterns.read(file, "sha256:11bb", 2, 3))
         .hasMessageContaining("sha256:00aa").hasMessageContaining("sha256:11bb");
     assertThatThrownBy(() -> AttentionPatterns.read(file, "sha256:00aa", 2, 4)).hasMessageContaining("2 x 4");

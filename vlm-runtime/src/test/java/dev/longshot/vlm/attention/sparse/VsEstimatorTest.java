@@ -16,10 +16,51 @@ import org.junit.jupiter.api.Test;
 class VsEstimatorTest {
   private static final long SEED = 1717L;
 
+  /** The planted head and the planted columns. */
+  record Planted(BlockSparseKernel.HeadInput in, TreeSet<Integer> columns) {}
+
   @Test
   void verticalBudgetGoesToPlantedColumnsNotToTheLocalBand() {
-    SplittableRandom r = new SplittableRandom(SEED);
     int n = 2048;
+    Planted p = planted(SEED, n);
+    BlockSparseKernel.HeadInput in = p.in();
+    TreeSet<Integer> planted = p.columns();
+    VsIndex index = VsEstimator.estimate(in, RowTask.rows(n - 64, 1, 64), new int[][] {{0, n}}, 100, 200);
+    long chosen = planted.stream().filter(j -> Arrays.binarySearch(index.verticals(), j) >= 0).count();
+    double recall = recall(in, n, index);
+    assertThat(chosen).as("planted columns chosen (seed %d); verticals %s", SEED,
+        Arrays.toString(index.verticals())).isGreaterThanOrEqualTo(40); // the reference ranking: 6 of 60
+    assertThat(recall).as("recall (seed %d)", SEED).isGreaterThan(0.985); // the reference ranking: 0.975
+    assertThat(index.slashes()).as("the forced diagonals stay (seed %d)", SEED)
+        .contains(java.util.stream.IntStream.range(0, VerticalSlashPattern.FORCED_SLASHES).toArray());
+  }
+
+  /**
+   * A budget too small for the head (v 30, s 100 on the planted head: recall below 0.99) grows, with a recall
+   * target, until the last queries' kept mass reaches it, and the whole head's recall follows; without a target the
+   * budget stays as given.
+   */
+  @Test
+  void withATargetRecallTheBudgetGrowsUntilTheEstimatedKeptMassReachesIt() {
+    int n = 2048;
+    BlockSparseKernel.HeadInput in = planted(SEED, n).in();
+    int[] rows = RowTask.rows(n - 64, 1, 64);
+    VsEstimator.Estimate fixed = VsEstimator.estimate(in, rows, new int[][] {{0, n}}, 30, 100, 0);
+    VsEstimator.Estimate grown = VsEstimator.estimate(in, rows, new int[][] {{0, n}}, 30, 100, 0.995);
+    double fixedRecall = recall(in, n, fixed.index());
+    double grownRecall = recall(in, n, grown.index());
+    assertThat(fixed.index().verticals()).as("no target: fixed budget (seed %d)", SEED).hasSize(30);
+    assertThat(fixed.index().slashes()).hasSize(100);
+    assertThat(fixedRecall).as("the small budget misses (seed %d)", SEED).isLessThan(0.99);
+    assertThat(grown.keptMass()).as("estimated kept mass (seed %d)", SEED).isGreaterThanOrEqualTo(0.995);
+    assertThat(grown.index().slashes().length).as("grown, but not to everything (seed %d)", SEED)
+        .isGreaterThan(100).isLessThan(n);
+    assertThat(grownRecall).as("whole-head recall with growth (seed %d; fixed %.4f)", SEED, fixedRecall)
+        .isGreaterThan(0.99);
+  }
+
+  static Planted planted(long seed, int n) {
+    SplittableRandom r = new SplittableRandom(seed);
     int d = 32;
     float[][] q = new float[n][d];
     float[] k = new float[n * d];
@@ -51,15 +92,7 @@ class VsEstimatorTest {
         k[j * d + x] += 2.4f; // score +0.6 * 2.4 * 16 / sqrt(32) = +4 for every query
       }
     }
-    BlockSparseKernel.HeadInput in = new BlockSparseKernel.HeadInput(q, 0, 0, k, v, d, (float) (1 / Math.sqrt(d)));
-    VsIndex index = VsEstimator.estimate(in, RowTask.rows(n - 64, 1, 64), new int[][] {{0, n}}, 100, 200);
-    long chosen = planted.stream().filter(j -> Arrays.binarySearch(index.verticals(), j) >= 0).count();
-    double recall = recall(in, n, index);
-    assertThat(chosen).as("planted columns chosen (seed %d); verticals %s", SEED,
-        Arrays.toString(index.verticals())).isGreaterThanOrEqualTo(40); // the reference ranking: 6 of 60
-    assertThat(recall).as("recall (seed %d)", SEED).isGreaterThan(0.985); // the reference ranking: 0.975
-    assertThat(index.slashes()).as("the forced diagonals stay (seed %d)", SEED)
-        .contains(java.util.stream.IntStream.range(0, VerticalSlashPattern.FORCED_SLASHES).toArray());
+    return new Planted(new BlockSparseKernel.HeadInput(q, 0, 0, k, v, d, (float) (1 / Math.sqrt(d))), planted);
   }
 
   /** Softmax mass the index keeps, mean over all rows (double precision). */

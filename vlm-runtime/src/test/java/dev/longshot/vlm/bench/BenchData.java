@@ -1,0 +1,41 @@
+package dev.longshot.vlm.bench;
+
+import dev.longshot.vlm.tensor.FloatTensor;
+import dev.longshot.vlm.tensor.GgmlType;
+import dev.longshot.vlm.testmodel.TensorEncoding;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.SplittableRandom;
+
+/**
+ * Set-up the kernel benchmarks ({@link MatmulBenchmark}, {@link MatvecBenchmark}) share: the Qwen2.5-0.5B projection
+ * shapes, the weight types compared, seeded uniform values, and weights encoded as one of those types.
+ */
+final class BenchData {
+  private BenchData() {}
+
+  /** rows x cols of the Qwen2.5-0.5B projections: attention (896 x 896), FFN up (4864 x 896) and down (896 x 4864). */
+  static final int[][] QWEN_05B_SHAPES = {{896, 896}, {4864, 896}, {896, 4864}};
+  /** The Qwen2.5-0.5B output projection (vocabulary x hidden), for decode. */
+  static final int[] QWEN_05B_VOCAB = {151936, 896};
+  /** The weight types compared, the F32 baseline first. */
+  static final GgmlType[] TYPES = {GgmlType.F32, GgmlType.Q8_0, GgmlType.Q4_0};
+
+  /** {@code n} values drawn uniformly from [-1, 1). */
+  static float[] uniform(SplittableRandom r, int n) {
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = (float) (r.nextDouble() * 2 - 1);
+    }
+    return v;
+  }
+
+  /** Weights encoded as {@code type} and read back as a tensor; {@code fileBytes} is the encoded size. */
+  record Weights(FloatTensor tensor, int fileBytes) {
+    static Weights of(float[] w, GgmlType type) {
+      byte[] bytes = TensorEncoding.encode(w, type.id());
+      return new Weights(FloatTensor.of(type, ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN), w.length),
+          bytes.length);
+    }
+  }
+}
