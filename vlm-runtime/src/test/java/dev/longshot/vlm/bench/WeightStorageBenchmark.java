@@ -37,7 +37,8 @@ import java.util.SplittableRandom;
  * <li>{@code write qwen05|qwen15 q8_0|q4_0|f32 FILE}: writes a random-weight GGUF in that real shape.</li>
  * <li>{@code load FILE heap|mapped [PROMPT] [DECODE]}: loads the model in a fresh JVM, then prefills {@code PROMPT}
  *     tokens and decodes {@code DECODE} (every weight read at least once); prints load time (wall and process CPU),
- *     heap in use after a GC, and the process's peak resident set (VmHWM). With {@code /usr/bin/time -v} around it
+ *     heap in use after a GC, the process's peak resident set (VmHWM) and what is resident at the end by kind (RssAnon:
+ *     heap and other private memory; RssFile: file pages, the mapped weights among them). With {@code /usr/bin/time -v} around it
  *     and several {@code -Xmx} values, {@code bench/weight-storage.sh} reports the smallest heap that works.</li>
  * </ul>
  * Run: {@code bench/run vlm-runtime dev.longshot.vlm.bench.WeightStorageBenchmark kernels 64 5}.
@@ -99,15 +100,17 @@ public final class WeightStorageBenchmark {
       System.gc();
       long heapUsed = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
       System.out.printf(Locale.ROOT, "load storage=%s file_mb=%.1f load_ms=%.0f load_cpu_ms=%.0f generate_ms=%.0f "
-          + "generate_cpu_ms=%.0f heap_used_mb=%.1f max_heap_mb=%d vm_hwm_mb=%.1f java=%s%n", storage,
-          Files.size(file) / 1e6, loadNs / 1e6, loadCpu / 1e6, genNs / 1e6, genCpu / 1e6, heapUsed / 1e6,
-          Runtime.getRuntime().maxMemory() >> 20, hwmKb() / 1e3, Runtime.version().feature());
+          + "generate_cpu_ms=%.0f heap_used_mb=%.1f max_heap_mb=%d vm_hwm_mb=%.1f rss_anon_mb=%.1f rss_file_mb=%.1f "
+          + "java=%s%n", storage, Files.size(file) / 1e6, loadNs / 1e6, loadCpu / 1e6, genNs / 1e6, genCpu / 1e6,
+          heapUsed / 1e6, Runtime.getRuntime().maxMemory() >> 20, status("VmHWM:") / 1e3, status("RssAnon:") / 1e3,
+          status("RssFile:") / 1e3, Runtime.version().feature());
     }
   }
 
-  private static long hwmKb() throws Exception {
+  /** A kB figure of /proc/self/status (VmHWM: peak resident set; RssAnon / RssFile: resident now, by kind). */
+  private static long status(String key) throws Exception {
     for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-      if (line.startsWith("VmHWM:")) {
+      if (line.startsWith(key)) {
         return Long.parseLong(line.replaceAll("[^0-9]", ""));
       }
     }
