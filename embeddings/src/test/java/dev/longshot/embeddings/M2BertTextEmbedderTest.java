@@ -56,6 +56,29 @@ class M2BertTextEmbedderTest {
   }
 
   @Test
+  void raggedWidthsMatchReference() throws Exception {
+    // sizes that are not multiples of the vector length, so every Vector API loop also runs its scalar tail: 12
+    // channels (one block of 12, or blocks of 5, 5 and 2), filter order 12, intermediate 20, length 13
+    for (M2BertModel.Blocking blocking : new M2BertModel.Blocking[] {M2BertModel.Blocking.DEFAULT, new M2BertModel.Blocking(5, 0)}) {
+      long seed = 20261202L + blocking.channels();
+      TinyM2Bert ck = new TinyM2Bert(seed, 12, 20, 2, 13, 12, 4);
+      Path dir = ck.write(tmp.resolve("ragged-" + blocking.channels()));
+      try (M2BertTextEmbedder e = new M2BertTextEmbedder(dir, 2, blocking)) {
+        int[] ids = e.inputIds("the big red dog sat on a mat");
+        double[] ref = new Reference(ck).pooled(ids);
+        float[] got = e.rawPooled(ids);
+        double max = 0;
+        for (int i = 0; i < ref.length; i++) {
+          max = Math.max(max, Math.abs(ref[i] - got[i]));
+        }
+        System.out.printf("M2BertTextEmbedderTest ragged: seed %d, %s: max |java - reference| = %.3g%n", seed, blocking,
+            max);
+        assertThat(max).as("seed %d %s", seed, blocking).isLessThan(TOLERANCE);
+      }
+    }
+  }
+
+  @Test
   void tokenisesLowercaseWordPiecesPadsAndTruncatesKeepingSep() throws Exception {
     Path dir = new TinyM2Bert(1, 8, 16, 1, 12, 4, 4).write(tmp.resolve("m2"));
     try (M2BertTextEmbedder e = new M2BertTextEmbedder(dir, 1)) {

@@ -50,7 +50,8 @@ final class LibraryOutput {
       return System.err;
     }
     try {
-      return new PrintStream(new FileOutputStream("/proc/self/fd/" + fd), true, StandardCharsets.UTF_8);
+      // append: when the user's stderr is a file (`>> ingest.log 2>&1`), reopening it by path must not truncate it
+      return new PrintStream(new FileOutputStream("/proc/self/fd/" + fd, true), true, StandardCharsets.UTF_8);
     } catch (IOException e) {
       return System.err; // no such descriptor (started by hand with the property): keep the ordinary stderr
     }

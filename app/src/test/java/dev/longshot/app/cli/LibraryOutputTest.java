@@ -40,6 +40,22 @@ class LibraryOutputTest {
         .contains("dev.longshot.retrieval.index.EvidenceIndex source:"); // native fd 2, after the takeover
   }
 
+  /**
+   * A user's stderr that is a file ({@code bin/longshot ingest ... >> ingest.log 2>&1}, cron) keeps what it held:
+   * Longshot's own messages reach the terminal's stderr through fd 3, reopened by path, and that reopening must
+   * append, not truncate the user's file.
+   */
+  @Test
+  void aFileTheUserSendsStderrToKeepsItsEarlierLines(@TempDir Path tmp) throws Exception {
+    Path videos = Files.createDirectories(tmp.resolve("videos"));
+    Files.writeString(tmp.resolve("stderr.txt"), "a line the user's log held before\n");
+    Run r = runCli(tmp, "", "index", videos.toString(), "--no-such-flag");
+
+    assertThat(r.status()).isNotZero();
+    assertThat(r.err()).contains("no-such-flag");
+    assertThat(Files.readString(tmp.resolve("stderr.txt"))).startsWith("a line the user's log held before\n");
+  }
+
   @Test
   void verboseShowsTheLibrariesOnTheTerminalAsBefore(@TempDir Path tmp) throws Exception {
     Path videos = Files.createDirectories(tmp.resolve("videos"));
@@ -118,6 +134,12 @@ class LibraryOutputTest {
     return String.join(java.io.File.pathSeparator, entries);
   }
 
+  /** What this run wrote to {@code file}, after the {@code before} bytes it already held. */
+  private static String appended(Path file, long before) throws IOException {
+    byte[] all = Files.readAllBytes(file);
+    return new String(all, (int) before, all.length - (int) before, StandardCharsets.UTF_8);
+  }
+
   /** {@code run_cli ARGS} from bin/longshot with {@code java} and the class path of this test JVM. */
   private static Run runCli(Path tmp, boolean aot, String javaOpts, String... args)
       throws IOException, InterruptedException {
@@ -134,7 +156,12 @@ class LibraryOutputTest {
         "run_cli \"$@\"");
     List<String> command = new java.util.ArrayList<>(List.of("bash", "-c", script, "run_cli"));
     command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+    long outBefore = Files.exists(out) ? Files.size(out) : 0;
+    long errBefore = Files.exists(err) ? Files.size(err) : 0;
+    // appended, as a user's `>> FILE 2>&1` does: a file that already holds lines keeps them
+    ProcessBuilder pb = new ProcessBuilder(command)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
+        .redirectError(ProcessBuilder.Redirect.appendTo(err.toFile()));
     pb.environment().put("LONGSHOT_SCRIPT", REPO.resolve("bin/longshot").toString());
     pb.environment().put("TEST_CLASSPATH", aot ? jarredClassPath(tmp) : System.getProperty("java.class.path"));
     pb.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":" + System.getenv("PATH"));
@@ -150,8 +177,7 @@ class LibraryOutputTest {
       throw new AssertionError("run_cli " + String.join(" ", args) + " did not finish in 5 minutes");
     }
     Path log = data.resolve("logs/longshot.log");
-    return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-        Files.readString(err, StandardCharsets.UTF_8),
+    return new Run(p.exitValue(), appended(out, outBefore), appended(err, errBefore),
         Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "");
   }
 }

@@ -6,6 +6,7 @@ import dev.longshot.config.SolrSettings;
 import dev.longshot.retrieval.index.EvidenceIndex;
 import dev.longshot.retrieval.index.IndexSchema;
 import dev.longshot.retrieval.index.LexicalQueries;
+import dev.longshot.retrieval.index.VideoMarker;
 import dev.longshot.retrieval.search.SearchHit;
 import dev.longshot.retrieval.search.SearchRequest;
 import dev.longshot.timeline.Segment;
@@ -105,7 +106,7 @@ public final class SolrEvidenceIndex implements EvidenceIndex {
   @Override
   public boolean deleteVideo(String videoId) {
     VideoId.require(videoId);
-    if (marker(videoId).isEmpty()) {
+    if (markerDocument(videoId).isEmpty()) {
       return false;
     }
     writes.delete(videoId);
@@ -113,26 +114,20 @@ public final class SolrEvidenceIndex implements EvidenceIndex {
   }
 
   @Override
-  public boolean contains(String videoId, String settingsFingerprint) {
-    return marker(videoId).map(d -> Objects.equals(d.getFieldValue(IndexSchema.FINGERPRINT), settingsFingerprint)).orElse(false);
+  public Optional<VideoMarker> marker(String videoId) {
+    return markerDocument(videoId).map(d -> new VideoMarker(videoId, (String) d.getFieldValue(IndexSchema.FINGERPRINT)));
   }
 
   @Override
-  public Optional<String> findVideo(String idOrFileName) {
-    if (idOrFileName == null || idOrFileName.isBlank()) {
-      return Optional.empty();
-    }
-    if (marker(idOrFileName).isPresent()) {
-      return Optional.of(idOrFileName);
-    }
+  public List<String> videosNamed(String fileName) {
     ModifiableSolrParams p = markers();
     p.add("fq", "{!term f=" + IndexSchema.FILE_NAME + " v=$fileName}");
-    p.set("fileName", idOrFileName);
-    p.set("rows", 100);
+    p.set("fileName", fileName);
+    p.set("rows", NAMED_VIDEOS_READ);
     p.set("fl", IndexSchema.VIDEO);
-    TreeSet<String> ids = new TreeSet<>();
-    conn.query("find video " + idOrFileName, p).getResults().forEach(d -> ids.add((String) d.getFieldValue(IndexSchema.VIDEO)));
-    return ids.isEmpty() ? Optional.empty() : Optional.of(ids.first());
+    List<String> ids = new ArrayList<>();
+    conn.query("find video " + fileName, p).getResults().forEach(d -> ids.add((String) d.getFieldValue(IndexSchema.VIDEO)));
+    return ids;
   }
 
   @Override
@@ -157,7 +152,7 @@ public final class SolrEvidenceIndex implements EvidenceIndex {
 
   @Override
   public int segmentCount(String videoId) {
-    Optional<SolrDocument> m = marker(videoId);
+    Optional<SolrDocument> m = markerDocument(videoId);
     if (m.isEmpty()) {
       return 0;
     }
@@ -209,7 +204,7 @@ public final class SolrEvidenceIndex implements EvidenceIndex {
     return conn.requests();
   }
 
-  private Optional<SolrDocument> marker(String videoId) {
+  private Optional<SolrDocument> markerDocument(String videoId) {
     if (!VideoId.isValid(videoId)) {
       return Optional.empty();
     }

@@ -6,6 +6,8 @@ import dev.longshot.retrieval.search.SearchHit;
 import dev.longshot.retrieval.search.SearchRequest;
 import dev.longshot.timeline.Segment;
 import dev.longshot.timeline.VideoManifest;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -28,6 +30,8 @@ public interface EvidenceIndex extends AutoCloseable {
   int TOP_WINDOWS = 5;
   /** Window parts the coarse pass's vector list fetches per window it wants (late interaction, issue 20). */
   int PARTS_PROBED_PER_WINDOW = 8;
+  /** How many videos sharing one file name {@link #findVideo} reads. */
+  int NAMED_VIDEOS_READ = 100;
 
   /** Replaces all documents of {@code manifest.videoId()} with {@code segments} (plus windows and the marker), as one unit. */
   void replaceVideo(VideoManifest manifest, List<Segment> segments);
@@ -36,13 +40,33 @@ public interface EvidenceIndex extends AutoCloseable {
   boolean deleteVideo(String videoId);
 
   /** True when the video is indexed and was indexed from a record with {@code settingsFingerprint}. */
-  boolean contains(String videoId, String settingsFingerprint);
+  default boolean contains(String videoId, String settingsFingerprint) {
+    return marker(videoId).map(m -> Objects.equals(m.settingsFingerprint(), settingsFingerprint)).orElse(false);
+  }
 
   /**
    * Resolves a video id or the file name it was ingested under (e.g. {@code lecture.mp4}) to an indexed video id;
-   * empty when neither is indexed. When several videos share the file name, the smallest id wins.
+   * empty when neither is indexed. When several videos share the file name, the smallest id wins (of the first
+   * {@value #NAMED_VIDEOS_READ} found).
    */
-  Optional<String> findVideo(String idOrFileName);
+  default Optional<String> findVideo(String idOrFileName) {
+    if (idOrFileName == null || idOrFileName.isBlank()) {
+      return Optional.empty();
+    }
+    if (marker(idOrFileName).isPresent()) {
+      return Optional.of(idOrFileName);
+    }
+    return videosNamed(idOrFileName).stream().min(Comparator.naturalOrder());
+  }
+
+  /**
+   * The marker of a video as the index's readers see it now; empty when the video is not indexed or {@code videoId}
+   * is not a valid video id (then nothing is asked of the backend). The one marker lookup a backend implements.
+   */
+  Optional<VideoMarker> marker(String videoId);
+
+  /** Ids of indexed videos ingested under the file name {@code fileName}, at most {@value #NAMED_VIDEOS_READ}, any order. */
+  Collection<String> videosNamed(String fileName);
 
   /** Indexed video ids, sorted. */
   List<String> videoIds();

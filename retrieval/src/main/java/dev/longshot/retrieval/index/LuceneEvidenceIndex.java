@@ -134,7 +134,7 @@ public final class LuceneEvidenceIndex implements EvidenceIndex {
   @Override
   public boolean deleteVideo(String videoId) {
     VideoId.require(videoId);
-    if (marker(videoId).isEmpty()) {
+    if (markerDocument(videoId).isEmpty()) {
       return false;
     }
     writes.delete(videoId);
@@ -142,33 +142,22 @@ public final class LuceneEvidenceIndex implements EvidenceIndex {
     return true;
   }
 
-  /** True when the video is indexed and was indexed from a record with {@code settingsFingerprint}. */
   @Override
-  public boolean contains(String videoId, String settingsFingerprint) {
-    return marker(videoId).map(d -> Objects.equals(d.get(IndexSchema.FINGERPRINT), settingsFingerprint)).orElse(false);
+  public Optional<VideoMarker> marker(String videoId) {
+    return markerDocument(videoId).map(d -> new VideoMarker(videoId, d.get(IndexSchema.FINGERPRINT)));
   }
 
-  /**
-   * Resolves a video id or the file name it was ingested under (e.g. {@code lecture.mp4}) to an indexed video id;
-   * empty when neither is indexed. When several videos share the file name, the smallest id wins.
-   */
   @Override
-  public Optional<String> findVideo(String idOrFileName) {
-    if (idOrFileName == null || idOrFileName.isBlank()) {
-      return Optional.empty();
-    }
-    if (marker(idOrFileName).isPresent()) {
-      return Optional.of(idOrFileName);
-    }
+  public List<String> videosNamed(String fileName) {
     return withSearcher(s -> {
       Query q = new BooleanQuery.Builder()
           .add(new TermQuery(new Term(IndexSchema.TYPE, IndexSchema.TYPE_VIDEO)), Occur.FILTER)
-          .add(new TermQuery(new Term(IndexSchema.FILE_NAME, idOrFileName)), Occur.FILTER).build();
-      TreeSet<String> ids = new TreeSet<>();
-      for (ScoreDoc sd : s.search(q, 100).scoreDocs) {
+          .add(new TermQuery(new Term(IndexSchema.FILE_NAME, fileName)), Occur.FILTER).build();
+      List<String> ids = new ArrayList<>();
+      for (ScoreDoc sd : s.search(q, NAMED_VIDEOS_READ).scoreDocs) {
         ids.add(s.storedFields().document(sd.doc).get(IndexSchema.VIDEO));
       }
-      return ids.isEmpty() ? Optional.empty() : Optional.of(ids.first());
+      return ids;
     });
   }
 
@@ -221,7 +210,7 @@ public final class LuceneEvidenceIndex implements EvidenceIndex {
     return settings;
   }
 
-  private Optional<Document> marker(String videoId) {
+  private Optional<Document> markerDocument(String videoId) {
     if (!VideoId.isValid(videoId)) {
       return Optional.empty();
     }

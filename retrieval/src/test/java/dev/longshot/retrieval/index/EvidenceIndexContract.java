@@ -63,6 +63,8 @@ public abstract class EvidenceIndexContract {
     List<SearchHit> early = index().search(new SearchRequest("learning rate", Set.of(a), Set.of(), null, 19_000L, 10));
     assertThat(early).isNotEmpty().allSatisfy(h -> assertThat(h.evidence().startMillis()).isLessThanOrEqualTo(19_000L));
     assertThat(index().search(new SearchRequest("learning rate", Set.of("not-a-video-id"), Set.of(), null, null, 10))).isEmpty();
+    assertThat(index().search(new SearchRequest("the learning rate of video b", Set.of(), Set.of(), null, null, 10)))
+        .as("no video filter searches every video").extracting(h -> h.evidence().videoId()).contains(b);
   }
 
   @Test
