@@ -43,6 +43,16 @@ final class MappedQ4Tensor extends FloatTensor {
   }
 
   @Override
+  public boolean dotsQuantized() {
+    return QuantDot.ENABLED;
+  }
+
+  @Override
+  public float dot(long offset, Q8Activation x) {
+    return MappedQuantDot.q4(s, (int) offset, x, x.length());
+  }
+
+  @Override
   float dotVector(int offset, float[] x, int xOffset, int n) {
     if (offset % BLOCK != 0 || FL > 16) {
       return dotScalar(offset, x, xOffset, n);

@@ -44,6 +44,16 @@ final class MappedQ8Tensor extends FloatTensor {
   }
 
   @Override
+  public boolean dotsQuantized() {
+    return QuantDot.ENABLED;
+  }
+
+  @Override
+  public float dot(long offset, Q8Activation x) {
+    return MappedQuantDot.q8(s, (int) offset, x, x.length());
+  }
+
+  @Override
   float dotVector(int offset, float[] x, int xOffset, int n) {
     if (offset % BLOCK != 0) {
       return dotScalar(offset, x, xOffset, n);
