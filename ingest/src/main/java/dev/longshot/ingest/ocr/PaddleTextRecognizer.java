@@ -10,6 +10,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.longshot.config.ModelsDir;
 import dev.longshot.config.OcrBackend;
 import dev.longshot.config.OcrSettings;
 import dev.longshot.timeline.BoundingBox;
@@ -167,12 +168,7 @@ public final class PaddleTextRecognizer implements TextRecognizer {
    * else under {@code $HOME/.cache/longshot/models}.
    */
   public static Path defaultModelDir(Map<String, String> env) {
-    String models = env.get("LONGSHOT_MODELS_DIR");
-    if (models != null && !models.isBlank()) {
-      return Path.of(models, MODEL_SUBDIR);
-    }
-    String home = env.getOrDefault("HOME", System.getProperty("user.home"));
-    return Path.of(home, ".cache", "longshot", "models", MODEL_SUBDIR);
+    return ModelsDir.of(env).resolve(MODEL_SUBDIR);
   }
 
   @Override

@@ -20,7 +20,9 @@ import dev.longshot.ingest.media.LumaThumb;
  *       footage gives one per uniform step plus its cuts;</li>
  *   <li>a keyframe is <b>analysed</b> (OCR, object detection) only if its content differs from the last analysed
  *       keyframe, and, for uniform keyframes of moving footage, at most every {@link
- *       #UNIFORM_ANALYSIS_GAP_MILLIS}; otherwise what was seen last is taken to persist.</li>
+ *       #UNIFORM_ANALYSIS_GAP_MILLIS}; otherwise what was seen last is taken to persist. The scene keyframe taken
+ *       {@link #SETTLE_MILLIS} after a cut into moving footage is not analysed when a keyframe analysed since the cut
+ *       (a uniform sample that landed on it) shows the same shot (mean difference under the cut threshold).</li>
  * </ul>
  *
  * Deterministic; not thread-safe.
@@ -112,7 +114,7 @@ public final class FrameSampler {
     previous = thumb;
     if (kept == null) {
       nextUniform = (millis / uniformStepMillis + 1) * uniformStepMillis;
-      return keep(millis, thumb, Reason.FIRST);
+      return keep(millis, thumb, Reason.FIRST, true);
     }
     boolean uniformDue = millis >= nextUniform;
     if (uniformDue) {
@@ -130,25 +132,31 @@ public final class FrameSampler {
     }
     if (changed && settled) {
       pendingSince = -1;
-      return keep(millis, thumb, Reason.SCENE);
+      return keep(millis, thumb, Reason.SCENE, true);
     }
     if (pendingSince >= 0 && millis - pendingSince >= SETTLE_MILLIS) {
+      long cut = pendingSince;
       pendingSince = -1;
       if (changed) {
-        return keep(millis, thumb, Reason.SCENE); // a cut into moving footage: take it without waiting longer
+        // a cut into moving footage: take it without waiting longer; but when a keyframe analysed since the cut
+        // (a uniform sample landing on it) shows the same shot, the motion since is no reason to analyse again
+        boolean sameShot = ocred != null && ocredMillis >= cut && thumb.difference(ocred).mean() < sceneThreshold;
+        return keep(millis, thumb, Reason.SCENE, !sameShot);
       }
     }
     if (uniformDue && (changed || toKept.mean() >= UNIFORM_MOVED || millis - keptMillis >= MAX_GAP_MILLIS)) {
-      return keep(millis, thumb, Reason.UNIFORM);
+      return keep(millis, thumb, Reason.UNIFORM, true);
     }
     return null;
   }
 
-  private Decision keep(long millis, LumaThumb thumb, Reason reason) {
+  /** Keeps the frame as a keyframe; {@code mayAnalyse} false: never analysed (the same shot was just analysed). */
+  private Decision keep(long millis, LumaThumb thumb, Reason reason, boolean mayAnalyse) {
     kept = thumb;
     keptMillis = millis;
     LumaThumb.Difference toOcred = ocred == null ? null : thumb.difference(ocred);
-    boolean changed = toOcred == null || toOcred.changedFraction() > CONTENT_FRACTION || toOcred.mean() >= sceneThreshold;
+    boolean changed = mayAnalyse
+        && (toOcred == null || toOcred.changedFraction() > CONTENT_FRACTION || toOcred.mean() >= sceneThreshold);
     boolean moving = millis - lastSettled > MOVING_MILLIS;
     boolean ocr = changed && (reason != Reason.UNIFORM || !moving || millis - ocredMillis >= UNIFORM_ANALYSIS_GAP_MILLIS);
     if (ocr) {

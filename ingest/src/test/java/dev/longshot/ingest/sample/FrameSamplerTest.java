@@ -117,4 +117,48 @@ class FrameSamplerTest {
     assertThat(d).extracting(Decision::reason).containsExactly(Reason.FIRST, Reason.SCENE);
     assertThat(d.get(1).millis()).isBetween(5_000L, 5_600L);
   }
+
+  /** A flat picture of {@code luma} with a 6x6 white block moving 2 pixels a look: footage that never settles. */
+  private static LumaThumb moving(int luma, long ms) {
+    byte[] p = new byte[LumaThumb.WIDTH * LumaThumb.HEIGHT];
+    java.util.Arrays.fill(p, (byte) luma);
+    int x0 = (int) (ms / 125 % 300);
+    for (int y = 80; y < 86; y++) {
+      for (int x = x0; x < x0 + 6; x++) {
+        p[y * LumaThumb.WIDTH + x] = (byte) 255;
+      }
+    }
+    return new LumaThumb(p);
+  }
+
+  @Test
+  void aCutCaughtByAnAnalysedUniformKeyframeIsNotAnalysedAgainASecondLater() {
+    // moving footage, cut at 12.0 s exactly on a uniform step (0.5 fps): the uniform keyframe of the cut is
+    // analysed (10 s since the last analysis, at 2 s); the scene keyframe taken 1 s after the cut shows the same
+    // shot (issue 14: camera footage analysed photos twice)
+    FrameSampler s = new FrameSampler(0.5, 0.08, 4);
+    List<Decision> d = run(s, 16, ms -> moving(ms < 12_000 ? 40 : 200, ms));
+    Decision atCut = d.stream().filter(x -> x.millis() == 12_000).findFirst().orElseThrow();
+    assertThat(atCut.ocr()).isTrue();
+    assertThat(d.stream().filter(x -> x.millis() > 12_000 && x.ocr())).isEmpty();
+    assertThat(d.stream().filter(x -> x.millis() > 12_000 && x.reason() == Reason.SCENE)).isNotEmpty();
+  }
+
+  @Test
+  void aCutBetweenUniformStepsIntoMovingFootageIsStillAnalysed() {
+    FrameSampler s = new FrameSampler(0.5, 0.08, 4);
+    List<Decision> d = run(s, 16, ms -> moving(ms < 13_000 ? 40 : 200, ms));
+    Decision scene = d.stream().filter(x -> x.millis() >= 13_000 && x.reason() == Reason.SCENE).findFirst().orElseThrow();
+    assertThat(scene.millis()).isBetween(13_000L, 14_100L);
+    assertThat(scene.ocr()).isTrue();
+  }
+
+  @Test
+  void aSecondCutRightAfterAnAnalysedOneIsAnalysed() {
+    // cut to grey at 12.0 s (on a uniform step, analysed), then to white at 12.5 s: a new picture, analysed
+    FrameSampler s = new FrameSampler(0.5, 0.08, 4);
+    List<Decision> d = run(s, 16, ms -> moving(ms < 12_000 ? 40 : ms < 12_500 ? 120 : 230, ms));
+    assertThat(d.stream().filter(x -> x.millis() == 12_000).findFirst().orElseThrow().ocr()).isTrue();
+    assertThat(d.stream().filter(x -> x.millis() >= 12_500 && x.millis() <= 13_600 && x.ocr())).isNotEmpty();
+  }
 }

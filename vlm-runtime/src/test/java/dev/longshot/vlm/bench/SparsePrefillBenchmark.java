@@ -77,7 +77,7 @@ public final class SparsePrefillBenchmark {
         + "all-blocks/sparse | block share | cost per block vs all-blocks | recall | rel. L2 error");
     try (Parallel par = new Parallel(threads)) {
       Shape warm = shapes.get(0);
-      for (HeadPattern p : patterns(warm, 2048, videoLayout(2048, warm), par)) {
+      for (Case p : patterns(warm, 2048, videoLayout(2048, warm), par)) {
         run(warm, 2048, videoLayout(2048, warm), p, par, -1, new double[2]); // JIT warm-up, printed too
       }
       for (Shape s : shapes) {
@@ -85,8 +85,8 @@ public final class SparsePrefillBenchmark {
           ModalityLayout layout = videoLayout(n, s);
           double denseMs = n <= denseMax ? -1 : Double.NaN; // dense costs the same whatever the values: time once
           double[] times = new double[2]; // all-blocks, sparse: sums over the patterns
-          List<HeadPattern> ps = patterns(s, n, layout, par);
-          for (HeadPattern p : ps) {
+          List<Case> ps = patterns(s, n, layout, par);
+          for (Case p : ps) {
             denseMs = run(s, n, layout, p, par, denseMs, times);
           }
           double per = s.heads() / (double) ps.size();
@@ -111,20 +111,37 @@ public final class SparsePrefillBenchmark {
    * The patterns of one length; {@code -Dbench.patterns=a,b} keeps those whose description contains one of the
    * words (e.g. {@code grid}, {@code a-shape}, {@code no-boundary}, {@code q-boundary}, {@code 2d-boundary}).
    */
-  static List<HeadPattern> patterns(Shape s, int n, ModalityLayout layout, Parallel par) {
+  /** One benchmark row: a pattern on a head planted for it. */
+  record Case(HeadPattern pattern, PlantedHead.Kind kind) {
+    String describe() {
+      return pattern.describe() + (pattern instanceof VerticalSlashPattern ? " on the " + kind.name().toLowerCase(
+          Locale.ROOT) + " head" : "");
+    }
+  }
+
+  /**
+   * The rows of one length: grid, a-shape, and the three vertical-slash boundaries on the lines head (structure
+   * present), plus no-boundary vertical-slash on the RoPE-like head ({@link PlantedHead}); vertical-slash budgets
+   * from {@link #calibrate}.
+   */
+  static List<Case> patterns(Shape s, int n, ModalityLayout layout, Parallel par) {
     GridPattern frameGrid = new GridPattern(s.tokensPerFrame(), 0, true, GridPattern.DEFAULT_LOCAL);
     GridPattern grid = frameGrid.resolvesOn(layout) ? frameGrid
         : new GridPattern(s.tokensPerRow(), 0, true, GridPattern.DEFAULT_LOCAL);
     String only = System.getProperty("bench.patterns", "");
-    List<HeadPattern> out = new ArrayList<>();
-    for (HeadPattern p : List.of(grid, new AShapePattern(128, 4096),
-        new VerticalSlashPattern(1000, 2048, 64, VerticalSlashPattern.Boundary.NONE),
-        new VerticalSlashPattern(1000, 2048, 64, VerticalSlashPattern.Boundary.QUERY),
-        new VerticalSlashPattern(1000, 2048, 64, VerticalSlashPattern.Boundary.QUERY_KEY))) {
-      if (!only.isEmpty() && java.util.Arrays.stream(only.split(",")).noneMatch(w -> p.describe().contains(w))) {
+    List<Case> out = new ArrayList<>();
+    PlantedHead.Kind lines = PlantedHead.Kind.LINES;
+    PlantedHead.Kind rope = PlantedHead.Kind.ROPE;
+    for (Case c : List.of(new Case(grid, rope), new Case(new AShapePattern(128, 4096), rope),
+        new Case(new VerticalSlashPattern(1000, 2048, 64, VerticalSlashPattern.Boundary.NONE), lines),
+        new Case(new VerticalSlashPattern(1000, 2048, 64, VerticalSlashPattern.Boundary.QUERY), lines),
+        new Case(new VerticalSlashPattern(1000, 2048, 64, VerticalSlashPattern.Boundary.QUERY_KEY), lines),
+        new Case(new VerticalSlashPattern(1000, 2048, 64, VerticalSlashPattern.Boundary.NONE), rope))) {
+      if (!only.isEmpty() && java.util.Arrays.stream(only.split(",")).noneMatch(w -> c.describe().contains(w))) {
         continue;
       }
-      out.add(p instanceof VerticalSlashPattern vs ? calibrate(s, n, vs.boundary(), par) : p);
+      out.add(c.pattern() instanceof VerticalSlashPattern vs
+          ? new Case(calibrate(s, n, vs.boundary(), c.kind(), par), c.kind()) : c);
     }
     return out;
   }
@@ -136,7 +153,8 @@ public final class SparsePrefillBenchmark {
    * pattern carries the target, so the online step grows the budget where the benchmark's own head needs more.
    * Prints one line with the rungs' recalls.
    */
-  static VerticalSlashPattern calibrate(Shape s, int n, VerticalSlashPattern.Boundary b, Parallel par) {
+  static VerticalSlashPattern calibrate(Shape s, int n, VerticalSlashPattern.Boundary b, PlantedHead.Kind kind,
+      Parallel par) {
     int cn = Math.min(n, CALIBRATION_MAX);
     ModalityLayout layout = videoLayout(cn, s);
     PatternSearch search = new PatternSearch(PatternSearch.DEFAULTS, par);
@@ -144,7 +162,7 @@ public final class SparsePrefillBenchmark {
     float[][] q = new float[cn][d];
     DenseKvCache cache = new DenseKvCache(1, 1, d, cn);
     VerticalSlashPattern first = search.budgetLadder(b).get(0);
-    PlantedHead.fill(first, layout, new SplittableRandom(SEED + 1_000_003L + cn), q, cache, d);
+    PlantedHead.fill(first, kind, layout, new SplittableRandom(SEED + 1_000_003L + cn), q, cache, d);
     BlockSparseKernel.HeadInput in = new BlockSparseKernel.HeadInput(q, 0, 0, cache.keys(0, 0), cache.values(0, 0),
         d, new AttentionShape(1, 1, d).scale());
     Map<VerticalSlashPattern, Double> recalls = search.ladderRecalls(b, in, cn, layout);
@@ -154,8 +172,8 @@ public final class SparsePrefillBenchmark {
       line.append(String.format(Locale.ROOT, " v=%d,s=%d: %.4f", e.getKey().v(), e.getKey().s(), e.getValue()));
       chosen = e.getKey();
     }
-    System.out.printf(Locale.ROOT, "  calibration %s, %s, %d tokens (seed %d), target recall %.2f:%s -> v=%d,s=%d%n",
-        s.name(), b.id(), cn, SEED + 1_000_003L + cn, PatternSearch.DEFAULTS.targetRecall(), line, chosen.v(),
+    System.out.printf(Locale.ROOT, "  calibration %s, %s, %s head, %d tokens (seed %d), target recall %.2f:%s -> "
+        + "v=%d,s=%d%n", s.name(), b.id(), kind.name().toLowerCase(Locale.ROOT), cn, SEED + 1_000_003L + cn, PatternSearch.DEFAULTS.targetRecall(), line, chosen.v(),
         chosen.s());
     return chosen.withTargetRecall(PatternSearch.DEFAULTS.targetRecall());
   }
@@ -163,7 +181,7 @@ public final class SparsePrefillBenchmark {
   static final int CALIBRATION_MAX = 16384;
 
   /** Prints one line; times dense if {@code knownDenseMs} is -1; returns the dense time (NaN: not timed). */
-  private static double run(Shape s, int n, ModalityLayout layout, HeadPattern p, Parallel par, double knownDenseMs,
+  private static double run(Shape s, int n, ModalityLayout layout, Case c, Parallel par, double knownDenseMs,
       double[] times) {
     boolean timeDense = knownDenseMs == -1;
     SplittableRandom r = new SplittableRandom(SEED + n);
@@ -171,7 +189,8 @@ public final class SparsePrefillBenchmark {
     AttentionShape shape = new AttentionShape(1, 1, d);
     float[][] q = new float[n][d];
     DenseKvCache cache = new DenseKvCache(1, 1, d, n);
-    PlantedHead.fill(p, layout, r, q, cache, d);
+    HeadPattern p = c.pattern();
+    PlantedHead.fill(p, c.kind(), layout, r, q, cache, d);
     int[] positions = new int[n];
     for (int i = 0; i < n; i++) {
       positions[i] = i;
@@ -199,7 +218,7 @@ public final class SparsePrefillBenchmark {
     times[0] += blocksMs;
     times[1] += sparseMs;
     System.out.printf(Locale.ROOT, "%s | %d | %s | %s | %.0f | %.0f | %s | %.2f | %.3f | %.2f | %.4f | %.2e%n", s.name(),
-        n, p.describe(), Double.isNaN(denseMs) ? "-" : String.format(Locale.ROOT, "%.0f", denseMs), blocksMs, sparseMs,
+        n, c.describe(), Double.isNaN(denseMs) ? "-" : String.format(Locale.ROOT, "%.0f", denseMs), blocksMs, sparseMs,
         Double.isNaN(denseMs) ? "-" : String.format(Locale.ROOT, "%.2f", denseMs / sparseMs), blocksMs / sparseMs,
         mm.blockShare(), sparseMs / blocksMs / mm.blockShare(), recall, relL2(sparse, blocks));
     if (!resolved.note().isEmpty()) {

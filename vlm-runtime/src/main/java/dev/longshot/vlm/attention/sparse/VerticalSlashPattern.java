@@ -98,8 +98,9 @@ public record VerticalSlashPattern(int v, int s, int lastQ, Boundary boundary, d
     StringBuilder note = new StringBuilder();
     for (Modality mq : queryGroups) {
       int[] rows = estimationRows(layout, mq, q0, q1);
+      float[][] a = VsEstimator.softmaxRows(input.in(), rows); // the same rows for every key group
       for (Modality mk : keyGroups) {
-        VsEstimator.Estimate e = VsEstimator.estimate(input.in(), rows, intervals(layout, mk, q1), budgetV(q1),
+        VsEstimator.Estimate e = VsEstimator.estimate(a, rows, intervals(layout, mk, q1), budgetV(q1),
             budgetS(q1), targetRecall);
         index[slot(mq)][slot(mk)] = e.index();
         if (targetRecall > 0) {
@@ -185,8 +186,9 @@ public record VerticalSlashPattern(int v, int s, int lastQ, Boundary boundary, d
     for (Modality mk : keyGroups) {
       VsIndex idx = byKey[slot(mk)];
       List<int[]> ranges = idx.ranges(m1);
+      int[][] ivs = intervals(layout, mk, q1);
       for (int[] r : ranges) {
-        for (int[] iv : intervals(layout, mk, q1)) {
+        for (int[] iv : ivs) {
           int a = Math.max(r[0], iv[0]);
           int b = Math.min(Math.min(r[1], iv[1]), rowEnd);
           if (a < b) {

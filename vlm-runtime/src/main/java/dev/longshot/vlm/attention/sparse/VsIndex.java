@@ -48,8 +48,22 @@ public record VsIndex(int[] verticals, int[] slashes) {
 
   /** Verticals below {@code limit} that no range covers. */
   public int[] columns(List<int[]> ranges, int limit) {
-    return Arrays.stream(verticals).filter(j -> j < limit && ranges.stream().noneMatch(r -> j >= r[0] && j < r[1]))
-        .toArray();
+    // verticals ascend and the merged ranges ascend and are disjoint: one walk over both
+    int[] out = new int[verticals.length];
+    int n = 0;
+    int r = 0;
+    for (int j : verticals) {
+      if (j >= limit) {
+        break;
+      }
+      while (r < ranges.size() && ranges.get(r)[1] <= j) {
+        r++;
+      }
+      if (r == ranges.size() || j < ranges.get(r)[0]) {
+        out[n++] = j;
+      }
+    }
+    return Arrays.copyOf(out, n);
   }
 
   /** The exact mask, straight from the definition (slow: for tests). */

@@ -193,6 +193,8 @@ class SparseKernelTest {
     for (int n : new int[] {50, 64, 129, 400, 517}) {
       Head h = Head.random(r, n, 16, 0.3);
       check("vs", new VerticalSlashPattern(40, 60, 64, Boundary.NONE), h, 0, ModalityLayout.text(n));
+      // grown budgets (unaligned slash-range tiles, more lines): still exactly the block-index mask
+      check("vs grown", new VerticalSlashPattern(30, 50, 64, Boundary.NONE, 0.999), h, 0, ModalityLayout.text(n));
     }
   }
 
@@ -203,6 +205,7 @@ class SparseKernelTest {
     Head h = Head.random(r, layout.length(), 8, 0.2);
     for (Boundary b : Boundary.values()) {
       check("boundary", new VerticalSlashPattern(35, 55, 64, b), h, 0, layout);
+      check("boundary grown", new VerticalSlashPattern(30, 50, 64, b, 0.999), h, 0, layout);
     }
   }
 

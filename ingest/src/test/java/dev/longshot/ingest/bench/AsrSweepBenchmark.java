@@ -1,0 +1,206 @@
+package dev.longshot.ingest.bench;
+
+import dev.longshot.config.AsrBackend;
+import dev.longshot.config.AsrSettings;
+import dev.longshot.ingest.asr.PocketSphinxSpeechRecognizer;
+import dev.longshot.ingest.asr.SpeechFixtures;
+import dev.longshot.ingest.asr.SpeechRecognizer;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Word error rate against speed for PocketSphinx search settings, all measured in one process against the current
+ * default ({@link PocketSphinxSpeechRecognizer#SEARCH_ARGS}): for each setting, WER, recall of the reference's
+ * longer words (5+ letters: a proxy for the keywords the index needs) and CPU seconds of the process per audio
+ * second (steadier than wall time on a shared machine) on Debian's LibriVox recordings (real speech, reference
+ * transcripts in pocketsphinx-testdata; each file its own transcription), the sample lecture (flite voices, truth
+ * file) and optionally the camera-like clip of {@code bench/camera-clip.sh} (its audio is the same LibriVox files,
+ * 1 s apart, looped, through AAC; the reference is the files that fit whole, so its WER counts the cut file's words
+ * as insertions, equally for every setting). One decoder, loaded and warmed before timing. Each setting prints its
+ * line as soon as it is done; the ratio is its CPU against the default's in round 1 (later rounds rotate the order,
+ * so load drifts hit every setting alike).
+ *
+ * <p>Run: {@code bench/run ingest dev.longshot.ingest.bench.AsrSweepBenchmark [rounds=1] [clip.mp4]};
+ * {@code BENCH_JAVA_OPTS}: {@code -Dsweep.only=NAME,NAME} (the default always runs), {@code -Dsweep.noLecture=true},
+ * {@code -Dsweep.print=true} (hypotheses).
+ */
+public final class AsrSweepBenchmark {
+  private AsrSweepBenchmark() {}
+
+  private record Audio(String name, List<short[]> pcm, String reference, double seconds) {}
+
+  /** Settings: current default first; the others are the default with some values replaced or added. */
+  private static Map<String, List<String>> settings() {
+    Map<String, List<String>> s = new LinkedHashMap<>();
+    List<String> base = PocketSphinxSpeechRecognizer.SEARCH_ARGS;
+    s.put("default", base);
+    s.put("ds=3", with(base, "-ds", "3"));
+    s.put("topn=2", with(base, "-topn", "2"));
+    s.put("maxhmmpf=1500", with(base, "-maxhmmpf", "1500"));
+    s.put("maxwpf=5", with(base, "-maxwpf", "5"));
+    s.put("beam=1e-44", with(base, "-beam", "1e-44"));
+    s.put("wbeam=1e-24", with(base, "-wbeam", "1e-24"));
+    s.put("pbeam=1e-44", with(base, "-pbeam", "1e-44"));
+    s.put("bestpath=no", with(base, "-bestpath", "no"));
+    s.put("pl_window=0", with(base, "-pl_window", "0"));
+    s.put("pl_window=10", with(base, "-pl_window", "10"));
+    s.put("topn=2+maxhmmpf=1500", with(base, "-topn", "2", "-maxhmmpf", "1500"));
+    return s;
+  }
+
+  /** {@code base} with each {@code -name value} pair of {@code pairs} replacing the same name's value, or added. */
+  private static List<String> with(List<String> base, String... pairs) {
+    List<String> out = new ArrayList<>(base);
+    for (int i = 0; i < pairs.length; i += 2) {
+      int at = out.indexOf(pairs[i]);
+      if (at >= 0) {
+        out.set(at + 1, pairs[i + 1]);
+      } else {
+        out.add(pairs[i]);
+        out.add(pairs[i + 1]);
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  public static void main(String[] args) throws Exception {
+    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 1;
+    Path model = Path.of("/usr/share/pocketsphinx/model/en-us");
+    AsrSettings asr = new AsrSettings(AsrBackend.POCKETSPHINX, model, null, 8, 1);
+    List<Audio> sets = new ArrayList<>();
+    sets.add(librivox());
+    if (!Boolean.getBoolean("sweep.noLecture")) {
+      short[] lecture = SpeechFixtures.pcm16k(SpeechFixtures.sampleMedia().resolve("lecture.mp4"));
+      sets.add(new Audio("lecture", List.of(lecture), SpeechFixtures.lectureSpeech(), seconds(lecture)));
+    }
+    if (args.length > 1) {
+      sets.add(clip(Path.of(args[1])));
+    }
+    System.out.printf(Locale.ROOT, "load average %.1f on %d cores; %d round(s); sets:", ManagementFactory
+        .getOperatingSystemMXBean().getSystemLoadAverage(), Runtime.getRuntime().availableProcessors(), rounds);
+    sets.forEach(a -> System.out.printf(Locale.ROOT, " %s %.1f s;", a.name(), a.seconds()));
+    System.out.println();
+    System.out.println("default = " + String.join(" ", PocketSphinxSpeechRecognizer.SEARCH_ARGS)
+        + "; CPU/s = process CPU seconds per audio second (1 decoder); ratio = CPU against default, same run;"
+        + " kw5 = share of the reference's 5+-letter words found");
+
+    Map<String, List<String>> settings = settings();
+    String only = System.getProperty("sweep.only"); // comma-separated setting names; default always runs
+    List<String> names = new ArrayList<>(settings.keySet().stream()
+        .filter(n -> only == null || n.equals("default") || List.of(only.split(",")).contains(n)).toList());
+    StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-26s", "setting"));
+    sets.forEach(a -> head.append(String.format(Locale.ROOT, " | %-8s  WER   kw5  CPU/s ratio", a.name())));
+    System.out.println(head);
+    double[] base = null;
+    for (int r = 0; r < rounds; r++) {
+      for (int k = 0; k < names.size(); k++) {
+        String name = names.get(r == 0 ? k : (k + r) % names.size());
+        double[] cpu = new double[sets.size()];
+        String[] hyp = new String[sets.size()];
+        try (SpeechRecognizer rec = new PocketSphinxSpeechRecognizer(asr, settings.get(name), 1)) {
+          warm(rec);
+          for (int i = 0; i < sets.size(); i++) {
+            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            long c0 = os.getProcessCpuTime();
+            StringBuilder h = new StringBuilder();
+            for (short[] pcm : sets.get(i).pcm()) {
+              SpeechFixtures.transcribe(rec, pcm).forEach(s -> h.append(s.text()).append(' '));
+            }
+            cpu[i] = (os.getProcessCpuTime() - c0) / 1e9;
+            hyp[i] = h.toString();
+          }
+        }
+        if (base == null) {
+          base = cpu; // the default, first in round 1
+        }
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-26s", name + (rounds > 1 ? " r" + (r + 1) : "")));
+        for (int i = 0; i < sets.size(); i++) {
+          Audio a = sets.get(i);
+          line.append(String.format(Locale.ROOT, " | %-8s %.3f %.3f %.4f %5.2f", "", SpeechFixtures.wer(a.reference(),
+              hyp[i]), keywordRecall(a.reference(), hyp[i]), cpu[i] / a.seconds(), cpu[i] / base[i]));
+        }
+        System.out.println(line);
+        if (Boolean.getBoolean("sweep.print")) {
+          for (int i = 0; i < sets.size(); i++) {
+            System.out.println("  " + sets.get(i).name() + ": " + hyp[i]);
+          }
+        }
+      }
+    }
+    System.out.println("default = " + String.join(" ", PocketSphinxSpeechRecognizer.SEARCH_ARGS));
+  }
+
+  /** Share of the reference's distinct words of 5+ letters that the hypothesis contains anywhere. */
+  static double keywordRecall(String reference, String hypothesis) {
+    Set<String> want = new HashSet<>();
+    SpeechFixtures.words(reference).stream().filter(w -> w.length() >= 5).forEach(want::add);
+    Set<String> got = new HashSet<>(SpeechFixtures.words(hypothesis));
+    return want.isEmpty() ? 1 : want.stream().filter(got::contains).count() / (double) want.size();
+  }
+
+  private static Audio librivox() {
+    List<short[]> pcm = new ArrayList<>();
+    StringBuilder ref = new StringBuilder();
+    double seconds = 0;
+    for (SpeechFixtures.Utterance u : SpeechFixtures.librivox()) {
+      pcm.add(SpeechFixtures.pcm16k(u.wav()));
+      ref.append(u.text()).append(' ');
+      seconds += seconds(pcm.getLast());
+    }
+    return new Audio("LibriVox", pcm, ref.toString(), seconds);
+  }
+
+  /**
+   * The clip's audio as one track; reference: the LibriVox files in {@code bench/camera-clip.sh}'s order (sorted
+   * file names, each followed by 1 s), looped, as far as a file fits whole.
+   */
+  private static Audio clip(Path file) throws Exception {
+    short[] pcm = SpeechFixtures.pcm16k(file);
+    Map<String, String> text = new LinkedHashMap<>();
+    SpeechFixtures.librivox().forEach(u -> text.put(u.wav().getFileName().toString(), u.text()));
+    List<Path> wavs;
+    try (Stream<Path> s = Files.list(SpeechFixtures.LIBRIVOX)) {
+      wavs = s.filter(p -> p.toString().endsWith(".wav")).sorted().toList();
+    }
+    double total = seconds(pcm);
+    double at = 0;
+    StringBuilder ref = new StringBuilder();
+    outer:
+    while (true) {
+      for (Path w : wavs) {
+        double len = seconds(SpeechFixtures.pcm16k(w)) + 1;
+        if (at + len - 1 > total) {
+          break outer;
+        }
+        ref.append(text.get(w.getFileName().toString())).append(' ');
+        at += len;
+      }
+    }
+    return new Audio("clip", List.of(pcm), ref.toString(), total);
+  }
+
+  /** Loads and exercises the decoder before timing (three LibriVox sentences with a second of silence between). */
+  private static void warm(SpeechRecognizer asr) {
+    List<short[]> parts = SpeechFixtures.librivox().subList(0, 3).stream().map(u -> SpeechFixtures.pcm16k(u.wav())).toList();
+    short[] track = new short[parts.stream().mapToInt(p -> p.length + SpeechRecognizer.SAMPLE_RATE_HZ).sum()];
+    int at = 0;
+    for (short[] p : parts) {
+      System.arraycopy(p, 0, track, at, p.length);
+      at += p.length + SpeechRecognizer.SAMPLE_RATE_HZ;
+    }
+    SpeechFixtures.transcribe(asr, track);
+  }
+
+  private static double seconds(short[] pcm) {
+    return pcm.length / (double) SpeechRecognizer.SAMPLE_RATE_HZ;
+  }
+}
