@@ -73,6 +73,22 @@ public abstract class FloatTensor {
     return sum;
   }
 
+  /**
+   * Whether this tensor's matrix-vector products take a quantized activation ({@link #dot(long, Q8Activation)}),
+   * as llama.cpp's Q8_0 / Q4_0 products do: true for those types where {@link QuantDot#ENABLED}.
+   */
+  public boolean dotsQuantized() {
+    return false;
+  }
+
+  /**
+   * {@code sum_i this[offset+i] * x.get(i)} for {@code i < x.length()}, summed exactly in integers per block; only
+   * where {@link #dotsQuantized()}, {@code offset} a multiple of 32.
+   */
+  public float dot(long offset, Q8Activation x) {
+    throw new UnsupportedOperationException(type() + " tensors take float activations");
+  }
+
   /** The Vector API kernel for {@link #dot}. */
   abstract float dotVector(int offset, float[] x, int xOffset, int n);
 

@@ -109,7 +109,8 @@ class KernelsTest {
    * The prefill GEMM (panels of {@link Matmul#PANEL} rows, {@link Matmul#TOKENS} activations per micro-kernel,
    * activations packed per {@link Matmul#TOKEN_BLOCK}) at ragged row counts, token counts (one past a block) and
    * thread counts, several jobs in one region, against a double-precision sum
-   * over {@link FloatTensor#get}: within 1e-5 * sum|w x| + 1e-6 (summation order only).
+   * over {@link FloatTensor#get}: within 1e-5 * sum|w x| + 1e-6 (summation order only); for Q8_0 / Q4_0 weights the
+   * sum is over the activations rounded as {@link Q8Activation} rounds them.
    */
   @ParameterizedTest
   @EnumSource(GgmlType.class)
@@ -157,8 +158,9 @@ class KernelsTest {
       for (int row = 0; row < job.rows(); row++) {
         double sum = 0;
         double abs = 0;
+        float[] x = w.dotsQuantized() ? Q8Activation.round(xs[t], new float[cols], cols) : xs[t];
         for (int c = 0; c < cols; c++) {
-          double p = (double) w.get((long) row * cols + c) * xs[t][c];
+          double p = (double) w.get((long) row * cols + c) * x[c];
           sum += p;
           abs += Math.abs(p);
         }
@@ -167,6 +169,127 @@ class KernelsTest {
             .isCloseTo(sum, within(1e-5 * abs + 1e-6));
       }
     }
+  }
+
+  /**
+   * The activation quantization decode uses against Q8_0 / Q4_0 weights: every value within {@code 0.57 d} of its
+   * block's scale {@code d} (half a step, plus the float16 rounding of {@code d}: 127 x 2^-11 of a step).
+   */
+  @org.junit.jupiter.api.Test
+  void activationQuantizationIsWithinHalfAStep() {
+    SplittableRandom r = new SplittableRandom(SEED * 19);
+    float[] x = random(r, 32 * 9);
+    for (int i = 64; i < 96; i++) {
+      x[i] = 0f; // an all-zero block: scale 0, quants 0
+    }
+    x[5] = 40f; // one block with a large outlier
+    Q8Activation a = Q8Activation.of(x, x.length);
+    for (int i = 0; i < x.length; i++) {
+      float d = a.scale(i / 32);
+      assertThat(Math.abs(a.q[i])).isLessThanOrEqualTo((short) 127);
+      assertThat((double) a.get(i)).as("element %d", i).isCloseTo(x[i], within(0.57 * d));
+    }
+    assertThat(a.scale(2)).isZero();
+  }
+
+  /**
+   * Decode's integer dot products ({@link QuantDot}, Q8_0 and Q4_0 against a {@link Q8Activation}): vector kernel vs
+   * scalar twin vs a double-precision sum of {@code d_w * d_x * (integer products)} within 1e-5 * sum|w x| (float
+   * accumulation order only), and against the exact dequantized dot within the activation's rounding bound
+   * {@code sum_blocks 0.57 d_x * sum|w|}. Ragged row counts and several threads through {@link Matmul#matvec}, with a
+   * float-activation job (F32) in the same region.
+   */
+  @ParameterizedTest
+  @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0"})
+  void quantizedMatvecMatchesIntegerReferenceAndRoundingBound(GgmlType type) {
+    SplittableRandom r = new SplittableRandom(SEED * 23 + type.ordinal());
+    for (int cols : new int[] {32, 96, 896, 1056}) {
+      for (int rows : new int[] {1, 3, 17, 53}) {
+        FloatTensor w = tensor(type, random(r, rows * cols));
+        FloatTensor f = tensor(GgmlType.F32, random(r, rows * cols));
+        float[] x = random(r, cols);
+        x[cols / 2] = 7f;
+        Q8Activation a = Q8Activation.of(x, cols);
+        for (int threads : new int[] {1, 3}) {
+          float[] out = new float[rows];
+          float[] fout = new float[rows];
+          try (Parallel par = new Parallel(threads)) {
+            Matmul.matmul(par, new float[][] {x}, 1, cols, new Matmul.Job(w, new float[][] {out}, rows),
+                new Matmul.Job(f, new float[][] {fout}, rows));
+          }
+          for (int row = 0; row < rows; row++) {
+            double integer = 0;
+            double exact = 0;
+            double mag = 0;
+            for (int c = 0; c < cols; c++) {
+              double wc = w.get((long) row * cols + c);
+              integer += wc * a.get(c);
+              exact += wc * x[c];
+              mag += Math.abs(wc * x[c]);
+            }
+            String what = String.format("%s cols %d rows %d threads %d row %d", type, cols, rows, threads, row);
+            if (w.dotsQuantized()) {
+              assertThat((double) out[row]).as(what).isCloseTo(integer, within(1e-5 * mag + 1e-6));
+            }
+            assertThat((double) out[row]).as(what).isCloseTo(exact,
+                within(activationRoundingBound(w, x, row, cols) + 1e-5 * mag + 1e-6));
+            double fexact = 0;
+            double fmag = 0;
+            for (int c = 0; c < cols; c++) {
+              fexact += (double) f.get((long) row * cols + c) * x[c];
+              fmag += Math.abs((double) f.get((long) row * cols + c) * x[c]);
+            }
+            assertThat((double) fout[row]).as("F32 beside " + what).isCloseTo(fexact, within(1e-5 * fmag + 1e-6));
+          }
+        }
+      }
+    }
+  }
+
+  /** The integer kernels against their scalar twins on random quants, every block scale different. */
+  @org.junit.jupiter.api.Test
+  void quantizedDotVectorMatchesScalarTwin() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(QuantDot.ENABLED && Kernels.VECTORIZED,
+        "integer kernels need 256-bit vectors");
+    SplittableRandom r = new SplittableRandom(SEED * 29);
+    int cols = 32 * 29;
+    int rows = 5;
+    byte[] q8 = new byte[rows * cols];
+    byte[] q4 = new byte[rows * cols / 2];
+    float[] scales = new float[rows * cols / 32];
+    for (int i = 0; i < q8.length; i++) {
+      q8[i] = (byte) (r.nextInt(256) - 128);
+    }
+    for (int i = 0; i < q4.length; i++) {
+      q4[i] = (byte) r.nextInt(256);
+    }
+    for (int i = 0; i < scales.length; i++) {
+      scales[i] = (float) (r.nextDouble() * 0.02 - 0.01);
+    }
+    float[] x = random(r, cols);
+    x[7] = -127f;
+    Q8Activation a = Q8Activation.of(x, cols);
+    for (int row = 0; row < rows; row++) {
+      int offset = row * cols;
+      double mag = 0;
+      for (int c = 0; c < cols; c++) {
+        mag += Math.abs(scales[(offset + c) / 32] * 128.0 * a.get(c));
+      }
+      assertThat(QuantDot.q8Vector(q8, scales, offset, a, cols)).as("Q8_0 row %d", row)
+          .isCloseTo(QuantDot.q8Scalar(q8, scales, offset, a, cols), within((float) (1e-5 * mag + 1e-6)));
+      assertThat(QuantDot.q4Vector(q4, scales, offset, a, cols)).as("Q4_0 row %d", row)
+          .isCloseTo(QuantDot.q4Scalar(q4, scales, offset, a, cols), within((float) (1e-5 * mag + 1e-6)));
+    }
+  }
+
+  /** {@code sum_blocks 0.57 d_x * sum |w|} over row {@code row}: the most the activation's rounding moves a dot. */
+  static double activationRoundingBound(FloatTensor w, float[] x, int row, int cols) {
+    Q8Activation a = Q8Activation.of(x, cols);
+    double bound = 0;
+    for (int c = 0; c < cols; c++) {
+      bound += 0.57 * a.scale(c / 32) * Math.abs(w.get((long) row * cols + c));
+    }
+    return bound;
   }
 
   @org.junit.jupiter.api.Test
