@@ -102,7 +102,7 @@ final class QuantDot {
   }
 
   /** Adjacent pairs of shorts summed into ints, as floats (what {@code vpmaddwd} with ones would give). */
-  private static FloatVector pairSum(ShortVector p) {
+  static FloatVector pairSum(ShortVector p) {
     IntVector pi = p.reinterpretAsInts();
     IntVector s = pi.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
         .add(pi.lanewise(VectorOperators.ASHR, 16));
