@@ -405,6 +405,21 @@ class KernelsTest {
       }
       VectorMath.axpy(0.7f, a, 1, y, 0, n);
       assertThat(y).containsExactly(expected, within(1e-6f));
+      // SwiGLU gate over a wide range (exp over- and underflows at the ends), vector vs scalar twin vs double
+      float[] g = new float[n];
+      float[] u = random(r, n);
+      for (int i = 0; i < n; i++) {
+        g[i] = (float) ((r.nextDouble() * 2 - 1) * (i % 7 == 0 ? 120 : 10));
+      }
+      float[] gs = g.clone();
+      float[] gv = g.clone();
+      VectorMath.siluMulScalar(gs, u, 0, n);
+      VectorMath.siluMul(gv, u, n);
+      for (int i = 0; i < n; i++) {
+        double ref = g[i] / (1 + Math.exp(-g[i])) * u[i];
+        assertThat((double) gv[i]).as("silu n %d i %d g %f", n, i, g[i]).isCloseTo(ref, within(1e-6 * Math.abs(ref) + 1e-7));
+        assertThat((double) gs[i]).as("silu scalar n %d i %d", n, i).isCloseTo(ref, within(1e-6 * Math.abs(ref) + 1e-7));
+      }
     }
   }
 
