@@ -58,11 +58,17 @@ class M2BertTextEmbedderTest {
   @Test
   void raggedWidthsMatchReference() throws Exception {
     // sizes that are not multiples of the vector length, so every Vector API loop also runs its scalar tail: 12
-    // channels (one block of 12, or blocks of 5, 5 and 2), filter order 12, intermediate 20, length 13
-    for (M2BertModel.Blocking blocking : new M2BertModel.Blocking[] {M2BertModel.Blocking.DEFAULT, new M2BertModel.Blocking(5, 0)}) {
+    // channels (one block of 12, or blocks of 5, 5 and 2), filter order 12, intermediate 20, length 13. The second
+    // blocking's cache holds one layer's spectra (2 filters x 12 channels x 26 floats), so layer 0 runs from the
+    // cache and layer 1 computes its filters per block
+    M2BertModel.Blocking oneLayer = new M2BertModel.Blocking(5, 2L * 12 * 26 * Float.BYTES);
+    for (M2BertModel.Blocking blocking : new M2BertModel.Blocking[] {M2BertModel.Blocking.DEFAULT, oneLayer}) {
       long seed = 20261202L + blocking.channels();
       TinyM2Bert ck = new TinyM2Bert(seed, 12, 20, 2, 13, 12, 4);
       Path dir = ck.write(tmp.resolve("ragged-" + blocking.channels()));
+      try (M2BertModel model = M2BertModel.load(dir, 1, blocking)) {
+        assertThat(model.cachedLayers()).isEqualTo(blocking == oneLayer ? 1 : 2);
+      }
       try (M2BertTextEmbedder e = new M2BertTextEmbedder(dir, 2, blocking)) {
         int[] ids = e.inputIds("the big red dog sat on a mat");
         double[] ref = new Reference(ck).pooled(ids);

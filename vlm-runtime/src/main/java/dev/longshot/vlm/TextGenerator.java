@@ -31,7 +31,7 @@ import java.util.function.Consumer;
 /**
  * Text generation with an embedded model: load once, then call {@link #generate} per prompt. Each call uses a fresh
  * KV cache of {@code contextLength} entries; calls are serialised (one generation at a time per instance).
- * Close it to stop the kernel threads.
+ * Close it to stop the kernel threads (and, for a generator that {@link #load}ed its model, to unmap the weights).
  */
 public final class TextGenerator implements AutoCloseable {
   /** Called once per generated token with its id and the logits it was sampled from (before penalties). */
@@ -45,6 +45,8 @@ public final class TextGenerator implements AutoCloseable {
   public static final int SPARSE_PREFILL_CHUNK = 4096;
 
   private final LoadedModel model;
+  /** Whether {@link #close} closes the model too (it was loaded by {@link #load}). */
+  private boolean ownsModel;
   private final Transformer transformer;
   private final Parallel parallel;
   private final int contextLength;
@@ -68,11 +70,20 @@ public final class TextGenerator implements AutoCloseable {
    * {@code settings}.
    */
   public static TextGenerator load(Path model, VlmSettings settings) throws IOException {
-    return of(LoadedModel.load(model), settings);
+    LoadedModel m = LoadedModel.load(model);
+    try {
+      TextGenerator g = of(m, settings);
+      g.ownsModel = true;
+      return g;
+    } catch (IOException | RuntimeException e) {
+      m.close();
+      throw e;
+    }
   }
 
   /**
-   * A generator over an already loaded model (e.g. the decoder of a vision-language model); with
+   * A generator over an already loaded model (e.g. the decoder of a vision-language model), which the caller keeps
+   * and closes; with
    * {@code vlm.attention: mminference} it reads the pattern file, which must carry this model's fingerprint.
    */
   public static TextGenerator of(LoadedModel model, VlmSettings settings) throws IOException {
@@ -295,5 +306,8 @@ public final class TextGenerator implements AutoCloseable {
   @Override
   public void close() {
     parallel.close();
+    if (ownsModel) {
+      model.close();
+    }
   }
 }

@@ -29,12 +29,16 @@ import pl.edu.icm.jlargearrays.ConcurrencyUtils;
 public final class M2BertModel implements AutoCloseable {
   /**
    * Memory knobs. {@code channels}: sequence-mixer channels processed together (their in_linear projections and
-   * filter kernels are the only per-channel state held, {@code L x 7 x channels} floats). {@code filterCacheBytes}:
-   * the filter spectra (they depend only on the weights, since every input has length L) are kept between calls
-   * when all of them fit, else each block's are computed when it is mixed.
+   * filter kernels are the only per-channel state held, about {@code L x 14 x channels} floats). {@code
+   * filterCacheBytes}: the filter spectra (they depend only on the weights, since every input has length L) of as
+   * many layers as fit, from the first, are kept between calls; the other layers' are computed block by block when
+   * they are mixed.
    */
   public record Blocking(int channels, long filterCacheBytes) {
-    /** 64 channels; spectra cached up to 512 MB (the 2k model needs 302 MB, the 8k 1.2 GB, the 32k 4.8 GB). */
+    /**
+     * 64 channels; spectra cached up to 512 MB (per layer: 25 MB for the 2k model, so all 12 layers; 101 MB for
+     * the 8k, 5 layers; 403 MB for the 32k, 1 layer).
+     */
     public static final Blocking DEFAULT = new Blocking(64, 512L << 20);
 
     public Blocking {
@@ -93,7 +97,8 @@ public final class M2BertModel implements AutoCloseable {
   private final FloatTensor[][] gated;
   private final FloatTensor[][] wo;
   private final FloatTensor poolW;
-  private final float[][][] spectra; // [layer*2 + filter][channel][2L], null unless cached
+  private final float[][][] spectra; // [layer*2 + filter][channel][2L], filled for the first cachedLayers layers
+  private final int cachedLayers;
 
   M2BertModel(M2BertConfig config, M2BertWeights w, int threads, Blocking blocking) {
     this.config = config;
@@ -148,8 +153,9 @@ public final class M2BertModel implements AutoCloseable {
           ly.f2(), null, null, ly.woB(), ly.lnW(), ly.lnB());
     }
     poolW = FloatTensor.of(w.poolW);
-    long cacheBytes = 2L * n * h * 2L * config.maxPositions() * Float.BYTES;
-    spectra = cacheBytes <= blocking.filterCacheBytes() ? new float[2 * n][][] : null;
+    long layerBytes = 2L * h * 2L * config.maxPositions() * Float.BYTES;
+    cachedLayers = (int) Math.min(n, blocking.filterCacheBytes() / layerBytes);
+    spectra = new float[2 * n][][];
   }
 
   /**
@@ -190,9 +196,9 @@ public final class M2BertModel implements AutoCloseable {
     return config.hidden();
   }
 
-  /** Whether the filter spectra are kept between forwards ({@link Blocking#filterCacheBytes()}). */
-  public boolean cachesSpectra() {
-    return spectra != null;
+  /** How many layers' filter spectra are kept between forwards ({@link Blocking#filterCacheBytes()}). */
+  public int cachedLayers() {
+    return cachedLayers;
   }
 
   /** The sequence length every input is padded to. */
@@ -480,9 +486,9 @@ public final class M2BertModel implements AutoCloseable {
     fft.realInverse(a, true);
   }
 
-  /** The cached spectra {@code [filter][channel][2L]} of layer {@code l}, or null when they are not cached. */
+  /** The cached spectra {@code [filter][channel][2L]} of layer {@code l}, or null when it is not cached. */
   private float[][][] cachedSpectra(int l) {
-    if (spectra == null) {
+    if (l >= cachedLayers) {
       return null;
     }
     synchronized (spectra) {

@@ -3,6 +3,8 @@ package dev.longshot.vlm.gguf;
 import dev.longshot.vlm.ModelFormatException;
 import dev.longshot.vlm.tensor.FloatTensor;
 import dev.longshot.vlm.tensor.GgmlType;
+import dev.longshot.vlm.tensor.WeightMemory;
+import dev.longshot.vlm.tensor.WeightStorage;
 import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
@@ -14,12 +16,15 @@ import java.util.Map;
 
 /**
  * A memory-mapped GGUF file (llama.cpp's model format, versions 2 and 3): metadata key/values and tensor infos are
- * parsed eagerly; {@link #tensor} maps one tensor's bytes and decodes them into a {@link FloatTensor}. Layout (little-endian):
+ * parsed eagerly; {@link #tensor} reads one tensor into the file's {@link WeightMemory}: decoded into heap arrays
+ * ({@link #open(Path)}), or read in place from the mapping when opened with a {@link WeightStorage#MAPPED} memory.
+ * Layout (little-endian):
  * magic {@code "GGUF"}, u32 version, u64 tensor count, u64 metadata count, metadata ({@code string key, u32 type,
  * value}), tensor infos ({@code string name, u32 ndims, u64[ndims] dims, u32 ggml type, u64 offset}), padding to
  * {@code general.alignment} (default 32), then tensor data. Metadata u32 values above 2^31-1 come back as Long, all
  * other integers up to 32 bits as Integer. Counts, lengths, dimensions and offsets are checked against the file size
- * before use, and tensors may not overlap. Close it when all tensors are read; tensors stay usable.
+ * before use, and tensors may not overlap. Close it when all tensors are read; tensors stay usable until their
+ * memory is closed (never, for the heap).
  */
 public final class GgufFile implements AutoCloseable {
   /** One tensor's header entry; {@code dims[0]} is the innermost (column) dimension, as in ggml. */
@@ -39,9 +44,11 @@ public final class GgufFile implements AutoCloseable {
   private final Map<String, Object> metadata;
   private final Map<String, TensorInfo> tensors;
   private final long dataStart;
+  private final WeightMemory memory;
 
   private GgufFile(Path path, FileChannel channel, long fileSize, Map<String, Object> metadata,
-      Map<String, TensorInfo> tensors, long dataStart) {
+      Map<String, TensorInfo> tensors, long dataStart, WeightMemory memory) {
+    this.memory = memory;
     this.path = path;
     this.channel = channel;
     this.fileSize = fileSize;
@@ -50,8 +57,16 @@ public final class GgufFile implements AutoCloseable {
     this.dataStart = dataStart;
   }
 
-  /** Maps and parses {@code path}; a truncated or corrupt file fails with a message naming the path and the fault. */
+  /**
+   * Maps and parses {@code path}, its tensors decoded into heap arrays; a truncated or corrupt file fails with a
+   * message naming the path and the fault.
+   */
   public static GgufFile open(Path path) throws IOException {
+    return open(path, WeightStorage.HEAP.open());
+  }
+
+  /** {@link #open(Path)} with the tensors in {@code memory}, which the caller owns and closes with the model. */
+  public static GgufFile open(Path path, WeightMemory memory) throws IOException {
     FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
     try {
       long size = ch.size();
@@ -69,7 +84,7 @@ public final class GgufFile implements AutoCloseable {
       }
       long dataStart = (p.position() + align - 1) / align * align;
       GgufFile file = new GgufFile(path, ch, size, Collections.unmodifiableMap(meta),
-          Collections.unmodifiableMap(infos), dataStart);
+          Collections.unmodifiableMap(infos), dataStart, memory);
       file.checkTensorBounds();
       return file;
     } catch (IOException | RuntimeException e) {
@@ -140,14 +155,10 @@ public final class GgufFile implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       throw new ModelFormatException(path + ": tensor '" + name + "': " + e.getMessage(), e);
     }
-    long bytes = type.byteSize(t.elementCount());
-    if (bytes > Integer.MAX_VALUE) {
-      throw new ModelFormatException(path + ": tensor '" + name + "' is " + bytes + " bytes; over 2 GiB per tensor "
-          + "is not supported");
-    }
     try {
-      MappedByteBuffer b = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + t.offset(), bytes);
-      return FloatTensor.of(type, b.order(ByteOrder.LITTLE_ENDIAN), t.elementCount());
+      return memory.tensor(channel, dataStart + t.offset(), type, t.elementCount());
+    } catch (IllegalArgumentException e) {
+      throw new ModelFormatException(path + ": tensor '" + name + "': " + e.getMessage(), e);
     } catch (IOException e) {
       throw new ModelFormatException(path + ": cannot read tensor '" + name + "': " + e.getMessage(), e);
     }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.longshot.vlm.ModelFormatException;
 import dev.longshot.vlm.ModelLimits;
 import dev.longshot.vlm.tensor.FloatTensor;
+import dev.longshot.vlm.tensor.WeightMemory;
+import dev.longshot.vlm.tensor.WeightStorage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +25,13 @@ public final class SafetensorsModelLoader implements AutoCloseable {
   private final String prefix;
   private final SafetensorsTensors tensors;
 
+  /** Reads {@code dir} with the tensors decoded into heap arrays. */
   public SafetensorsModelLoader(Path dir) throws IOException {
+    this(dir, WeightStorage.HEAP.open());
+  }
+
+  /** Reads {@code dir} with the tensors in {@code memory}, which the caller owns and closes with the model. */
+  public SafetensorsModelLoader(Path dir, WeightMemory memory) throws IOException {
     this.dir = dir;
     Path config = dir.resolve("config.json");
     if (!Files.isRegularFile(config)) {
@@ -34,7 +42,7 @@ public final class SafetensorsModelLoader implements AutoCloseable {
     boolean multimodal = root.path("text_config").isObject() && root.path("vision_config").isObject();
     cfg = multimodal ? root.path("text_config") : root;
     prefix = multimodal ? "model.text_model." : "model.";
-    tensors = SafetensorsTensors.open(dir);
+    tensors = SafetensorsTensors.open(dir, memory);
     if (tensors.isEmpty()) {
       throw new ModelFormatException(dir + ": no *.safetensors file");
     }

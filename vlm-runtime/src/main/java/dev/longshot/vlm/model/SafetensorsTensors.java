@@ -3,6 +3,8 @@ package dev.longshot.vlm.model;
 import dev.longshot.vlm.ModelFormatException;
 import dev.longshot.vlm.safetensors.SafetensorsFile;
 import dev.longshot.vlm.tensor.FloatTensor;
+import dev.longshot.vlm.tensor.WeightMemory;
+import dev.longshot.vlm.tensor.WeightStorage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,12 +28,20 @@ public final class SafetensorsTensors implements AutoCloseable {
     this.files = files;
   }
 
-  /** Opens every {@code *.safetensors} file in {@code dir}, sorted by name; there may be none ({@link #isEmpty}). */
+  /**
+   * Opens every {@code *.safetensors} file in {@code dir}, sorted by name, tensors decoded into heap arrays; there
+   * may be none ({@link #isEmpty}).
+   */
   public static SafetensorsTensors open(Path dir) throws IOException {
+    return open(dir, WeightStorage.HEAP.open());
+  }
+
+  /** {@link #open(Path)} with the tensors in {@code memory}, which the caller owns and closes with the model. */
+  public static SafetensorsTensors open(Path dir, WeightMemory memory) throws IOException {
     List<SafetensorsFile> files = new ArrayList<>();
     try (Stream<Path> s = Files.list(dir)) {
       for (Path p : s.filter(f -> f.getFileName().toString().endsWith(".safetensors")).sorted().toList()) {
-        files.add(SafetensorsFile.open(p));
+        files.add(SafetensorsFile.open(p, memory));
       }
     } catch (IOException | RuntimeException e) {
       for (SafetensorsFile f : files) {

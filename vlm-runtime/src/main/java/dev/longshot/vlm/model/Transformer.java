@@ -11,6 +11,7 @@ import dev.longshot.vlm.attention.KvCache;
 import dev.longshot.vlm.attention.PrefillBatch;
 import dev.longshot.vlm.tensor.Matmul;
 import dev.longshot.vlm.tensor.Parallel;
+import dev.longshot.vlm.tensor.VectorMath;
 
 /**
  * The forward pass of a pre-norm decoder (Llama / Qwen2): per block {@code x += Wo·attn(rope(Wq·n(x)), rope(Wk·n(x)),
@@ -161,12 +162,7 @@ public final class Transformer {
     Matmul.matmul(par, b.xb, n, dim, new Matmul.Job(lw.wGate(), b.h1, c.hiddenDim()),
         new Matmul.Job(lw.wUp(), b.h2, c.hiddenDim()));
     for (int t = 0; t < n; t++) {
-      float[] g = b.h1[t];
-      float[] u = b.h2[t];
-      for (int i = 0; i < g.length; i++) {
-        float v = g[i];
-        g[i] = v / (1f + (float) Math.exp(-v)) * u[i];
-      }
+      VectorMath.siluMul(b.h1[t], b.h2[t], c.hiddenDim());
     }
     Matmul.matmul(par, lw.wDown(), b.h1, b.xb, n, dim, c.hiddenDim());
     for (int t = 0; t < n; t++) {

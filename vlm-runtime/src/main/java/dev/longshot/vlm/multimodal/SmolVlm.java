@@ -102,12 +102,22 @@ public final class SmolVlm implements AutoCloseable {
   /** Loads llama.cpp's pair: the decoder GGUF and the vision projector GGUF. */
   public static SmolVlm load(Path modelGguf, Path mmproj, VlmSettings settings) throws IOException {
     LoadedModel lm = LoadedModel.load(modelGguf);
+    try {
+      return withPair(lm, modelGguf, mmproj, settings);
+    } catch (IOException | RuntimeException e) {
+      lm.close();
+      throw e;
+    }
+  }
+
+  private static SmolVlm withPair(LoadedModel lm, Path modelGguf, Path mmproj, VlmSettings settings)
+      throws IOException {
     int imageToken = lm.tokenizer().id(SmolVlmProcessor.IMAGE);
     if (imageToken < 0) {
       throw new ModelFormatException(modelGguf + ": the vocabulary has no " + SmolVlmProcessor.IMAGE + " token");
     }
     TextGenerator tg = TextGenerator.of(lm, settings);
-    try (GgufFile f = GgufFile.open(mmproj)) {
+    try (GgufFile f = GgufFile.open(mmproj, lm.memory())) {
       MmprojVisionLoader loader = new MmprojVisionLoader(f);
       VisionConfig vc = loader.config(lm.config().dim());
       VisionWeights vw = loader.weights(vc);
@@ -138,6 +148,16 @@ public final class SmolVlm implements AutoCloseable {
     }
     JsonNode root = ModelLimits.readJson(dir.resolve("config.json"));
     LoadedModel lm = LoadedModel.load(dir);
+    try {
+      return withHuggingFace(lm, dir, root, settings);
+    } catch (IOException | RuntimeException e) {
+      lm.close();
+      throw e;
+    }
+  }
+
+  private static SmolVlm withHuggingFace(LoadedModel lm, Path dir, JsonNode root, VlmSettings settings)
+      throws IOException {
     int imageToken = ModelLimits.jsonInt(dir.resolve("config.json"), "image_token_id", root.path("image_token_id"),
         lm.tokenizer().id(SmolVlmProcessor.IMAGE), 0, ModelLimits.MAX_VOCAB);
     if (imageToken < 0 || lm.tokenizer().id(SmolVlmProcessor.IMAGE) != imageToken) {
@@ -146,7 +166,7 @@ public final class SmolVlm implements AutoCloseable {
     }
     String jinja = chatTemplate(dir);
     TextGenerator tg = TextGenerator.of(lm, settings);
-    try (HfVisionLoader loader = new HfVisionLoader(dir)) {
+    try (HfVisionLoader loader = new HfVisionLoader(dir, lm.memory())) {
       VisionConfig vc = loader.config(root, lm.config().dim());
       VisionWeights vw = loader.weights(vc);
       ImageProcessorConfig ipc = ImageProcessorConfig.read(dir, vc.imageSeqLen());
@@ -362,5 +382,6 @@ public final class SmolVlm implements AutoCloseable {
       onnx.close();
     }
     text.close();
+    text.model().close(); // the decoder's and the tower's weights: this instance loaded them
   }
 }

@@ -6,6 +6,8 @@ import dev.longshot.vlm.ModelFormatException;
 import dev.longshot.vlm.ModelLimits;
 import dev.longshot.vlm.tensor.FloatTensor;
 import dev.longshot.vlm.tensor.GgmlType;
+import dev.longshot.vlm.tensor.WeightMemory;
+import dev.longshot.vlm.tensor.WeightStorage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -18,7 +20,8 @@ import java.util.Map;
 /**
  * One Hugging Face safetensors file: a u64 little-endian header length, a JSON header mapping tensor names to
  * {@code {dtype, shape, data_offsets: [begin, end]}} (offsets relative to the end of the header), then the data.
- * Supported dtypes: F32, F16, BF16. Close it after reading the tensors (they are decoded to heap arrays). The header
+ * Supported dtypes: F32, F16, BF16. Close it after reading the tensors: they are decoded to heap arrays
+ * ({@link #open(Path)}) or read in place from a {@link WeightStorage#MAPPED} memory, valid until it is closed. The header
  * length, every shape (integers, none negative, a product that neither overflows nor disagrees with the byte range)
  * and every byte range (inside the file, none overlapping) are checked when the file is opened (issue 12, point 7).
  */
@@ -38,15 +41,24 @@ public final class SafetensorsFile implements AutoCloseable {
   private final FileChannel channel;
   private final long dataStart;
   private final Map<String, Entry> entries;
+  private final WeightMemory memory;
 
-  private SafetensorsFile(Path path, FileChannel channel, long dataStart, Map<String, Entry> entries) {
+  private SafetensorsFile(Path path, FileChannel channel, long dataStart, Map<String, Entry> entries,
+      WeightMemory memory) {
+    this.memory = memory;
     this.path = path;
     this.channel = channel;
     this.dataStart = dataStart;
     this.entries = entries;
   }
 
+  /** Opens {@code path}, its tensors decoded into heap arrays. */
   public static SafetensorsFile open(Path path) throws IOException {
+    return open(path, WeightStorage.HEAP.open());
+  }
+
+  /** {@link #open(Path)} with the tensors in {@code memory}, which the caller owns and closes with the model. */
+  public static SafetensorsFile open(Path path, WeightMemory memory) throws IOException {
     FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
     try {
       long size = ch.size();
@@ -81,7 +93,7 @@ public final class SafetensorsFile implements AutoCloseable {
         }
       }
       checkNoOverlap(path, entries);
-      return new SafetensorsFile(path, ch, dataStart, entries);
+      return new SafetensorsFile(path, ch, dataStart, entries, memory);
     } catch (IOException | RuntimeException e) {
       ch.close();
       throw e;
@@ -154,8 +166,9 @@ public final class SafetensorsFile implements AutoCloseable {
       throw new ModelFormatException(path + ": tensor '" + name + "' is missing");
     }
     try {
-      ByteBuffer b = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + e.begin(), e.end() - e.begin());
-      return FloatTensor.of(e.type(), b.order(ByteOrder.LITTLE_ENDIAN), e.elementCount());
+      return memory.tensor(channel, dataStart + e.begin(), e.type(), e.elementCount());
+    } catch (IllegalArgumentException ex) {
+      throw new ModelFormatException(path + ": tensor '" + name + "': " + ex.getMessage(), ex);
     } catch (IOException ex) {
       throw new ModelFormatException(path + ": cannot read tensor '" + name + "': " + ex.getMessage(), ex);
     }

@@ -2,13 +2,18 @@ package dev.longshot.vlm.tensor;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
- * A read-only one-dimensional array of model weights in one of the {@link GgmlType}s, held in heap arrays decoded
- * once from the (memory-mapped) model file. Heap arrays rather than {@code MemorySegment}s because the project
- * compiles for Java 21, where the FFM API is still a preview. Matrices are row-major: element {@code (r, c)} of a
- * matrix with {@code cols} columns is at {@code r*cols+c}. Kernels take element offsets; for quantized types they
- * must be multiples of the block size (32). Instances are immutable and safe to share between threads.
+ * A read-only one-dimensional array of model weights in one of the {@link GgmlType}s: either held in heap arrays
+ * decoded once from the model file (one class per type here, the Java 21 path) or read in place from the mapped file
+ * (one {@code Mapped*Tensor} per type in src/main/java22; see {@link WeightStorage}). Every kernel reaches the weights
+ * through the per-type methods this class declares, so both storages share everything above them: the matvec dot
+ * products ({@link #dot(long, float[], int, int)}, and {@link #dot(long, Q8Activation)} for Q8_0 / Q4_0) and the
+ * dequantisation of a run of elements ({@link #copyTo}, which the prefill GEMM packs its tiles from). Matrices are row-major: element {@code (r, c)} of a matrix with {@code cols} columns is at
+ * {@code r*cols+c}. Kernels take element offsets; for quantized types they must be multiples of the block size (32).
+ * Instances are immutable and safe to share between threads.
  */
 public abstract class FloatTensor {
   protected final long size;
@@ -24,9 +29,7 @@ public abstract class FloatTensor {
       throw new IllegalArgumentException(type + " tensor of " + size + " elements needs " + need + " bytes, got "
           + bytes.remaining());
     }
-    if (size > Integer.MAX_VALUE - 64) {
-      throw new IllegalArgumentException("tensors over 2^31 elements are not supported, got " + size);
-    }
+    checkedBytes(type, size, 0, bytes.remaining());
     ByteBuffer b = bytes.slice().order(ByteOrder.LITTLE_ENDIAN);
     int n = (int) size;
     return switch (type) {
@@ -43,6 +46,23 @@ public abstract class FloatTensor {
       case Q8_0 -> Q8Tensor.decode(b, n);
       case Q4_0 -> Q4Tensor.decode(b, n);
     };
+  }
+
+  /**
+   * The byte size of {@code elements} values of {@code type} stored at {@code offset} of a file of {@code fileSize}
+   * bytes, after checking that the count fills whole blocks, that the kernels can address it (element offsets are
+   * ints) and that the range lies inside the file; an {@link IllegalArgumentException} names the fault.
+   */
+  static long checkedBytes(GgmlType type, long elements, long offset, long fileSize) {
+    if (elements < 0 || elements > Integer.MAX_VALUE - 64) {
+      throw new IllegalArgumentException("tensors over 2^31 elements are not supported, got " + elements);
+    }
+    long bytes = type.byteSize(elements);
+    if (offset < 0 || offset > fileSize || bytes > fileSize - offset) {
+      throw new IllegalArgumentException(type + " tensor of " + elements + " elements (" + bytes + " bytes) at byte "
+          + offset + " runs past the end of the " + fileSize + "-byte file");
+    }
+    return bytes;
   }
 
   /** An F32 tensor over {@code values} (not copied). */
@@ -73,6 +93,22 @@ public abstract class FloatTensor {
     return sum;
   }
 
+  /**
+   * Whether this tensor's matrix-vector products take a quantized activation ({@link #dot(long, Q8Activation)}),
+   * as llama.cpp's Q8_0 / Q4_0 products do: true for those types where {@link QuantDot#ENABLED}.
+   */
+  public boolean dotsQuantized() {
+    return false;
+  }
+
+  /**
+   * {@code sum_i this[offset+i] * x.get(i)} for {@code i < x.length()}, summed exactly in integers per block; only
+   * where {@link #dotsQuantized()}, {@code offset} a multiple of 32.
+   */
+  public float dot(long offset, Q8Activation x) {
+    throw new UnsupportedOperationException(type() + " tensors take float activations");
+  }
+
   /** The Vector API kernel for {@link #dot}. */
   abstract float dotVector(int offset, float[] x, int xOffset, int n);
 
@@ -81,6 +117,32 @@ public abstract class FloatTensor {
     for (int i = 0; i < n; i++) {
       dst[dstOffset + i] = get(offset + i);
     }
+  }
+
+  private static final int CHUNK = 512;
+  private static final ThreadLocal<float[]> CHUNK_BUFFER = ThreadLocal.withInitial(() -> new float[CHUNK]);
+
+  /**
+   * {@link #dot} for types without a direct vector kernel (F16, BF16): {@link #copyTo} a chunk into a per-thread
+   * float buffer (scalar; the JIT turns {@link Float#float16ToFloat} into F16C instructions), then the float FMA loop.
+   */
+  final float dotByChunks(int offset, float[] x, int xOffset, int n) {
+    float[] buf = CHUNK_BUFFER.get();
+    FloatVector acc = FloatVector.zero(Kernels.F);
+    float tail = 0f;
+    for (int start = 0; start < n; start += CHUNK) {
+      int len = Math.min(CHUNK, n - start);
+      copyTo(offset + start, buf, 0, len);
+      int upper = Kernels.F.loopBound(len);
+      int i = 0;
+      for (; i < upper; i += Kernels.F.length()) {
+        acc = FloatVector.fromArray(Kernels.F, buf, i).fma(FloatVector.fromArray(Kernels.F, x, xOffset + start + i), acc);
+      }
+      for (; i < len; i++) {
+        tail += buf[i] * x[xOffset + start + i];
+      }
+    }
+    return acc.reduceLanes(VectorOperators.ADD) + tail;
   }
 
   static float f16(short bits) {

@@ -10,7 +10,10 @@ import jdk.incubator.vector.FloatVector;
  * multiplied with {@link #TOKENS} activations at a time by an outer-product micro-kernel ({@code 3 x 3} vector
  * accumulators held in registers, 3 tile loads and 3 broadcasts per 9 FMAs), writing whole output vectors with no
  * horizontal sums. The scalar path (and {@code n == 1}) uses one dot product per
- * output.
+ * output. Products with Q8_0 / Q4_0 weights take their activations rounded as llama.cpp rounds them
+ * ({@link Q8Activation}: blocks of 32, 8-bit quants): for {@code n == 1} the activation is quantized once and the dot
+ * products run in integers ({@link QuantDot}); prefill rounds the activations it packs, so a token gets the same
+ * products through prefill and decode.
  */
 public final class Matmul {
   private static final int MIN_ROWS_PER_CHUNK = 16;
@@ -52,6 +55,15 @@ public final class Matmul {
     for (int j = 0; j < jobs.length; j++) {
       start[j + 1] = start[j] + ceilDiv(jobs[j].rows(), TILE);
     }
+    Q8Activation xq = n == 1 ? quantizedActivation(xs[0], cols, jobs) : null;
+    float[][] rounded = null; // the scalar path's prefill: activations rounded for Q8_0 / Q4_0 jobs, as gemm does
+    if (n > 1 && java.util.Arrays.stream(jobs).anyMatch(job -> roundsActivations(job, cols))) {
+      rounded = new float[n][];
+      for (int t = 0; t < n; t++) {
+        rounded[t] = Q8Activation.round(xs[t], new float[cols], cols);
+      }
+    }
+    float[][] xsRounded = rounded;
     par.forRange(start[jobs.length], Math.max(1, MIN_ROWS_PER_CHUNK / TILE), (from, to) -> {
       float[][] rowBuf = n == 1 ? null : new float[TILE][cols];
       int j = 0;
@@ -62,7 +74,11 @@ public final class Matmul {
         Job job = jobs[j];
         int r0 = (tile - start[j]) * TILE;
         int r1 = Math.min(job.rows(), r0 + TILE);
-        if (n == 1) {
+        if (xq != null && job.w().dotsQuantized()) {
+          for (int r = r0; r < r1; r++) {
+            job.outs()[0][r] = job.w().dot((long) r * cols, xq);
+          }
+        } else if (n == 1) {
           for (int r = r0; r < r1; r++) {
             job.outs()[0][r] = job.w().dot((long) r * cols, xs[0], 0, cols);
           }
@@ -70,10 +86,26 @@ public final class Matmul {
           for (int r = r0; r < r1; r++) {
             job.w().copyTo((long) r * cols, rowBuf[r - r0], 0, cols);
           }
-          block(rowBuf, r1 - r0, r0, xs, n, cols, job.outs());
+          block(rowBuf, r1 - r0, r0, roundsActivations(job, cols) ? xsRounded : xs, n, cols, job.outs());
         }
       }
     });
+  }
+
+  /**
+   * {@code x} quantized once for all jobs when one of them takes quantized activations (Q8_0 / Q4_0 weights, as
+   * llama.cpp's decode does), else null.
+   */
+  private static Q8Activation quantizedActivation(float[] x, int cols, Job[] jobs) {
+    if (cols % Q8Activation.BLOCK != 0) {
+      return null;
+    }
+    for (Job job : jobs) {
+      if (job.w().dotsQuantized()) {
+        return Q8Activation.of(x, cols);
+      }
+    }
+    return null;
   }
 
   /**
@@ -82,6 +114,15 @@ public final class Matmul {
    * {@link #PANEL} rows over all jobs are claimed by the threads, each dequantized once per block.
    */
   private static void gemm(Parallel par, float[][] xs, int n, int cols, Job[] jobs) {
+    boolean rounds = roundsActivations(jobs[0], cols);
+    for (Job job : jobs) {
+      if (roundsActivations(job, cols) != rounds) { // mixed: the jobs that round, then the others
+        gemm(par, xs, n, cols, java.util.Arrays.stream(jobs).filter(x -> roundsActivations(x, cols)).toArray(Job[]::new));
+        gemm(par, xs, n, cols, java.util.Arrays.stream(jobs).filter(x -> !roundsActivations(x, cols))
+            .toArray(Job[]::new));
+        return;
+      }
+    }
     int[] start = new int[jobs.length + 1];
     for (int j = 0; j < jobs.length; j++) {
       start[j + 1] = start[j] + ceilDiv(jobs[j].rows(), PANEL);
@@ -91,7 +132,12 @@ public final class Matmul {
       int b1 = Math.min(n, t0 + TOKEN_BLOCK);
       int groups = (b1 - b0) / TOKENS;
       float[] packed = packedActivations(groups * TOKENS * cols);
-      par.forRange(groups, 1, (from, to) -> packActivations(xs, b0, from, to, cols, packed));
+      par.forRange(groups, 1, (from, to) -> packActivations(xs, b0, from, to, cols, packed, rounds));
+      float[][] rest = new float[b1 - b0 - groups * TOKENS][];
+      for (int t = 0; t < rest.length; t++) {
+        float[] x = xs[b0 + groups * TOKENS + t];
+        rest[t] = rounds ? Q8Activation.round(x, new float[cols], cols) : x;
+      }
       par.forRange(start[jobs.length], 1, (from, to) -> {
         float[][] scratch = scratch(cols);
         float[] tile = scratch[0];
@@ -110,7 +156,7 @@ public final class Matmul {
             kernel3(tile, packed, g * TOKENS * cols, cols, job.outs(), b0 + g * TOKENS, r0, count, tmp);
           }
           for (int t = b0 + groups * TOKENS; t < b1; t++) {
-            kernel1(tile, xs[t], cols, job.outs()[t], r0, count, tmp);
+            kernel1(tile, rest[t - b0 - groups * TOKENS], cols, job.outs()[t], r0, count, tmp);
           }
         }
       });
@@ -127,11 +173,21 @@ public final class Matmul {
     return a;
   }
 
-  /** {@code packed[g][k][t] = xs[b0 + g * TOKENS + t][k]} for groups {@code [from, to)}. */
-  private static void packActivations(float[][] xs, int b0, int from, int to, int cols, float[] packed) {
+  /** Whether {@code job}'s products round their activations ({@link Q8Activation}), as llama.cpp's Q8_0/Q4_0 do. */
+  private static boolean roundsActivations(Job job, int cols) {
+    return cols % Q8Activation.BLOCK == 0 && job.w().dotsQuantized();
+  }
+
+  /**
+   * {@code packed[g][k][t] = xs[b0 + g * TOKENS + t][k]} for groups {@code [from, to)}, rounded as
+   * {@link Q8Activation} rounds when {@code rounds}.
+   */
+  private static void packActivations(float[][] xs, int b0, int from, int to, int cols, float[] packed,
+      boolean rounds) {
+    float[] buf = rounds ? new float[cols] : null;
     for (int g = from; g < to; g++) {
       for (int t = 0; t < TOKENS; t++) {
-        float[] x = xs[b0 + g * TOKENS + t];
+        float[] x = rounds ? Q8Activation.round(xs[b0 + g * TOKENS + t], buf, cols) : xs[b0 + g * TOKENS + t];
         for (int k = 0, o = g * TOKENS * cols + t; k < cols; k++, o += TOKENS) {
           packed[o] = x[k];
         }

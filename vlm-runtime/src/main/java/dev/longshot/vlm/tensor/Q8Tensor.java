@@ -52,6 +52,16 @@ final class Q8Tensor extends FloatTensor {
   }
 
   @Override
+  public boolean dotsQuantized() {
+    return QuantDot.ENABLED;
+  }
+
+  @Override
+  public float dot(long offset, Q8Activation x) {
+    return QuantDot.q8(q, scales, (int) offset, x, x.length());
+  }
+
+  @Override
   float dotVector(int offset, float[] x, int xOffset, int n) {
     if (offset % BLOCK != 0) {
       return dotScalar(offset, x, xOffset, n);

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.longshot.vlm.ModelFormatException;
 import dev.longshot.vlm.ModelLimits;
 import dev.longshot.vlm.model.SafetensorsTensors;
+import dev.longshot.vlm.tensor.WeightMemory;
+import dev.longshot.vlm.tensor.WeightStorage;
 import dev.longshot.vlm.tensor.FloatTensor;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -19,9 +21,15 @@ public final class HfVisionLoader implements AutoCloseable {
   private final Path dir;
   private final SafetensorsTensors tensors;
 
+  /** Reads {@code dir} with the tensors decoded into heap arrays. */
   public HfVisionLoader(Path dir) throws IOException {
+    this(dir, WeightStorage.HEAP.open());
+  }
+
+  /** Reads {@code dir} with the tensors in {@code memory}, which the caller owns and closes with the model. */
+  public HfVisionLoader(Path dir, WeightMemory memory) throws IOException {
     this.dir = dir;
-    this.tensors = SafetensorsTensors.open(dir);
+    this.tensors = SafetensorsTensors.open(dir, memory);
   }
 
   /** The vision config from config.json's root, for a decoder of width {@code textDim}. */

@@ -5,6 +5,7 @@ import dev.longshot.vlm.tensor.GgmlType;
 import dev.longshot.vlm.tensor.Kernels;
 import dev.longshot.vlm.tensor.Matmul;
 import dev.longshot.vlm.tensor.Parallel;
+import dev.longshot.vlm.tensor.Q8Activation;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -13,7 +14,10 @@ import java.util.stream.Stream;
 /**
  * Decode-time matrix-vector products ({@link Matmul#matvec}) in the Qwen2.5-0.5B shapes, per weight type, with the
  * F32 product of the same shape as the in-run baseline: milliseconds per product and weight bytes streamed per
- * second. Tells whether a type's kernel is bound by memory or by arithmetic. Random weights (seed 1).
+ * second. Tells whether a type's kernel is bound by memory or by arithmetic. For Q8_0 / Q4_0 it also prints the
+ * calling thread's CPU time per product of the integer kernels (quantized activation, what {@code matvec} runs)
+ * against the float-activation kernels (every weight dequantized), alternating in the same run. Random weights
+ * (seed 1).
  * Run: {@code bench/run vlm-runtime dev.longshot.vlm.bench.MatvecBenchmark [THREADS] [REPEATS]}.
  */
 public final class MatvecBenchmark {
@@ -40,8 +44,38 @@ public final class MatvecBenchmark {
           if (type == GgmlType.F32) {
             f32 = ms;
           }
-          System.out.printf(Locale.ROOT, "%6d x %-5d %-5s %8.3f ms  %6.2f GB/s (file bytes)  vs F32 %5.2fx%n", rows,
-              cols, type, ms, t.fileBytes() / ms / 1e6, f32 / ms);
+          String cpu = "";
+          if (t.tensor().dotsQuantized()) {
+            // the calling thread's CPU time per product, alternating rounds, best of each (load only slows a round):
+            // quantized activations + integer sums (what Matmul.matvec runs) vs float activations (the previous
+            // kernel, dequantizing every weight), both single-threaded row loops
+            var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+            FloatTensor w8 = t.tensor();
+            float[] out = new float[rows];
+            double bestInt = Double.MAX_VALUE;
+            double bestFloat = Double.MAX_VALUE;
+            for (int round = 0; round < repeats + 6; round++) {
+              long c0 = mx.getCurrentThreadCpuTime();
+              Q8Activation xq = Q8Activation.of(x, cols);
+              for (int row = 0; row < rows; row++) {
+                out[row] = w8.dot((long) row * cols, xq);
+              }
+              long c1 = mx.getCurrentThreadCpuTime();
+              for (int row = 0; row < rows; row++) {
+                out[row] = w8.dot((long) row * cols, x, 0, cols);
+              }
+              long c2 = mx.getCurrentThreadCpuTime();
+              if (round >= 3) { // the first rounds warm the JIT
+                bestInt = Math.min(bestInt, (c1 - c0) / 1e6);
+                bestFloat = Math.min(bestFloat, (c2 - c1) / 1e6);
+              }
+            }
+            cpu = String.format(Locale.ROOT, "  1-thread cpu ms: integer %.3f (%.2f GB/cpu-s) vs float activations "
+                + "%.3f (%.2f) = %.2fx", bestInt, t.fileBytes() / bestInt / 1e6, bestFloat,
+                t.fileBytes() / bestFloat / 1e6, bestFloat / bestInt);
+          }
+          System.out.printf(Locale.ROOT, "%6d x %-5d %-5s %8.3f ms  %6.2f GB/s (file bytes)  vs F32 %5.2fx%s%n", rows,
+              cols, type, ms, t.fileBytes() / ms / 1e6, f32 / ms, cpu);
         }
       }
     }

@@ -21,7 +21,9 @@ import java.util.SplittableRandom;
  * distances random with a spread of ~2 (score units), so ~3-4 % of its softmax mass at 32k lies scattered over
  * thousands of far diagonals that no sparse budget keeps cheaply (measured: the recall-0.99 budget grows to
  * v=8000, s=8192, block share 0.58). The lines head uses harmonic frequencies {@code 2 pi f / P} ({@code f = 1..F},
- * {@code F = 3d/8}, {@code P = 65536}, so no echo of the band within 64k tokens and the same band at every length),
+ * {@code F = 3d/8}, {@code P = 131072}: the same band at every length, and no echo of it within 64k tokens; with
+ * {@code P = 65536} the band came back at distances near {@code P}, so at 64k tokens the last rows attended to the
+ * first 2000 keys, the online estimate from those rows spent its columns there, and recall fell to 0.94),
  * whose sum (a Dirichlet kernel) is a band around the diagonal with sidelobes that decay instead of random far
  * lobes, and columns scoring about 9 (the band peaks at 10): its structure is present, the other's only mostly.
  */
@@ -95,7 +97,7 @@ public final class PlantedHead {
     int n = q.length;
     int harmonics = 3 * d / 8;
     int rest = 2 * harmonics;
-    double period = 65536;
+    double period = 131072;
     double sqrtD = Math.sqrt(d);
     float a = (float) Math.sqrt(10 * sqrtD / harmonics); // a^2 * sum_f cos(0) / sqrt(d) = 10
     for (int i = 0; i < n; i++) {

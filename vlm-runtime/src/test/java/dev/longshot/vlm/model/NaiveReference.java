@@ -13,8 +13,20 @@ final class NaiveReference {
     float[] values(String name, int rows, int cols);
   }
 
+  /**
+   * Which matrix products see their input rounded as llama.cpp (and this runtime's decode against Q8_0 / Q4_0
+   * weights) rounds activations: blocks of 32, scale {@code max|x| / 127} in float16, quants {@code rint(x / scale)}.
+   */
+  enum ActivationRounding {
+    /** None: exact products. */
+    NONE,
+    /** Every matrix product (one token at a time through decode). */
+    ALL
+  }
+
   private final Weights m;
   private final ModelSpec s;
+  private ActivationRounding rounding = ActivationRounding.NONE;
 
   /** The reference over {@code weights} (e.g. the dequantized values of a quantized file). */
   NaiveReference(ModelSpec spec, Weights weights) {
@@ -22,8 +34,14 @@ final class NaiveReference {
     this.s = spec;
   }
 
-  /** Logits after the last of {@code tokens}. */
+  /** Logits after the last of {@code tokens}, every product exact. */
   double[] logits(int[] tokens) {
+    return logits(tokens, ActivationRounding.NONE);
+  }
+
+  /** Logits after the last of {@code tokens}, with the products {@code rounding} names taking rounded inputs. */
+  double[] logits(int[] tokens, ActivationRounding rounding) {
+    this.rounding = rounding;
     int n = tokens.length;
     int d = s.dim();
     int hd = s.headDim();
@@ -41,7 +59,7 @@ final class NaiveReference {
       double[][] k = new double[n][];
       double[][] v = new double[n][];
       for (int t = 0; t < n; t++) {
-        double[] h = norm(x[t], m.values(p + "attn_norm.weight", 1, d));
+        double[] h = inLayer(norm(x[t], m.values(p + "attn_norm.weight", 1, d)));
         q[t] = mul(m.values(p + "attn_q.weight", s.heads() * hd, d), h, qwen ? m.values(p + "attn_q.bias", 1, s.heads() * hd) : null);
         k[t] = mul(m.values(p + "attn_k.weight", s.kvHeads() * hd, d), h, qwen ? m.values(p + "attn_k.bias", 1, s.kvHeads() * hd) : null);
         v[t] = mul(m.values(p + "attn_v.weight", s.kvHeads() * hd, d), h, qwen ? m.values(p + "attn_v.bias", 1, s.kvHeads() * hd) : null);
@@ -74,21 +92,42 @@ final class NaiveReference {
             }
           }
         }
-        add(x[t], mul(wo, att, null));
+        add(x[t], mul(wo, inLayer(att), null));
       }
       for (int t = 0; t < n; t++) {
-        double[] h = norm(x[t], m.values(p + "ffn_norm.weight", 1, d));
+        double[] h = inLayer(norm(x[t], m.values(p + "ffn_norm.weight", 1, d)));
         double[] g = mul(m.values(p + "ffn_gate.weight", s.hidden(), d), h, null);
         double[] u = mul(m.values(p + "ffn_up.weight", s.hidden(), d), h, null);
         for (int i = 0; i < g.length; i++) {
           g[i] = g[i] / (1 + Math.exp(-g[i])) * u[i];
         }
-        add(x[t], mul(m.values(p + "ffn_down.weight", d, s.hidden()), g, null));
+        add(x[t], mul(m.values(p + "ffn_down.weight", d, s.hidden()), inLayer(g), null));
       }
     }
     double[] last = norm(x[n - 1], m.values("output_norm.weight", 1, d));
     float[] out = s.tied() ? emb : m.values("output.weight", s.vocab(), d);
-    return mul(out, last, null);
+    return mul(out, inLayer(last), null);
+  }
+
+  /** {@code x} rounded per block of 32 the way llama.cpp quantizes activations to Q8_0. */
+  static double[] rounded(double[] x) {
+    double[] out = new double[x.length];
+    for (int b = 0; b < x.length / 32; b++) {
+      float amax = 0f;
+      for (int i = b * 32; i < b * 32 + 32; i++) {
+        amax = Math.max(amax, Math.abs((float) x[i]));
+      }
+      float id = amax != 0f ? 127f / amax : 0f;
+      float d = Float.float16ToFloat(Float.floatToFloat16(amax / 127f));
+      for (int i = b * 32; i < b * 32 + 32; i++) {
+        out[i] = d * Math.rint((float) x[i] * id);
+      }
+    }
+    return out;
+  }
+
+  private double[] inLayer(double[] x) {
+    return rounding == ActivationRounding.ALL ? rounded(x) : x;
   }
 
   private void rope(double[] x, int heads, int pos, boolean interleaved) {
