@@ -161,13 +161,32 @@ final class VsEstimator {
     return out;
   }
 
-  /** Column sums of the entries at least {@code band} diagonals below the main one; forced first columns infinite. */
+  /**
+   * Column scores from the entries at least {@code band} diagonals below the main one: each entry's excess over its
+   * diagonal's mean over the estimation rows, {@code max(0, A[r][j] - mean_r' A[r'][i_r' - (i_r - j)])}, summed. A
+   * column that is hot for every row (a vertical) stands out of its diagonals; a key that is hot only because the
+   * rows' band or far lobes pass over it is what its diagonals predict, and scores ~0 (issue 17: raw sums spent the
+   * vertical budget on the band's continuation just before the estimation rows, which fit no other row). Forced
+   * first columns infinite.
+   */
   private static float[] columnSums(float[][] a, int[] rows, int end, int band) {
+    double[] diag = new double[end];
+    int[] onDiag = new int[end];
+    for (int r = 0; r < rows.length; r++) {
+      int i = rows[r];
+      for (int j = 0; j <= i; j++) {
+        diag[i - j] += a[r][j];
+        onDiag[i - j]++;
+      }
+    }
     float[] colsum = new float[end];
     for (int r = 0; r < rows.length; r++) {
       int i = rows[r];
       for (int j = 0; j <= i - band; j++) {
-        colsum[j] += a[r][j];
+        double excess = a[r][j] - diag[i - j] / onDiag[i - j];
+        if (excess > 0) {
+          colsum[j] += (float) excess;
+        }
       }
     }
     Arrays.fill(colsum, 0, Math.min(end, VerticalSlashPattern.FORCED_VERTICALS), Float.POSITIVE_INFINITY);
