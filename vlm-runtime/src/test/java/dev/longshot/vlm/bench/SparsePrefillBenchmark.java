@@ -175,7 +175,7 @@ public final class SparsePrefillBenchmark {
       line.append(String.format(Locale.ROOT, " v=%d,s=%d: %.4f", e.getKey().v(), e.getKey().s(), e.getValue()));
       chosen = e.getKey();
     }
-    System.out.printf(Locale.ROOT, "  calibration %s, %s, %s head, %d tokens (seed %d), target recall %.3f:%s -> "
+    System.out.printf(Locale.ROOT, "  calibration %s, %s, %s head, %d tokens (seed %d), target recall %.4f:%s -> "
         + "v=%d,s=%d%n", s.name(), b.id(), kind.name().toLowerCase(Locale.ROOT), cn, SEED + 1_000_003L + cn, target, line, chosen.v(),
         chosen.s());
     return chosen.withTargetRecall(target);

@@ -12,7 +12,9 @@ import java.util.Arrays;
  * reference ranks columns by their raw sums, so the few hundred columns right next to the estimation rows, whose
  * mass the local band of diagonals already keeps, took a third of the vertical budget (336 of 1000 at 32k tokens)
  * and pushed out real vertical lines. Here the diagonals are chosen first, by raw sums as in the reference; the
- * columns are then ranked without the entries inside the contiguous band of chosen diagonals next to the main one.
+ * columns are then ranked without the entries inside the contiguous band of chosen diagonals next to the main one,
+ * by their excess over their diagonals' mean, and only among keys more than the slash budget before the estimation
+ * rows (see {@code columnSums} and {@code columnCandidates}).
  * Removing every chosen diagonal's entries instead is worse: the far diagonals are chosen because strong vertical
  * columns put spikes on them, and removing those spikes drops the very columns that made them.
  */
