@@ -22,7 +22,8 @@ import dev.longshot.ingest.media.LumaThumb;
  *       keyframe, and, for uniform keyframes of moving footage, at most every {@link
  *       #UNIFORM_ANALYSIS_GAP_MILLIS}; otherwise what was seen last is taken to persist. The scene keyframe taken
  *       {@link #SETTLE_MILLIS} after a cut into moving footage is not analysed when a keyframe analysed since the cut
- *       (a uniform sample that landed on it) shows the same shot (mean difference under the cut threshold).</li>
+ *       (a uniform sample that landed on it) shows the same shot: no look since differed from the one before by a
+ *       cut (a zoom or pan drifts away from that keyframe, but look by look it stays under the cut threshold).</li>
  * </ul>
  *
  * Deterministic; not thread-safe.
@@ -76,6 +77,8 @@ public final class FrameSampler {
   private long ocredMillis;
   private long lastSettled;
   private long pendingSince = -1;
+  /** The last look that differed from the one before by a cut ({@code sceneChangeThreshold} or more). */
+  private long lastCut = -1;
   private long looks;
 
   /**
@@ -127,8 +130,11 @@ public final class FrameSampler {
     if (settled) {
       lastSettled = millis;
     }
-    if (pendingSince < 0 && toPrev != null && toPrev.mean() >= sceneThreshold) {
-      pendingSince = millis; // a cut or the start of a transition
+    if (toPrev != null && toPrev.mean() >= sceneThreshold) {
+      lastCut = millis;
+      if (pendingSince < 0) {
+        pendingSince = millis; // a cut or the start of a transition
+      }
     }
     if (changed && settled) {
       pendingSince = -1;
@@ -139,8 +145,8 @@ public final class FrameSampler {
       pendingSince = -1;
       if (changed) {
         // a cut into moving footage: take it without waiting longer; but when a keyframe analysed since the cut
-        // (a uniform sample landing on it) shows the same shot, the motion since is no reason to analyse again
-        boolean sameShot = ocred != null && ocredMillis >= cut && thumb.difference(ocred).mean() < sceneThreshold;
+        // (a uniform sample landing on it) shows the same shot (no cut since), the motion is no reason to analyse
+        boolean sameShot = ocred != null && ocredMillis >= cut && lastCut <= ocredMillis;
         return keep(millis, thumb, Reason.SCENE, !sameShot);
       }
     }

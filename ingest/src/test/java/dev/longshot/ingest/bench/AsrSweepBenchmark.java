@@ -25,9 +25,10 @@ import java.util.stream.Stream;
  * transcripts in pocketsphinx-testdata; each file its own transcription), the sample lecture (flite voices, truth
  * file) and optionally the camera-like clip of {@code bench/camera-clip.sh} (its audio is the same LibriVox files,
  * 1 s apart, looped, through AAC; the reference is the files that fit whole, so its WER counts the cut file's words
- * as insertions, equally for every setting). One decoder, loaded and warmed before timing. Each setting prints its
- * line as soon as it is done; the ratio is its CPU against the default's in round 1 (later rounds rotate the order,
- * so load drifts hit every setting alike).
+ * as insertions, equally for every setting). One decoder per setting, all loaded and warmed before timing; every
+ * piece of audio (a LibriVox file, the lecture, the clip) is transcribed by each setting in turn, the order rotated
+ * piece by piece, and CPU is summed over {@code rounds}: on a loaded machine, where one setting measured alone
+ * varied by +-40 % from run to run, load changes then hit every setting alike. WER is from round 1.
  *
  * <p>Run: {@code bench/run ingest dev.longshot.ingest.bench.AsrSweepBenchmark [rounds=1] [clip.mp4]};
  * {@code BENCH_JAVA_OPTS}: {@code -Dsweep.only=NAME,NAME} (the default always runs), {@code -Dsweep.noLecture=true},
@@ -54,6 +55,7 @@ public final class AsrSweepBenchmark {
     s.put("pl_window=0", with(base, "-pl_window", "0"));
     s.put("pl_window=10", with(base, "-pl_window", "10"));
     s.put("topn=2+maxhmmpf=1500", with(base, "-topn", "2", "-maxhmmpf", "1500"));
+    s.put("maxhmmpf=1200", with(base, "-maxhmmpf", "1200"));
     return s;
   }
 
@@ -100,41 +102,64 @@ public final class AsrSweepBenchmark {
     StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-26s", "setting"));
     sets.forEach(a -> head.append(String.format(Locale.ROOT, " | %-8s  WER   kw5  CPU/s ratio", a.name())));
     System.out.println(head);
-    double[] base = null;
-    for (int r = 0; r < rounds; r++) {
-      for (int k = 0; k < names.size(); k++) {
-        String name = names.get(r == 0 ? k : (k + r) % names.size());
-        double[] cpu = new double[sets.size()];
-        String[] hyp = new String[sets.size()];
-        try (SpeechRecognizer rec = new PocketSphinxSpeechRecognizer(asr, settings.get(name), 1)) {
-          warm(rec);
-          for (int i = 0; i < sets.size(); i++) {
-            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-            long c0 = os.getProcessCpuTime();
-            StringBuilder h = new StringBuilder();
-            for (short[] pcm : sets.get(i).pcm()) {
-              SpeechFixtures.transcribe(rec, pcm).forEach(s -> h.append(s.text()).append(' '));
+    // All recognisers open at once; every piece of audio (a LibriVox file, the lecture, the clip) is transcribed by
+    // each setting in turn, the order rotated piece by piece, so a load change hits all settings alike.
+    Map<String, SpeechRecognizer> recs = new LinkedHashMap<>();
+    try {
+      for (String name : names) {
+        SpeechRecognizer rec = new PocketSphinxSpeechRecognizer(asr, settings.get(name), 1);
+        recs.put(name, rec);
+        warm(rec);
+      }
+      Map<String, double[]> cpu = new LinkedHashMap<>();
+      Map<String, StringBuilder[]> hyp = new LinkedHashMap<>();
+      for (String name : names) {
+        cpu.put(name, new double[sets.size()]);
+        StringBuilder[] h = new StringBuilder[sets.size()];
+        for (int i = 0; i < h.length; i++) {
+          h[i] = new StringBuilder();
+        }
+        hyp.put(name, h);
+      }
+      var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+      int turn = 0;
+      for (int r = 0; r < rounds; r++) {
+        for (int i = 0; i < sets.size(); i++) {
+          for (short[] pcm : sets.get(i).pcm()) {
+            turn++;
+            for (int k = 0; k < names.size(); k++) {
+              String name = names.get((k + turn) % names.size());
+              long c0 = os.getProcessCpuTime();
+              var segments = SpeechFixtures.transcribe(recs.get(name), pcm);
+              cpu.get(name)[i] += (os.getProcessCpuTime() - c0) / 1e9;
+              if (r == 0) {
+                StringBuilder h = hyp.get(name)[i];
+                segments.forEach(seg -> h.append(seg.text()).append(' '));
+              }
             }
-            cpu[i] = (os.getProcessCpuTime() - c0) / 1e9;
-            hyp[i] = h.toString();
           }
         }
-        if (base == null) {
-          base = cpu; // the default, first in round 1
-        }
-        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-26s", name + (rounds > 1 ? " r" + (r + 1) : "")));
+        System.err.printf(Locale.ROOT, "round %d done%n", r + 1);
+      }
+      double[] base = cpu.get("default");
+      for (String name : names) {
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-26s", name));
         for (int i = 0; i < sets.size(); i++) {
           Audio a = sets.get(i);
-          line.append(String.format(Locale.ROOT, " | %-8s %.3f %.3f %.4f %5.2f", "", SpeechFixtures.wer(a.reference(),
-              hyp[i]), keywordRecall(a.reference(), hyp[i]), cpu[i] / a.seconds(), cpu[i] / base[i]));
+          String h = hyp.get(name)[i].toString();
+          double c = cpu.get(name)[i];
+          line.append(String.format(Locale.ROOT, " | %-8s %.3f %.3f %.4f %5.2f", "", SpeechFixtures.wer(a.reference(), h),
+              keywordRecall(a.reference(), h), c / rounds / a.seconds(), c / base[i]));
         }
         System.out.println(line);
         if (Boolean.getBoolean("sweep.print")) {
           for (int i = 0; i < sets.size(); i++) {
-            System.out.println("  " + sets.get(i).name() + ": " + hyp[i]);
+            System.out.println("  " + sets.get(i).name() + ": " + hyp.get(name)[i]);
           }
         }
       }
+    } finally {
+      recs.values().forEach(SpeechRecognizer::close);
     }
     System.out.println("default = " + String.join(" ", PocketSphinxSpeechRecognizer.SEARCH_ARGS));
   }

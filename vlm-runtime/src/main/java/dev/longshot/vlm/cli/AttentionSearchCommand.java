@@ -60,6 +60,9 @@ public final class AttentionSearchCommand {
     @Option(names = "--mmproj", paramLabel = "FILE",
         description = "the vision tower GGUF when --model is a llama.cpp GGUF")
     Path mmproj;
+    @Option(names = "--target-recall", paramLabel = "R", defaultValue = "" + PatternSearch.DEFAULT_TARGET_RECALL,
+        description = "attention mass each vertical-slash head's budget must keep, in (0, 1] (default ${DEFAULT-VALUE})")
+    double targetRecall;
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
         description = "kernel threads, 0 = one per core (default ${DEFAULT-VALUE})")
     int threads;
@@ -96,6 +99,10 @@ public final class AttentionSearchCommand {
       err.print(usage());
       return 2;
     }
+    if (!(o.targetRecall > 0 && o.targetRecall <= 1)) {
+      err.println("longshot attention-search: --target-recall must be in (0, 1], got " + o.targetRecall);
+      return 2;
+    }
     Path model = o.model;
     Path target = o.target;
     int threads = o.threads;
@@ -127,7 +134,7 @@ public final class AttentionSearchCommand {
         Parallel par = new Parallel(settings.effectiveThreads())) {
       TextGenerator g = vlm != null ? vlm.textGenerator() : text;
       ModelConfig c = g.config();
-      PatternSearch search = new PatternSearch(PatternSearch.DEFAULTS, par);
+      PatternSearch search = new PatternSearch(PatternSearch.withTargetRecall(o.targetRecall), par);
       for (int p = 0; p < texts.size(); p++) {
         PromptInput input = vlm != null ? PromptInput.withImages(vlm, texts.get(p), pictures)
             : PromptInput.text(g, texts.get(p));

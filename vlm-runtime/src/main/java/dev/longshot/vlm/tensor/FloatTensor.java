@@ -9,9 +9,9 @@ import jdk.incubator.vector.VectorOperators;
  * A read-only one-dimensional array of model weights in one of the {@link GgmlType}s: either held in heap arrays
  * decoded once from the model file (one class per type here, the Java 21 path) or read in place from the mapped file
  * (one {@code Mapped*Tensor} per type in src/main/java22; see {@link WeightStorage}). Every kernel reaches the weights
- * through the two per-type methods this class declares, so both storages share everything above them: the matvec dot
- * product ({@link #dot}) and the dequantisation of a run of elements ({@link #copyTo}, which the prefill GEMM packs its
- * tiles from). Matrices are row-major: element {@code (r, c)} of a matrix with {@code cols} columns is at
+ * through the per-type methods this class declares, so both storages share everything above them: the matvec dot
+ * products ({@link #dot(long, float[], int, int)}, and {@link #dot(long, Q8Activation)} for Q8_0 / Q4_0) and the
+ * dequantisation of a run of elements ({@link #copyTo}, which the prefill GEMM packs its tiles from). Matrices are row-major: element {@code (r, c)} of a matrix with {@code cols} columns is at
  * {@code r*cols+c}. Kernels take element offsets; for quantized types they must be multiples of the block size (32).
  * Instances are immutable and safe to share between threads.
  */

@@ -151,13 +151,16 @@ public final class SparsePrefillBenchmark {
    * of its ladder whose recall reaches the target, 0.99), on a calibration head planted the same way with another
    * seed and at most {@value #CALIBRATION_MAX} tokens (the reference searches prompts up to 25k); the returned
    * pattern carries the target, so the online step grows the budget where the benchmark's own head needs more.
-   * Prints one line with the rungs' recalls.
+   * Prints one line with the rungs' recalls. {@code -Dbench.target-recall=R} sets another target.
    */
   static VerticalSlashPattern calibrate(Shape s, int n, VerticalSlashPattern.Boundary b, PlantedHead.Kind kind,
       Parallel par) {
     int cn = Math.min(n, CALIBRATION_MAX);
     ModalityLayout layout = videoLayout(cn, s);
-    PatternSearch search = new PatternSearch(PatternSearch.DEFAULTS, par);
+    PatternSearch.Space dflt = PatternSearch.DEFAULTS;
+    double target = Double.parseDouble(System.getProperty("bench.target-recall", String.valueOf(dflt.targetRecall())));
+    PatternSearch search = new PatternSearch(new PatternSearch.Space(dflt.gridLocal(), dflt.aSink(), dflt.aLocal(),
+        dflt.v(), dflt.s1(), dflt.s2(), dflt.lastQ(), target, dflt.doublings()), par);
     int d = s.headDim();
     float[][] q = new float[cn][d];
     DenseKvCache cache = new DenseKvCache(1, 1, d, cn);
@@ -172,10 +175,10 @@ public final class SparsePrefillBenchmark {
       line.append(String.format(Locale.ROOT, " v=%d,s=%d: %.4f", e.getKey().v(), e.getKey().s(), e.getValue()));
       chosen = e.getKey();
     }
-    System.out.printf(Locale.ROOT, "  calibration %s, %s, %s head, %d tokens (seed %d), target recall %.2f:%s -> "
-        + "v=%d,s=%d%n", s.name(), b.id(), kind.name().toLowerCase(Locale.ROOT), cn, SEED + 1_000_003L + cn, PatternSearch.DEFAULTS.targetRecall(), line, chosen.v(),
+    System.out.printf(Locale.ROOT, "  calibration %s, %s, %s head, %d tokens (seed %d), target recall %.4f:%s -> "
+        + "v=%d,s=%d%n", s.name(), b.id(), kind.name().toLowerCase(Locale.ROOT), cn, SEED + 1_000_003L + cn, target, line, chosen.v(),
         chosen.s());
-    return chosen.withTargetRecall(PatternSearch.DEFAULTS.targetRecall());
+    return chosen.withTargetRecall(target);
   }
 
   static final int CALIBRATION_MAX = 16384;

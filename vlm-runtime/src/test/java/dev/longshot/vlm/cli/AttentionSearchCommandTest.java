@@ -162,5 +162,12 @@ class AttentionSearchCommandTest {
     err.reset();
     assertThat(AttentionSearchCommand.run(new String[] {"--model", "m"}, ps(out), ps(err))).isEqualTo(2);
     assertThat(text(err)).contains("--prompt-file");
+    err.reset();
+    assertThat(AttentionSearchCommand.run(new String[] {"--model", "m", "--prompt-file", "p", "--out", "o",
+        "--target-recall", "1.5"}, ps(out), ps(err))).isEqualTo(2);
+    assertThat(text(err)).isEqualTo("longshot attention-search: --target-recall must be in (0, 1], got 1.5\n");
+    out.reset();
+    assertThat(AttentionSearchCommand.run(new String[] {"--help"}, ps(out), ps(err))).isZero();
+    assertThat(text(out)).contains("--target-recall=R").contains("(default 0.9995)");
   }
 }
