@@ -68,8 +68,10 @@ final class VsEstimator {
       while (band < slashes.length && slashes[band] == band) {
         band++;
       }
-      VsIndex index = new VsIndex(topK(columnSums(a, rows, end, band), columnCandidates(ok, rows[0] - s), v),
-          slashes);
+      // the band the slashes own is at most as wide as the diagonals these rows can meet: a budget beyond them (a
+      // small or distant key group) must not bar that group's keys from the verticals
+      VsIndex index = new VsIndex(topK(columnSums(a, rows, end, band),
+          columnCandidates(ok, rows[0] - Math.min(s, diagonals)), v), slashes);
       double kept = target > 0 ? keptMass(a, rows, ok, index) : Double.NaN;
       if (!(kept < target) || (v >= keys && s >= diagonals)) {
         return new Estimate(index, kept);

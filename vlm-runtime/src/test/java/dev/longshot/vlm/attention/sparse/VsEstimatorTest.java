@@ -77,6 +77,25 @@ class VsEstimatorTest {
         .isCloseTo(e.keptMass(), org.assertj.core.api.Assertions.within(0.01));
   }
 
+  /**
+   * A key group far from the estimation rows (2D-boundary's vision queries to the text before the video: 100 keys,
+   * rows ~1700 tokens later) with a slash budget larger than the diagonals those rows can meet: the verticals must
+   * still be ranked there (found at 2048 tokens, issue 17: the budget from calibration, s = 32768, pushed every key
+   * "inside the band" and left only the forced columns, so earlier vision rows lost their text keys: whole-head
+   * recall 0.90 while the estimate read 1.0).
+   */
+  @Test
+  void aSlashBudgetBeyondTheGroupsDiagonalsLeavesItsKeysToTheVerticals() {
+    int[] rows = RowTask.rows(1764, 1, 64);
+    int end = rows[rows.length - 1] + 1;
+    float[][] a = new float[rows.length][end];
+    for (float[] row : a) {
+      Arrays.fill(row, 1f / end);
+    }
+    VsIndex index = VsEstimator.estimate(a, rows, new int[][] {{0, 100}}, 16000, 32768, 0).index();
+    assertThat(index.verticals()).hasSize(100);
+  }
+
   static Planted planted(long seed, int n) {
     SplittableRandom r = new SplittableRandom(seed);
     int d = 32;
