@@ -104,7 +104,7 @@ public final class AsrBenchmark {
    * and language model, which weighs on a 3-minute track but not on an hour): transcribes three LibriVox sentences
    * with a second of silence between them, so the second and third are cut while the first is decoding.
    */
-  private static void warm(SpeechRecognizer asr) {
+  static void warm(SpeechRecognizer asr) {
     List<short[]> parts = SpeechFixtures.librivox().subList(0, 3).stream().map(u -> SpeechFixtures.pcm16k(u.wav())).toList();
     short[] track = new short[parts.stream().mapToInt(p -> p.length + SpeechRecognizer.SAMPLE_RATE_HZ).sum()];
     int at = 0;
@@ -115,7 +115,7 @@ public final class AsrBenchmark {
     SpeechFixtures.transcribe(asr, track);
   }
 
-  private static double seconds(short[] pcm) {
+  static double seconds(short[] pcm) {
     return pcm.length / (double) SpeechRecognizer.SAMPLE_RATE_HZ;
   }
 

@@ -82,7 +82,7 @@ public final class AsrSweepBenchmark {
     sets.add(librivox());
     if (!Boolean.getBoolean("sweep.noLecture")) {
       short[] lecture = SpeechFixtures.pcm16k(SpeechFixtures.sampleMedia().resolve("lecture.mp4"));
-      sets.add(new Audio("lecture", List.of(lecture), SpeechFixtures.lectureSpeech(), seconds(lecture)));
+      sets.add(new Audio("lecture", List.of(lecture), SpeechFixtures.lectureSpeech(), AsrBenchmark.seconds(lecture)));
     }
     if (args.length > 1) {
       sets.add(clip(Path.of(args[1])));
@@ -109,7 +109,7 @@ public final class AsrSweepBenchmark {
       for (String name : names) {
         SpeechRecognizer rec = new PocketSphinxSpeechRecognizer(asr, settings.get(name), 1);
         recs.put(name, rec);
-        warm(rec);
+        AsrBenchmark.warm(rec);
       }
       Map<String, double[]> cpu = new LinkedHashMap<>();
       Map<String, StringBuilder[]> hyp = new LinkedHashMap<>();
@@ -179,7 +179,7 @@ public final class AsrSweepBenchmark {
     for (SpeechFixtures.Utterance u : SpeechFixtures.librivox()) {
       pcm.add(SpeechFixtures.pcm16k(u.wav()));
       ref.append(u.text()).append(' ');
-      seconds += seconds(pcm.getLast());
+      seconds += AsrBenchmark.seconds(pcm.getLast());
     }
     return new Audio("LibriVox", pcm, ref.toString(), seconds);
   }
@@ -196,13 +196,13 @@ public final class AsrSweepBenchmark {
     try (Stream<Path> s = Files.list(SpeechFixtures.LIBRIVOX)) {
       wavs = s.filter(p -> p.toString().endsWith(".wav")).sorted().toList();
     }
-    double total = seconds(pcm);
+    double total = AsrBenchmark.seconds(pcm);
     double at = 0;
     StringBuilder ref = new StringBuilder();
     outer:
     while (true) {
       for (Path w : wavs) {
-        double len = seconds(SpeechFixtures.pcm16k(w)) + 1;
+        double len = AsrBenchmark.seconds(SpeechFixtures.pcm16k(w)) + 1;
         if (at + len - 1 > total) {
           break outer;
         }
@@ -211,21 +211,5 @@ public final class AsrSweepBenchmark {
       }
     }
     return new Audio("clip", List.of(pcm), ref.toString(), total);
-  }
-
-  /** Loads and exercises the decoder before timing (three LibriVox sentences with a second of silence between). */
-  private static void warm(SpeechRecognizer asr) {
-    List<short[]> parts = SpeechFixtures.librivox().subList(0, 3).stream().map(u -> SpeechFixtures.pcm16k(u.wav())).toList();
-    short[] track = new short[parts.stream().mapToInt(p -> p.length + SpeechRecognizer.SAMPLE_RATE_HZ).sum()];
-    int at = 0;
-    for (short[] p : parts) {
-      System.arraycopy(p, 0, track, at, p.length);
-      at += p.length + SpeechRecognizer.SAMPLE_RATE_HZ;
-    }
-    SpeechFixtures.transcribe(asr, track);
-  }
-
-  private static double seconds(short[] pcm) {
-    return pcm.length / (double) SpeechRecognizer.SAMPLE_RATE_HZ;
   }
 }
