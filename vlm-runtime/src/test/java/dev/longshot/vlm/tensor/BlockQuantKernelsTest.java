@@ -240,7 +240,7 @@ class BlockQuantKernelsTest {
   void decodeDotsMatchTheOracleAtRaggedSizes(GgmlType type, WeightStorage storage) {
     SplittableRandom r = new SplittableRandom(SEED * 5 + type.ordinal());
     int b = type.blockSize();
-    for (int blocks : new int[] {1, 3, 5, 9}) {
+    for (int blocks : new int[] {1, 3, 5, 9, 35}) {
       int cols = b * blocks;
       int rows = 5;
       byte[] bytes = packed(type, random(r, rows * cols));
@@ -249,21 +249,24 @@ class BlockQuantKernelsTest {
       float[] x = random(r, cols + 3);
       for (int row = 0; row < rows; row++) {
         int o = row * cols;
-        for (int skip : new int[] {0, 1, 33}) {
-          if (skip >= cols) {
+        // whole blocks (the stored-form kernel), an unaligned start, a short end (whole blocks then a decoded tail)
+        for (int[] cut : new int[][] {{0, 0}, {1, 0}, {33, 0}, {0, 5}, {0, b + 7}}) {
+          int skip = cut[0];
+          int len = cols - skip - cut[1];
+          if (len <= 0) {
             continue;
           }
           double sum = 0;
           double abs = 0;
-          for (int i = skip; i < cols; i++) {
+          for (int i = skip; i < skip + len; i++) {
             sum += v[o + i] * x[3 + i];
             abs += Math.abs(v[o + i] * x[3 + i]);
           }
-          String what = String.format("%s %s cols %d row %d skip %d", type, storage, cols, row, skip);
+          String what = String.format("%s %s cols %d row %d skip %d length %d", type, storage, cols, row, skip, len);
           double tol = 1e-5 * abs + 1e-6;
-          assertThat((double) t.dotVector(o + skip, x, 3 + skip, cols - skip)).as("vector " + what)
+          assertThat((double) t.dotVector(o + skip, x, 3 + skip, len)).as("vector " + what)
               .isCloseTo(sum, within(tol));
-          assertThat((double) t.dotScalar(o + skip, x, 3 + skip, cols - skip)).as("scalar " + what)
+          assertThat((double) t.dotScalar(o + skip, x, 3 + skip, len)).as("scalar " + what)
               .isCloseTo(sum, within(tol));
         }
       }
