@@ -98,6 +98,33 @@ abstract class BlockQuantTensor extends FloatTensor {
     return sum;
   }
 
+  /**
+   * Q4_K and Q6_K take a quantized activation ({@link BlockQuantDot}'s integer kernels), as llama.cpp's products with
+   * them do (it rounds to Q8_K, blocks of 256; this runtime to {@link Q8Activation}'s blocks of 32), where
+   * {@link QuantDot#ENABLED}.
+   */
+  @Override
+  public final boolean dotsQuantized() {
+    return QuantDot.ENABLED && BlockQuantDot.handles(type);
+  }
+
+  @Override
+  public final float dot(long offset, Q8Activation x) {
+    if (!dotsQuantized() || offset % block != 0 || x.length() % block != 0) {
+      throw new UnsupportedOperationException(type + " integer dot needs whole blocks from a block boundary");
+    }
+    int blocks = x.length() / block;
+    int first = (int) (offset / block);
+    int run = maxRun();
+    float sum = 0f;
+    for (int b = 0; b < blocks; b += run) {
+      int count = Math.min(run, blocks - b);
+      int base = blockBase(first + b, count);
+      sum += BlockQuantDot.dot(type, blockArray(), base, count, x, b * block);
+    }
+    return sum;
+  }
+
   /** Whole blocks from a block boundary in their stored form ({@link BlockDot}), anything else by decoded chunks. */
   @Override
   final float dotVector(int offset, float[] x, int xOffset, int n) {
