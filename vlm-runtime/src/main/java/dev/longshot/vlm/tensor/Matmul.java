@@ -17,7 +17,8 @@ import jdk.incubator.vector.FloatVector;
  */
 public final class Matmul {
   private static final int MIN_ROWS_PER_CHUNK = 16;
-  private static final int TILE = 4;
+  /** Rows per claimed tile of the matrix-vector path: two groups of the interleaved Q4_0 kernel. */
+  private static final int TILE = 16;
   /** Weight rows per prefill panel: three float vectors. */
   static final int PANEL = 3 * Kernels.F.length();
   /** Activations per micro-kernel call: 9 accumulators, 3 tile vectors and 3 broadcasts fit 16 vector registers. */
@@ -75,9 +76,7 @@ public final class Matmul {
         int r0 = (tile - start[j]) * TILE;
         int r1 = Math.min(job.rows(), r0 + TILE);
         if (xq != null && job.w().dotsQuantized()) {
-          for (int r = r0; r < r1; r++) {
-            job.outs()[0][r] = job.w().dot((long) r * cols, xq);
-          }
+          job.w().dotRows(r0, r1 - r0, xq, job.outs()[0]);
         } else if (n == 1) {
           for (int r = r0; r < r1; r++) {
             job.outs()[0][r] = job.w().dot((long) r * cols, xs[0], 0, cols);

@@ -42,7 +42,7 @@ public final class MappedWeightMemory implements WeightMemory {
       case F32 -> new MappedF32Tensor(s, elements);
       case F16, BF16 -> new MappedHalfTensor(type, s, elements);
       case Q8_0 -> new MappedQ8Tensor(s, elements);
-      case Q4_0 -> new MappedQ4Tensor(s, elements);
+      case Q4_0 -> new MappedQ4Tensor(s, elements, arena);
     };
   }
 
