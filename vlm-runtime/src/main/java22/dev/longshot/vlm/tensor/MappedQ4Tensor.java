@@ -19,63 +19,23 @@ final class MappedQ4Tensor extends FloatTensor {
   private static final int PARTS = Math.max(1, 16 / FL);
 
   private final MemorySegment s;
-  /** Where the interleaved copy for decode is allocated (the model's weight memory, freed with it). */
-  private final Arena arena;
-  private volatile InterleavedQ4 interleaved;
+  /** Decode's products run on an interleaved copy of the matrix ({@link Interleaved}). */
+  private final Interleaved.Rows rows;
 
   MappedQ4Tensor(MemorySegment s, long size, Arena arena) {
     super(size);
     this.s = s;
-    this.arena = arena;
-  }
-
-  /**
-   * Decode's products run on a copy of the matrix with eight rows interleaved ({@link InterleavedQ4}), made on the
-   * first product (the column count is known only then); rows past the last full group of eight use {@link #dot}.
-   */
-  @Override
-  public void dotRows(int firstRow, int rows, Q8Activation x, float[] out) {
-    dotRows(firstRow, rows, x, out, !InterleavedQ4.ENABLED);
+    this.rows = new Interleaved.Rows(this, s, arena);
   }
 
   @Override
-  void dotRowsScalar(int firstRow, int rows, Q8Activation x, float[] out) {
-    dotRows(firstRow, rows, x, out, true);
+  public void dotRows(int firstRow, int count, Q8Activation x, float[] out) {
+    rows.dotRows(firstRow, count, x, out, !Interleaved.ENABLED);
   }
 
-  private void dotRows(int firstRow, int rows, Q8Activation x, float[] out, boolean scalar) {
-    int cols = x.length();
-    InterleavedQ4 p = interleaved(cols);
-    int r = firstRow;
-    int end = firstRow + rows;
-    int grouped = p == null ? 0 : p.groups * InterleavedQ4.ROWS;
-    while (r < end) {
-      if (r % InterleavedQ4.ROWS == 0 && r + InterleavedQ4.ROWS <= Math.min(end, grouped)) {
-        if (scalar) {
-          p.groupScalar(r / InterleavedQ4.ROWS, x, out);
-        } else {
-          p.group(r / InterleavedQ4.ROWS, x, out);
-        }
-        r += InterleavedQ4.ROWS;
-      } else {
-        out[r] = dot((long) r * cols, x);
-        r++;
-      }
-    }
-  }
-
-  private InterleavedQ4 interleaved(int cols) {
-    InterleavedQ4 p = interleaved;
-    if (p == null) {
-      synchronized (this) {
-        p = interleaved;
-        if (p == null) {
-          p = InterleavedQ4.of(s, (int) (size / cols), cols, arena);
-          interleaved = p;
-        }
-      }
-    }
-    return p.cols == cols ? p : null; // one width per matrix; another width (no caller has one) goes row by row
+  @Override
+  void dotRowsScalar(int firstRow, int count, Q8Activation x, float[] out) {
+    rows.dotRows(firstRow, count, x, out, true);
   }
 
   @Override

@@ -41,7 +41,7 @@ public final class MappedWeightMemory implements WeightMemory {
     return switch (type) {
       case F32 -> new MappedF32Tensor(s, elements);
       case F16, BF16 -> new MappedHalfTensor(type, s, elements);
-      case Q8_0 -> new MappedQ8Tensor(s, elements);
+      case Q8_0 -> new MappedQ8Tensor(s, elements, arena);
       case Q4_0 -> new MappedQ4Tensor(s, elements, arena);
     };
   }

@@ -54,7 +54,7 @@ public final class RowKernelBenchmark {
           float[] out = new float[rows];
           double bestRows = Double.MAX_VALUE;
           double bestDot = Double.MAX_VALUE;
-          for (int round = 0; round < repeats + 5; round++) {
+          for (int round = 0; round < repeats + 15; round++) {
             long c0 = mx.getCurrentThreadCpuTime();
             w.dotRows(0, rows, x, out);
             long c1 = mx.getCurrentThreadCpuTime();
@@ -62,7 +62,7 @@ public final class RowKernelBenchmark {
               out[row] = w.dot((long) row * cols, x);
             }
             long c2 = mx.getCurrentThreadCpuTime();
-            if (round >= 5) {
+            if (round >= 15) { // the first rounds make the copy and warm the JIT
               bestRows = Math.min(bestRows, (c1 - c0) / 1e6);
               bestDot = Math.min(bestDot, (c2 - c1) / 1e6);
             }
