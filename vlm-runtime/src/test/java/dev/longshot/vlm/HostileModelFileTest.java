@@ -259,6 +259,21 @@ class HostileModelFileTest {
   }
 
   @Test
+  void namesFullOfControlBytesAndMegabytesLongGiveABoundedOneLineMessage() throws Exception {
+    // a metadata key holding newlines and a terminal escape, a megabyte long, then an unknown value type: the old
+    // message quoted the key raw (a 1 MB error spread over lines that clears the user's terminal)
+    Path f = dir.resolve("escape.gguf");
+    String key = "\n\u001b[2J" + "k".repeat(1 << 20) + "\r\nInjected: yes";
+    new GgufWriter().put(key, new GgufWriter.Raw(99, new byte[8])).write(f);
+    assertThatThrownBy(() -> GgufFile.open(f)).isInstanceOf(ModelFormatException.class)
+        .hasMessageContaining("escape.gguf").hasMessageContaining("unknown value type 99")
+        .hasMessageContaining("\\u001b[2J").satisfies(e -> {
+          assertThat(e.getMessage()).doesNotContain("\n", "\r", "\u001b")
+              .hasSizeLessThanOrEqualTo(dev.longshot.config.OneLine.MAX_CHARS);
+        });
+  }
+
+  @Test
   void theRealTinyModelsStillLoad() throws Exception {
     Path gguf = dir.resolve("ok.gguf");
     new RandomModel(ModelSpec.tinyLlama(), 3).writeGguf(gguf, 8);
