@@ -274,6 +274,15 @@ class HostileModelFileTest {
   }
 
   @Test
+  void aSafetensorsHeaderThatIsNotJsonGivesOneLineWithTheOffset() throws Exception {
+    // Jackson's getMessage() appends "\n at [Source: ...]": the old message ran over two lines
+    Path f = safetensors("not-json.safetensors", "{\"w\": {\"dtype\" \"F32\"}}", 0, -1);
+    assertThatThrownBy(() -> SafetensorsFile.open(f)).isInstanceOf(ModelFormatException.class)
+        .hasMessageContaining("not-json.safetensors").hasMessageContaining("not valid JSON")
+        .hasMessageContaining("line 1, column ").satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n", "\\n"));
+  }
+
+  @Test
   void theRealTinyModelsStillLoad() throws Exception {
     Path gguf = dir.resolve("ok.gguf");
     new RandomModel(ModelSpec.tinyLlama(), 3).writeGguf(gguf, 8);
