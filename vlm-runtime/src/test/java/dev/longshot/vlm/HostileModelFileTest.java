@@ -283,6 +283,20 @@ class HostileModelFileTest {
   }
 
   @Test
+  void aTokenizerRegexThatDoesNotCompileIsAModelFormatError() throws Exception {
+    // the old code let java.util.regex.PatternSyntaxException (three lines, no file name) escape the loader
+    Path hf = dir.resolve("bad-regex");
+    new RandomModel(ModelSpec.tinyLlama(), 3).writeHuggingFace(hf);
+    ObjectMapper om = new ObjectMapper();
+    ObjectNode tok = (ObjectNode) om.readTree(hf.resolve("tokenizer.json").toFile());
+    ((ObjectNode) tok.path("pre_tokenizer").path("pretokenizers").get(0).path("pattern")).put("Regex", "(?i.:x)");
+    om.writeValue(hf.resolve("tokenizer.json").toFile(), tok);
+    assertThatThrownBy(() -> LoadedModel.load(hf)).isInstanceOf(ModelFormatException.class)
+        .hasMessageContaining("tokenizer.json").hasMessageContaining("(?i.:x)")
+        .hasMessageContaining("Unknown inline modifier").satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+  }
+
+  @Test
   void theRealTinyModelsStillLoad() throws Exception {
     Path gguf = dir.resolve("ok.gguf");
     new RandomModel(ModelSpec.tinyLlama(), 3).writeGguf(gguf, 8);
