@@ -23,6 +23,7 @@ public final class FuzzCheck<T> {
   private final Set<Class<? extends Throwable>> declared;
   private final long maxAllocatedBytes;
   private final List<String> faults = new ArrayList<>();
+  private String mustName;
   private int parsed;
   private int refused;
 
@@ -32,6 +33,12 @@ public final class FuzzCheck<T> {
     this.seed = seed;
     this.maxAllocatedBytes = maxAllocatedBytes;
     this.declared = Set.of(declared);
+  }
+
+  /** Also requires every refusal's message to contain {@code text} (the file name). */
+  public FuzzCheck<T> mustName(String text) {
+    this.mustName = text;
+    return this;
   }
 
   /** Runs {@code parse} on every input, recording faults; never throws. */
@@ -49,6 +56,8 @@ public final class FuzzCheck<T> {
         } else if (t.getMessage() == null || t.getMessage().isBlank() || t.getMessage().contains("\n")
             || t.getMessage().contains("\r")) {
           fault(i, "message is not one line: " + t, t);
+        } else if (mustName != null && !t.getMessage().contains(mustName)) {
+          fault(i, "message does not name " + mustName + ": " + t, t);
         } else {
           refused++;
         }
