@@ -68,8 +68,8 @@ public final class QuestionsFile {
   }
 
   private static double number(JsonNode n, String field) {
-    if (!n.path(field).isNumber()) {
-      throw new IllegalArgumentException("field \"" + field + "\" must be a number (seconds)");
+    if (!n.path(field).isNumber() || !Double.isFinite(n.get(field).asDouble())) {
+      throw new IllegalArgumentException("field \"" + field + "\" must be a finite number (seconds)");
     }
     return n.get(field).asDouble();
   }

@@ -67,4 +67,13 @@ class RetrievalEvaluationTest {
         + "{\"question\":\"bad\",\"video\":\"v\",\"start\":\"one\",\"end\":2}\n");
     assertThatThrownBy(() -> QuestionsFile.read(bad)).hasMessageContaining(bad + ":4").hasMessageContaining("start");
   }
+
+  @Test
+  void anEndBeyondTheLargestDoubleIsRefusedWithItsLine() throws IOException {
+    // 1e400 parses as Infinity: the old reader took it as a span that runs forever
+    Path far = Files.writeString(tmp.resolve("far.jsonl"),
+        "{\"question\":\"q\",\"video\":\"v\",\"start\":1,\"end\":1e400}\n");
+    assertThatThrownBy(() -> QuestionsFile.read(far)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(far + ":1").hasMessageContaining("\"end\"").hasMessageContaining("finite");
+  }
 }
