@@ -3,6 +3,7 @@ package dev.longshot.embeddings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longshot.embeddings.m2bert.M2BertModel;
 import dev.longshot.embeddings.m2bert.TinyM2Bert;
 import java.nio.file.Files;
@@ -129,6 +130,23 @@ class M2BertTextEmbedderTest {
     Files.delete(dir.resolve("model.safetensors"));
     assertThatThrownBy(() -> new M2BertTextEmbedder(dir, 1)).hasMessageContaining("model.safetensors is missing");
     assertThat(Files.exists(dir.resolve("config.json"))).isTrue();
+  }
+
+  @Test
+  void constantsThatWouldMakeEveryVectorNaNAreRefusedNamingTheKey() throws Exception {
+    Path dir = new TinyM2Bert(1, 8, 16, 1, 12, 4, 4).write(tmp.resolve("eps"));
+    ObjectMapper om = new ObjectMapper();
+    com.fasterxml.jackson.databind.node.ObjectNode cfg =
+        (com.fasterxml.jackson.databind.node.ObjectNode) om.readTree(dir.resolve("config.json").toFile());
+    for (Object bad : java.util.List.of(-1, 0, "tiny", 1e300)) {
+      for (String key : java.util.List.of("layer_norm_eps", "hyena_w_mod")) {
+        com.fasterxml.jackson.databind.node.ObjectNode c = cfg.deepCopy();
+        c.set(key, om.valueToTree(bad));
+        om.writeValue(dir.resolve("config.json").toFile(), c);
+        assertThatThrownBy(() -> new M2BertTextEmbedder(dir, 1)).as(key + " = " + bad)
+            .isInstanceOf(EmbeddingException.class).hasMessageContaining("config.json").hasMessageContaining(key);
+      }
+    }
   }
 
   /** The forward pass in double precision, as plainly as the maths reads (research/m2bert.md). */
