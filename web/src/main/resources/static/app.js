@@ -88,13 +88,28 @@ function selectVideo(videoId, seekMs) {
   if (state.current !== videoId) {
     state.current = videoId;
     state.pendingSeekMs = seekMs ?? null;
-    player.src = v.mediaUrl;
+    showPlayerNote(v.playable ? null : v);
+    if (v.playable) player.src = v.mediaUrl;
+    else { player.removeAttribute('src'); player.load(); }
     $('now-playing').textContent = v.fileName || v.videoId;
     for (const li of $('videos').children) li.classList.toggle('current', li.dataset.videoId === videoId);
     drawMarkers();
   } else if (seekMs != null) {
     seekTo(seekMs);
   }
+}
+
+/**
+ * Says under the player why video v cannot play and how to make it play again (null hides the note). Its
+ * answers come from the stored evidence, so they keep working; ingesting the file again from its new place finds
+ * the same content id and only records where the file now is.
+ */
+function showPlayerNote(v) {
+  const note = $('player-note');
+  note.textContent = v ? `"${v.fileName || v.videoId}" is no longer where it was ingested from, so it cannot play here; `
+    + 'its answers and evidence still work. To play it, upload it again or ingest it from its new place '
+    + '(the same content is not processed again).' : '';
+  note.hidden = !v;
 }
 
 /** Seeks the player; before metadata is loaded the seek waits for it. */
@@ -278,6 +293,10 @@ function init() {
     drawMarkers();
   });
   player.addEventListener('seeked', () => { player.dataset.seekedTo = player.currentTime.toFixed(3); });
+  player.addEventListener('error', () => { // the file went away since the library was listed
+    const v = state.videos.find((x) => x.videoId === state.current);
+    if (v && player.getAttribute('src')) showPlayerNote(v);
+  });
   $('upload-form').addEventListener('submit', upload);
   $('ask-form').addEventListener('submit', ask);
   const key = $('api-key');

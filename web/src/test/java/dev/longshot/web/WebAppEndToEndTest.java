@@ -247,6 +247,27 @@ class WebAppEndToEndTest {
   }
 
   @Test
+  void aVideoWhoseFileMovedSaysSoUnderThePlayerAndHowToPlayItAgain() throws Exception {
+    Path clip = textClip(tmp, "moved", "Moved slide");
+    String id = awaitJob(upload(clip, "moved.mp4"), Duration.ofMinutes(2), new ArrayList<>()).get("videoId").asText();
+    Path uploaded = dataDir.resolve("uploads").resolve(id).resolve("moved.mp4");
+    Files.move(uploaded, uploaded.resolveSibling("renamed.mp4"));
+    try (PageDriver page = new PageDriver(base, TARGET)) {
+      page.openLibrary(KEY);
+      page.selectVideo(id);
+      String note = page.awaitPlayerNote();
+      page.screenshot("e2e-moved-file.png");
+      assertThat(note).contains("moved.mp4").contains("no longer where it was ingested from")
+          .contains("answers").contains("upload it again");
+      page.selectVideo(videoId);
+      assertThat(page.nowPlaying()).isEqualTo("lecture.mp4");
+      page.awaitPlayerNoteHidden();
+    } finally {
+      send(HttpRequest.newBuilder(URI.create(base + "/api/videos/" + id)).DELETE());
+    }
+  }
+
+  @Test
   void sameFileByServerPathIsUnchangedAndOutsideTheRootsIs403() throws Exception {
     HttpResponse<String> outside = send(jsonPost("/api/ingest/path", Map.of("path", "/etc/passwd")));
     assertThat(outside.statusCode()).isEqualTo(403);
