@@ -83,6 +83,16 @@ final class PageDriver implements AutoCloseable {
     return driver.findElement(By.id("now-playing")).getText();
   }
 
+  /**
+   * Renders {@code answer} with {@code evidence} (a JSON array of evidence DTOs) through the page's own renderers,
+   * as a finished answer, and clicks its {@code n}-th timestamp (0-based).
+   */
+  void renderAnswerAndClickTimestamp(String answer, String evidenceJson, int n) {
+    js("const ev = JSON.parse(arguments[1]); renderEvidence(ev); renderAnswer(arguments[0], ev);"
+        + "document.getElementById('answer').hidden = false;", answer, evidenceJson);
+    driver.findElements(By.cssSelector("#answer-text button.ts")).get(n).click();
+  }
+
   void ask(String question) {
     WebElement box = driver.findElement(By.id("question"));
     box.clear();

@@ -268,6 +268,25 @@ class WebAppEndToEndTest {
   }
 
   @Test
+  void aTimestampInTheAnswerPlaysTheVideoItsClauseNames() throws Exception {
+    // the same slide at 00:22 in two videos: each timestamp plays the video named after it, not the first match
+    String evidence = JSON.writeValueAsString(List.of(
+        Map.of("videoId", videoId, "fileName", "lecture.mp4", "modality", "ocr", "startMillis", 22_000, "endMillis", 46_000,
+            "text", "Total budget", "score", 1.0),
+        Map.of("videoId", hostileId, "fileName", "hostile.mp4", "modality", "ocr", "startMillis", 22_000, "endMillis", 30_000,
+            "text", "Total budget", "score", 0.9)));
+    try (PageDriver page = new PageDriver(base, TARGET)) {
+      page.openLibrary(KEY);
+      page.selectVideo(videoId);
+      page.renderAnswerAndClickTimestamp("Total budget (slide at 00:22 in hostile.mp4, and at 00:22 in lecture.mp4).", evidence, 0);
+      assertThat(page.nowPlaying()).isEqualTo("hostile.mp4");
+      page.renderAnswerAndClickTimestamp("Total budget (slide at 00:22 in video " + hostileId + ", and at 00:22 in video "
+          + videoId + ").", evidence, 1);
+      assertThat(page.nowPlaying()).isEqualTo("lecture.mp4");
+    }
+  }
+
+  @Test
   void sameFileByServerPathIsUnchangedAndOutsideTheRootsIs403() throws Exception {
     HttpResponse<String> outside = send(jsonPost("/api/ingest/path", Map.of("path", "/etc/passwd")));
     assertThat(outside.statusCode()).isEqualTo(403);
