@@ -45,6 +45,7 @@ public abstract class FloatTensor {
       }
       case Q8_0 -> Q8Tensor.decode(b, n);
       case Q4_0 -> Q4Tensor.decode(b, n);
+      case Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K -> BlockTensor.copy(type, b, n);
     };
   }
 

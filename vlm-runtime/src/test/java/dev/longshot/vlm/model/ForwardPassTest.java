@@ -6,6 +6,7 @@ import dev.longshot.vlm.attention.AttentionStrategies;
 import dev.longshot.vlm.attention.DenseKvCache;
 import dev.longshot.vlm.attention.KvCache;
 import dev.longshot.vlm.tensor.Parallel;
+import dev.longshot.vlm.testmodel.BlockPacker;
 import dev.longshot.vlm.testmodel.ModelSpec;
 import dev.longshot.vlm.testmodel.RandomModel;
 import dev.longshot.vlm.testmodel.TensorEncoding;
@@ -45,7 +46,13 @@ class ForwardPassTest {
         Arguments.of(ModelSpec.tinyQwen2(), TensorEncoding.BF16, 2e-3),
         Arguments.of(ModelSpec.tinyLlama(), TensorEncoding.Q8_0, 2e-3),
         Arguments.of(ModelSpec.tinyQwen2(), TensorEncoding.Q8_0, 2e-3),
-        Arguments.of(ModelSpec.tinyLlama(), TensorEncoding.Q4_0, 2e-3));
+        Arguments.of(ModelSpec.tinyLlama(), TensorEncoding.Q4_0, 2e-3),
+        Arguments.of(ModelSpec.tinyKLlama(), BlockPacker.Q4_K, 2e-3),
+        Arguments.of(ModelSpec.tinyKLlama(), BlockPacker.Q6_K, 2e-3),
+        Arguments.of(ModelSpec.tinyKLlama(), BlockPacker.Q5_K, 2e-3),
+        Arguments.of(ModelSpec.tinyQwen2(), BlockPacker.Q5_0, 2e-3),
+        Arguments.of(ModelSpec.tinyLlama(), BlockPacker.Q4_1, 2e-3),
+        Arguments.of(ModelSpec.tinyQwen2(), BlockPacker.Q5_1, 2e-3));
   }
 
   @ParameterizedTest

@@ -12,6 +12,7 @@ import dev.longshot.vlm.tensor.GgmlType;
 import dev.longshot.vlm.tensor.Parallel;
 import dev.longshot.vlm.tensor.WeightMemory;
 import dev.longshot.vlm.tensor.WeightStorage;
+import dev.longshot.vlm.testmodel.BlockPacker;
 import dev.longshot.vlm.testmodel.ModelSpec;
 import dev.longshot.vlm.testmodel.RandomModel;
 import dev.longshot.vlm.testmodel.TensorEncoding;
@@ -48,12 +49,22 @@ class MappedWeightsTest {
 
   @ParameterizedTest
   @ValueSource(ints = {TensorEncoding.F32, TensorEncoding.F16, TensorEncoding.BF16, TensorEncoding.Q8_0,
-      TensorEncoding.Q4_0})
+      TensorEncoding.Q4_0, BlockPacker.Q4_K, BlockPacker.Q6_K, BlockPacker.Q5_K, BlockPacker.Q5_0, BlockPacker.Q4_1,
+      BlockPacker.Q5_1})
   void mappedGgufGivesTheHeapCopysLogits(int type) throws IOException {
     Path file = dir.resolve("m.gguf");
-    new RandomModel(type == TensorEncoding.BF16 ? ModelSpec.tinyQwen2() : ModelSpec.tinyLlama(), 77)
-        .writeGguf(file, type);
+    ModelSpec spec = GgmlType.ofId(type).blockSize() == 256 ? ModelSpec.tinyKLlama()
+        : type == TensorEncoding.BF16 ? ModelSpec.tinyQwen2() : ModelSpec.tinyLlama();
+    new RandomModel(spec, 77).writeGguf(file, type);
     assertSameLogits(file, "GGUF type " + GgmlType.ofId(type));
+  }
+
+  @Test
+  void mappedQ4KmLikeMixedFileGivesTheHeapCopysLogits() throws IOException {
+    Path file = dir.resolve("mixed.gguf");
+    RandomModel m = new RandomModel(ModelSpec.tinyKQwen2Ragged(), 81);
+    m.writeGguf(file, m.q4KmTypes());
+    assertSameLogits(file, "Q4_K_M-like GGUF");
   }
 
   @Test
