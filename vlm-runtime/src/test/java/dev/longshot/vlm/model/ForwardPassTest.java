@@ -35,7 +35,7 @@ class ForwardPassTest {
    * 127}), and these random 2-layer models amplify that; measured up to 0.125 (Qwen2 Q8_0, batched), 0 to 8e-7
    * elsewhere. A wrong product moves the logits by far more (the rounding itself moves them by 0.12-0.14).
    */
-  private static final double ROUNDED_TOLERANCE = 0.2;
+  static final double ROUNDED_TOLERANCE = 0.2;
   private static final int[] PROMPT = {0, 120, 261, 266, 114, 119, 123, 264, 36, 109, 119, 5, 77, 200, 33, 90, 91};
 
   static Stream<Arguments> cases() {
