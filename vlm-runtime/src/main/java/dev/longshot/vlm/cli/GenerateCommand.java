@@ -218,8 +218,9 @@ public final class GenerateCommand {
     @Option(names = "--attention-patterns", paramLabel = "FILE",
         description = "per-head patterns from longshot attention-search (default: vlm.attention-patterns)")
     Path attentionPatterns;
-    @Option(names = "--vision-encoder", paramLabel = "NAME", description = "SmolVLM image tower: java or onnx (the "
-        + "model directory's onnx/vision_encoder.onnx on ONNX Runtime) (default: vlm.vision-encoder)")
+    @Option(names = "--vision-encoder", paramLabel = "NAME", completionCandidates = VisionEncoderNames.class,
+        description = "SmolVLM image tower: ${COMPLETION-CANDIDATES} (onnx: the model directory's "
+            + "onnx/vision_encoder.onnx on ONNX Runtime) (default: vlm.vision-encoder)")
     String visionEncoder;
     @Option(names = "--stats", description = "print one 'stats ...' line (timings, KV bytes before/after "
         + "compression, share of causal 64x64 prefill blocks computed) to stderr")
@@ -249,6 +250,13 @@ public final class GenerateCommand {
     static final class AttentionNames extends CommandParts.ConfigNames<VlmAttention> {
       AttentionNames() {
         super(VlmAttention.class);
+      }
+    }
+
+    /** The allowed {@code --vision-encoder} names, from the enum. */
+    static final class VisionEncoderNames extends CommandParts.ConfigNames<dev.longshot.config.VisionEncoder> {
+      VisionEncoderNames() {
+        super(dev.longshot.config.VisionEncoder.class);
       }
     }
 
@@ -299,7 +307,8 @@ public final class GenerateCommand {
       if (o.kvBudget != null && !(o.kvBudget > 0 && o.kvBudget <= 1)) {
         throw new IllegalArgumentException("--kv-budget must be in (0, 1], got " + o.kvBudget);
       }
-      o.settings = new GenerationSettings(o.maxTokens, o.temperature, o.topK, o.topP, o.penalty, 64, o.seed, o.stops);
+      o.settings = new GenerationSettings(o.maxTokens, o.temperature, o.topK, o.topP, o.penalty,
+          GenerationSettings.DEFAULT_REPEAT_LAST_N, o.seed, o.stops);
       new VlmSettings(o.model, o.threads, o.contextLength, o.maxTokens); // validates threads and context length
       return o;
     }
