@@ -101,6 +101,27 @@ class LibraryOutputTest {
     assertThat(cached.err().lines()).as(cached.err()).allMatch(l -> l.startsWith("index ["));
   }
 
+  /**
+   * A verb's first run after a build records the start-up cache; when it ends before the data directory's log is
+   * set up (a usage error), the boot file is shown on the terminal. The recording JVM's own warnings (AOT
+   * "Skipping ... Old class has been linked" lines, one per class) must not be in it. A help run loads too little
+   * to train the cache on: it records nothing.
+   */
+  @Test
+  void aRunThatEndsBeforeTheLogShowsNoStartUpCacheWarnings(@TempDir Path tmp) throws Exception {
+    Assumptions.assumeTrue(Runtime.version().feature() >= 25, "the start-up cache needs JDK 25+");
+
+    Run help = runCli(tmp, true, "", "index", "--help");
+    assertThat(help.status()).as(help.err()).isZero();
+    assertThat(help.out()).contains("Usage: index");
+    assertThat(help.err()).isEmpty();
+    assertThat(tmp.resolve("app/target/aot/index.aot")).doesNotExist();
+
+    Run usage = runCli(tmp, true, "", "index", "--no-such-option");
+    assertThat(usage.status()).isNotZero();
+    assertThat(usage.err()).contains("usage:").doesNotContain("[aot]", "[cds]", "AOTConfiguration");
+  }
+
   private static Run runCli(Path tmp, String javaOpts, String... args) throws IOException, InterruptedException {
     return runCli(tmp, false, javaOpts, args);
   }
