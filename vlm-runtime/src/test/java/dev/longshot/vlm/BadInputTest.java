@@ -65,8 +65,8 @@ class BadInputTest {
     new GgufWriter().put("general.architecture", "llama").put("llama.embedding_length", 64)
         .put("llama.attention.head_count", 4).put("llama.feed_forward_length", 96).put("llama.block_count", 1)
         .tensor("token_embd.weight", new long[] {64, 10}, 0, new byte[2560])
-        .tensor("blk.0.attn_norm.weight", new long[] {64}, 12, new byte[144]).write(f);
-    assertThatThrownBy(() -> LoadedModel.load(f)).hasMessageContaining("Q4_K")
+        .tensor("blk.0.attn_norm.weight", new long[] {64}, 10, new byte[84]).write(f);
+    assertThatThrownBy(() -> LoadedModel.load(f)).hasMessageContaining("Q2_K")
         .hasMessageContaining("blk.0.attn_norm.weight");
   }
 

@@ -45,6 +45,7 @@ public abstract class FloatTensor {
       }
       case Q8_0 -> Q8Tensor.decode(b, n);
       case Q4_0 -> Q4Tensor.decode(b, n);
+      case Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K -> BlockTensor.copy(type, b, n);
     };
   }
 
@@ -107,6 +108,27 @@ public abstract class FloatTensor {
    */
   public float dot(long offset, Q8Activation x) {
     throw new UnsupportedOperationException(type() + " tensors take float activations");
+  }
+
+  /**
+   * {@code out[r] = dot(r * x.length(), x)} for rows {@code r} in {@code [firstRow, firstRow + rows)} of this matrix of
+   * {@code x.length()} columns; only where {@link #dotsQuantized()}. Tensors with a kernel that computes several rows
+   * in one pass over the activation override it.
+   */
+  public void dotRows(int firstRow, int rows, Q8Activation x, float[] out) {
+    dotRowsDefault(firstRow, rows, x, out);
+  }
+
+  /** The scalar reference for {@link #dotRows}, for tests of the tensors that override it. */
+  void dotRowsScalar(int firstRow, int rows, Q8Activation x, float[] out) {
+    dotRowsDefault(firstRow, rows, x, out);
+  }
+
+  private void dotRowsDefault(int firstRow, int rows, Q8Activation x, float[] out) {
+    long cols = x.length();
+    for (int r = firstRow; r < firstRow + rows; r++) {
+      out[r] = dot(r * cols, x);
+    }
   }
 
   /** The Vector API kernel for {@link #dot}. */

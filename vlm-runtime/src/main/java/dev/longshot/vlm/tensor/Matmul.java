@@ -17,11 +17,16 @@ import jdk.incubator.vector.FloatVector;
  */
 public final class Matmul {
   private static final int MIN_ROWS_PER_CHUNK = 16;
-  private static final int TILE = 4;
+  /** Rows per claimed tile of the matrix-vector path: two groups of the interleaved Q4_0 kernel. */
+  private static final int TILE = 16;
   /** Weight rows per prefill panel: three float vectors. */
   static final int PANEL = 3 * Kernels.F.length();
-  /** Activations per micro-kernel call: 9 accumulators, 3 tile vectors and 3 broadcasts fit 16 vector registers. */
-  static final int TOKENS = 3;
+  /**
+   * Activations per micro-kernel call: with 16 vector registers (AVX2) 9 accumulators, 3 tile vectors and 3
+   * broadcasts ({@link #kernel3}); with 32 (AVX-512) 18 accumulators, 3 tile vectors and 6 broadcasts
+   * ({@link #kernel6}), twice the FMAs per load.
+   */
+  static final int TOKENS = Kernels.F.vectorBitSize() >= 512 ? 6 : 3;
   /**
    * Activations packed per prefill block: bounds the packed copy (and the per-caller buffer that keeps it) at
    * {@code TOKEN_BLOCK * cols} floats; each weight panel is dequantized once per block.
@@ -75,9 +80,7 @@ public final class Matmul {
         int r0 = (tile - start[j]) * TILE;
         int r1 = Math.min(job.rows(), r0 + TILE);
         if (xq != null && job.w().dotsQuantized()) {
-          for (int r = r0; r < r1; r++) {
-            job.outs()[0][r] = job.w().dot((long) r * cols, xq);
-          }
+          job.w().dotRows(r0, r1 - r0, xq, job.outs()[0]);
         } else if (n == 1) {
           for (int r = r0; r < r1; r++) {
             job.outs()[0][r] = job.w().dot((long) r * cols, xs[0], 0, cols);
@@ -153,7 +156,11 @@ public final class Matmul {
           int count = Math.min(PANEL, job.rows() - r0);
           pack(job.w(), r0, count, cols, row, tile);
           for (int g = 0; g < groups; g++) {
-            kernel3(tile, packed, g * TOKENS * cols, cols, job.outs(), b0 + g * TOKENS, r0, count, tmp);
+            if (TOKENS == 6) {
+              kernel6(tile, packed, g * TOKENS * cols, cols, job.outs(), b0 + g * TOKENS, r0, count, tmp);
+            } else {
+              kernel3(tile, packed, g * TOKENS * cols, cols, job.outs(), b0 + g * TOKENS, r0, count, tmp);
+            }
           }
           for (int t = b0 + groups * TOKENS; t < b1; t++) {
             kernel1(tile, rest[t - b0 - groups * TOKENS], cols, job.outs()[t], r0, count, tmp);
@@ -281,6 +288,99 @@ public final class Matmul {
     c20.intoArray(o2, p2);
     c21.intoArray(o2, p2 + l);
     c22.intoArray(o2, p2 + 2 * l);
+    if (count < PANEL) {
+      for (int t = 0; t < TOKENS; t++) {
+        System.arraycopy(tmp, t * PANEL, outs[t0 + t], r0, count);
+      }
+    }
+  }
+
+  /** {@link #kernel3} with six activations: for 32 vector registers (AVX-512), 18 FMAs per 3 loads and 6 broadcasts. */
+  private static void kernel6(float[] tile, float[] xp, int xo, int cols, float[][] outs, int t0, int r0, int count,
+      float[] tmp) {
+    var s = Kernels.F;
+    int l = s.length();
+    FloatVector c00 = FloatVector.zero(s), c01 = FloatVector.zero(s), c02 = FloatVector.zero(s);
+    FloatVector c10 = FloatVector.zero(s), c11 = FloatVector.zero(s), c12 = FloatVector.zero(s);
+    FloatVector c20 = FloatVector.zero(s), c21 = FloatVector.zero(s), c22 = FloatVector.zero(s);
+    FloatVector c30 = FloatVector.zero(s), c31 = FloatVector.zero(s), c32 = FloatVector.zero(s);
+    FloatVector c40 = FloatVector.zero(s), c41 = FloatVector.zero(s), c42 = FloatVector.zero(s);
+    FloatVector c50 = FloatVector.zero(s), c51 = FloatVector.zero(s), c52 = FloatVector.zero(s);
+    for (int k = 0; k < cols; k++) {
+      int o = k * PANEL;
+      int x = xo + k * TOKENS;
+      FloatVector w0 = FloatVector.fromArray(s, tile, o);
+      FloatVector w1 = FloatVector.fromArray(s, tile, o + l);
+      FloatVector w2 = FloatVector.fromArray(s, tile, o + 2 * l);
+      FloatVector b = FloatVector.broadcast(s, xp[x]);
+      c00 = w0.fma(b, c00);
+      c01 = w1.fma(b, c01);
+      c02 = w2.fma(b, c02);
+      b = FloatVector.broadcast(s, xp[x + 1]);
+      c10 = w0.fma(b, c10);
+      c11 = w1.fma(b, c11);
+      c12 = w2.fma(b, c12);
+      b = FloatVector.broadcast(s, xp[x + 2]);
+      c20 = w0.fma(b, c20);
+      c21 = w1.fma(b, c21);
+      c22 = w2.fma(b, c22);
+      b = FloatVector.broadcast(s, xp[x + 3]);
+      c30 = w0.fma(b, c30);
+      c31 = w1.fma(b, c31);
+      c32 = w2.fma(b, c32);
+      b = FloatVector.broadcast(s, xp[x + 4]);
+      c40 = w0.fma(b, c40);
+      c41 = w1.fma(b, c41);
+      c42 = w2.fma(b, c42);
+      b = FloatVector.broadcast(s, xp[x + 5]);
+      c50 = w0.fma(b, c50);
+      c51 = w1.fma(b, c51);
+      c52 = w2.fma(b, c52);
+    }
+    float[] o0 = tmp;
+    float[] o1 = tmp;
+    float[] o2 = tmp;
+    float[] o3 = tmp;
+    float[] o4 = tmp;
+    float[] o5 = tmp;
+    int p0 = 0;
+    int p1 = PANEL;
+    int p2 = 2 * PANEL;
+    int p3 = 3 * PANEL;
+    int p4 = 4 * PANEL;
+    int p5 = 5 * PANEL;
+    if (count == PANEL) {
+      o0 = outs[t0];
+      o1 = outs[t0 + 1];
+      o2 = outs[t0 + 2];
+      o3 = outs[t0 + 3];
+      o4 = outs[t0 + 4];
+      o5 = outs[t0 + 5];
+      p0 = r0;
+      p1 = r0;
+      p2 = r0;
+      p3 = r0;
+      p4 = r0;
+      p5 = r0;
+    }
+    c00.intoArray(o0, p0);
+    c01.intoArray(o0, p0 + l);
+    c02.intoArray(o0, p0 + 2 * l);
+    c10.intoArray(o1, p1);
+    c11.intoArray(o1, p1 + l);
+    c12.intoArray(o1, p1 + 2 * l);
+    c20.intoArray(o2, p2);
+    c21.intoArray(o2, p2 + l);
+    c22.intoArray(o2, p2 + 2 * l);
+    c30.intoArray(o3, p3);
+    c31.intoArray(o3, p3 + l);
+    c32.intoArray(o3, p3 + 2 * l);
+    c40.intoArray(o4, p4);
+    c41.intoArray(o4, p4 + l);
+    c42.intoArray(o4, p4 + 2 * l);
+    c50.intoArray(o5, p5);
+    c51.intoArray(o5, p5 + l);
+    c52.intoArray(o5, p5 + 2 * l);
     if (count < PANEL) {
       for (int t = 0; t < TOKENS; t++) {
         System.arraycopy(tmp, t * PANEL, outs[t0 + t], r0, count);

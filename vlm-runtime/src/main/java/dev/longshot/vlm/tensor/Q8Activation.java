@@ -16,11 +16,23 @@ public final class Q8Activation {
   final short[] q;
   final float[] d;
   final int n;
+  /**
+   * The quants as pairs in ints, {@code pairs[m] = q[2m] & 0xFFFF | q[2m+1] << 16}: one int broadcast gives a vector
+   * of 16 shorts alternating two activation values, what the interleaved Q4_0 kernel multiplies its nibbles with.
+   */
+  final int[] pairs;
+  /**
+   * Per block, {@code -8 * sum} of the even-indexed and of the odd-indexed quants as two shorts in an int (low, high):
+   * the {@code - 8} of Q4_0's nibbles applied once per block instead of once per weight.
+   */
+  final int[] q4Bias;
 
   private Q8Activation(int n) {
     this.n = n;
     this.q = new short[n];
     this.d = new float[n / BLOCK];
+    this.pairs = new int[n / 2];
+    this.q4Bias = new int[n / BLOCK];
   }
 
   /** Quantizes {@code x[0..n)}; {@code n} must be a multiple of {@link #BLOCK}. */
@@ -40,6 +52,14 @@ public final class Q8Activation {
       for (int i = b * BLOCK; i < (b + 1) * BLOCK; i++) {
         a.q[i] = (short) Math.rint(x[i] * id);
       }
+      int even = 0;
+      int odd = 0;
+      for (int i = b * BLOCK; i < (b + 1) * BLOCK; i += 2) {
+        a.pairs[i / 2] = a.q[i] & 0xFFFF | a.q[i + 1] << 16;
+        even += a.q[i];
+        odd += a.q[i + 1];
+      }
+      a.q4Bias[b] = -8 * even & 0xFFFF | -8 * odd << 16;
     }
     return a;
   }

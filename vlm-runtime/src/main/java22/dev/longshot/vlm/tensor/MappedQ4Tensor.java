@@ -1,5 +1,6 @@
 package dev.longshot.vlm.tensor;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -18,10 +19,23 @@ final class MappedQ4Tensor extends FloatTensor {
   private static final int PARTS = Math.max(1, 16 / FL);
 
   private final MemorySegment s;
+  /** Decode's products run on an interleaved copy of the matrix ({@link Interleaved}). */
+  private final Interleaved.Rows rows;
 
-  MappedQ4Tensor(MemorySegment s, long size) {
+  MappedQ4Tensor(MemorySegment s, long size, Arena arena) {
     super(size);
     this.s = s;
+    this.rows = new Interleaved.Rows(this, s, arena);
+  }
+
+  @Override
+  public void dotRows(int firstRow, int count, Q8Activation x, float[] out) {
+    rows.dotRows(firstRow, count, x, out, !Interleaved.ENABLED);
+  }
+
+  @Override
+  void dotRowsScalar(int firstRow, int count, Q8Activation x, float[] out) {
+    rows.dotRows(firstRow, count, x, out, true);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.longshot.vlm.tensor;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -22,10 +23,23 @@ final class MappedQ8Tensor extends FloatTensor {
   private static final int PARTS = B.length() / FL;
 
   private final MemorySegment s;
+  /** Decode's products run on an interleaved copy of the matrix ({@link Interleaved}). */
+  private final Interleaved.Rows rows;
 
-  MappedQ8Tensor(MemorySegment s, long size) {
+  MappedQ8Tensor(MemorySegment s, long size, Arena arena) {
     super(size);
     this.s = s;
+    this.rows = new Interleaved.Rows(this, s, arena);
+  }
+
+  @Override
+  public void dotRows(int firstRow, int count, Q8Activation x, float[] out) {
+    rows.dotRows(firstRow, count, x, out, !Interleaved.ENABLED);
+  }
+
+  @Override
+  void dotRowsScalar(int firstRow, int count, Q8Activation x, float[] out) {
+    rows.dotRows(firstRow, count, x, out, true);
   }
 
   @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.longshot.config.VlmSettings;
 import dev.longshot.vlm.TextGenerator;
 import dev.longshot.vlm.sample.GenerationSettings;
+import dev.longshot.vlm.testmodel.BlockPacker;
 import dev.longshot.vlm.testmodel.ModelSpec;
 import dev.longshot.vlm.testmodel.RandomModel;
 import dev.longshot.vlm.testmodel.TensorEncoding;
@@ -50,13 +51,47 @@ class LlamaCppParityTest {
       throws Exception {
     Path file = dir.resolve(spec.arch() + "-" + type + ".gguf");
     new RandomModel(spec, SEED).writeGguf(file, type);
+    assertParity(spec, file, "type " + type, tieGap);
+  }
+
+  /**
+   * The block types of llama.cpp's K-quant files (valid random blocks from {@code BlockPacker}), each alone on a
+   * model whose rows fill 256-element blocks, and a Q4_K_M-like mix (Q4_K, Q6_K, and the Q5_0 / Q8_0 fallbacks for
+   * 352-wide rows). Our products take float activations where llama.cpp rounds them to 8 bits (Q8_K, Q8_0, Q8_1),
+   * hence Q4_0's tie gap.
+   */
+  static Stream<Arguments> blockTypeCases() {
+    return Stream.of(
+        Arguments.of(ModelSpec.tinyKLlama(), "Q4_K", BlockPacker.Q4_K),
+        Arguments.of(ModelSpec.tinyKLlama(), "Q6_K", BlockPacker.Q6_K),
+        Arguments.of(ModelSpec.tinyKLlama(), "Q5_K", BlockPacker.Q5_K),
+        Arguments.of(ModelSpec.tinyQwen2(), "Q5_0", BlockPacker.Q5_0),
+        Arguments.of(ModelSpec.tinyLlama(), "Q4_1", BlockPacker.Q4_1),
+        Arguments.of(ModelSpec.tinyQwen2(), "Q5_1", BlockPacker.Q5_1),
+        Arguments.of(ModelSpec.tinyKQwen2Ragged(), "Q4_K_M-like", -1));
+  }
+
+  @ParameterizedTest
+  @MethodSource("blockTypeCases")
+  void blockTypeFilesMatchLlamaCpp(ModelSpec spec, String label, int type, @TempDir Path dir) throws Exception {
+    Path file = dir.resolve(spec.arch() + "-" + label + ".gguf");
+    RandomModel model = new RandomModel(spec, SEED);
+    if (type < 0) {
+      model.writeGguf(file, model.q4KmTypes());
+    } else {
+      model.writeGguf(file, type);
+    }
+    assertParity(spec, file, label, 0.3f);
+  }
+
+  private static void assertParity(ModelSpec spec, Path file, String label, float tieGap) throws Exception {
     List<LlamaCppProcess.Result> theirs = LlamaCppProcess.run(file, 2, N_PREDICT, 0, PROMPTS, 120);
     int compared = 0;
     int generated = 0;
     try (TextGenerator ours = TextGenerator.load(file, new VlmSettings(file, 2, 256, N_PREDICT))) {
       for (int p = 0; p < PROMPTS.size(); p++) {
         String prompt = PROMPTS.get(p);
-        String what = spec.arch() + " type " + type + " seed " + SEED + " prompt " + p;
+        String what = spec.arch() + " " + label + " seed " + SEED + " prompt " + p;
         assertThat(ours.tokenizer().encode(prompt)).as("token ids, " + what).containsExactly(theirs.get(p).promptIds());
         List<Integer> tokens = new ArrayList<>();
         List<Float> gaps = new ArrayList<>();
@@ -79,8 +114,8 @@ class LlamaCppParityTest {
         compared += i;
       }
     }
-    System.out.printf("llama.cpp parity %s type %d: %d of %d generated tokens identical before any near-tie%n",
-        spec.arch(), type, compared, generated);
+    System.out.printf("llama.cpp parity %s %s: %d of %d generated tokens identical before any near-tie%n",
+        spec.arch(), label, compared, generated);
     assertThat(compared).as("tokens compared of %d", generated).isGreaterThanOrEqualTo(generated / 2);
   }
 

@@ -6,6 +6,7 @@ import dev.longshot.vlm.attention.AttentionStrategies;
 import dev.longshot.vlm.attention.DenseKvCache;
 import dev.longshot.vlm.attention.KvCache;
 import dev.longshot.vlm.tensor.Parallel;
+import dev.longshot.vlm.testmodel.BlockPacker;
 import dev.longshot.vlm.testmodel.ModelSpec;
 import dev.longshot.vlm.testmodel.RandomModel;
 import dev.longshot.vlm.testmodel.TensorEncoding;
@@ -34,7 +35,7 @@ class ForwardPassTest {
    * 127}), and these random 2-layer models amplify that; measured up to 0.125 (Qwen2 Q8_0, batched), 0 to 8e-7
    * elsewhere. A wrong product moves the logits by far more (the rounding itself moves them by 0.12-0.14).
    */
-  private static final double ROUNDED_TOLERANCE = 0.2;
+  static final double ROUNDED_TOLERANCE = 0.2;
   private static final int[] PROMPT = {0, 120, 261, 266, 114, 119, 123, 264, 36, 109, 119, 5, 77, 200, 33, 90, 91};
 
   static Stream<Arguments> cases() {
@@ -45,7 +46,13 @@ class ForwardPassTest {
         Arguments.of(ModelSpec.tinyQwen2(), TensorEncoding.BF16, 2e-3),
         Arguments.of(ModelSpec.tinyLlama(), TensorEncoding.Q8_0, 2e-3),
         Arguments.of(ModelSpec.tinyQwen2(), TensorEncoding.Q8_0, 2e-3),
-        Arguments.of(ModelSpec.tinyLlama(), TensorEncoding.Q4_0, 2e-3));
+        Arguments.of(ModelSpec.tinyLlama(), TensorEncoding.Q4_0, 2e-3),
+        Arguments.of(ModelSpec.tinyKLlama(), BlockPacker.Q4_K, 2e-3),
+        Arguments.of(ModelSpec.tinyKLlama(), BlockPacker.Q6_K, 2e-3),
+        Arguments.of(ModelSpec.tinyKLlama(), BlockPacker.Q5_K, 2e-3),
+        Arguments.of(ModelSpec.tinyQwen2(), BlockPacker.Q5_0, 2e-3),
+        Arguments.of(ModelSpec.tinyLlama(), BlockPacker.Q4_1, 2e-3),
+        Arguments.of(ModelSpec.tinyQwen2(), BlockPacker.Q5_1, 2e-3));
   }
 
   @ParameterizedTest

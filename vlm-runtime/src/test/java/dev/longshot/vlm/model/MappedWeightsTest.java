@@ -12,6 +12,7 @@ import dev.longshot.vlm.tensor.GgmlType;
 import dev.longshot.vlm.tensor.Parallel;
 import dev.longshot.vlm.tensor.WeightMemory;
 import dev.longshot.vlm.tensor.WeightStorage;
+import dev.longshot.vlm.testmodel.BlockPacker;
 import dev.longshot.vlm.testmodel.ModelSpec;
 import dev.longshot.vlm.testmodel.RandomModel;
 import dev.longshot.vlm.testmodel.TensorEncoding;
@@ -32,7 +33,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * path, {@link WeightStorage#HEAP}) of the same file: the same logits for prefill (the GEMM, which packs tiles
  * through {@code copyTo}) and decode (the per-type dot products), in every GGUF type and in safetensors, to within
  * 1e-4 (the logits spread over more than 5; the kernels run the same loops in the same order, but the Vector API's
- * {@code reduceLanes} sums lanes in a different order before and after C2 compiles it, so the last bits may differ);
+ * {@code reduceLanes} sums lanes in a different order before and after C2 compiles it, so the last bits may differ).
+ * Decode with Q8_0 / Q4_0 weights is the exception: mapped storage runs it on an interleaved copy
+ * ({@code tensor.Interleaved}), which sums a row's blocks in another float order than the heap kernel, and a float
+ * difference can carry an activation quant across its rounding boundary in a later layer; there the logits are
+ * compared within {@link ForwardPassTest#ROUNDED_TOLERANCE} (measured 1.5e-3 on the Q4_K_M-like file);
  * closing the model unmaps; bad ranges fail with one line. Skipped where mapping is not available (a Java 21 run).
  */
 class MappedWeightsTest {
@@ -48,22 +53,33 @@ class MappedWeightsTest {
 
   @ParameterizedTest
   @ValueSource(ints = {TensorEncoding.F32, TensorEncoding.F16, TensorEncoding.BF16, TensorEncoding.Q8_0,
-      TensorEncoding.Q4_0})
+      TensorEncoding.Q4_0, BlockPacker.Q4_K, BlockPacker.Q6_K, BlockPacker.Q5_K, BlockPacker.Q5_0, BlockPacker.Q4_1,
+      BlockPacker.Q5_1})
   void mappedGgufGivesTheHeapCopysLogits(int type) throws IOException {
     Path file = dir.resolve("m.gguf");
-    new RandomModel(type == TensorEncoding.BF16 ? ModelSpec.tinyQwen2() : ModelSpec.tinyLlama(), 77)
-        .writeGguf(file, type);
-    assertSameLogits(file, "GGUF type " + GgmlType.ofId(type));
+    ModelSpec spec = GgmlType.ofId(type).blockSize() == 256 ? ModelSpec.tinyKLlama()
+        : type == TensorEncoding.BF16 ? ModelSpec.tinyQwen2() : ModelSpec.tinyLlama();
+    new RandomModel(spec, 77).writeGguf(file, type);
+    assertSameLogits(file, "GGUF type " + GgmlType.ofId(type),
+        type == TensorEncoding.Q8_0 || type == TensorEncoding.Q4_0);
+  }
+
+  @Test
+  void mappedQ4KmLikeMixedFileGivesTheHeapCopysLogits() throws IOException {
+    Path file = dir.resolve("mixed.gguf");
+    RandomModel m = new RandomModel(ModelSpec.tinyKQwen2Ragged(), 81);
+    m.writeGguf(file, m.q4KmTypes());
+    assertSameLogits(file, "Q4_K_M-like GGUF", true); // Q8_0 where a K-quant's blocks do not fit the width
   }
 
   @Test
   void mappedSafetensorsGivesTheHeapCopysLogits() throws IOException {
     Path hf = dir.resolve("hf");
     new RandomModel(ModelSpec.tinyQwen2(), 78).writeHuggingFace(hf);
-    assertSameLogits(hf, "safetensors");
+    assertSameLogits(hf, "safetensors", false);
   }
 
-  private static void assertSameLogits(Path model, String what) throws IOException {
+  private static void assertSameLogits(Path model, String what, boolean interleavedDecode) throws IOException {
     try (LoadedModel heap = LoadedModel.load(model, WeightStorage.HEAP);
         LoadedModel mapped = LoadedModel.load(model, WeightStorage.MAPPED);
         Parallel par = new Parallel(2)) {
@@ -74,7 +90,7 @@ class MappedWeightsTest {
         float[] m = logits(mapped, par, chunk);
         assertThat(ForwardPassTest.spread(toDouble(h))).as("logits must not be flat").isGreaterThan(5.0);
         assertThat(ForwardPassTest.maxDiff(m, toDouble(h))).as("%s, chunks of %d tokens", what, chunk)
-            .isLessThanOrEqualTo(1e-4);
+            .isLessThanOrEqualTo(chunk == 1 && interleavedDecode ? ForwardPassTest.ROUNDED_TOLERANCE : 1e-4);
       }
     }
   }

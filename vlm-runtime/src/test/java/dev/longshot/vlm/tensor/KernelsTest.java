@@ -40,10 +40,13 @@ class KernelsTest {
     }
   }
 
-  /** Every type in every storage this JVM has. */
+  /**
+   * Every type in every storage this JVM has, but the llama.cpp block types of {@link BlockDecoder}: those are checked
+   * against a double-precision oracle in {@link BlockQuantKernelsTest}.
+   */
   static Stream<Arguments> typesAndStorages() {
     return Stream.of(WeightStorage.values()).filter(s -> s == WeightStorage.HEAP || WeightStorage.mappedAvailable())
-        .flatMap(s -> Stream.of(GgmlType.values()).map(t -> Arguments.of(t, s)));
+        .flatMap(s -> Stream.of(GgmlType.values()).filter(t -> !BlockDecoder.handles(t)).map(t -> Arguments.of(t, s)));
   }
 
   static Stream<Arguments> quantizedTypesAndStorages() {
@@ -112,6 +115,7 @@ class KernelsTest {
       case BF16 -> 8e-3f;
       case Q8_0 -> 1f / 127 * 0.5f + 1e-3f;
       case Q4_0 -> 1f / 8 + 5e-3f; // the extreme opposite the scale's sign clamps to 15: one full step
+      default -> throw new IllegalArgumentException(type + " is tested in BlockQuantKernelsTest");
     };
     for (int i = 0; i < w.length; i++) {
       assertThat(out[i]).isEqualTo(t.get(i));
@@ -227,7 +231,7 @@ class KernelsTest {
    * called before and after compilation differs in the last bit too), so the kernels' tolerance applies.
    */
   @ParameterizedTest
-  @EnumSource(GgmlType.class)
+  @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0"})
   void mappedKernelsGiveTheHeapKernelsResults(GgmlType type) {
     org.junit.jupiter.api.Assumptions.assumeTrue(WeightStorage.mappedAvailable(), "mapping needs Java 22+");
     SplittableRandom r = new SplittableRandom(SEED * 19 + type.ordinal());
@@ -339,6 +343,58 @@ class KernelsTest {
               fmag += Math.abs((double) f.get((long) row * cols + c) * x[c]);
             }
             assertThat((double) fout[row]).as("F32 beside " + what).isCloseTo(fexact, within(1e-5 * fmag + 1e-6));
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Decode's several-rows-per-pass kernels ({@link FloatTensor#dotRows}; for mapped Q4_0 the interleaved copy) at
+   * ragged row counts, columns and row ranges: against their scalar twin ({@code dotRowsScalar}) within float
+   * summation order, and against a double-precision sum of {@code d_w * d_x * (integer products)}. One row of
+   * extreme weights times an all-maximal activation drives every short accumulator lane to its largest sum.
+   */
+  @ParameterizedTest
+  @MethodSource("quantizedTypesAndStorages")
+  void multiRowKernelMatchesScalarTwinAndIntegerReference(GgmlType type, WeightStorage storage) {
+    SplittableRandom r = new SplittableRandom(SEED * 31 + type.ordinal());
+    for (int cols : new int[] {32, 96, 1056}) {
+      for (int rows : new int[] {5, 8, 16, 33, 48}) {
+        float[] values = random(r, rows * cols);
+        for (int c = 0; c < cols; c++) {
+          values[2 * cols + c] = -1f; // row 2: every weight at the most negative quant
+          values[3 * cols + c] = c % 2 == 0 ? 1f : -0.99f; // row 3: alternating extremes
+        }
+        FloatTensor w = tensor(type, values, storage);
+        float[] x = random(r, cols);
+        if (rows == 16) {
+          java.util.Arrays.fill(x, 3f); // every activation quant 127
+        }
+        Q8Activation a = Q8Activation.of(x, cols);
+        int[][] ranges = {{0, rows}, {3, rows - 4}, {rows / 2, rows - rows / 2}};
+        for (int[] range : ranges) {
+          float[] out = new float[rows];
+          float[] twin = new float[rows];
+          w.dotRows(range[0], range[1], a, out);
+          w.dotRowsScalar(range[0], range[1], a, twin);
+          for (int row = range[0]; row < range[0] + range[1]; row++) {
+            double integer = 0;
+            double mag = 0;
+            for (int c = 0; c < cols; c++) {
+              double wc = w.get((long) row * cols + c);
+              integer += wc * a.get(c);
+              mag += Math.abs(wc * a.get(c));
+            }
+            String what = String.format("%s %s cols %d rows %d from %d row %d", type, storage, cols, rows, range[0],
+                row);
+            assertThat((double) out[row]).as(what).isCloseTo(integer, within(1e-5 * mag + 1e-6));
+            assertThat(out[row]).as(what + " vs scalar twin").isCloseTo(twin[row], within((float) (1e-5 * mag + 1e-6)));
+          }
+          for (int row = 0; row < rows; row++) {
+            if (row < range[0] || row >= range[0] + range[1]) {
+              assertThat(out[row]).as("row %d outside the range is not written", row).isZero();
+            }
           }
         }
       }

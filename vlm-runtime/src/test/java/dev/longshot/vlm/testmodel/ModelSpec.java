@@ -27,6 +27,19 @@ public record ModelSpec(String arch, int dim, int hidden, int layers, int heads,
     return new ModelSpec("qwen2", 64, 128, 2, 4, 1, TestVocab.MIN_SIZE, 256, 1000000f, true);
   }
 
+  /** Tiny Llama-family model whose every matrix row fills whole 256-element K-quant blocks. */
+  public static ModelSpec tinyKLlama() {
+    return new ModelSpec("llama", 256, 512, 2, 4, 2, TestVocab.MIN_SIZE, 256, 10000f, false);
+  }
+
+  /**
+   * Tiny Qwen2 model whose feed-forward width (352) is not a multiple of 256, so {@code ffn_down} needs one of
+   * llama.cpp's 32-element fallback types, as Qwen2.5-0.5B's 896-wide rows do.
+   */
+  public static ModelSpec tinyKQwen2Ragged() {
+    return new ModelSpec("qwen2", 256, 352, 2, 4, 1, TestVocab.MIN_SIZE, 256, 1000000f, true);
+  }
+
   /** SmolLM2-135M's real shape (the text side of SmolVLM), 8k context. */
   public static ModelSpec smolLm2_135m() {
     return new ModelSpec("llama", 576, 1536, 30, 9, 3, 49152, 8192, 100000f, true);

@@ -106,6 +106,14 @@ public final class RandomModel {
 
   /** Writes a GGUF file whose matrices are in ggml type {@code type} (norms and biases stay F32). */
   public void writeGguf(Path path, int type) throws IOException {
+    writeGguf(path, name -> type);
+  }
+
+  /**
+   * Writes a GGUF file whose matrix {@code name} is in ggml type {@code matrixType.applyAsInt(name)} (norms and biases
+   * stay F32): mixed files like llama.cpp's Q4_K_M.
+   */
+  public void writeGguf(Path path, java.util.function.ToIntFunction<String> matrixType) throws IOException {
     GgufWriter w = new GgufWriter();
     String a = spec.arch();
     w.put("general.architecture", a).put("general.name", "longshot-random-" + a).put("general.alignment", 32);
@@ -122,12 +130,28 @@ public final class RandomModel {
       int rows = e.getValue()[0];
       int cols = e.getValue()[1];
       boolean matrix = rows > 1;
-      int t = matrix ? type : TensorEncoding.F32;
+      int t = matrix ? matrixType.applyAsInt(e.getKey()) : TensorEncoding.F32;
       long[] dims = matrix ? new long[] {cols, rows} : new long[] {cols};
       long bytes = byteSize(t, (long) rows * cols);
       w.tensor(e.getKey(), dims, t, bytes, () -> TensorEncoding.encode(values(e.getKey(), rows, cols), t));
     }
     w.write(path);
+  }
+
+  /**
+   * The tensor types of a llama.cpp Q4_K_M file of this model's shape: Q4_K for most matrices, Q6_K for the output
+   * and for every other layer's {@code attn_v} and {@code ffn_down}; a matrix whose rows are not a multiple of 256
+   * falls back as llama.cpp's quantiser does (Q4_K to Q5_0, Q6_K to Q8_0).
+   */
+  public java.util.function.ToIntFunction<String> q4KmTypes() {
+    Map<String, int[]> shapes = shapes();
+    return name -> {
+      boolean fits = shapes.get(name)[1] % 256 == 0;
+      boolean layerZero = name.startsWith("blk.0.");
+      boolean six = name.equals("output.weight")
+          || (layerZero && (name.endsWith("attn_v.weight") || name.endsWith("ffn_down.weight")));
+      return six ? (fits ? BlockPacker.Q6_K : TensorEncoding.Q8_0) : (fits ? BlockPacker.Q4_K : BlockPacker.Q5_0);
+    };
   }
 
   static long byteSize(int type, long n) {
@@ -136,7 +160,7 @@ public final class RandomModel {
       case TensorEncoding.F16, TensorEncoding.BF16 -> n * 2;
       case TensorEncoding.Q8_0 -> n / 32 * 34;
       case TensorEncoding.Q4_0 -> n / 32 * 18;
-      default -> throw new IllegalArgumentException("type " + type);
+      default -> BlockPacker.byteSize(type, n);
     };
   }
 

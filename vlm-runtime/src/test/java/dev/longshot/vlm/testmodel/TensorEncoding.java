@@ -23,6 +23,8 @@ public final class TensorEncoding {
       case BF16 -> bf16(x);
       case Q8_0 -> q8(x);
       case Q4_0 -> q4(x);
+      case BlockPacker.Q4_1, BlockPacker.Q5_0, BlockPacker.Q5_1, BlockPacker.Q4_K, BlockPacker.Q5_K, BlockPacker.Q6_K ->
+          BlockPacker.encode(x, type);
       default -> throw new IllegalArgumentException("type " + type);
     };
   }

@@ -1,0 +1,265 @@
+package dev.longshot.vlm.tensor;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * A Q8_0 or Q4_0 matrix copied once, for decode's matrix-vector products, into groups of {@link #ROWS} interleaved
+ * rows (8 with 256-bit vectors, 16 with 512; llama.cpp's CPU backend repacks Q4_0 in the same spirit). Per group and
+ * block of 32 columns: the rows' scales as float32, then chunks of {@code 2 * ROWS} bytes, one byte per (row, column
+ * parity) pair, byte {@code i} for row {@code i / 2}: Q8_0 has 16 chunks, chunk {@code k} holding columns
+ * {@code 2k + i % 2}; Q4_0 has 8, chunk {@code k} holding the nibbles (unsigned, the stored {@code q}) of columns
+ * {@code 4k + i % 2} (low) and {@code 4k + 2 + i % 2} (high).
+ *
+ * <p>The kernels keep one int lane per row instead of lanes along a row. A chunk widened to shorts (Q4_0: zero-extended,
+ * then {@code & 15} and {@code >>> 4}; Q8_0: sign-extended) gives (row, column-parity) lanes that multiply a broadcast
+ * pair of activation quants ({@link Q8Activation#pairs}). Q4_0 adds them into short accumulators for the whole block:
+ * a lane sums 16 products of at most 8 x 127 in magnitude once the {@code - 8} is applied, which fits a short; the
+ * {@code - 8} is the block's {@link Q8Activation#q4Bias}, the accumulators' starting value (the sums wrap modulo 2^16
+ * on the way and end exact). Q8_0 adds two chunks' products in shorts (at most 2 x 128 x 127) and then into ints. Per
+ * block, one pair sum of the shorts gives the rows' integer sums, then one conversion and one FMA with the rows' scales
+ * times the activation's: no horizontal sum per row, and Q4_0's unpacking is two instructions per 32 weights. Float
+ * sums are in block order per row, as in the scalar twins.
+ */
+final class Interleaved {
+  private static final VectorShape SHAPE = VectorShape.forBitSize(Math.max(256, Kernels.F.vectorBitSize()));
+  private static final VectorSpecies<Short> S = ShortVector.SPECIES_256.withShape(SHAPE);
+  private static final VectorSpecies<Integer> I = IntVector.SPECIES_256.withShape(SHAPE);
+  private static final VectorSpecies<Float> F = FloatVector.SPECIES_256.withShape(SHAPE);
+  /** Rows per group: one per int lane of the widest vector up to 512 bits, at least 256. */
+  static final int ROWS = I.length();
+  /** Bytes of one chunk: one per (row, column parity) lane. */
+  private static final int CHUNK = 2 * ROWS;
+  private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(CHUNK * 8));
+  private static final int BLOCK = 32;
+  private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+  private static final ValueLayout.OfFloat FLOAT_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
+
+  /** Whether the vector kernels run here: the Vector API kernels with vectors of at least 256 bits. */
+  static final boolean ENABLED = Kernels.VECTORIZED && QuantDot.ENABLED;
+
+  private final GgmlType type;
+  private final MemorySegment packed;
+  final int cols;
+  final int groups;
+  /** Bytes per group and block: the scales, then the chunks. */
+  private final long groupBytes;
+
+  private Interleaved(GgmlType type, MemorySegment packed, int cols, int groups) {
+    this.type = type;
+    this.packed = packed;
+    this.cols = cols;
+    this.groups = groups;
+    this.groupBytes = groupBytes(type);
+  }
+
+  private static long groupBytes(GgmlType type) {
+    return ROWS * 4L + (type == GgmlType.Q4_0 ? 8 : 16) * CHUNK;
+  }
+
+  /** Bytes of the copy of a {@code rows x cols} matrix: what the interleaved copy costs in memory. */
+  static long copyBytes(GgmlType type, int rows, int cols) {
+    return (long) (rows / ROWS) * (cols / BLOCK) * groupBytes(type);
+  }
+
+  /**
+   * The first {@code rows / ROWS * ROWS} rows of the Q8_0 / Q4_0 matrix {@code src} (the file's blocks) copied into
+   * {@code arena} in the interleaved layout.
+   */
+  static Interleaved of(GgmlType type, MemorySegment src, int rows, int cols, Arena arena) {
+    int blocks = cols / BLOCK;
+    int groups = rows / ROWS;
+    long bb = type.bytesPerBlock();
+    long gb = groupBytes(type);
+    MemorySegment p = arena.allocate(copyBytes(type, rows, cols), 64);
+    byte[] w = new byte[ROWS * BLOCK];
+    for (int g = 0; g < groups; g++) {
+      for (int b = 0; b < blocks; b++) {
+        long off = ((long) g * blocks + b) * gb;
+        for (int r = 0; r < ROWS; r++) {
+          long sb = ((long) (g * ROWS + r) * blocks + b) * bb;
+          p.set(FLOAT_LE, off + r * 4L, FloatTensor.f16(src.get(MappedHalfTensor.SHORT_LE, sb)));
+          if (type == GgmlType.Q4_0) {
+            for (int j = 0; j < 16; j++) {
+              int v = src.get(ValueLayout.JAVA_BYTE, sb + 2 + j) & 0xFF;
+              w[r * BLOCK + j] = (byte) (v & 0x0F);
+              w[r * BLOCK + 16 + j] = (byte) (v >>> 4);
+            }
+          } else {
+            MemorySegment.copy(src, ValueLayout.JAVA_BYTE, sb + 2, w, r * BLOCK, BLOCK);
+          }
+        }
+        long q = off + ROWS * 4L;
+        for (int i = 0; i < CHUNK; i++) {
+          int r = i / 2;
+          int c = i % 2;
+          if (type == GgmlType.Q4_0) {
+            for (int k = 0; k < 8; k++) {
+              int v = w[r * BLOCK + 4 * k + c] | w[r * BLOCK + 4 * k + 2 + c] << 4;
+              p.set(ValueLayout.JAVA_BYTE, q + k * CHUNK + i, (byte) v);
+            }
+          } else {
+            for (int k = 0; k < 16; k++) {
+              p.set(ValueLayout.JAVA_BYTE, q + k * CHUNK + i, w[r * BLOCK + 2 * k + c]);
+            }
+          }
+        }
+      }
+    }
+    return new Interleaved(type, p, cols, groups);
+  }
+
+  /** {@code out[ROWS * g + r] = row (ROWS * g + r) . x} for the rows of group {@code g}. */
+  void group(int g, Q8Activation x, float[] out) {
+    if (type == GgmlType.Q4_0) {
+      q4(g, x, out);
+    } else {
+      q8(g, x, out);
+    }
+  }
+
+  private void q4(int g, Q8Activation x, float[] out) {
+    int[] xp = x.pairs;
+    int[] bias = x.q4Bias;
+    float[] xd = x.d;
+    int blocks = cols / BLOCK;
+    long base = (long) g * blocks * groupBytes;
+    FloatVector acc = FloatVector.zero(F);
+    for (int b = 0; b < blocks; b++) {
+      long off = base + b * groupBytes;
+      long q = off + ROWS * 4;
+      int xb = b * (BLOCK / 2);
+      ShortVector s = IntVector.broadcast(I, bias[b]).reinterpretAsShorts();
+      for (int k = 0; k < 8; k++) {
+        ShortVector w = (ShortVector) ByteVector.fromMemorySegment(B, packed, q + k * CHUNK, LE)
+            .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+        ShortVector lo = IntVector.broadcast(I, xp[xb + 2 * k]).reinterpretAsShorts();
+        ShortVector hi = IntVector.broadcast(I, xp[xb + 2 * k + 1]).reinterpretAsShorts();
+        s = s.add(w.and((short) 0x0F).mul(lo)).add(w.lanewise(VectorOperators.LSHR, 4).mul(hi));
+      }
+      IntVector pi = s.reinterpretAsInts();
+      IntVector sums = pi.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+          .add(pi.lanewise(VectorOperators.ASHR, 16));
+      FloatVector d = FloatVector.fromMemorySegment(F, packed, off, LE).mul(xd[b]);
+      acc = ((FloatVector) sums.convert(VectorOperators.I2F, 0)).fma(d, acc);
+    }
+    acc.intoArray(out, g * ROWS);
+  }
+
+  private void q8(int g, Q8Activation x, float[] out) {
+    int[] xp = x.pairs;
+    float[] xd = x.d;
+    int blocks = cols / BLOCK;
+    long base = (long) g * blocks * groupBytes;
+    FloatVector acc = FloatVector.zero(F);
+    for (int b = 0; b < blocks; b++) {
+      long off = base + b * groupBytes;
+      long q = off + ROWS * 4;
+      int xb = b * (BLOCK / 2);
+      IntVector sums = IntVector.zero(I);
+      for (int k = 0; k < 16; k += 2) {
+        ShortVector w0 = (ShortVector) ByteVector.fromMemorySegment(B, packed, q + k * CHUNK, LE)
+            .convertShape(VectorOperators.B2S, S, 0);
+        ShortVector w1 = (ShortVector) ByteVector.fromMemorySegment(B, packed, q + (k + 1) * CHUNK, LE)
+            .convertShape(VectorOperators.B2S, S, 0);
+        ShortVector p = w0.mul(IntVector.broadcast(I, xp[xb + k]).reinterpretAsShorts())
+            .add(w1.mul(IntVector.broadcast(I, xp[xb + k + 1]).reinterpretAsShorts()));
+        IntVector pi = p.reinterpretAsInts();
+        sums = sums.add(pi.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16))
+            .add(pi.lanewise(VectorOperators.ASHR, 16));
+      }
+      FloatVector d = FloatVector.fromMemorySegment(F, packed, off, LE).mul(xd[b]);
+      acc = ((FloatVector) sums.convert(VectorOperators.I2F, 0)).fma(d, acc);
+    }
+    acc.intoArray(out, g * ROWS);
+  }
+
+  /** The scalar twin of {@link #group}: the same integer sums per block, the same float order. */
+  void groupScalar(int g, Q8Activation x, float[] out) {
+    int blocks = cols / BLOCK;
+    for (int r = 0; r < ROWS; r++) {
+      float sum = 0f;
+      for (int b = 0; b < blocks; b++) {
+        long off = ((long) g * blocks + b) * groupBytes;
+        long q = off + ROWS * 4;
+        int isum = 0;
+        for (int c = 0; c < 2; c++) {
+          if (type == GgmlType.Q4_0) {
+            for (int k = 0; k < 8; k++) {
+              int v = packed.get(ValueLayout.JAVA_BYTE, q + k * CHUNK + 2 * r + c) & 0xFF;
+              isum += ((v & 0x0F) - 8) * x.q[b * BLOCK + 4 * k + c]
+                  + ((v >>> 4) - 8) * x.q[b * BLOCK + 4 * k + 2 + c];
+            }
+          } else {
+            for (int k = 0; k < 16; k++) {
+              isum += packed.get(ValueLayout.JAVA_BYTE, q + k * CHUNK + 2 * r + c) * x.q[b * BLOCK + 2 * k + c];
+            }
+          }
+        }
+        sum = Math.fma(packed.get(FLOAT_LE, off + r * 4L) * x.d[b], (float) isum, sum);
+      }
+      out[g * ROWS + r] = sum;
+    }
+  }
+
+  /**
+   * The interleaved copy of one mapped matrix, made on its first product (the column count is known only then), and
+   * {@link FloatTensor#dotRows} over it: whole groups through the copy, rows past the last whole group row by row.
+   */
+  static final class Rows {
+    private final FloatTensor tensor;
+    private final MemorySegment src;
+    private final Arena arena;
+    private volatile Interleaved copy;
+
+    Rows(FloatTensor tensor, MemorySegment src, Arena arena) {
+      this.tensor = tensor;
+      this.src = src;
+      this.arena = arena;
+    }
+
+    void dotRows(int firstRow, int rows, Q8Activation x, float[] out, boolean scalar) {
+      int cols = x.length();
+      Interleaved p = copy(cols);
+      int r = firstRow;
+      int end = firstRow + rows;
+      int grouped = p == null ? 0 : p.groups * ROWS;
+      while (r < end) {
+        if (r % ROWS == 0 && r + ROWS <= Math.min(end, grouped)) {
+          if (scalar) {
+            p.groupScalar(r / ROWS, x, out);
+          } else {
+            p.group(r / ROWS, x, out);
+          }
+          r += ROWS;
+        } else {
+          out[r] = tensor.dot((long) r * cols, x);
+          r++;
+        }
+      }
+    }
+
+    private Interleaved copy(int cols) {
+      Interleaved p = copy;
+      if (p == null) {
+        synchronized (this) {
+          p = copy;
+          if (p == null) {
+            p = of(tensor.type(), src, (int) (tensor.size() / cols), cols, arena);
+            copy = p;
+          }
+        }
+      }
+      return p.cols == cols ? p : null; // one width per matrix; another width (no caller has one) goes row by row
+    }
+  }
+}
