@@ -157,6 +157,30 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void brokenYamlAndDuplicatedKeysGiveOneLineWithThePosition() throws IOException {
+    // snakeyaml's getMessage() is four lines (context, snippet, caret); the old message passed it on whole
+    Path dup = tmp.resolve("dup.yaml");
+    Files.writeString(dup, "ingest:\n  sample-fps: 1\n  sample-fps: 2\n");
+    assertThatThrownBy(() -> ConfigLoader.load(dup, ENV)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("dup.yaml").hasMessageContaining("sample-fps").hasMessageContaining("line 3")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    Path alias = tmp.resolve("alias.yaml");
+    Files.writeString(alias, "ingest:\n  sample-fps: *nowhere\n");
+    assertThatThrownBy(() -> ConfigLoader.load(alias, ENV)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("nowhere").hasMessageContaining("line 2, column 15")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+  }
+
+  @Test
+  void aValueHoldingNewlinesAndEscapesIsQuotedOnOneLine() throws IOException {
+    Path f = tmp.resolve("escape.yaml");
+    Files.writeString(f, "ingest:\n  sample-fps: \"1\\n\\e[2JInjected\"\n");
+    assertThatThrownBy(() -> ConfigLoader.load(f, ENV)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("ingest.sample-fps").hasMessageContaining("1\\n\\u001b[2JInjected")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n", "\u001b"));
+  }
+
+  @Test
   void badDurationAndMissingFileAreClear() throws IOException {
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_ANSWER_TIMEOUT", "soon")))
         .hasMessageContaining("answer.timeout").hasMessageContaining("30s");
