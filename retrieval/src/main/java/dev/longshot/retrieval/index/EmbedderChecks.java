@@ -10,7 +10,7 @@ import java.util.List;
 public final class EmbedderChecks {
   private EmbedderChecks() {}
 
-  /** The embedder's passage vectors for {@code texts}; fails when their count or a dimension is not the declared one. */
+  /** The embedder's passage vectors for {@code texts}; fails when their count or a dimension is not as declared. */
   public static List<float[]> passageVectors(TextEmbedder embedder, List<String> texts) {
     if (texts.isEmpty()) {
       return List.of();
