@@ -146,11 +146,7 @@ final class Interleaved {
         ShortVector hi = IntVector.broadcast(I, xp[xb + 2 * k + 1]).reinterpretAsShorts();
         s = s.add(w.and((short) 0x0F).mul(lo)).add(w.lanewise(VectorOperators.LSHR, 4).mul(hi));
       }
-      IntVector pi = s.reinterpretAsInts();
-      IntVector sums = pi.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-          .add(pi.lanewise(VectorOperators.ASHR, 16));
-      FloatVector d = FloatVector.fromMemorySegment(F, packed, off, LE).mul(xd[b]);
-      acc = ((FloatVector) sums.convert(VectorOperators.I2F, 0)).fma(d, acc);
+      acc = blockSum(pairSums(s), off, xd[b], acc);
     }
     acc.intoArray(out, g * ROWS);
   }
@@ -173,14 +169,24 @@ final class Interleaved {
             .convertShape(VectorOperators.B2S, S, 0);
         ShortVector p = w0.mul(IntVector.broadcast(I, xp[xb + k]).reinterpretAsShorts())
             .add(w1.mul(IntVector.broadcast(I, xp[xb + k + 1]).reinterpretAsShorts()));
-        IntVector pi = p.reinterpretAsInts();
-        sums = sums.add(pi.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16))
-            .add(pi.lanewise(VectorOperators.ASHR, 16));
+        sums = sums.add(pairSums(p));
       }
-      FloatVector d = FloatVector.fromMemorySegment(F, packed, off, LE).mul(xd[b]);
-      acc = ((FloatVector) sums.convert(VectorOperators.I2F, 0)).fma(d, acc);
+      acc = blockSum(sums, off, xd[b], acc);
     }
     acc.intoArray(out, g * ROWS);
+  }
+
+  /** Adjacent pairs of shorts (a row's two column parities) summed into ints: one int lane per row. */
+  private static IntVector pairSums(ShortVector s) {
+    IntVector pi = s.reinterpretAsInts();
+    return pi.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+        .add(pi.lanewise(VectorOperators.ASHR, 16));
+  }
+
+  /** {@code acc + sums * scales * xd}: the block's integer row sums times the rows' scales at {@code off}. */
+  private FloatVector blockSum(IntVector sums, long off, float xd, FloatVector acc) {
+    FloatVector d = FloatVector.fromMemorySegment(F, packed, off, LE).mul(xd);
+    return ((FloatVector) sums.convert(VectorOperators.I2F, 0)).fma(d, acc);
   }
 
   /** The scalar twin of {@link #group}: the same integer sums per block, the same float order. */
@@ -216,15 +222,24 @@ final class Interleaved {
    * {@link FloatTensor#dotRows} over it: whole groups through the copy, rows past the last whole group row by row.
    */
   static final class Rows {
-    private final FloatTensor tensor;
+    /** One row's product the row-at-a-time kernel computes, for the rows past the last whole group. */
+    interface RowDot {
+      float dot(long offset, Q8Activation x);
+    }
+
+    private final GgmlType type;
+    private final long size;
     private final MemorySegment src;
     private final Arena arena;
+    private final RowDot rowDot;
     private volatile Interleaved copy;
 
-    Rows(FloatTensor tensor, MemorySegment src, Arena arena) {
-      this.tensor = tensor;
+    Rows(GgmlType type, long size, MemorySegment src, Arena arena, RowDot rowDot) {
+      this.type = type;
+      this.size = size;
       this.src = src;
       this.arena = arena;
+      this.rowDot = rowDot;
     }
 
     void dotRows(int firstRow, int rows, Q8Activation x, float[] out, boolean scalar) {
@@ -242,7 +257,7 @@ final class Interleaved {
           }
           r += ROWS;
         } else {
-          out[r] = tensor.dot((long) r * cols, x);
+          out[r] = rowDot.dot((long) r * cols, x);
           r++;
         }
       }
@@ -254,7 +269,7 @@ final class Interleaved {
         synchronized (this) {
           p = copy;
           if (p == null) {
-            p = of(tensor.type(), src, (int) (tensor.size() / cols), cols, arena);
+            p = of(type, src, (int) (size / cols), cols, arena);
             copy = p;
           }
         }
