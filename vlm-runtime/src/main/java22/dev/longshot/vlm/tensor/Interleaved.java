@@ -81,38 +81,40 @@ final class Interleaved {
     long bb = type.bytesPerBlock();
     long gb = groupBytes(type);
     MemorySegment p = arena.allocate(copyBytes(type, rows, cols), 64);
-    byte[] w = new byte[ROWS * BLOCK];
+    byte[] w = new byte[ROWS * BLOCK]; // one group's block, a row's 32 quants after another (Q4_0: unpacked nibbles)
+    byte[] raw = new byte[BLOCK];
+    byte[] one = new byte[(int) gb]; // the group's block in the interleaved layout, copied to p in one go
+    MemorySegment oneSeg = MemorySegment.ofArray(one);
     for (int g = 0; g < groups; g++) {
       for (int b = 0; b < blocks; b++) {
-        long off = ((long) g * blocks + b) * gb;
         for (int r = 0; r < ROWS; r++) {
           long sb = ((long) (g * ROWS + r) * blocks + b) * bb;
-          p.set(FLOAT_LE, off + r * 4L, FloatTensor.f16(src.get(MappedHalfTensor.SHORT_LE, sb)));
+          oneSeg.set(FLOAT_LE, r * 4L, FloatTensor.f16(src.get(MappedHalfTensor.SHORT_LE, sb)));
           if (type == GgmlType.Q4_0) {
+            MemorySegment.copy(src, ValueLayout.JAVA_BYTE, sb + 2, raw, 0, 16);
             for (int j = 0; j < 16; j++) {
-              int v = src.get(ValueLayout.JAVA_BYTE, sb + 2 + j) & 0xFF;
-              w[r * BLOCK + j] = (byte) (v & 0x0F);
-              w[r * BLOCK + 16 + j] = (byte) (v >>> 4);
+              w[r * BLOCK + j] = (byte) (raw[j] & 0x0F);
+              w[r * BLOCK + 16 + j] = (byte) ((raw[j] & 0xFF) >>> 4);
             }
           } else {
             MemorySegment.copy(src, ValueLayout.JAVA_BYTE, sb + 2, w, r * BLOCK, BLOCK);
           }
         }
-        long q = off + ROWS * 4L;
+        int q = ROWS * 4;
         for (int i = 0; i < CHUNK; i++) {
           int r = i / 2;
           int c = i % 2;
           if (type == GgmlType.Q4_0) {
             for (int k = 0; k < 8; k++) {
-              int v = w[r * BLOCK + 4 * k + c] | w[r * BLOCK + 4 * k + 2 + c] << 4;
-              p.set(ValueLayout.JAVA_BYTE, q + k * CHUNK + i, (byte) v);
+              one[q + k * CHUNK + i] = (byte) (w[r * BLOCK + 4 * k + c] | w[r * BLOCK + 4 * k + 2 + c] << 4);
             }
           } else {
             for (int k = 0; k < 16; k++) {
-              p.set(ValueLayout.JAVA_BYTE, q + k * CHUNK + i, w[r * BLOCK + 2 * k + c]);
+              one[q + k * CHUNK + i] = w[r * BLOCK + 2 * k + c];
             }
           }
         }
+        MemorySegment.copy(oneSeg, 0, p, ((long) g * blocks + b) * gb, gb);
       }
     }
     return new Interleaved(type, p, cols, groups);
