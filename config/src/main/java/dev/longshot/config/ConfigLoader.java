@@ -23,6 +23,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 /**
@@ -62,7 +63,7 @@ public final class ConfigLoader {
       }
     }
     applyEnv(tree, env);
-    return bind(LongshotConfig.class, tree, "", env);
+    return ModelFiles.requirePresent(bind(LongshotConfig.class, tree, "", env));
   }
 
   private static Path locate(Map<String, String> env) {
@@ -88,6 +89,12 @@ public final class ConfigLoader {
         throw new ConfigException(name + ": the top level must be a mapping of sections (data:, ingest:, ...)", null);
       }
       return deepCopy((Map<String, Object>) doc);
+    } catch (MarkedYamlEngineException e) {
+      // getMessage() spans lines (the context, a snippet and a caret); the problem and its position fit on one
+      String at = e.getProblemMark().map(m -> " (line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1) + ")")
+          .orElse("");
+      String context = e.getContext() == null ? "" : e.getContext() + ": ";
+      throw new ConfigException(name + " is not valid YAML: " + context + e.getProblem() + at, e);
     } catch (YamlEngineException e) {
       throw new ConfigException(name + " is not valid YAML: " + e.getMessage(), e);
     } catch (IOException e) {

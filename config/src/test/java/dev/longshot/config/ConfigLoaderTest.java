@@ -157,6 +157,30 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void brokenYamlAndDuplicatedKeysGiveOneLineWithThePosition() throws IOException {
+    // snakeyaml's getMessage() is four lines (context, snippet, caret); the old message passed it on whole
+    Path dup = tmp.resolve("dup.yaml");
+    Files.writeString(dup, "ingest:\n  sample-fps: 1\n  sample-fps: 2\n");
+    assertThatThrownBy(() -> ConfigLoader.load(dup, ENV)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("dup.yaml").hasMessageContaining("sample-fps").hasMessageContaining("line 3")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    Path alias = tmp.resolve("alias.yaml");
+    Files.writeString(alias, "ingest:\n  sample-fps: *nowhere\n");
+    assertThatThrownBy(() -> ConfigLoader.load(alias, ENV)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("nowhere").hasMessageContaining("line 2, column 15")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+  }
+
+  @Test
+  void aValueHoldingNewlinesAndEscapesIsQuotedOnOneLine() throws IOException {
+    Path f = tmp.resolve("escape.yaml");
+    Files.writeString(f, "ingest:\n  sample-fps: \"1\\n\\e[2JInjected\"\n");
+    assertThatThrownBy(() -> ConfigLoader.load(f, ENV)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("ingest.sample-fps").hasMessageContaining("1\\n\\u001b[2JInjected")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n", "\u001b"));
+  }
+
+  @Test
   void badDurationAndMissingFileAreClear() throws IOException {
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_ANSWER_TIMEOUT", "soon")))
         .hasMessageContaining("answer.timeout").hasMessageContaining("30s");
@@ -172,6 +196,29 @@ class ConfigLoaderTest {
         .hasMessageContaining("asr.whisper-model");
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_ANSWER_BACKEND", "openai")))
         .hasMessageContaining("answer.base-url");
+  }
+
+  @Test
+  void aConfiguredModelFileThatIsNotThereStopsLoadingWithTheKeyAndWhatToDo() throws IOException {
+    Path missing = tmp.resolve("models/ggml-base.en.bin");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_ASR_BACKEND", "whisper",
+        "LONGSHOT_ASR_WHISPER_MODEL", missing.toString())))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("asr.whisper-model").hasMessageContaining(missing.toString())
+        .hasMessageContaining("asr.backend to pocketsphinx").hasMessageNotContaining("\n");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_DETECTOR_BACKEND", "yolo",
+        "LONGSHOT_DETECTOR_YOLO_MODEL", tmp.resolve("yolov8n.onnx").toString())))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("detector.yolo-model").hasMessageContaining("detector.backend to opencv");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_ANSWER_BACKEND", "embedded",
+        "LONGSHOT_VLM_MODEL", tmp.resolve("SmolVLM2.gguf").toString())))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("vlm.model").hasMessageContaining("answer.backend to extractive");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_ASR_BACKEND", "whisper",
+        "LONGSHOT_ASR_WHISPER_MODEL", tmp.toString())))
+        .as("a directory is not a model file").isInstanceOf(ConfigException.class).hasMessageContaining("asr.whisper-model");
+    Path model = Files.writeString(tmp.resolve("ggml-tiny.bin"), "x");
+    assertThat(ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_ASR_BACKEND", "whisper",
+        "LONGSHOT_ASR_WHISPER_MODEL", model.toString())).asr().whisperModel()).isEqualTo(model);
+    assertThat(ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_ASR_WHISPER_MODEL", missing.toString())).asr().backend())
+        .as("a model path of a backend not in use is not checked").isEqualTo(AsrBackend.POCKETSPHINX);
   }
 
   @Test

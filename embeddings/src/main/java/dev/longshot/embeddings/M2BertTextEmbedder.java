@@ -4,6 +4,7 @@ import dev.longshot.capabilities.TextEmbedder;
 import dev.longshot.embeddings.m2bert.BertVocab;
 import dev.longshot.embeddings.m2bert.M2BertModel;
 import dev.longshot.vlm.ModelFormatException;
+import dev.longshot.vlm.ModelLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +48,11 @@ public final class M2BertTextEmbedder implements TextEmbedder {
     try {
       Path json = dir.resolve("tokenizer.json");
       if (Files.isRegularFile(json)) {
+        long size = Files.size(json);
+        if (size > ModelLimits.MAX_JSON_FILE_BYTES) {
+          throw new EmbeddingException(json + " is " + size + " bytes; a model's JSON file may have at most "
+              + ModelLimits.MAX_JSON_FILE_BYTES);
+        }
         this.tokenizer = new WordPieces(Files.readAllBytes(json), json.toString());
       } else {
         Path vocab = dir.resolve("vocab.txt");
@@ -54,6 +60,11 @@ public final class M2BertTextEmbedder implements TextEmbedder {
           throw new EmbeddingException(dir + " has neither tokenizer.json nor vocab.txt");
         }
         this.tokenizer = new WordPieces(BertVocab.tokenizerJson(vocab), vocab.toString());
+      }
+      if (tokenizer.maxTokenId() >= model.vocabSize()) {
+        tokenizer.close();
+        throw new EmbeddingException(dir + ": the tokenizer does not match the model: it has token id "
+            + tokenizer.maxTokenId() + " but config.json's vocab_size is " + model.vocabSize());
       }
     } catch (IOException | ModelFormatException | EmbeddingException e) {
       model.close();

@@ -15,8 +15,13 @@ final class WordPieces implements AutoCloseable {
   private final HuggingFaceTokenizer tokenizer;
   private final long clsId;
   private final long sepId;
+  private final long maxTokenId;
+
+  /** Deeper than any real tokenizer.json (5 levels), well under serde_json's recursion limit of 128. */
+  static final int MAX_JSON_DEPTH = 64;
 
   WordPieces(byte[] tokenizerJson, String where) {
+    this.maxTokenId = maxTokenId(requireWellFormed(tokenizerJson, where));
     try {
       this.tokenizer = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(tokenizerJson),
           Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false"));
@@ -30,6 +35,84 @@ final class WordPieces implements AutoCloseable {
     }
     this.clsId = empty[0];
     this.sepId = empty[empty.length - 1];
+  }
+
+  /**
+   * Refuses what the Rust tokenizers crate would not parse cleanly: it panics, aborting the whole JVM, on malformed
+   * JSON inside some sections ({@code decoders/mod.rs}: {@code .expect("Helper")}), so syntax, duplicated keys,
+   * nesting past {@link #MAX_JSON_DEPTH} and unpaired surrogates (which serde_json rejects) are caught here first,
+   * by Jackson, as an {@link EmbeddingException} naming the file.
+   */
+  static com.fasterxml.jackson.databind.JsonNode requireWellFormed(byte[] json, String where) {
+    com.fasterxml.jackson.databind.JsonNode root;
+    try {
+      root = new com.fasterxml.jackson.databind.ObjectMapper()
+          .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION).readTree(json);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      var at = e.getLocation();
+      throw new EmbeddingException("tokenizer " + where + " is not valid JSON: " + e.getOriginalMessage()
+          + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"), e);
+    } catch (IOException e) {
+      throw new EmbeddingException("cannot read tokenizer " + where + ": " + e.getMessage(), e);
+    }
+    if (root == null || !root.isObject()) {
+      throw new EmbeddingException("tokenizer " + where + " is not a JSON object");
+    }
+    java.util.ArrayDeque<Object[]> todo = new java.util.ArrayDeque<>();
+    todo.push(new Object[] {root, 1});
+    while (!todo.isEmpty()) {
+      Object[] item = todo.pop();
+      com.fasterxml.jackson.databind.JsonNode n = (com.fasterxml.jackson.databind.JsonNode) item[0];
+      int depth = (Integer) item[1];
+      if (depth > MAX_JSON_DEPTH) {
+        throw new EmbeddingException("tokenizer " + where + " nests deeper than " + MAX_JSON_DEPTH + " levels");
+      }
+      if (n.isTextual()) {
+        requireWholeUnicode(n.textValue(), where);
+      }
+      for (var it = n.fields(); it.hasNext(); ) {
+        var e = it.next();
+        requireWholeUnicode(e.getKey(), where);
+        todo.push(new Object[] {e.getValue(), depth + 1});
+      }
+      if (n.isArray()) {
+        n.forEach(c -> todo.push(new Object[] {c, depth + 1}));
+      }
+    }
+    return root;
+  }
+
+  /** The largest id in {@code model.vocab} (an object of ids, or a Unigram list) and {@code added_tokens}; -1 if none. */
+  private static long maxTokenId(com.fasterxml.jackson.databind.JsonNode root) {
+    long max = -1;
+    com.fasterxml.jackson.databind.JsonNode vocab = root.path("model").path("vocab");
+    if (vocab.isArray()) {
+      max = vocab.size() - 1;
+    }
+    for (com.fasterxml.jackson.databind.JsonNode id : vocab.isObject() ? vocab : java.util.List.<com.fasterxml.jackson.databind.JsonNode>of()) {
+      max = Math.max(max, id.asLong(-1));
+    }
+    for (com.fasterxml.jackson.databind.JsonNode t : root.path("added_tokens")) {
+      max = Math.max(max, t.path("id").asLong(-1));
+    }
+    return max;
+  }
+
+  /** The largest token id this tokenizer can produce; the model must embed at least this many plus one. */
+  long maxTokenId() {
+    return maxTokenId;
+  }
+
+  private static void requireWholeUnicode(String s, String where) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new EmbeddingException("tokenizer " + where + " holds an unpaired UTF-16 surrogate (\\u"
+            + Integer.toHexString(c) + "), which is not text");
+      }
+    }
   }
 
   long clsId() {

@@ -3,6 +3,7 @@ package dev.longshot.embeddings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longshot.embeddings.m2bert.M2BertModel;
 import dev.longshot.embeddings.m2bert.TinyM2Bert;
 import java.nio.file.Files;
@@ -129,6 +130,67 @@ class M2BertTextEmbedderTest {
     Files.delete(dir.resolve("model.safetensors"));
     assertThatThrownBy(() -> new M2BertTextEmbedder(dir, 1)).hasMessageContaining("model.safetensors is missing");
     assertThat(Files.exists(dir.resolve("config.json"))).isTrue();
+  }
+
+  @Test
+  void constantsThatWouldMakeEveryVectorNaNAreRefusedNamingTheKey() throws Exception {
+    Path dir = new TinyM2Bert(1, 8, 16, 1, 12, 4, 4).write(tmp.resolve("eps"));
+    ObjectMapper om = new ObjectMapper();
+    com.fasterxml.jackson.databind.node.ObjectNode cfg =
+        (com.fasterxml.jackson.databind.node.ObjectNode) om.readTree(dir.resolve("config.json").toFile());
+    for (Object bad : java.util.List.of(-1, 0, "tiny", 1e300)) {
+      for (String key : java.util.List.of("layer_norm_eps", "hyena_w_mod")) {
+        com.fasterxml.jackson.databind.node.ObjectNode c = cfg.deepCopy();
+        c.set(key, om.valueToTree(bad));
+        om.writeValue(dir.resolve("config.json").toFile(), c);
+        assertThatThrownBy(() -> new M2BertTextEmbedder(dir, 1)).as(key + " = " + bad)
+            .isInstanceOf(EmbeddingException.class).hasMessageContaining("config.json").hasMessageContaining(key);
+      }
+    }
+  }
+
+  @Test
+  void aTokenizerJsonOfGigabytesIsRefusedBeforeItIsRead() throws Exception {
+    // a sparse 3 GiB tokenizer.json: readAllBytes threw OutOfMemoryError past the loader's catch
+    Path dir = new TinyM2Bert(1, 8, 16, 1, 12, 4, 4).write(tmp.resolve("huge-tok"));
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(dir.resolve("tokenizer.json").toFile(), "rw")) {
+      f.setLength(3L << 30);
+    }
+    assertThatThrownBy(() -> new M2BertTextEmbedder(dir, 1)).isInstanceOf(EmbeddingException.class)
+        .hasMessageContaining("tokenizer.json").hasMessageContaining("3221225472");
+  }
+
+  @Test
+  void aMalformedTokenizerJsonIsAnErrorNotAJvmAbort() throws Exception {
+    // the Rust tokenizers crate panics (.expect("Helper") in decoders/mod.rs) on a syntax error inside "decoder",
+    // and the panic aborted the whole JVM: the CLI died without a message, the web server died with it
+    Path dir = new TinyM2Bert(1, 8, 16, 1, 12, 4, 4).write(tmp.resolve("bad-tok"));
+    String json = new String(dev.longshot.embeddings.m2bert.BertVocab.tokenizerJson(dir.resolve("vocab.txt")),
+        java.nio.charset.StandardCharsets.UTF_8);
+    String decoder = "\"decoder\"\\s*:\\s*\\{[^}]*\\}";
+    for (String replacement : List.of("\"decoder\": {\"type\": \"WordPiece\",, \"prefix\": \"##\"}",
+        "\"decoder\": {\"type\": \"WordPiece\", \"prefix\": \"\\ud800\"}",
+        "\"decoder\": " + "[".repeat(200) + "]".repeat(200))) {
+      String bad = json.replaceFirst(decoder, java.util.regex.Matcher.quoteReplacement(replacement));
+      assertThat(bad).isNotEqualTo(json);
+      Files.writeString(dir.resolve("tokenizer.json"), bad);
+      assertThatThrownBy(() -> new M2BertTextEmbedder(dir, 1)).isInstanceOf(EmbeddingException.class)
+          .hasMessageContaining("tokenizer.json");
+    }
+  }
+
+  @Test
+  void aTokenizerWithIdsBeyondTheModelsVocabularyIsRefusedAtLoad() throws Exception {
+    // the old loader accepted it and every query then failed inside the model with IllegalArgumentException
+    Path dir = new TinyM2Bert(1, 8, 16, 1, 12, 4, 4).write(tmp.resolve("big-ids"));
+    ObjectMapper om = new ObjectMapper();
+    com.fasterxml.jackson.databind.node.ObjectNode tok = (com.fasterxml.jackson.databind.node.ObjectNode) om.readTree(
+        dev.longshot.embeddings.m2bert.BertVocab.tokenizerJson(dir.resolve("vocab.txt")));
+    ((com.fasterxml.jackson.databind.node.ObjectNode) tok.path("model").path("vocab")).put("cat", Integer.MAX_VALUE);
+    om.writeValue(dir.resolve("tokenizer.json").toFile(), tok);
+    assertThatThrownBy(() -> new M2BertTextEmbedder(dir, 1)).isInstanceOf(EmbeddingException.class)
+        .hasMessageContaining("does not match the model").hasMessageContaining("2147483647")
+        .hasMessageContaining("vocab_size");
   }
 
   /** The forward pass in double precision, as plainly as the maths reads (research/m2bert.md). */

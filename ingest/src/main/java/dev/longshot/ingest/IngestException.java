@@ -1,11 +1,13 @@
 package dev.longshot.ingest;
 
+import dev.longshot.config.OneLine;
 import java.util.Objects;
 
 /**
  * An ingest that could not be done, with a message meant for the user ("file is empty: /x/a.mp4", "not a video:
  * /x/notes.txt (no audio or video stream)") and a {@link Kind} the web layer maps to an HTTP status. Nothing is
  * written when one is thrown: the record store holds either the previous complete record or none.
+ * The message is one printable line ({@link OneLine}), whatever the file name holds.
  */
 public final class IngestException extends Exception {
   private static final long serialVersionUID = 1L;
@@ -39,7 +41,7 @@ public final class IngestException extends Exception {
   }
 
   public IngestException(Kind kind, String message, Throwable cause) {
-    super(message, cause);
+    super(OneLine.of(message), cause);
     this.kind = Objects.requireNonNull(kind, "kind");
   }
 

@@ -59,6 +59,15 @@ class BadInputTest {
   }
 
   @Test
+  void aFileNameWithNewlinesAndTerminalEscapesGivesOneLine() throws IOException {
+    // the old message quoted the path raw: "file is empty: /x/a" on one line, "\e[2Jforged: ok" on the next
+    Path f = Files.createFile(media.resolve("a\n\u001b[2Jforged: ok.mp4"));
+    IngestException e = fail(f);
+    assertThat(e.kind()).isEqualTo(Kind.EMPTY);
+    assertThat(e.getMessage()).contains("a\\n\\u001b[2Jforged: ok.mp4").doesNotContain("\n", "\u001b");
+  }
+
+  @Test
   void directoryIsUnreadable() {
     IngestException e = fail(media);
     assertThat(e.kind()).isEqualTo(Kind.UNREADABLE);

@@ -259,6 +259,44 @@ class HostileModelFileTest {
   }
 
   @Test
+  void namesFullOfControlBytesAndMegabytesLongGiveABoundedOneLineMessage() throws Exception {
+    // a metadata key holding newlines and a terminal escape, a megabyte long, then an unknown value type: the old
+    // message quoted the key raw (a 1 MB error spread over lines that clears the user's terminal)
+    Path f = dir.resolve("escape.gguf");
+    String key = "\n\u001b[2J" + "k".repeat(1 << 20) + "\r\nInjected: yes";
+    new GgufWriter().put(key, new GgufWriter.Raw(99, new byte[8])).write(f);
+    assertThatThrownBy(() -> GgufFile.open(f)).isInstanceOf(ModelFormatException.class)
+        .hasMessageContaining("escape.gguf").hasMessageContaining("unknown value type 99")
+        .hasMessageContaining("\\u001b[2J").satisfies(e -> {
+          assertThat(e.getMessage()).doesNotContain("\n", "\r", "\u001b")
+              .hasSizeLessThanOrEqualTo(dev.longshot.config.OneLine.MAX_CHARS);
+        });
+  }
+
+  @Test
+  void aSafetensorsHeaderThatIsNotJsonGivesOneLineWithTheOffset() throws Exception {
+    // Jackson's getMessage() appends "\n at [Source: ...]": the old message ran over two lines
+    Path f = safetensors("not-json.safetensors", "{\"w\": {\"dtype\" \"F32\"}}", 0, -1);
+    assertThatThrownBy(() -> SafetensorsFile.open(f)).isInstanceOf(ModelFormatException.class)
+        .hasMessageContaining("not-json.safetensors").hasMessageContaining("not valid JSON")
+        .hasMessageContaining("line 1, column ").satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n", "\\n"));
+  }
+
+  @Test
+  void aTokenizerRegexThatDoesNotCompileIsAModelFormatError() throws Exception {
+    // the old code let java.util.regex.PatternSyntaxException (three lines, no file name) escape the loader
+    Path hf = dir.resolve("bad-regex");
+    new RandomModel(ModelSpec.tinyLlama(), 3).writeHuggingFace(hf);
+    ObjectMapper om = new ObjectMapper();
+    ObjectNode tok = (ObjectNode) om.readTree(hf.resolve("tokenizer.json").toFile());
+    ((ObjectNode) tok.path("pre_tokenizer").path("pretokenizers").get(0).path("pattern")).put("Regex", "(?i.:x)");
+    om.writeValue(hf.resolve("tokenizer.json").toFile(), tok);
+    assertThatThrownBy(() -> LoadedModel.load(hf)).isInstanceOf(ModelFormatException.class)
+        .hasMessageContaining("tokenizer.json").hasMessageContaining("(?i.:x)")
+        .hasMessageContaining("Unknown inline modifier").satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+  }
+
+  @Test
   void theRealTinyModelsStillLoad() throws Exception {
     Path gguf = dir.resolve("ok.gguf");
     new RandomModel(ModelSpec.tinyLlama(), 3).writeGguf(gguf, 8);

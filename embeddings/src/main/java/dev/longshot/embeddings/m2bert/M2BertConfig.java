@@ -46,8 +46,9 @@ record M2BertConfig(int hidden, int intermediate, int layers, int maxPositions, 
     require(file, n, "use_positional_encodings", true);
     require(file, n, "pool_all", false);
     require(file, n, "hyena_training_additions", false);
-    double eps = n.path("layer_norm_eps").asDouble(1e-12);
-    double wMod = n.path("hyena_w_mod").asDouble(1);
+    // asDouble() read a string as 0 and let -1 or 1e400 through: every embedding then came out NaN
+    double eps = ModelLimits.jsonDouble(file, "layer_norm_eps", n.get("layer_norm_eps"), 1e-12, 1e-30, 1);
+    double wMod = ModelLimits.jsonDouble(file, "hyena_w_mod", n.get("hyena_w_mod"), 1, 1e-6, 1e6);
     return new M2BertConfig(hidden, intermediate, layers, maxPositions, vocab, typeVocab, order, embDim, nblocks, eps, wMod);
   }
 

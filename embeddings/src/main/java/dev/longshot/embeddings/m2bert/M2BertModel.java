@@ -201,6 +201,11 @@ public final class M2BertModel implements AutoCloseable {
     return cachedLayers;
   }
 
+  /** Token ids the embedding table holds ({@code vocab_size}); every id fed to it is below this. */
+  public int vocabSize() {
+    return config.vocab();
+  }
+
   /** The sequence length every input is padded to. */
   public int maxPositions() {
     return config.maxPositions();

@@ -1,5 +1,6 @@
 package dev.longshot.ingest.subtitle;
 
+import dev.longshot.config.OneLine;
 import dev.longshot.timeline.Modality;
 import dev.longshot.timeline.Segment;
 import java.util.ArrayList;
@@ -20,6 +21,9 @@ public final class SubtitleParser {
       Pattern.compile("(?:(\\d+):)?(\\d{1,2}):(\\d{1,2})[,.](\\d{1,3})");
   private static final Pattern TAGS = Pattern.compile("<[^>]*>|\\{\\\\[^}]*}");
 
+  /** Hours in a timestamp: at most 99999 (so the milliseconds cannot overflow). */
+  static final int MAX_HOUR_DIGITS = 5;
+
   private SubtitleParser() {}
 
   /**
@@ -27,7 +31,8 @@ public final class SubtitleParser {
    *
    * @param text whole file content
    * @param origin file or stream name, used in error messages
-   * @throws IllegalArgumentException naming {@code origin} and the line when a timing line cannot be read
+   * @throws IllegalArgumentException naming {@code origin} and the line when a timing line cannot be read or holds
+   *     more than 99999 hours (one printable line, whatever the file held)
    */
   public static List<Segment> parse(String text, String origin) {
     String[] lines = text.replace("\uFEFF", "").split("\\r?\\n|\\r", -1);
@@ -62,8 +67,15 @@ public final class SubtitleParser {
     Matcher a = TIME.matcher(parts[0]);
     Matcher b = TIME.matcher(parts[1]);
     if (!a.find() || !b.find()) {
-      throw new IllegalArgumentException(
-          "Unreadable subtitle timing \"" + line + "\" at line " + lineNumber + " of " + origin);
+      throw new IllegalArgumentException(OneLine.of(
+          "Unreadable subtitle timing \"" + line + "\" at line " + lineNumber + " of " + origin));
+    }
+    for (Matcher m : List.of(a, b)) {
+      // more hours than this would overflow the milliseconds (and no video runs for eleven years)
+      if (m.group(1) != null && m.group(1).replaceFirst("^0+", "").length() > MAX_HOUR_DIGITS) {
+        throw new IllegalArgumentException(OneLine.of("Subtitle time \"" + m.group() + "\" at line " + lineNumber
+            + " of " + origin + " has more than " + MAX_HOUR_DIGITS + " digits of hours"));
+      }
     }
     return new long[] {millis(a), millis(b)};
   }

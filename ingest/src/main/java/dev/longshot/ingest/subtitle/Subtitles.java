@@ -18,13 +18,16 @@ import java.util.Optional;
  * {@code talk.en.srt}-style names are not guessed). A track with no usable cue counts as absent. Thread-safe.
  */
 public final class Subtitles {
+  /** The largest sidecar file read. */
+  static final long MAX_SIDECAR_BYTES = 64L << 20;
+
   private Subtitles() {}
 
   /**
    * The video's subtitles, or empty when it has none.
    *
-   * @throws IllegalArgumentException when {@code video} is not a readable file, or a sidecar file cannot be
-   *     parsed (the message names the file)
+   * @throws IllegalArgumentException when {@code video} is not a readable file, or a sidecar file is larger than
+   *     {@link #MAX_SIDECAR_BYTES} or cannot be parsed (the message names the file)
    * @throws UncheckedIOException when a sidecar file exists but cannot be read
    */
   public static Optional<SubtitleTrack> find(Path video) {
@@ -62,9 +65,17 @@ public final class Subtitles {
     return Optional.empty();
   }
 
-  /** UTF-8 when valid, else Windows-1252 (the usual encoding of old .srt files). */
+  /**
+   * UTF-8 when valid, else Windows-1252 (the usual encoding of old .srt files); a file over
+   * {@link #MAX_SIDECAR_BYTES} is refused before it is read.
+   */
   private static String readText(Path file) {
     try {
+      long size = Files.size(file);
+      if (size > MAX_SIDECAR_BYTES) {
+        throw new IllegalArgumentException("Subtitle file " + file + " is " + size + " bytes; at most "
+            + MAX_SIDECAR_BYTES + " are read (a feature film's .srt is about 100 KB)");
+      }
       byte[] bytes = Files.readAllBytes(file);
       try {
         return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)

@@ -54,4 +54,24 @@ class SubtitleParserTest {
         .hasMessageContaining("bad.srt")
         .hasMessageContaining("line 2");
   }
+
+  @Test
+  void absurdHoursNameFileAndLineInsteadOfOverflowing() {
+    // 20 digits of hours: Long.parseLong threw NumberFormatException "For input string" (no file, no line);
+    // 2^32 hours wrapped the milliseconds negative and the segment check said only "Invalid segment time -..."
+    for (String hours : List.of("99999999999999999999", "4294967296", "100000")) {
+      assertThatThrownBy(() -> SubtitleParser.parse("1\n" + hours + ":00:00,000 --> 1:00:00,000\ntext\n", "far.srt"))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("far.srt")
+          .hasMessageContaining("line 2").hasMessageContaining(hours);
+    }
+    assertThat(SubtitleParser.parse("1\n99999:00:00,000 --> 99999:00:01,000\nlate\n", "ok.srt"))
+        .extracting(Segment::startMillis).containsExactly(99999L * 3_600_000);
+  }
+
+  @Test
+  void aTimingLineWithControlCharactersGivesOneLine() {
+    assertThatThrownBy(() -> SubtitleParser.parse("1\nsoon\u001b[2J\u0085 --> later\ntext\n", "esc.srt"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("esc.srt")
+        .hasMessageContaining("\\u001b[2J").satisfies(e -> assertThat(e.getMessage()).doesNotContain("\u001b", "\u0085"));
+  }
 }

@@ -65,6 +65,17 @@ class SubtitlesTest {
     assertMatchesTruth(track);
   }
 
+  @Test
+  void aSidecarOfGigabytesIsRefusedBeforeItIsRead(@TempDir Path dir) throws Exception {
+    // a sparse 3 GiB clip.srt: readAllBytes threw OutOfMemoryError, an Error the pipeline's catch does not take
+    Path video = Files.copy(MEDIA.resolve("excerpt.mp4"), dir.resolve("clip.mp4"));
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(dir.resolve("clip.srt").toFile(), "rw")) {
+      f.setLength(3L << 30);
+    }
+    assertThatThrownBy(() -> Subtitles.find(video)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("clip.srt").hasMessageContaining("3221225472");
+  }
+
   /** mov_text muxed into MP4 by ffmpeg: the embedded stream wins over any sidecar. */
   @Test
   void embeddedSubtitleStream(@TempDir Path dir) throws Exception {

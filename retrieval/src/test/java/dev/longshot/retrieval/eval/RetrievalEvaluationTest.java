@@ -67,4 +67,29 @@ class RetrievalEvaluationTest {
         + "{\"question\":\"bad\",\"video\":\"v\",\"start\":\"one\",\"end\":2}\n");
     assertThatThrownBy(() -> QuestionsFile.read(bad)).hasMessageContaining(bad + ":4").hasMessageContaining("start");
   }
+
+  @Test
+  void anEndBeyondTheLargestDoubleIsRefusedWithItsLine() throws IOException {
+    // 1e400 parses as Infinity: the old reader took it as a span that runs forever
+    Path far = Files.writeString(tmp.resolve("far.jsonl"),
+        "{\"question\":\"q\",\"video\":\"v\",\"start\":1,\"end\":1e400}\n");
+    assertThatThrownBy(() -> QuestionsFile.read(far)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(far + ":1").hasMessageContaining("\"end\"").hasMessageContaining("finite");
+  }
+
+  @Test
+  void aFileThatIsNotUtf8OrIsHugeIsRefusedNamingIt() throws IOException {
+    // Latin-1 bytes: the old message was "Cannot read questions file ...: Input length = 1"
+    Path latin = Files.write(tmp.resolve("latin.jsonl"),
+        "{\"question\":\"caf\u00e9\",\"video\":\"v\",\"start\":1,\"end\":2}\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    assertThatThrownBy(() -> QuestionsFile.read(latin)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("latin.jsonl").hasMessageContaining("not UTF-8");
+    // a sparse 3 GiB file: readAllLines would have tried to hold it all
+    Path huge = tmp.resolve("huge.jsonl");
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+      f.setLength(3L << 30);
+    }
+    assertThatThrownBy(() -> QuestionsFile.read(huge)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("huge.jsonl").hasMessageContaining("3221225472");
+  }
 }

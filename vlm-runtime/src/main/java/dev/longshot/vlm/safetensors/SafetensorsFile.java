@@ -81,8 +81,10 @@ public final class SafetensorsFile implements AutoCloseable {
       JsonNode root;
       try {
         root = new ObjectMapper().readTree(header.array());
-      } catch (IOException e) {
-        throw new ModelFormatException(path + ": the safetensors header is not valid JSON: " + e.getMessage(), e);
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        var at = e.getLocation();
+        throw new ModelFormatException(path + ": the safetensors header is not valid JSON: " + e.getOriginalMessage()
+            + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"), e);
       }
       long dataStart = 8 + headerLen;
       Map<String, Entry> entries = new LinkedHashMap<>();

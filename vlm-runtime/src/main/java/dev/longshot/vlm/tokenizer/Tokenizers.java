@@ -156,7 +156,12 @@ public final class Tokenizers {
       }
       regexes.add(PreTokenizer.GPT2);
     }
-    return new PreTokenizer(regexes);
+    try {
+      return new PreTokenizer(regexes);
+    } catch (java.util.regex.PatternSyntaxException e) {
+      throw new ModelFormatException(file + ": pre_tokenizer regex '" + e.getPattern() + "' does not compile: "
+          + e.getDescription() + " at index " + e.getIndex(), e);
+    }
   }
 
   private static void collectRegexes(JsonNode n, List<String> out) {
