@@ -54,6 +54,23 @@ class RequestGuardServerTest {
       "GET, /api/ask/stream?question=x",
       "POST, /api/ask",
       "GET, /actuator/metrics",
+      "GET, /api%5Cvideos",
+      "GET, /api\\videos",
+      "GET, /api%2fvideos",
+      "GET, /api%2Fvideos",
+      "GET, /api/videos%00",
+      "GET, /api%00/videos",
+      "GET, /%2e/api/videos",
+      "GET, /x/%2e%2e/api/videos",
+      "GET, /x/%252e%252e/api/videos",
+      "GET, /actuator/health/../metrics",
+      "GET, /actuator/health;/../metrics",
+      "GET, /actuator/health;x=../metrics",
+      "GET, /actuator/health%2f..%2fmetrics",
+      "PROPFIND, /api/videos",
+      "post, /api/ingest/path",
+      "PUT, /api/ingest/path",
+      "PATCH, /api" + VIDEO,
   })
   void everySpellingOfAGuardedPathNeedsTheKey(String method, String path) throws IOException {
     RawHttp.Reply r = send(method, path, Map.of(), method.equals("POST") ? PATH_BODY : null);
