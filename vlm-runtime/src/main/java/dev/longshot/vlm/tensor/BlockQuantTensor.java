@@ -5,13 +5,13 @@ import jdk.incubator.vector.VectorOperators;
 
 /**
  * The kernels of the {@link BlockDecoder} types (Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K), shared by the heap copy
- * ({@link BlockTensor}) and the mapped file ({@code MappedBlockTensor}), which differ only in where a block's bytes
- * come from ({@link #decodeBlock}). Every kernel decodes whole blocks to floats: {@link #copyTo} (prefill's panels,
- * embedding rows) straight into the destination, the decode matvec ({@link #dotVector}) a chunk at a time into a
- * per-thread buffer that the Vector API FMA loop then reads. Activations stay float (no Q8 rounding).
+ * ({@link BlockTensor}) and the mapped file ({@code MappedBlockTensor}), which differ only in where a run of blocks'
+ * bytes is read from ({@link #blockBase}). The decode matvec ({@link #dotVector}) multiplies whole blocks in their
+ * stored form ({@link BlockDot}); {@link #copyTo} (the prefill GEMM's panels, embedding rows) decodes blocks to floats
+ * straight into the destination. Activations stay float: no Q8 rounding.
  */
 abstract class BlockQuantTensor extends FloatTensor {
-  /** Floats per dot-product chunk: a whole number of blocks of every type. */
+  /** Floats per chunk of the generic dot product (unaligned ranges, the scalar path): whole blocks of every type. */
   private static final int CHUNK = 1024;
   /** Per-thread buffer of one decoded block (for {@link #get} and partial blocks in {@link #copyTo}). */
   private static final ThreadLocal<float[]> BLOCK = ThreadLocal.withInitial(() -> new float[256]);
@@ -20,6 +20,7 @@ abstract class BlockQuantTensor extends FloatTensor {
 
   protected final GgmlType type;
   protected final int block;
+  protected final int bytesPerBlock;
 
   BlockQuantTensor(GgmlType type, long size) {
     super(size);
@@ -28,10 +29,26 @@ abstract class BlockQuantTensor extends FloatTensor {
     }
     this.type = type;
     this.block = type.blockSize();
+    this.bytesPerBlock = type.bytesPerBlock();
   }
 
+  /**
+   * Makes blocks {@code [first, first + count)} ({@code count <= }{@link #maxRun()}) readable in the array
+   * {@link #blockArray()} returns next on this thread, and returns the byte index of the first there.
+   */
+  abstract int blockBase(int first, int count);
+
+  /** The array {@link #blockBase} made the blocks readable in. */
+  abstract byte[] blockArray();
+
+  /** The most blocks one {@link #blockBase} call takes. */
+  abstract int maxRun();
+
   /** Decodes block {@code index} into {@code dst[dstOffset .. dstOffset + block)}. */
-  abstract void decodeBlock(int index, float[] dst, int dstOffset);
+  private void decodeBlock(int index, float[] dst, int dstOffset) {
+    int base = blockBase(index, 1);
+    BlockDecoder.decode(type, blockArray(), base, dst, dstOffset);
+  }
 
   @Override
   public final GgmlType type() {
@@ -81,8 +98,54 @@ abstract class BlockQuantTensor extends FloatTensor {
     return sum;
   }
 
+  /**
+   * Q4_K and Q6_K take a quantized activation ({@link BlockQuantDot}'s integer kernels), as llama.cpp's products with
+   * them do (it rounds to Q8_K, blocks of 256; this runtime to {@link Q8Activation}'s blocks of 32), where
+   * {@link QuantDot#ENABLED}.
+   */
+  @Override
+  public final boolean dotsQuantized() {
+    return QuantDot.ENABLED && BlockQuantDot.handles(type);
+  }
+
+  @Override
+  public final float dot(long offset, Q8Activation x) {
+    if (!dotsQuantized() || offset % block != 0 || x.length() % block != 0) {
+      throw new UnsupportedOperationException(type + " integer dot needs whole blocks from a block boundary");
+    }
+    int blocks = x.length() / block;
+    int first = (int) (offset / block);
+    int run = maxRun();
+    float sum = 0f;
+    for (int b = 0; b < blocks; b += run) {
+      int count = Math.min(run, blocks - b);
+      int base = blockBase(first + b, count);
+      sum += BlockQuantDot.dot(type, blockArray(), base, count, x, b * block);
+    }
+    return sum;
+  }
+
+  /** Whole blocks from a block boundary in their stored form ({@link BlockDot}), anything else by decoded chunks. */
   @Override
   final float dotVector(int offset, float[] x, int xOffset, int n) {
+    if (offset % block != 0 || !BlockDot.ENABLED) {
+      return dotByDecoding(offset, x, xOffset, n);
+    }
+    int blocks = n / block;
+    int first = offset / block;
+    int run = maxRun();
+    float sum = 0f;
+    for (int b = 0; b < blocks; b += run) {
+      int count = Math.min(run, blocks - b);
+      int base = blockBase(first + b, count);
+      sum += BlockDot.dot(type, blockArray(), base, count, x, xOffset + b * block);
+    }
+    int done = blocks * block;
+    return done == n ? sum : sum + dotByDecoding(offset + done, x, xOffset + done, n - done);
+  }
+
+  /** Decodes a chunk at a time into a per-thread buffer, then the float FMA loop. */
+  final float dotByDecoding(int offset, float[] x, int xOffset, int n) {
     float[] buf = CHUNK_BUFFER.get();
     var f = Kernels.F;
     FloatVector acc = FloatVector.zero(f);

@@ -5,12 +5,10 @@ import java.nio.ByteBuffer;
 /** A {@link BlockDecoder} type held on the heap: the file's blocks copied as they are into one byte array. */
 final class BlockTensor extends BlockQuantTensor {
   private final byte[] blocks;
-  private final int bytesPerBlock;
 
   private BlockTensor(GgmlType type, byte[] blocks, long size) {
     super(type, size);
     this.blocks = blocks;
-    this.bytesPerBlock = type.bytesPerBlock();
   }
 
   /** Copies {@code type.byteSize(n)} bytes from {@code b}'s start (checked by the caller). */
@@ -21,7 +19,17 @@ final class BlockTensor extends BlockQuantTensor {
   }
 
   @Override
-  void decodeBlock(int index, float[] dst, int dstOffset) {
-    BlockDecoder.decode(type, blocks, index * bytesPerBlock, dst, dstOffset);
+  int blockBase(int first, int count) {
+    return first * bytesPerBlock;
+  }
+
+  @Override
+  byte[] blockArray() {
+    return blocks;
+  }
+
+  @Override
+  int maxRun() {
+    return Integer.MAX_VALUE;
   }
 }

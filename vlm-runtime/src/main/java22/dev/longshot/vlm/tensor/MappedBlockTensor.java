@@ -4,25 +4,33 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * A {@link BlockDecoder} type read in place from the mapped file: each block's bytes are copied into a per-thread
- * buffer of one block and decoded there, with the heap {@link BlockTensor}'s code.
+ * A {@link BlockDecoder} type read in place from the mapped file: a run of at most {@link #RUN} blocks is copied into
+ * a per-thread buffer (a few KiB, stays in L1) and read there by the heap {@link BlockTensor}'s kernels.
  */
 final class MappedBlockTensor extends BlockQuantTensor {
-  private static final ThreadLocal<byte[]> BYTES = ThreadLocal.withInitial(() -> new byte[256]);
+  private static final int RUN = 16;
+  private static final ThreadLocal<byte[]> BYTES = ThreadLocal.withInitial(() -> new byte[RUN * 256]);
 
   private final MemorySegment s;
-  private final int bytesPerBlock;
 
   MappedBlockTensor(GgmlType type, MemorySegment s, long size) {
     super(type, size);
     this.s = s;
-    this.bytesPerBlock = type.bytesPerBlock();
   }
 
   @Override
-  void decodeBlock(int index, float[] dst, int dstOffset) {
-    byte[] b = BYTES.get();
-    MemorySegment.copy(s, ValueLayout.JAVA_BYTE, (long) index * bytesPerBlock, b, 0, bytesPerBlock);
-    BlockDecoder.decode(type, b, 0, dst, dstOffset);
+  int blockBase(int first, int count) {
+    MemorySegment.copy(s, ValueLayout.JAVA_BYTE, (long) first * bytesPerBlock, BYTES.get(), 0, count * bytesPerBlock);
+    return 0;
+  }
+
+  @Override
+  byte[] blockArray() {
+    return BYTES.get();
+  }
+
+  @Override
+  int maxRun() {
+    return RUN;
   }
 }

@@ -18,8 +18,17 @@ final class BenchData {
   static final int[][] QWEN_05B_SHAPES = {{896, 896}, {4864, 896}, {896, 4864}};
   /** The Qwen2.5-0.5B output projection (vocabulary x hidden), for decode. */
   static final int[] QWEN_05B_VOCAB = {151936, 896};
-  /** The weight types compared, the F32 baseline first. */
-  static final GgmlType[] TYPES = {GgmlType.F32, GgmlType.Q8_0, GgmlType.Q4_0};
+  /**
+   * The weight types compared, the F32 baseline first; a type whose block does not divide a shape's rows (Q4_K and
+   * Q6_K on 896-wide rows) is skipped there ({@link #fits}).
+   */
+  static final GgmlType[] TYPES = {GgmlType.F32, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q5_0, GgmlType.Q4_K,
+      GgmlType.Q6_K};
+
+  /** Whether rows of {@code cols} values fill whole blocks of {@code type}. */
+  static boolean fits(GgmlType type, int cols) {
+    return cols % type.blockSize() == 0;
+  }
 
   /** {@code n} values drawn uniformly from [-1, 1). */
   static float[] uniform(SplittableRandom r, int n) {

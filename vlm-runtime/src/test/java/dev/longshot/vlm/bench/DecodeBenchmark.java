@@ -4,6 +4,7 @@ import dev.longshot.config.VlmSettings;
 import dev.longshot.vlm.TextGenerator;
 import dev.longshot.vlm.sample.GenerationSettings;
 import dev.longshot.vlm.tensor.Kernels;
+import dev.longshot.vlm.testmodel.BlockPacker;
 import dev.longshot.vlm.testmodel.ModelSpec;
 import dev.longshot.vlm.testmodel.RandomModel;
 import dev.longshot.vlm.testmodel.TensorEncoding;
@@ -35,7 +36,9 @@ import java.util.stream.Collectors;
  * measured in the same run (2 threads, {@code System.arraycopy} of 256 MiB blocks, bytes read plus written).
  * Without node/npm the peer is skipped with a note. Models are generated into a temporary directory and deleted.
  * Run: {@code bench/run vlm-runtime dev.longshot.vlm.bench.DecodeBenchmark [THREADS] [PROMPT_TOKENS]
- * [DECODE_TOKENS] [MODELS: all|smollm,qwen05,qwen15] [TYPES: all|q8_0,q4_0,f32] [REPEATS]}.
+ * [DECODE_TOKENS] [MODELS: all|smollm,qwen05,qwen15] [TYPES: all|q8_0,q4_0,f32,q4_k,q6_k,q4_k_m] [REPEATS]}; {@code all} types
+ * is q8_0,q4_0,f32; the K-quant names put every matrix whose rows fill 256-element blocks in that type and the others
+ * in llama.cpp's fallback (Q4_K: Q5_0, Q6_K: Q8_0), {@code q4_k_m} mixes them as llama.cpp's Q4_K_M does.
  */
 public final class DecodeBenchmark {
   private static final Pattern RUN =
@@ -90,14 +93,20 @@ public final class DecodeBenchmark {
     try {
       for (ModelSpec spec : specs) {
         for (String typeName : typeNames) {
-          int type = switch (typeName) {
-            case "q8_0" -> TensorEncoding.Q8_0;
-            case "q4_0" -> TensorEncoding.Q4_0;
-            case "f32" -> TensorEncoding.F32;
-            default -> throw new IllegalArgumentException("unknown type " + typeName + " (q8_0, q4_0, f32)");
+          RandomModel model = new RandomModel(spec, 1);
+          // the K-quant names: that type wherever rows fill 256-element blocks, llama.cpp's fallback elsewhere
+          java.util.function.ToIntFunction<String> matrixTypes = switch (typeName) {
+            case "q8_0" -> name -> TensorEncoding.Q8_0;
+            case "q4_0" -> name -> TensorEncoding.Q4_0;
+            case "f32" -> name -> TensorEncoding.F32;
+            case "q4_k" -> model.kQuantTypes(BlockPacker.Q4_K);
+            case "q6_k" -> model.kQuantTypes(BlockPacker.Q6_K);
+            case "q4_k_m" -> model.q4KmTypes();
+            default -> throw new IllegalArgumentException("unknown type " + typeName
+                + " (q8_0, q4_0, f32, q4_k, q6_k, q4_k_m)");
           };
           Path file = dir.resolve(spec.arch() + "-" + spec.dim() + "-" + typeName + ".gguf");
-          new RandomModel(spec, 1).writeGguf(file, type);
+          model.writeGguf(file, matrixTypes);
           long weightBytes = Files.size(file);
           String name = shapeName(spec);
           int[] ids;

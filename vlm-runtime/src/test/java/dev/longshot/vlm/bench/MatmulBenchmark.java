@@ -42,6 +42,9 @@ public final class MatmulBenchmark {
           xs[i] = BenchData.uniform(r, cols);
         }
         for (GgmlType type : BenchData.TYPES) {
+          if (!BenchData.fits(type, cols)) {
+            continue;
+          }
           FloatTensor t = BenchData.Weights.of(w, type).tensor();
           float[][] outs = new float[n][rows];
           double[] gemm = time(repeats, () -> Matmul.matmul(par, t, xs, outs, n, rows, cols));

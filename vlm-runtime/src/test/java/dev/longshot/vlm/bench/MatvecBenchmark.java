@@ -39,6 +39,9 @@ public final class MatvecBenchmark {
         float[] x = BenchData.uniform(r, cols);
         double f32 = 0;
         for (GgmlType type : BenchData.TYPES) {
+          if (!BenchData.fits(type, cols)) {
+            continue;
+          }
           BenchData.Weights t = BenchData.Weights.of(w, type);
           double ms = time(par, t.tensor(), x, rows, cols, repeats);
           if (type == GgmlType.F32) {

@@ -6,8 +6,10 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +38,11 @@ public final class LlamaCppProcess {
   public static List<Result> run(Path model, int threads, int nPredict, int nProbs, List<String> prompts,
       long timeoutSeconds) throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp",
+    // the binding extracts its native library into the temporary directory under a fixed name: a directory of its
+    // own (beside the model) keeps concurrent oracles (other JVMs on the machine) from loading a half-written copy
+    Path tmp = Files.createTempDirectory(model.toAbsolutePath().getParent(), "llamacpp-oracle");
+    List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
+        "-Djava.io.tmpdir=" + tmp, "-Dde.kherud.llama.tmpdir=" + tmp, "-cp",
         System.getProperty("java.class.path"), LlamaCppOracle.class.getName(), model.toString(),
         String.valueOf(threads), String.valueOf(nPredict), String.valueOf(nProbs)));
     cmd.addAll(prompts);
@@ -80,6 +86,14 @@ public final class LlamaCppProcess {
     } finally {
       if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
         p.destroyForcibly();
+        p.waitFor(10, TimeUnit.SECONDS);
+      }
+      try (var files = Files.walk(tmp)) {
+        for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(f);
+        }
+      } catch (IOException e) {
+        // best effort: the directory lies beside the model, which the caller removes
       }
     }
     if (ids != null) {

@@ -240,7 +240,7 @@ class BlockQuantKernelsTest {
   void decodeDotsMatchTheOracleAtRaggedSizes(GgmlType type, WeightStorage storage) {
     SplittableRandom r = new SplittableRandom(SEED * 5 + type.ordinal());
     int b = type.blockSize();
-    for (int blocks : new int[] {1, 3, 5, 9}) {
+    for (int blocks : new int[] {1, 3, 5, 9, 35}) {
       int cols = b * blocks;
       int rows = 5;
       byte[] bytes = packed(type, random(r, rows * cols));
@@ -249,21 +249,24 @@ class BlockQuantKernelsTest {
       float[] x = random(r, cols + 3);
       for (int row = 0; row < rows; row++) {
         int o = row * cols;
-        for (int skip : new int[] {0, 1, 33}) {
-          if (skip >= cols) {
+        // whole blocks (the stored-form kernel), an unaligned start, a short end (whole blocks then a decoded tail)
+        for (int[] cut : new int[][] {{0, 0}, {1, 0}, {33, 0}, {0, 5}, {0, b + 7}}) {
+          int skip = cut[0];
+          int len = cols - skip - cut[1];
+          if (len <= 0) {
             continue;
           }
           double sum = 0;
           double abs = 0;
-          for (int i = skip; i < cols; i++) {
+          for (int i = skip; i < skip + len; i++) {
             sum += v[o + i] * x[3 + i];
             abs += Math.abs(v[o + i] * x[3 + i]);
           }
-          String what = String.format("%s %s cols %d row %d skip %d", type, storage, cols, row, skip);
+          String what = String.format("%s %s cols %d row %d skip %d length %d", type, storage, cols, row, skip, len);
           double tol = 1e-5 * abs + 1e-6;
-          assertThat((double) t.dotVector(o + skip, x, 3 + skip, cols - skip)).as("vector " + what)
+          assertThat((double) t.dotVector(o + skip, x, 3 + skip, len)).as("vector " + what)
               .isCloseTo(sum, within(tol));
-          assertThat((double) t.dotScalar(o + skip, x, 3 + skip, cols - skip)).as("scalar " + what)
+          assertThat((double) t.dotScalar(o + skip, x, 3 + skip, len)).as("scalar " + what)
               .isCloseTo(sum, within(tol));
         }
       }
@@ -296,12 +299,13 @@ class BlockQuantKernelsTest {
         }
         for (int j = 0; j < jobs.length; j++) {
           for (int t = 0; t < n; t++) {
+            float[] x = seen(jobs[j].w(), xs[t]);
             for (int row = 0; row < jobs[j].rows(); row++) {
               double sum = 0;
               double abs = 0;
               for (int c = 0; c < cols; c++) {
-                sum += vs[j][row * cols + c] * xs[t][c];
-                abs += Math.abs(vs[j][row * cols + c] * xs[t][c]);
+                sum += vs[j][row * cols + c] * x[c];
+                abs += Math.abs(vs[j][row * cols + c] * x[c]);
               }
               assertThat((double) jobs[j].outs()[t][row])
                   .as("%s %s threads %d n %d rows %d token %d row %d", type, storage, threads, n, jobs[j].rows(), t,
@@ -334,15 +338,61 @@ class BlockQuantKernelsTest {
       Matmul.matmul(par, w, xs, outs, n, rows, cols);
     }
     for (int t : new int[] {0, 1, n - 2, n - 1}) {
+      float[] x = seen(w, xs[t]);
       for (int row = 0; row < rows; row++) {
         double sum = 0;
         double abs = 0;
         for (int c = 0; c < cols; c++) {
-          sum += v[row * cols + c] * xs[t][c];
-          abs += Math.abs(v[row * cols + c] * xs[t][c]);
+          sum += v[row * cols + c] * x[c];
+          abs += Math.abs(v[row * cols + c] * x[c]);
         }
         assertThat((double) outs[t][row]).as("%s %s token %d row %d", type, storage, t, row)
             .isCloseTo(sum, within(1e-5 * abs + 1e-6));
+      }
+    }
+  }
+
+  /** The activation as products with {@code w} see it: rounded as {@link Q8Activation} rounds where they are integer. */
+  private static float[] seen(FloatTensor w, float[] x) {
+    return w.dotsQuantized() ? Q8Activation.round(x, new float[x.length], x.length) : x;
+  }
+
+  /**
+   * Q4_K / Q6_K against a quantized activation ({@link BlockQuantDot}): the vector kernel and its scalar twin against
+   * the oracle's weights times the activation's rounded values (float accumulation order only), heap and mapped, rows
+   * longer than the mapped run of 16 blocks.
+   */
+  @ParameterizedTest
+  @MethodSource("typesAndStorages")
+  void integerDotsMatchTheOracleOnTheRoundedActivation(GgmlType type, WeightStorage storage) {
+    if (!BlockQuantDot.handles(type) || !QuantDot.ENABLED) {
+      return;
+    }
+    SplittableRandom r = new SplittableRandom(SEED * 13 + type.ordinal());
+    for (int blocks : new int[] {1, 3, 17}) {
+      int cols = 256 * blocks;
+      int rows = 3;
+      byte[] bytes = packed(type, random(r, rows * cols));
+      double[] v = oracle(type, bytes, rows * cols);
+      FloatTensor t = tensor(type, bytes, (long) rows * cols, storage);
+      assertThat(t.dotsQuantized()).isTrue();
+      float[] x = random(r, cols);
+      x[7] = 0; // a block with a zero and one all zero: scale 0
+      java.util.Arrays.fill(x, 64, 96, 0f);
+      Q8Activation xq = Q8Activation.of(x, cols);
+      for (int row = 0; row < rows; row++) {
+        double sum = 0;
+        double abs = 0;
+        for (int i = 0; i < cols; i++) {
+          sum += v[row * cols + i] * xq.get(i);
+          abs += Math.abs(v[row * cols + i] * xq.get(i));
+        }
+        String what = String.format("%s %s cols %d row %d", type, storage, cols, row);
+        assertThat((double) t.dot((long) row * cols, xq)).as(what).isCloseTo(sum, within(1e-5 * abs + 1e-6));
+        byte[] a = java.util.Arrays.copyOfRange(bytes, row * blocks * type.bytesPerBlock(), bytes.length);
+        float scalar = type == GgmlType.Q4_K ? BlockQuantDot.q4KScalar(a, 0, blocks, xq, 0)
+            : BlockQuantDot.q6KScalar(a, 0, blocks, xq, 0);
+        assertThat((double) scalar).as("scalar twin " + what).isCloseTo(sum, within(1e-5 * abs + 1e-6));
       }
     }
   }

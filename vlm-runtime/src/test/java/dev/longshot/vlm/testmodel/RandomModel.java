@@ -144,14 +144,26 @@ public final class RandomModel {
    * falls back as llama.cpp's quantiser does (Q4_K to Q5_0, Q6_K to Q8_0).
    */
   public java.util.function.ToIntFunction<String> q4KmTypes() {
-    Map<String, int[]> shapes = shapes();
-    return name -> {
-      boolean fits = shapes.get(name)[1] % 256 == 0;
-      boolean layerZero = name.startsWith("blk.0.");
-      boolean six = name.equals("output.weight")
-          || (layerZero && (name.endsWith("attn_v.weight") || name.endsWith("ffn_down.weight")));
-      return six ? (fits ? BlockPacker.Q6_K : TensorEncoding.Q8_0) : (fits ? BlockPacker.Q4_K : BlockPacker.Q5_0);
+    var four = kQuantTypes(BlockPacker.Q4_K);
+    var six = kQuantTypes(BlockPacker.Q6_K);
+    return name -> name.equals("output.weight")
+        || (name.startsWith("blk.0.") && (name.endsWith("attn_v.weight") || name.endsWith("ffn_down.weight")))
+        ? six.applyAsInt(name) : four.applyAsInt(name);
+  }
+
+  /**
+   * Every matrix in the K-quant {@code type} where its rows fill 256-element blocks, else in the 32-element type
+   * llama.cpp's quantiser falls back to (Q4_K: Q5_0, Q5_K: Q5_1, Q6_K: Q8_0).
+   */
+  public java.util.function.ToIntFunction<String> kQuantTypes(int type) {
+    int fallback = switch (type) {
+      case BlockPacker.Q4_K -> BlockPacker.Q5_0;
+      case BlockPacker.Q5_K -> BlockPacker.Q5_1;
+      case BlockPacker.Q6_K -> TensorEncoding.Q8_0;
+      default -> throw new IllegalArgumentException("not a K-quant: " + type);
     };
+    Map<String, int[]> shapes = shapes();
+    return name -> shapes.get(name)[1] % 256 == 0 ? type : fallback;
   }
 
   static long byteSize(int type, long n) {
