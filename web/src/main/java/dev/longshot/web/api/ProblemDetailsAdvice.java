@@ -1,6 +1,8 @@
 package dev.longshot.web.api;
 
+import dev.longshot.retrieval.answer.AnswerException;
 import dev.longshot.web.guard.RequestGuard;
+import dev.longshot.web.jobs.ErrorText;
 import dev.longshot.web.jobs.QueueFullException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +50,21 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
           "The request body has more than " + RequestGuard.MAX_JSON_BODY_BYTES + " bytes, the limit for JSON requests"));
     }
     return super.handleHttpMessageNotReadable(ex, headers, status, request);
+  }
+
+  /**
+   * The configured model server failed or cannot be reached: its message already names the backend, the endpoint
+   * and what to check, so the user sees it (server paths removed) instead of a pointer to the log.
+   */
+  static ProblemDetail answerBackendFailed(AnswerException e) {
+    LOG.warn("Answer backend failed: {}", e.getMessage());
+    return problem(HttpStatus.BAD_GATEWAY, "The answer backend failed: " + ErrorText.withoutPaths(e.getMessage(), null)
+        + " (answer.backend: extractive answers without a model server)");
+  }
+
+  @ExceptionHandler(AnswerException.class)
+  ResponseEntity<ProblemDetail> answerBackend(AnswerException e) {
+    return ResponseEntity.status(HttpStatus.BAD_GATEWAY).body(answerBackendFailed(e));
   }
 
   @ExceptionHandler(Exception.class)
