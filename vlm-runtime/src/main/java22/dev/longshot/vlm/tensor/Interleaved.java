@@ -81,38 +81,40 @@ final class Interleaved {
     long bb = type.bytesPerBlock();
     long gb = groupBytes(type);
     MemorySegment p = arena.allocate(copyBytes(type, rows, cols), 64);
-    byte[] w = new byte[ROWS * BLOCK];
+    byte[] w = new byte[ROWS * BLOCK]; // one group's block, a row's 32 quants after another (Q4_0: unpacked nibbles)
+    byte[] raw = new byte[BLOCK];
+    byte[] one = new byte[(int) gb]; // the group's block in the interleaved layout, copied to p in one go
+    MemorySegment oneSeg = MemorySegment.ofArray(one);
     for (int g = 0; g < groups; g++) {
       for (int b = 0; b < blocks; b++) {
-        long off = ((long) g * blocks + b) * gb;
         for (int r = 0; r < ROWS; r++) {
           long sb = ((long) (g * ROWS + r) * blocks + b) * bb;
-          p.set(FLOAT_LE, off + r * 4L, FloatTensor.f16(src.get(MappedHalfTensor.SHORT_LE, sb)));
+          oneSeg.set(FLOAT_LE, r * 4L, FloatTensor.f16(src.get(MappedHalfTensor.SHORT_LE, sb)));
           if (type == GgmlType.Q4_0) {
+            MemorySegment.copy(src, ValueLayout.JAVA_BYTE, sb + 2, raw, 0, 16);
             for (int j = 0; j < 16; j++) {
-              int v = src.get(ValueLayout.JAVA_BYTE, sb + 2 + j) & 0xFF;
-              w[r * BLOCK + j] = (byte) (v & 0x0F);
-              w[r * BLOCK + 16 + j] = (byte) (v >>> 4);
+              w[r * BLOCK + j] = (byte) (raw[j] & 0x0F);
+              w[r * BLOCK + 16 + j] = (byte) ((raw[j] & 0xFF) >>> 4);
             }
           } else {
             MemorySegment.copy(src, ValueLayout.JAVA_BYTE, sb + 2, w, r * BLOCK, BLOCK);
           }
         }
-        long q = off + ROWS * 4L;
+        int q = ROWS * 4;
         for (int i = 0; i < CHUNK; i++) {
           int r = i / 2;
           int c = i % 2;
           if (type == GgmlType.Q4_0) {
             for (int k = 0; k < 8; k++) {
-              int v = w[r * BLOCK + 4 * k + c] | w[r * BLOCK + 4 * k + 2 + c] << 4;
-              p.set(ValueLayout.JAVA_BYTE, q + k * CHUNK + i, (byte) v);
+              one[q + k * CHUNK + i] = (byte) (w[r * BLOCK + 4 * k + c] | w[r * BLOCK + 4 * k + 2 + c] << 4);
             }
           } else {
             for (int k = 0; k < 16; k++) {
-              p.set(ValueLayout.JAVA_BYTE, q + k * CHUNK + i, w[r * BLOCK + 2 * k + c]);
+              one[q + k * CHUNK + i] = w[r * BLOCK + 2 * k + c];
             }
           }
         }
+        MemorySegment.copy(oneSeg, 0, p, ((long) g * blocks + b) * gb, gb);
       }
     }
     return new Interleaved(type, p, cols, groups);
@@ -146,11 +148,7 @@ final class Interleaved {
         ShortVector hi = IntVector.broadcast(I, xp[xb + 2 * k + 1]).reinterpretAsShorts();
         s = s.add(w.and((short) 0x0F).mul(lo)).add(w.lanewise(VectorOperators.LSHR, 4).mul(hi));
       }
-      IntVector pi = s.reinterpretAsInts();
-      IntVector sums = pi.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-          .add(pi.lanewise(VectorOperators.ASHR, 16));
-      FloatVector d = FloatVector.fromMemorySegment(F, packed, off, LE).mul(xd[b]);
-      acc = ((FloatVector) sums.convert(VectorOperators.I2F, 0)).fma(d, acc);
+      acc = blockSum(pairSums(s), off, xd[b], acc);
     }
     acc.intoArray(out, g * ROWS);
   }
@@ -173,14 +171,24 @@ final class Interleaved {
             .convertShape(VectorOperators.B2S, S, 0);
         ShortVector p = w0.mul(IntVector.broadcast(I, xp[xb + k]).reinterpretAsShorts())
             .add(w1.mul(IntVector.broadcast(I, xp[xb + k + 1]).reinterpretAsShorts()));
-        IntVector pi = p.reinterpretAsInts();
-        sums = sums.add(pi.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16))
-            .add(pi.lanewise(VectorOperators.ASHR, 16));
+        sums = sums.add(pairSums(p));
       }
-      FloatVector d = FloatVector.fromMemorySegment(F, packed, off, LE).mul(xd[b]);
-      acc = ((FloatVector) sums.convert(VectorOperators.I2F, 0)).fma(d, acc);
+      acc = blockSum(sums, off, xd[b], acc);
     }
     acc.intoArray(out, g * ROWS);
+  }
+
+  /** Adjacent pairs of shorts (a row's two column parities) summed into ints: one int lane per row. */
+  private static IntVector pairSums(ShortVector s) {
+    IntVector pi = s.reinterpretAsInts();
+    return pi.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+        .add(pi.lanewise(VectorOperators.ASHR, 16));
+  }
+
+  /** {@code acc + sums * scales * xd}: the block's integer row sums times the rows' scales at {@code off}. */
+  private FloatVector blockSum(IntVector sums, long off, float xd, FloatVector acc) {
+    FloatVector d = FloatVector.fromMemorySegment(F, packed, off, LE).mul(xd);
+    return ((FloatVector) sums.convert(VectorOperators.I2F, 0)).fma(d, acc);
   }
 
   /** The scalar twin of {@link #group}: the same integer sums per block, the same float order. */
@@ -216,15 +224,24 @@ final class Interleaved {
    * {@link FloatTensor#dotRows} over it: whole groups through the copy, rows past the last whole group row by row.
    */
   static final class Rows {
-    private final FloatTensor tensor;
+    /** One row's product the row-at-a-time kernel computes, for the rows past the last whole group. */
+    interface RowDot {
+      float dot(long offset, Q8Activation x);
+    }
+
+    private final GgmlType type;
+    private final long size;
     private final MemorySegment src;
     private final Arena arena;
+    private final RowDot rowDot;
     private volatile Interleaved copy;
 
-    Rows(FloatTensor tensor, MemorySegment src, Arena arena) {
-      this.tensor = tensor;
+    Rows(GgmlType type, long size, MemorySegment src, Arena arena, RowDot rowDot) {
+      this.type = type;
+      this.size = size;
       this.src = src;
       this.arena = arena;
+      this.rowDot = rowDot;
     }
 
     void dotRows(int firstRow, int rows, Q8Activation x, float[] out, boolean scalar) {
@@ -242,7 +259,7 @@ final class Interleaved {
           }
           r += ROWS;
         } else {
-          out[r] = tensor.dot((long) r * cols, x);
+          out[r] = rowDot.dot((long) r * cols, x);
           r++;
         }
       }
@@ -254,7 +271,7 @@ final class Interleaved {
         synchronized (this) {
           p = copy;
           if (p == null) {
-            p = of(tensor.type(), src, (int) (tensor.size() / cols), cols, arena);
+            p = of(type, src, (int) (size / cols), cols, arena);
             copy = p;
           }
         }
