@@ -5,7 +5,8 @@
 # which packages are installed (npm only when the command is missing and apt would not replace the installed
 # Node.js; the newest openjdk-N-jdk-headless >= 21 only when no JDK 21+ is found), that an existing JDK in
 # $JAVA_HOME, the JDK directory or behind `javac` is used, that without a JDK and without a package set-up stops
-# before installing anything with the one message, and that every JVM bin/longshot starts gets -Duser.home=$HOME.
+# before installing anything with the one message, that every JVM bin/longshot starts gets -Duser.home=$HOME, and that
+# its build shows one line when it succeeds (not what Maven's JVM prints) and Maven's report when it fails.
 # What it cannot prove: that the real apt-get and a real Debian behave as faked; setup/fresh-machine-test.sh runs
 # the real thing in a debootstrap'ed Debian 12.
 # Usage: setup/test-setup.sh      (prints one line per scenario; exit status 1 when any failed)
@@ -182,6 +183,30 @@ RC=$?
 set -e
 check "Maven and the app get -Duser.home=\$HOME, and the test JVMs inherit Maven's user.home (pom argLine)" \
   'grep -q "MAVEN_OPTS=-Duser.home=$FAKE/elsewhere" "$FAKE/jvm.log" && [[ "$OUT" == *"-Duser.home=$FAKE/elsewhere"* ]] && grep -q "\"-Duser.home=\${user.home}\"" "$ROOT/pom.xml"'
+
+# --- the build: a good build shows one line, not what Maven's JVM prints; a failed one shows Maven's report -----
+scenario build
+fake find 'exit 0'
+fake touch 'exit 0'
+fake mvn 'printf "\033[0mWARNING: A terminally deprecated method in sun.misc.Unsafe has been called\n" >&2
+echo "[INFO] Maven says this"; [ "${FAKE_MVN_RC:-0}" -eq 0 ] || echo "[ERROR] COMPILATION ERROR in Foo.java"; exit "${FAKE_MVN_RC:-0}"'
+build_out() { # runs bin/longshot's build() on an empty checkout; sets OUT and RC
+  mkdir -p "$FAKE/checkout"
+  set +e
+  OUT=$(ROOT="$FAKE/checkout" bash -c '
+    . <(sed -n "/^say()/p; /^die()/p; /^mvn_()/p; /^STAMP=/p; /^build()/,/^}/p" "$0/bin/longshot")
+    build' "$ROOT" 2>&1)
+  RC=$?
+  set -e
+}
+build_out
+check "build succeeds: the terminal shows the one 'building' line, none of Maven's JVM warnings" \
+  '[ $RC -eq 0 ] && [[ "$OUT" == "longshot: building"* ]] && [ "$(printf "%s\n" "$OUT" | wc -l)" -eq 1 ]'
+export FAKE_MVN_RC=1
+build_out
+check "build fails: Maven's report and 'build failed' are shown" \
+  '[ $RC -ne 0 ] && [[ "$OUT" == *"COMPILATION ERROR"* ]] && [[ "$OUT" == *"longshot: build failed"* ]]'
+unset FAKE_MVN_RC
 
 if [ "$failures" -gt 0 ]; then
   echo "$failures scenario(s) failed"

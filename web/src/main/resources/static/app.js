@@ -88,13 +88,28 @@ function selectVideo(videoId, seekMs) {
   if (state.current !== videoId) {
     state.current = videoId;
     state.pendingSeekMs = seekMs ?? null;
-    player.src = v.mediaUrl;
+    showPlayerNote(v.playable ? null : v);
+    if (v.playable) player.src = v.mediaUrl;
+    else { player.removeAttribute('src'); player.load(); }
     $('now-playing').textContent = v.fileName || v.videoId;
     for (const li of $('videos').children) li.classList.toggle('current', li.dataset.videoId === videoId);
     drawMarkers();
   } else if (seekMs != null) {
     seekTo(seekMs);
   }
+}
+
+/**
+ * Says under the player why video v cannot play and how to make it play again (null hides the note). Its
+ * answers come from the stored evidence, so they keep working; ingesting the file again from its new place finds
+ * the same content id and only records where the file now is.
+ */
+function showPlayerNote(v) {
+  const note = $('player-note');
+  note.textContent = v ? `"${v.fileName || v.videoId}" is no longer where it was ingested from, so it cannot play here; `
+    + 'its answers and evidence still work. To play it, upload it again or ingest it from its new place '
+    + '(the same content is not processed again).' : '';
+  note.hidden = !v;
 }
 
 /** Seeks the player; before metadata is loaded the seek waits for it. */
@@ -229,7 +244,11 @@ async function readEvents(res, onEvent) {
   }
 }
 
-/** Writes the answer as text, turning each mm:ss or h:mm:ss into a button that seeks the player. */
+/**
+ * Writes the answer as text, turning each mm:ss or h:mm:ss into a button that seeks the player to that moment of
+ * the video its clause names ("at 00:22 and 01:10 in lecture.mp4, and at 00:22 in excerpt.mp4": up to the next
+ * ", and at", ";" or ")"), else of the evidence starting or running then.
+ */
 function renderAnswer(text, evidence) {
   const out = $('answer-text');
   const parts = [];
@@ -238,14 +257,35 @@ function renderAnswer(text, evidence) {
   let m;
   while ((m = pattern.exec(text)) !== null) {
     const ms = ((Number(m[1] || 0) * 60 + Number(m[2])) * 60 + Number(m[3])) * 1000;
-    const source = evidence.find((e) => formatTime(e.startMillis) === m[0]) || evidence[0];
+    const rest = text.slice(m.index + m[0].length);
+    const stop = rest.search(/, and at |;|\)/);
+    const videoId = videoOf(ms, stop >= 0 ? rest.slice(0, stop) : rest, evidence);
     parts.push(text.slice(last, m.index));
-    parts.push(el('button', { class: 'ts', type: 'button', text: m[0], dataset: { ms: String(ms) },
-      onclick: () => jump(source ? source.videoId : state.current, ms) }));
+    parts.push(el('button', { class: 'ts', type: 'button', text: m[0], dataset: { ms: String(ms), videoId },
+      onclick: () => jump(videoId, ms) }));
     last = m.index + m[0].length;
   }
   parts.push(text.slice(last));
   out.replaceChildren(...parts);
+}
+
+/**
+ * The video a timestamp at ms points at: the one whose id, else file name, comes first in its clause (two files
+ * of one name are cited with their ids), else the evidence starting or running then.
+ */
+function videoOf(ms, clause, evidence) {
+  for (const key of ['videoId', 'fileName']) {
+    let named = null;
+    let at = Infinity;
+    for (const e of evidence) {
+      const i = e[key] ? clause.indexOf(e[key]) : -1;
+      if (i >= 0 && i < at) { named = e.videoId; at = i; }
+    }
+    if (named) return named;
+  }
+  const source = evidence.find((e) => formatTime(e.startMillis) === formatTime(ms))
+    || evidence.find((e) => e.startMillis <= ms + 999 && ms <= e.endMillis) || evidence[0];
+  return source ? source.videoId : state.current;
 }
 
 function renderEvidence(evidence) {
@@ -278,6 +318,10 @@ function init() {
     drawMarkers();
   });
   player.addEventListener('seeked', () => { player.dataset.seekedTo = player.currentTime.toFixed(3); });
+  player.addEventListener('error', () => { // the file went away since the library was listed
+    const v = state.videos.find((x) => x.videoId === state.current);
+    if (v && player.getAttribute('src')) showPlayerNote(v);
+  });
   $('upload-form').addEventListener('submit', upload);
   $('ask-form').addEventListener('submit', ask);
   const key = $('api-key');

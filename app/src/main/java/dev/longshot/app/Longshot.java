@@ -99,7 +99,8 @@ public final class Longshot implements LongshotService {
       LibraryCheck.run(records, index);
       model = config.answer().backend() == AnswerBackend.EMBEDDED ? EmbeddedModel.load(config.vlm(),
           id -> records.manifest(id).map(VideoManifest::durationMillis).orElse(-1L)) : null;
-      QuestionAnswering qa = QuestionAnswering.create(index, config.answer(), records::keyframe, model);
+      QuestionAnswering qa = QuestionAnswering.create(index, config.answer(), records::keyframe, model,
+          id -> records.manifest(id).map(VideoManifest::fileName));
       Longshot longshot = new Longshot(config, lock, records, embedder, index, qa, model);
       longshot.preloading = preloading;
       return longshot;

@@ -63,7 +63,7 @@ public final class ConfigLoader {
       }
     }
     applyEnv(tree, env);
-    return bind(LongshotConfig.class, tree, "", env);
+    return ModelFiles.requirePresent(bind(LongshotConfig.class, tree, "", env));
   }
 
   private static Path locate(Map<String, String> env) {

@@ -199,6 +199,29 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aConfiguredModelFileThatIsNotThereStopsLoadingWithTheKeyAndWhatToDo() throws IOException {
+    Path missing = tmp.resolve("models/ggml-base.en.bin");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_ASR_BACKEND", "whisper",
+        "LONGSHOT_ASR_WHISPER_MODEL", missing.toString())))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("asr.whisper-model").hasMessageContaining(missing.toString())
+        .hasMessageContaining("asr.backend to pocketsphinx").hasMessageNotContaining("\n");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_DETECTOR_BACKEND", "yolo",
+        "LONGSHOT_DETECTOR_YOLO_MODEL", tmp.resolve("yolov8n.onnx").toString())))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("detector.yolo-model").hasMessageContaining("detector.backend to opencv");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_ANSWER_BACKEND", "embedded",
+        "LONGSHOT_VLM_MODEL", tmp.resolve("SmolVLM2.gguf").toString())))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("vlm.model").hasMessageContaining("answer.backend to extractive");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_ASR_BACKEND", "whisper",
+        "LONGSHOT_ASR_WHISPER_MODEL", tmp.toString())))
+        .as("a directory is not a model file").isInstanceOf(ConfigException.class).hasMessageContaining("asr.whisper-model");
+    Path model = Files.writeString(tmp.resolve("ggml-tiny.bin"), "x");
+    assertThat(ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_ASR_BACKEND", "whisper",
+        "LONGSHOT_ASR_WHISPER_MODEL", model.toString())).asr().whisperModel()).isEqualTo(model);
+    assertThat(ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_ASR_WHISPER_MODEL", missing.toString())).asr().backend())
+        .as("a model path of a backend not in use is not checked").isEqualTo(AsrBackend.POCKETSPHINX);
+  }
+
+  @Test
   void kebabCaseOfComponentNames() {
     assertThat(ConfigLoader.kebab("sceneChangeThreshold")).isEqualTo("scene-change-threshold");
     assertThat(ConfigLoader.envName("data", "dir")).isEqualTo("LONGSHOT_DATA_DIR");

@@ -6,6 +6,7 @@ import dev.longshot.config.DecomposerKind;
 import dev.longshot.retrieval.answer.Answerer;
 import dev.longshot.retrieval.answer.Answerers;
 import dev.longshot.retrieval.answer.KeyframeResolver;
+import dev.longshot.retrieval.answer.VideoNames;
 import dev.longshot.retrieval.index.EvidenceIndex;
 import dev.longshot.retrieval.query.ModelQueryDecomposer;
 import dev.longshot.retrieval.query.QueryDecomposer;
@@ -48,6 +49,13 @@ public final class QuestionAnswering {
    */
   public static QuestionAnswering create(EvidenceIndex index, AnswerSettings answer, KeyframeResolver keyframes,
       VisionLanguageGenerator embedded) {
+    return create(index, answer, keyframes, embedded, VideoNames.none());
+  }
+
+  /** As {@link #create(EvidenceIndex, AnswerSettings, KeyframeResolver, VisionLanguageGenerator)}, with the file
+   * names answers cite videos by ({@link VideoNames}). */
+  public static QuestionAnswering create(EvidenceIndex index, AnswerSettings answer, KeyframeResolver keyframes,
+      VisionLanguageGenerator embedded, VideoNames videoNames) {
     RuleBasedDecomposer rules = RuleBasedDecomposer.withCocoClasses();
     QueryDecomposer decomposer = rules;
     if (index.settings().decomposer() == DecomposerKind.MODEL) {
@@ -56,7 +64,7 @@ public final class QuestionAnswering {
           .orElseThrow(() -> new IllegalArgumentException("retrieval.decomposer=model needs a model: set "
               + "answer.backend to openai or embedded (it is " + answer.backend() + "), or use retrieval.decomposer=rules"));
     }
-    return new QuestionAnswering(index, decomposer, Answerers.create(answer, keyframes, embedded));
+    return new QuestionAnswering(index, decomposer, Answerers.create(answer, keyframes, embedded, videoNames));
   }
 
   /**

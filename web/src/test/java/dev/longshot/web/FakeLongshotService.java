@@ -1,8 +1,13 @@
 package dev.longshot.web;
 
 import dev.longshot.app.LongshotService;
+import dev.longshot.config.AnswerSettings;
+import dev.longshot.config.ConfigLoader;
 import dev.longshot.ingest.IngestException;
 import dev.longshot.ingest.IngestResult;
+import dev.longshot.retrieval.answer.KeyframeResolver;
+import dev.longshot.retrieval.answer.OpenAiAnswerer;
+import dev.longshot.retrieval.answer.OpenAiChatClient;
 import dev.longshot.timeline.Answer;
 import dev.longshot.timeline.Evidence;
 import dev.longshot.timeline.Modality;
@@ -12,6 +17,8 @@ import dev.longshot.timeline.VideoId;
 import dev.longshot.timeline.VideoManifest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +43,8 @@ import java.util.function.Consumer;
 public final class FakeLongshotService implements LongshotService {
   /** Quoted text that contains markup, as a video's OCR might. */
   public static final String HOSTILE_TEXT = "<script>alert('x')</script> budget slide";
+  /** A question containing this is answered by the real OpenAI-compatible answerer, pointed at a closed port. */
+  public static final String MODEL_DOWN = "model down";
 
   private final Path dataDir;
   private final Map<String, VideoManifest> videos = new ConcurrentHashMap<>();
@@ -124,6 +133,19 @@ public final class FakeLongshotService implements LongshotService {
     return Optional.of(Duration.ofMinutes(3));
   }
 
+  /** The real OpenAI-compatible answerer, at a local port nothing listens on, with no retries. */
+  private OpenAiAnswerer unreachableModelServer() {
+    int port;
+    try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = free.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    AnswerSettings settings = ConfigLoader.load(null, Map.of("HOME", dataDir.toString(), "LONGSHOT_ANSWER_BACKEND", "openai",
+        "LONGSHOT_ANSWER_BASE_URL", "http://127.0.0.1:" + port + "/v1", "LONGSHOT_ANSWER_MODEL", "any", "LONGSHOT_ANSWER_RETRIES", "0")).answer();
+    return new OpenAiAnswerer(new OpenAiChatClient(settings), KeyframeResolver.none(), 0);
+  }
+
   @Override
   public Answer ask(String question, Set<String> videoIds) {
     return ask(question, videoIds, e -> {}, t -> {});
@@ -138,6 +160,9 @@ public final class FakeLongshotService implements LongshotService {
       }
     }
     onEvidence.accept(evidence);
+    if (question.contains(MODEL_DOWN)) {
+      return unreachableModelServer().answer(question, evidence, onToken);
+    }
     String text = evidence.isEmpty() ? "Nothing found." : "At 00:22 the slide reads \"" + HOSTILE_TEXT + "\".";
     onToken.accept(text.substring(0, text.length() / 2));
     onToken.accept(text.substring(text.length() / 2));

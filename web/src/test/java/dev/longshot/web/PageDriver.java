@@ -55,6 +55,44 @@ final class PageDriver implements AutoCloseable {
     waitFor().until(d -> ((Number) js("return document.getElementById('player').readyState;")).intValue() >= 1);
   }
 
+  /** Opens the page with {@code apiKey} entered and waits for the library, not for the player. */
+  void openLibrary(String apiKey) {
+    driver.get(base + "/");
+    js("storeApiKey(arguments[0]);", apiKey);
+    driver.navigate().refresh();
+    waitFor().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#videos li.video.current")));
+  }
+
+  /** Clicks the library entry of {@code videoId}. */
+  void selectVideo(String videoId) {
+    driver.findElement(By.cssSelector("#videos li.video[data-video-id='" + videoId + "'] button.open")).click();
+  }
+
+  /** Waits until the note under the player is shown and returns its text. */
+  String awaitPlayerNote() {
+    waitFor().until(d -> !d.findElements(By.cssSelector("#player-note:not([hidden])")).isEmpty());
+    return driver.findElement(By.id("player-note")).getText();
+  }
+
+  void awaitPlayerNoteHidden() {
+    waitFor().until(d -> d.findElements(By.cssSelector("#player-note:not([hidden])")).isEmpty());
+  }
+
+  /** The file name the page says is loaded in the player. */
+  String nowPlaying() {
+    return driver.findElement(By.id("now-playing")).getText();
+  }
+
+  /**
+   * Renders {@code answer} with {@code evidence} (a JSON array of evidence DTOs) through the page's own renderers,
+   * as a finished answer, and clicks its {@code n}-th timestamp (0-based).
+   */
+  void renderAnswerAndClickTimestamp(String answer, String evidenceJson, int n) {
+    js("const ev = JSON.parse(arguments[1]); renderEvidence(ev); renderAnswer(arguments[0], ev);"
+        + "document.getElementById('answer').hidden = false;", answer, evidenceJson);
+    driver.findElements(By.cssSelector("#answer-text button.ts")).get(n).click();
+  }
+
   void ask(String question) {
     WebElement box = driver.findElement(By.id("question"));
     box.clear();

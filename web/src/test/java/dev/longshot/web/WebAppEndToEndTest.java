@@ -247,6 +247,46 @@ class WebAppEndToEndTest {
   }
 
   @Test
+  void aVideoWhoseFileMovedSaysSoUnderThePlayerAndHowToPlayItAgain() throws Exception {
+    Path clip = textClip(tmp, "moved", "Moved slide");
+    String id = awaitJob(upload(clip, "moved.mp4"), Duration.ofMinutes(2), new ArrayList<>()).get("videoId").asText();
+    Path uploaded = dataDir.resolve("uploads").resolve(id).resolve("moved.mp4");
+    Files.move(uploaded, uploaded.resolveSibling("renamed.mp4"));
+    try (PageDriver page = new PageDriver(base, TARGET)) {
+      page.openLibrary(KEY);
+      page.selectVideo(id);
+      String note = page.awaitPlayerNote();
+      page.screenshot("e2e-moved-file.png");
+      assertThat(note).contains("moved.mp4").contains("no longer where it was ingested from")
+          .contains("answers").contains("upload it again");
+      page.selectVideo(videoId);
+      assertThat(page.nowPlaying()).isEqualTo("lecture.mp4");
+      page.awaitPlayerNoteHidden();
+    } finally {
+      send(HttpRequest.newBuilder(URI.create(base + "/api/videos/" + id)).DELETE());
+    }
+  }
+
+  @Test
+  void aTimestampInTheAnswerPlaysTheVideoItsClauseNames() throws Exception {
+    // the same slide at 00:22 in two videos: each timestamp plays the video named after it, not the first match
+    String evidence = JSON.writeValueAsString(List.of(
+        Map.of("videoId", videoId, "fileName", "lecture.mp4", "modality", "ocr", "startMillis", 22_000, "endMillis", 46_000,
+            "text", "Total budget", "score", 1.0),
+        Map.of("videoId", hostileId, "fileName", "hostile.mp4", "modality", "ocr", "startMillis", 22_000, "endMillis", 30_000,
+            "text", "Total budget", "score", 0.9)));
+    try (PageDriver page = new PageDriver(base, TARGET)) {
+      page.openLibrary(KEY);
+      page.selectVideo(videoId);
+      page.renderAnswerAndClickTimestamp("Total budget (slide at 00:22 in hostile.mp4, and at 00:22 in lecture.mp4).", evidence, 0);
+      assertThat(page.nowPlaying()).isEqualTo("hostile.mp4");
+      page.renderAnswerAndClickTimestamp("Total budget (slide at 00:22 in video " + hostileId + ", and at 00:22 in video "
+          + videoId + ").", evidence, 1);
+      assertThat(page.nowPlaying()).isEqualTo("lecture.mp4");
+    }
+  }
+
+  @Test
   void sameFileByServerPathIsUnchangedAndOutsideTheRootsIs403() throws Exception {
     HttpResponse<String> outside = send(jsonPost("/api/ingest/path", Map.of("path", "/etc/passwd")));
     assertThat(outside.statusCode()).isEqualTo(403);

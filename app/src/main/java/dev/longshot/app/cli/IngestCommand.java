@@ -7,7 +7,9 @@ import dev.longshot.timeline.Modality;
 import dev.longshot.timeline.Timestamps;
 import dev.longshot.timeline.VideoManifest;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,8 +34,20 @@ final class IngestCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     int failures = 0;
+    List<Path> videos = new ArrayList<>();
+    for (Path file : files) {
+      if (Files.isDirectory(file)) { // said before any model loads
+        err.println("longshot ingest: " + file + " is a folder; bin/longshot index " + file + " ingests every video under it");
+        failures++;
+      } else {
+        videos.add(file);
+      }
+    }
+    if (videos.isEmpty()) {
+      return 1;
+    }
     try (Longshot longshot = Longshot.openForIngest(config.load())) {
-      for (Path file : files) {
+      for (Path file : videos) {
         try {
           IngestResult o = longshot.ingest(file, ProgressBar.forTerminal(err, file.getFileName().toString()));
           print(o, longshot, out);

@@ -45,6 +45,16 @@ class CliPartsTest {
     assertThat(run("ask")[2]).contains("usage: bin/longshot ask \"QUESTION\" [--video ID|PATH] [--json]");
   }
 
+  @Test
+  void ingestOfAFolderPointsAtIndex(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws java.io.IOException {
+    java.nio.file.Path folder = java.nio.file.Files.createDirectories(tmp.resolve("videos"));
+    java.nio.file.Path yaml = java.nio.file.Files.writeString(tmp.resolve("longshot.yaml"), "data:\n  dir: " + tmp.resolve("data") + "\n");
+    String[] r = run("ingest", "--config", yaml.toString(), folder.toString());
+    assertThat(r[0]).isEqualTo("1");
+    assertThat(r[2]).isEqualTo("longshot ingest: " + folder + " is a folder; bin/longshot index " + folder
+        + " ingests every video under it\n");
+  }
+
   /** The command list and each command's --help come from the same declarations as the parsing. */
   @Test
   void helpIsGeneratedFromTheDeclarations() {

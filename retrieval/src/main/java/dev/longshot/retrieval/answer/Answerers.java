@@ -25,10 +25,17 @@ public final class Answerers {
    *     "answer.backend=embedded needs a model in vlm.model" instead of silently answering another way)
    */
   public static Answerer create(AnswerSettings settings, KeyframeResolver keyframes, VisionLanguageGenerator embedded) {
+    return create(settings, keyframes, embedded, VideoNames.none());
+  }
+
+  /** As {@link #create(AnswerSettings, KeyframeResolver, VisionLanguageGenerator)}; the extractive answer cites
+   * moments in several videos by the names {@code videoNames} knows. */
+  public static Answerer create(AnswerSettings settings, KeyframeResolver keyframes, VisionLanguageGenerator embedded,
+      VideoNames videoNames) {
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(keyframes, "keyframes");
     return switch (settings.backend()) {
-      case EXTRACTIVE -> new ExtractiveAnswerer();
+      case EXTRACTIVE -> new ExtractiveAnswerer(videoNames);
       case OPENAI -> new OpenAiAnswerer(new OpenAiChatClient(settings), keyframes, settings.maxKeyframes());
       case EMBEDDED -> new EmbeddedAnswerer(requireEmbedded(embedded), keyframes, settings.maxKeyframes());
     };

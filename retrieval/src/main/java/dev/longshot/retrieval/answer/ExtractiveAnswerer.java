@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,7 +23,7 @@ import java.util.regex.Pattern;
  * then quotes the best line of the other evidence, e.g. {@code Also at 00:23 the speaker says "..."}. Text seen at
  * several moments or in several videos is quoted once with all its moments. When no line holds a key term it
  * quotes the best evidence as it is ({@code At 01:23 the slide reads "..."}), and it says plainly when nothing
- * relevant was found. Emits the whole text to the token sink once. Stateless and thread-safe.
+ * relevant was found. Emits the whole text to the token sink once. Thread-safe (its {@link VideoNames} must be).
  */
 public final class ExtractiveAnswerer implements Answerer {
   /** The answer when no evidence passed the thresholds. */
@@ -45,6 +47,18 @@ public final class ExtractiveAnswerer implements Answerer {
     }
   }
 
+  private final VideoNames videoNames;
+
+  /** Cites moments in several videos by their ids. */
+  public ExtractiveAnswerer() {
+    this(VideoNames.none());
+  }
+
+  /** Cites moments in several videos by the file names {@code videoNames} knows, else by id. */
+  public ExtractiveAnswerer(VideoNames videoNames) {
+    this.videoNames = Objects.requireNonNull(videoNames, "videoNames");
+  }
+
   @Override
   public String name() {
     return AnswerBackend.EXTRACTIVE.configName();
@@ -57,7 +71,7 @@ public final class ExtractiveAnswerer implements Answerer {
     return new Answer(text, evidence, name());
   }
 
-  private static String compose(KeyTerms keys, List<Evidence> evidence) {
+  private String compose(KeyTerms keys, List<Evidence> evidence) {
     List<Quote> items = merge(evidence.stream().map(e -> new Quote(e.modality(), e.text(),
         List.of(new Moment(e.videoId(), e.startMillis(), e.endMillis())))).toList());
     List<Quote> cited = items.subList(0, Math.min(MAX_ITEMS, items.size()));
@@ -130,7 +144,7 @@ public final class ExtractiveAnswerer implements Answerer {
     return out;
   }
 
-  private static String statement(Quote q, String text) {
+  private String statement(Quote q, String text) {
     String verb = switch (q.modality()) {
       case OCR -> "the slide reads ";
       case ASR -> "the speaker says ";
@@ -149,16 +163,26 @@ public final class ExtractiveAnswerer implements Answerer {
     };
   }
 
-  /** {@code at 00:46 and 02:50}, or per video when there are several: {@code at 00:46 in video A, and at 00:05 in video B}. */
-  private static String moments(List<Moment> moments) {
+  /**
+   * {@code at 00:46 and 02:50}, or per video when there are several: {@code at 00:46 in lecture.mp4, and at 00:05 in
+   * excerpt.mp4} (file names; a video without a known name, or sharing its name with another one here, is cited
+   * as {@code video ID} or {@code talk.mp4 (video ID)}).
+   */
+  private String moments(List<Moment> moments) {
     Map<String, List<Long>> byVideo = new LinkedHashMap<>();
     for (Moment m : moments) {
       byVideo.computeIfAbsent(m.videoId(), v -> new ArrayList<>()).add(m.startMillis());
     }
+    Map<String, Optional<String>> names = new LinkedHashMap<>();
+    byVideo.keySet().forEach(id -> names.put(id, videoNames.fileName(id)));
+    boolean distinct = names.values().stream().flatMap(Optional::stream).distinct().count()
+        == names.values().stream().flatMap(Optional::stream).count();
     List<String> parts = new ArrayList<>();
     for (Map.Entry<String, List<Long>> e : byVideo.entrySet()) {
       List<String> times = e.getValue().stream().sorted().distinct().map(Timestamps::format).toList();
-      parts.add("at " + list(times) + (byVideo.size() > 1 ? " in video " + e.getKey() : ""));
+      String video = names.get(e.getKey()).map(n -> distinct ? n : n + " (video " + e.getKey() + ")")
+          .orElse("video " + e.getKey());
+      parts.add("at " + list(times) + (byVideo.size() > 1 ? " in " + video : ""));
     }
     return String.join(", and ", parts);
   }

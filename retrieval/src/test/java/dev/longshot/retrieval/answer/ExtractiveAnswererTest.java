@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.longshot.timeline.Evidence;
 import dev.longshot.timeline.Modality;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ExtractiveAnswererTest extends AnswererContract {
@@ -40,6 +42,20 @@ class ExtractiveAnswererTest extends AnswererContract {
     assertThat(text).isEqualTo("Final report due May 2026 (slide at 00:46 and 02:50 in video 00000000000000aa, and at 00:05 in video "
         + "00000000000000bb). "
         + "Also at 00:56 the speaker says \"The final report is due in may twenty twenty six.\"");
+  }
+
+  @Test
+  void momentsInSeveralVideosNameTheirFilesNotTheirIds() {
+    String w = "00000000000000bb";
+    List<Evidence> evidence = List.of(
+        new Evidence(V, Modality.OCR, 22_000, 46_000, "Budget Overview\nTotal budget: 4.2 million euros", null, 2),
+        new Evidence(w, Modality.OCR, 22_000, 40_000, "Budget Overview\nTotal budget: 4.2 million euros", null, 1));
+    Map<String, String> names = Map.of(V, "lecture.mp4", w, "excerpt.mp4");
+    assertThat(new ExtractiveAnswerer(id -> Optional.ofNullable(names.get(id))).answer("What is the total budget?", evidence,
+        t -> { }).text()).isEqualTo("Total budget: 4.2 million euros (slide at 00:22 in lecture.mp4, and at 00:22 in excerpt.mp4).");
+    assertThat(new ExtractiveAnswerer(id -> Optional.of("talk.mp4")).answer("What is the total budget?", evidence, t -> { }).text())
+        .as("two files of one name are told apart by their ids").isEqualTo("Total budget: 4.2 million euros (slide at 00:22 in "
+            + "talk.mp4 (video 00000000000000aa), and at 00:22 in talk.mp4 (video 00000000000000bb)).");
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.longshot.web.api;
 
 import dev.longshot.app.LongshotService;
 import dev.longshot.retrieval.QuestionAnswering;
+import dev.longshot.retrieval.answer.AnswerException;
 import dev.longshot.timeline.Answer;
 import dev.longshot.timeline.VideoManifest;
 import io.swagger.v3.oas.annotations.Operation;
@@ -23,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -88,10 +90,16 @@ public class AskController implements DisposableBean {
       send(emitter, "answer", toDto(question, answer, names, start));
       emitter.complete();
     } catch (RuntimeException e) {
-      LOG.warn("Streaming answer failed", e);
+      ProblemDetail problem;
+      if (e instanceof AnswerException down) {
+        problem = ProblemDetailsAdvice.answerBackendFailed(down);
+      } else {
+        LOG.warn("Streaming answer failed", e);
+        problem = ProblemDetailsAdvice.problem(HttpStatus.INTERNAL_SERVER_ERROR,
+            "Answering failed (" + e.getClass().getSimpleName() + "); the server log has the details");
+      }
       try {
-        emitter.send(SseEmitter.event().name("error").data(ProblemDetailsAdvice.problem(HttpStatus.INTERNAL_SERVER_ERROR,
-            "Answering failed (" + e.getClass().getSimpleName() + "); the server log has the details"), MediaType.APPLICATION_JSON));
+        emitter.send(SseEmitter.event().name("error").data(problem, MediaType.APPLICATION_JSON));
         emitter.complete();
       } catch (IOException | IllegalStateException ignored) {
         emitter.completeWithError(e);

@@ -106,6 +106,20 @@ class AskControllerTest {
   }
 
   @Test
+  void anUnreachableModelServerIsNamedWithWhatToCheckNotHiddenBehindTheLog() throws Exception {
+    String question = "What is the budget? " + FakeLongshotService.MODEL_DOWN;
+    mvc.perform(post("/api/ask").contentType(MediaType.APPLICATION_JSON).content(ask(question, null)))
+        .andExpect(status().isBadGateway())
+        .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+        .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("answer.base-url")))
+        .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("ConnectException")))
+        .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("server log"))));
+    MvcResult started = mvc.perform(get("/api/ask/stream").param("question", question)).andExpect(request().asyncStarted()).andReturn();
+    String body = mvc.perform(asyncDispatch(started)).andReturn().getResponse().getContentAsString();
+    assertThat(body).contains("event:error").contains("answer.base-url").doesNotContain("the server log has the details");
+  }
+
+  @Test
   void streamRejectsBadQuestionsBeforeStreaming() throws Exception {
     mvc.perform(get("/api/ask/stream").param("question", "<b>hi</b>"))
         .andExpect(status().isBadRequest())
