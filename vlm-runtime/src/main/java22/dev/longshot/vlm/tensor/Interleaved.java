@@ -4,6 +4,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -48,14 +49,20 @@ final class Interleaved {
   static final boolean ENABLED = Kernels.VECTORIZED && QuantDot.ENABLED;
 
   private final GgmlType type;
+  private final MemorySegment src;
   private final MemorySegment packed;
   final int cols;
   final int groups;
   /** Bytes per group and block: the scales, then the chunks. */
   private final long groupBytes;
 
-  private Interleaved(GgmlType type, MemorySegment packed, int cols, int groups) {
+  /** Group {@code g} has been copied when {@code ready.get(g) == 1} (set after its bytes, read before them). */
+  private final AtomicIntegerArray ready;
+
+  private Interleaved(GgmlType type, MemorySegment src, MemorySegment packed, int cols, int groups) {
     this.type = type;
+    this.src = src;
+    this.ready = new AtomicIntegerArray(groups);
     this.packed = packed;
     this.cols = cols;
     this.groups = groups;
@@ -72,52 +79,52 @@ final class Interleaved {
   }
 
   /**
-   * The first {@code rows / ROWS * ROWS} rows of the Q8_0 / Q4_0 matrix {@code src} (the file's blocks) copied into
-   * {@code arena} in the interleaved layout.
+   * Room in {@code arena} for the first {@code rows / ROWS * ROWS} rows of the Q8_0 / Q4_0 matrix {@code src} (the
+   * file's blocks) in the interleaved layout; {@link #fill} copies a group into it.
    */
   static Interleaved of(GgmlType type, MemorySegment src, int rows, int cols, Arena arena) {
+    return new Interleaved(type, src, arena.allocate(copyBytes(type, rows, cols), 64), cols, rows / ROWS);
+  }
+
+  /** Copies group {@code g} from the file's blocks; several threads may fill one group, all writing the same bytes. */
+  void fill(int g) {
     int blocks = cols / BLOCK;
-    int groups = rows / ROWS;
     long bb = type.bytesPerBlock();
-    long gb = groupBytes(type);
-    MemorySegment p = arena.allocate(copyBytes(type, rows, cols), 64);
-    byte[] w = new byte[ROWS * BLOCK]; // one group's block, a row's 32 quants after another (Q4_0: unpacked nibbles)
+    int gb = (int) groupBytes;
+    byte[] w = new byte[ROWS * BLOCK]; // one block of the group, a row's 32 quants after another (Q4_0: nibbles)
     byte[] raw = new byte[BLOCK];
-    byte[] one = new byte[(int) gb]; // the group's block in the interleaved layout, copied to p in one go
+    byte[] one = new byte[gb]; // the block in the interleaved layout, copied to the arena in one go
     MemorySegment oneSeg = MemorySegment.ofArray(one);
-    for (int g = 0; g < groups; g++) {
-      for (int b = 0; b < blocks; b++) {
-        for (int r = 0; r < ROWS; r++) {
-          long sb = ((long) (g * ROWS + r) * blocks + b) * bb;
-          oneSeg.set(FLOAT_LE, r * 4L, FloatTensor.f16(src.get(MappedHalfTensor.SHORT_LE, sb)));
-          if (type == GgmlType.Q4_0) {
-            MemorySegment.copy(src, ValueLayout.JAVA_BYTE, sb + 2, raw, 0, 16);
-            for (int j = 0; j < 16; j++) {
-              w[r * BLOCK + j] = (byte) (raw[j] & 0x0F);
-              w[r * BLOCK + 16 + j] = (byte) ((raw[j] & 0xFF) >>> 4);
-            }
-          } else {
-            MemorySegment.copy(src, ValueLayout.JAVA_BYTE, sb + 2, w, r * BLOCK, BLOCK);
+    for (int b = 0; b < blocks; b++) {
+      for (int r = 0; r < ROWS; r++) {
+        long sb = ((long) (g * ROWS + r) * blocks + b) * bb;
+        oneSeg.set(FLOAT_LE, r * 4L, FloatTensor.f16(src.get(MappedHalfTensor.SHORT_LE, sb)));
+        if (type == GgmlType.Q4_0) {
+          MemorySegment.copy(src, ValueLayout.JAVA_BYTE, sb + 2, raw, 0, 16);
+          for (int j = 0; j < 16; j++) {
+            w[r * BLOCK + j] = (byte) (raw[j] & 0x0F);
+            w[r * BLOCK + 16 + j] = (byte) ((raw[j] & 0xFF) >>> 4);
           }
+        } else {
+          MemorySegment.copy(src, ValueLayout.JAVA_BYTE, sb + 2, w, r * BLOCK, BLOCK);
         }
-        int q = ROWS * 4;
-        for (int i = 0; i < CHUNK; i++) {
-          int r = i / 2;
-          int c = i % 2;
-          if (type == GgmlType.Q4_0) {
-            for (int k = 0; k < 8; k++) {
-              one[q + k * CHUNK + i] = (byte) (w[r * BLOCK + 4 * k + c] | w[r * BLOCK + 4 * k + 2 + c] << 4);
-            }
-          } else {
-            for (int k = 0; k < 16; k++) {
-              one[q + k * CHUNK + i] = w[r * BLOCK + 2 * k + c];
-            }
-          }
-        }
-        MemorySegment.copy(oneSeg, 0, p, ((long) g * blocks + b) * gb, gb);
       }
+      int q = ROWS * 4;
+      for (int i = 0; i < CHUNK; i++) {
+        int r = i / 2;
+        int c = i % 2;
+        if (type == GgmlType.Q4_0) {
+          for (int k = 0; k < 8; k++) {
+            one[q + k * CHUNK + i] = (byte) (w[r * BLOCK + 4 * k + c] | w[r * BLOCK + 4 * k + 2 + c] << 4);
+          }
+        } else {
+          for (int k = 0; k < 16; k++) {
+            one[q + k * CHUNK + i] = w[r * BLOCK + 2 * k + c];
+          }
+        }
+      }
+      MemorySegment.copy(oneSeg, 0, packed, ((long) g * blocks + b) * gb, gb);
     }
-    return new Interleaved(type, p, cols, groups);
   }
 
   /** {@code out[ROWS * g + r] = row (ROWS * g + r) . x} for the rows of group {@code g}. */
@@ -220,8 +227,9 @@ final class Interleaved {
   }
 
   /**
-   * The interleaved copy of one mapped matrix, made on its first product (the column count is known only then), and
-   * {@link FloatTensor#dotRows} over it: whole groups through the copy, rows past the last whole group row by row.
+   * The interleaved copy of one mapped matrix, allocated on its first product (the column count is known only then)
+   * and filled group by group by the threads whose tiles first reach them, and {@link FloatTensor#dotRows} over it:
+   * whole groups through the copy, rows past the last whole group row by row.
    */
   static final class Rows {
     /** One row's product the row-at-a-time kernel computes, for the rows past the last whole group. */
@@ -252,6 +260,10 @@ final class Interleaved {
       int grouped = p == null ? 0 : p.groups * ROWS;
       while (r < end) {
         if (r % ROWS == 0 && r + ROWS <= Math.min(end, grouped)) {
+          if (p.ready.get(r / ROWS) == 0) { // copied by the thread whose tile first reaches the group
+            p.fill(r / ROWS);
+            p.ready.set(r / ROWS, 1);
+          }
           if (scalar) {
             p.groupScalar(r / ROWS, x, out);
           } else {
