@@ -16,6 +16,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Devices {
   private static final Logger LOG = LoggerFactory.getLogger(Devices.class);
+  /** ONNX Runtime's session option that lets idle intra-op threads busy-wait for the next parallel section. */
+  static final String INTRA_OP_SPINNING = "session.intra_op.allow_spinning";
 
   private Devices() {}
 
@@ -33,6 +35,10 @@ final class Devices {
     OrtSession.SessionOptions options = new OrtSession.SessionOptions();
     try {
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      // Idle intra-op threads sleep instead of spinning between operators and calls: the spinning thread burned
+      // as much CPU as the work itself (BGE-small, 15 passages of 70 tokens on 2 cores: 0.50 instead of 0.92 CPU s,
+      // same vectors) and took a core from the ingest stages that run beside the indexer.
+      options.addConfigEntry(INTRA_OP_SPINNING, "0");
       if (varyingLongShapes) {
         options.setCPUArenaAllocator(false);
         options.setMemoryPatternOptimization(false);

@@ -8,13 +8,17 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import dev.longshot.config.ContextStrategy;
+import dev.longshot.config.EmbeddingDevice;
 import java.io.ByteArrayInputStream;
 import java.nio.LongBuffer;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Our embedder against a hand-driven ONNX Runtime session on the same bundled model and tokenizer. */
+/**
+ * Our embedder against a hand-driven ONNX Runtime session (default options, so idle threads spin) on the same bundled
+ * model and tokenizer.
+ */
 class RawOnnxParityTest {
   private static final List<String> SENTENCES = List.of(
       "The speaker draws a diagram of the heap on the whiteboard.",
@@ -52,6 +56,13 @@ class RawOnnxParityTest {
       for (int d = 0; d < raw.length; d++) {
         assertThat(ours[d]).isCloseTo(raw[d], within(1e-5f));
       }
+    }
+  }
+
+  @Test
+  void cpuSessionsLetIdleThreadsSleep() throws Exception {
+    try (OrtSession.SessionOptions options = Devices.sessionOptions(EmbeddingDevice.CPU, "bge")) {
+      assertThat(options.getConfigEntries()).containsEntry(Devices.INTRA_OP_SPINNING, "0");
     }
   }
 

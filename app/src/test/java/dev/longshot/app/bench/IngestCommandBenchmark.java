@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * defaults to {@code bin/longshot ingest} (FILE is appended). Camera-like test footage: {@code bench/camera-clip.sh}.
  */
 public final class IngestCommandBenchmark {
-  private static final Path REPO = Path.of(System.getProperty("longshot.repo.root", ".")).toAbsolutePath().normalize();
+  static final Path REPO = Path.of(System.getProperty("longshot.repo.root", ".")).toAbsolutePath().normalize();
   private static final long HZ = 100; // USER_HZ of /proc/*/stat on Linux
   private static final Pattern TIMES = Pattern.compile("(\\d+)m([\\d.]+)s\\s+(\\d+)m([\\d.]+)s\\s*$");
 
@@ -74,7 +74,7 @@ public final class IngestCommandBenchmark {
   }
 
   /** Runs {@code cmd} through bash, whose {@code times} gives the exact CPU of everything it started. */
-  private static Run measure(List<String> cmd, Map<String, String> env, boolean sampleThreads) throws Exception {
+  static Run measure(List<String> cmd, Map<String, String> env, boolean sampleThreads) throws Exception {
     StringBuilder line = new StringBuilder();
     for (String c : cmd) {
       line.append('\'').append(c.replace("'", "'\\''")).append("' ");
@@ -162,7 +162,7 @@ public final class IngestCommandBenchmark {
     return "other";
   }
 
-  private static double duration(Path file) throws Exception {
+  static double duration(Path file) throws Exception {
     Process p = new ProcessBuilder("ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0",
         file.toString()).start();
     String out = new String(p.getInputStream().readAllBytes()).strip();

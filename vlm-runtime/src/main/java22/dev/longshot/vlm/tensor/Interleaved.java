@@ -4,6 +4,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -48,14 +49,20 @@ final class Interleaved {
   static final boolean ENABLED = Kernels.VECTORIZED && QuantDot.ENABLED;
 
   private final GgmlType type;
+  private final MemorySegment src;
   private final MemorySegment packed;
   final int cols;
   final int groups;
   /** Bytes per group and block: the scales, then the chunks. */
   private final long groupBytes;
 
-  private Interleaved(GgmlType type, MemorySegment packed, int cols, int groups) {
+  /** Group {@code g} has been copied when {@code ready.get(g) == 1} (set after its bytes, read before them). */
+  private final AtomicIntegerArray ready;
+
+  private Interleaved(GgmlType type, MemorySegment src, MemorySegment packed, int cols, int groups) {
     this.type = type;
+    this.src = src;
+    this.ready = new AtomicIntegerArray(groups);
     this.packed = packed;
     this.cols = cols;
     this.groups = groups;
@@ -72,50 +79,52 @@ final class Interleaved {
   }
 
   /**
-   * The first {@code rows / ROWS * ROWS} rows of the Q8_0 / Q4_0 matrix {@code src} (the file's blocks) copied into
-   * {@code arena} in the interleaved layout.
+   * Room in {@code arena} for the first {@code rows / ROWS * ROWS} rows of the Q8_0 / Q4_0 matrix {@code src} (the
+   * file's blocks) in the interleaved layout; {@link #fill} copies a group into it.
    */
   static Interleaved of(GgmlType type, MemorySegment src, int rows, int cols, Arena arena) {
+    return new Interleaved(type, src, arena.allocate(copyBytes(type, rows, cols), 64), cols, rows / ROWS);
+  }
+
+  /** Copies group {@code g} from the file's blocks; several threads may fill one group, all writing the same bytes. */
+  void fill(int g) {
     int blocks = cols / BLOCK;
-    int groups = rows / ROWS;
     long bb = type.bytesPerBlock();
-    long gb = groupBytes(type);
-    MemorySegment p = arena.allocate(copyBytes(type, rows, cols), 64);
-    byte[] w = new byte[ROWS * BLOCK];
-    for (int g = 0; g < groups; g++) {
-      for (int b = 0; b < blocks; b++) {
-        long off = ((long) g * blocks + b) * gb;
-        for (int r = 0; r < ROWS; r++) {
-          long sb = ((long) (g * ROWS + r) * blocks + b) * bb;
-          p.set(FLOAT_LE, off + r * 4L, FloatTensor.f16(src.get(MappedHalfTensor.SHORT_LE, sb)));
-          if (type == GgmlType.Q4_0) {
-            for (int j = 0; j < 16; j++) {
-              int v = src.get(ValueLayout.JAVA_BYTE, sb + 2 + j) & 0xFF;
-              w[r * BLOCK + j] = (byte) (v & 0x0F);
-              w[r * BLOCK + 16 + j] = (byte) (v >>> 4);
-            }
-          } else {
-            MemorySegment.copy(src, ValueLayout.JAVA_BYTE, sb + 2, w, r * BLOCK, BLOCK);
+    int gb = (int) groupBytes;
+    byte[] w = new byte[ROWS * BLOCK]; // one block of the group, a row's 32 quants after another (Q4_0: nibbles)
+    byte[] raw = new byte[BLOCK];
+    byte[] one = new byte[gb]; // the block in the interleaved layout, copied to the arena in one go
+    MemorySegment oneSeg = MemorySegment.ofArray(one);
+    for (int b = 0; b < blocks; b++) {
+      for (int r = 0; r < ROWS; r++) {
+        long sb = ((long) (g * ROWS + r) * blocks + b) * bb;
+        oneSeg.set(FLOAT_LE, r * 4L, FloatTensor.f16(src.get(MappedHalfTensor.SHORT_LE, sb)));
+        if (type == GgmlType.Q4_0) {
+          MemorySegment.copy(src, ValueLayout.JAVA_BYTE, sb + 2, raw, 0, 16);
+          for (int j = 0; j < 16; j++) {
+            w[r * BLOCK + j] = (byte) (raw[j] & 0x0F);
+            w[r * BLOCK + 16 + j] = (byte) ((raw[j] & 0xFF) >>> 4);
           }
+        } else {
+          MemorySegment.copy(src, ValueLayout.JAVA_BYTE, sb + 2, w, r * BLOCK, BLOCK);
         }
-        long q = off + ROWS * 4L;
-        for (int i = 0; i < CHUNK; i++) {
-          int r = i / 2;
-          int c = i % 2;
-          if (type == GgmlType.Q4_0) {
-            for (int k = 0; k < 8; k++) {
-              int v = w[r * BLOCK + 4 * k + c] | w[r * BLOCK + 4 * k + 2 + c] << 4;
-              p.set(ValueLayout.JAVA_BYTE, q + k * CHUNK + i, (byte) v);
-            }
-          } else {
-            for (int k = 0; k < 16; k++) {
-              p.set(ValueLayout.JAVA_BYTE, q + k * CHUNK + i, w[r * BLOCK + 2 * k + c]);
-            }
+      }
+      int q = ROWS * 4;
+      for (int i = 0; i < CHUNK; i++) {
+        int r = i / 2;
+        int c = i % 2;
+        if (type == GgmlType.Q4_0) {
+          for (int k = 0; k < 8; k++) {
+            one[q + k * CHUNK + i] = (byte) (w[r * BLOCK + 4 * k + c] | w[r * BLOCK + 4 * k + 2 + c] << 4);
+          }
+        } else {
+          for (int k = 0; k < 16; k++) {
+            one[q + k * CHUNK + i] = w[r * BLOCK + 2 * k + c];
           }
         }
       }
+      MemorySegment.copy(oneSeg, 0, packed, ((long) g * blocks + b) * gb, gb);
     }
-    return new Interleaved(type, p, cols, groups);
   }
 
   /** {@code out[ROWS * g + r] = row (ROWS * g + r) . x} for the rows of group {@code g}. */
@@ -146,11 +155,7 @@ final class Interleaved {
         ShortVector hi = IntVector.broadcast(I, xp[xb + 2 * k + 1]).reinterpretAsShorts();
         s = s.add(w.and((short) 0x0F).mul(lo)).add(w.lanewise(VectorOperators.LSHR, 4).mul(hi));
       }
-      IntVector pi = s.reinterpretAsInts();
-      IntVector sums = pi.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-          .add(pi.lanewise(VectorOperators.ASHR, 16));
-      FloatVector d = FloatVector.fromMemorySegment(F, packed, off, LE).mul(xd[b]);
-      acc = ((FloatVector) sums.convert(VectorOperators.I2F, 0)).fma(d, acc);
+      acc = blockSum(pairSums(s), off, xd[b], acc);
     }
     acc.intoArray(out, g * ROWS);
   }
@@ -173,14 +178,24 @@ final class Interleaved {
             .convertShape(VectorOperators.B2S, S, 0);
         ShortVector p = w0.mul(IntVector.broadcast(I, xp[xb + k]).reinterpretAsShorts())
             .add(w1.mul(IntVector.broadcast(I, xp[xb + k + 1]).reinterpretAsShorts()));
-        IntVector pi = p.reinterpretAsInts();
-        sums = sums.add(pi.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16))
-            .add(pi.lanewise(VectorOperators.ASHR, 16));
+        sums = sums.add(pairSums(p));
       }
-      FloatVector d = FloatVector.fromMemorySegment(F, packed, off, LE).mul(xd[b]);
-      acc = ((FloatVector) sums.convert(VectorOperators.I2F, 0)).fma(d, acc);
+      acc = blockSum(sums, off, xd[b], acc);
     }
     acc.intoArray(out, g * ROWS);
+  }
+
+  /** Adjacent pairs of shorts (a row's two column parities) summed into ints: one int lane per row. */
+  private static IntVector pairSums(ShortVector s) {
+    IntVector pi = s.reinterpretAsInts();
+    return pi.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+        .add(pi.lanewise(VectorOperators.ASHR, 16));
+  }
+
+  /** {@code acc + sums * scales * xd}: the block's integer row sums times the rows' scales at {@code off}. */
+  private FloatVector blockSum(IntVector sums, long off, float xd, FloatVector acc) {
+    FloatVector d = FloatVector.fromMemorySegment(F, packed, off, LE).mul(xd);
+    return ((FloatVector) sums.convert(VectorOperators.I2F, 0)).fma(d, acc);
   }
 
   /** The scalar twin of {@link #group}: the same integer sums per block, the same float order. */
@@ -212,19 +227,29 @@ final class Interleaved {
   }
 
   /**
-   * The interleaved copy of one mapped matrix, made on its first product (the column count is known only then), and
-   * {@link FloatTensor#dotRows} over it: whole groups through the copy, rows past the last whole group row by row.
+   * The interleaved copy of one mapped matrix, allocated on its first product (the column count is known only then)
+   * and filled group by group by the threads whose tiles first reach them, and {@link FloatTensor#dotRows} over it:
+   * whole groups through the copy, rows past the last whole group row by row.
    */
   static final class Rows {
-    private final FloatTensor tensor;
+    /** One row's product the row-at-a-time kernel computes, for the rows past the last whole group. */
+    interface RowDot {
+      float dot(long offset, Q8Activation x);
+    }
+
+    private final GgmlType type;
+    private final long size;
     private final MemorySegment src;
     private final Arena arena;
+    private final RowDot rowDot;
     private volatile Interleaved copy;
 
-    Rows(FloatTensor tensor, MemorySegment src, Arena arena) {
-      this.tensor = tensor;
+    Rows(GgmlType type, long size, MemorySegment src, Arena arena, RowDot rowDot) {
+      this.type = type;
+      this.size = size;
       this.src = src;
       this.arena = arena;
+      this.rowDot = rowDot;
     }
 
     void dotRows(int firstRow, int rows, Q8Activation x, float[] out, boolean scalar) {
@@ -235,6 +260,10 @@ final class Interleaved {
       int grouped = p == null ? 0 : p.groups * ROWS;
       while (r < end) {
         if (r % ROWS == 0 && r + ROWS <= Math.min(end, grouped)) {
+          if (p.ready.get(r / ROWS) == 0) { // copied by the thread whose tile first reaches the group
+            p.fill(r / ROWS);
+            p.ready.set(r / ROWS, 1);
+          }
           if (scalar) {
             p.groupScalar(r / ROWS, x, out);
           } else {
@@ -242,7 +271,7 @@ final class Interleaved {
           }
           r += ROWS;
         } else {
-          out[r] = tensor.dot((long) r * cols, x);
+          out[r] = rowDot.dot((long) r * cols, x);
           r++;
         }
       }
@@ -254,7 +283,7 @@ final class Interleaved {
         synchronized (this) {
           p = copy;
           if (p == null) {
-            p = of(tensor.type(), src, (int) (tensor.size() / cols), cols, arena);
+            p = of(type, src, (int) (size / cols), cols, arena);
             copy = p;
           }
         }

@@ -12,39 +12,19 @@ import jdk.incubator.vector.VectorOperators;
  * ggml Q4_0 read in place: the file's 18-byte blocks (f16 scale, 16 bytes of nibbles; layout in {@link GgmlType}).
  * The same loops, and summation order, as the heap {@link Q4Tensor}.
  */
-final class MappedQ4Tensor extends FloatTensor {
+final class MappedQ4Tensor extends MappedQuantTensor {
   private static final int BLOCK = GgmlType.Q4_0.blockSize();
   private static final long BLOCK_BYTES = GgmlType.Q4_0.bytesPerBlock();
   private static final int FL = Kernels.F.length();
   private static final int PARTS = Math.max(1, 16 / FL);
 
-  private final MemorySegment s;
-  /** Decode's products run on an interleaved copy of the matrix ({@link Interleaved}). */
-  private final Interleaved.Rows rows;
-
   MappedQ4Tensor(MemorySegment s, long size, Arena arena) {
-    super(size);
-    this.s = s;
-    this.rows = new Interleaved.Rows(this, s, arena);
-  }
-
-  @Override
-  public void dotRows(int firstRow, int count, Q8Activation x, float[] out) {
-    rows.dotRows(firstRow, count, x, out, !Interleaved.ENABLED);
-  }
-
-  @Override
-  void dotRowsScalar(int firstRow, int count, Q8Activation x, float[] out) {
-    rows.dotRows(firstRow, count, x, out, true);
+    super(GgmlType.Q4_0, s, size, arena);
   }
 
   @Override
   public GgmlType type() {
     return GgmlType.Q4_0;
-  }
-
-  private float scale(long block) {
-    return f16(s.get(MappedHalfTensor.SHORT_LE, block * BLOCK_BYTES));
   }
 
   @Override
@@ -54,11 +34,6 @@ final class MappedQ4Tensor extends FloatTensor {
     int q = s.get(ValueLayout.JAVA_BYTE, block * BLOCK_BYTES + 2 + (j & 15)) & 0xFF;
     int nibble = j < 16 ? q & 0x0F : q >>> 4;
     return scale(block) * (nibble - 8);
-  }
-
-  @Override
-  public boolean dotsQuantized() {
-    return QuantDot.ENABLED;
   }
 
   @Override

@@ -14,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  * ggml Q8_0 read in place: the file's 34-byte blocks (f16 scale, 32 signed bytes). The same loops, and summation
  * order, as the heap {@link Q8Tensor}, which holds the scales and quants apart.
  */
-final class MappedQ8Tensor extends FloatTensor {
+final class MappedQ8Tensor extends MappedQuantTensor {
   private static final int BLOCK = GgmlType.Q8_0.blockSize();
   private static final long BLOCK_BYTES = GgmlType.Q8_0.bytesPerBlock();
   private static final int FL = Kernels.F.length();
@@ -22,24 +22,8 @@ final class MappedQ8Tensor extends FloatTensor {
       VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, FL * 8)));
   private static final int PARTS = B.length() / FL;
 
-  private final MemorySegment s;
-  /** Decode's products run on an interleaved copy of the matrix ({@link Interleaved}). */
-  private final Interleaved.Rows rows;
-
   MappedQ8Tensor(MemorySegment s, long size, Arena arena) {
-    super(size);
-    this.s = s;
-    this.rows = new Interleaved.Rows(this, s, arena);
-  }
-
-  @Override
-  public void dotRows(int firstRow, int count, Q8Activation x, float[] out) {
-    rows.dotRows(firstRow, count, x, out, !Interleaved.ENABLED);
-  }
-
-  @Override
-  void dotRowsScalar(int firstRow, int count, Q8Activation x, float[] out) {
-    rows.dotRows(firstRow, count, x, out, true);
+    super(GgmlType.Q8_0, s, size, arena);
   }
 
   @Override
@@ -47,19 +31,10 @@ final class MappedQ8Tensor extends FloatTensor {
     return GgmlType.Q8_0;
   }
 
-  private float scale(long block) {
-    return f16(s.get(MappedHalfTensor.SHORT_LE, block * BLOCK_BYTES));
-  }
-
   @Override
   public float get(long index) {
     long block = index / BLOCK;
     return scale(block) * s.get(ValueLayout.JAVA_BYTE, block * BLOCK_BYTES + 2 + index % BLOCK);
-  }
-
-  @Override
-  public boolean dotsQuantized() {
-    return QuantDot.ENABLED;
   }
 
   @Override

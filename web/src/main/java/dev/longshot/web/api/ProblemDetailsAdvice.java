@@ -1,6 +1,7 @@
 package dev.longshot.web.api;
 
 import dev.longshot.retrieval.answer.AnswerException;
+import dev.longshot.web.guard.RequestGuard;
 import dev.longshot.web.jobs.ErrorText;
 import dev.longshot.web.jobs.QueueFullException;
 import org.slf4j.Logger;
@@ -10,8 +11,10 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
@@ -36,6 +39,17 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
   ResponseEntity<ProblemDetail> queueFull(QueueFullException e) {
     return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).header(HttpHeaders.RETRY_AFTER, "30")
         .body(problem(HttpStatus.TOO_MANY_REQUESTS, e.getMessage()));
+  }
+
+  /** A JSON body cut off at the guard's limit ({@link RequestGuard#MAX_JSON_BODY_BYTES}) is 413, other bad JSON 400. */
+  @Override
+  protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
+      HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    if (RequestGuard.isBodyTooLarge(ex)) {
+      return ResponseEntity.status(HttpStatus.PAYLOAD_TOO_LARGE).body(problem(HttpStatus.PAYLOAD_TOO_LARGE,
+          "The request body has more than " + RequestGuard.MAX_JSON_BODY_BYTES + " bytes, the limit for JSON requests"));
+    }
+    return super.handleHttpMessageNotReadable(ex, headers, status, request);
   }
 
   /**

@@ -22,11 +22,13 @@ public final class VideoFiles {
     if (name == null || name.isBlank()) {
       throw ApiException.badRequest("The upload has no file name; send it as multipart field \"file\" with a file name");
     }
-    if (name.contains("..") || !SAFE_NAME.matcher(name).matches() || name.startsWith(".") || name.isBlank()) {
+    // judged as stored: stripped first, so " .hidden.mp4" cannot become a dot file
+    String stored = name.strip();
+    if (stored.contains("..") || !SAFE_NAME.matcher(stored).matches() || stored.startsWith(".") || stored.isBlank()) {
       throw ApiException.badRequest("File name \"" + printable(name) + "\" is not allowed: use a plain name without "
           + "path separators, \"..\", a leading dot or the characters : * ? \" < > |, at most 200 characters");
     }
-    return name.strip();
+    return stored;
   }
 
   /** Throws a 415 naming the file when its extension is not one of {@link MediaFormats#VIDEO_EXTENSIONS}. */

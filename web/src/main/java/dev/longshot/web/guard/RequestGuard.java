@@ -31,6 +31,11 @@ import org.springframework.web.filter.OncePerRequestFilter;
  *       /actuator} (except {@code GET /actuator/health}) needs the key in header {@value #HEADER} or cookie
  *       {@value #COOKIE} (which the page sets so that {@code <video>} and {@code <img>} can load); compared in
  *       constant time. Otherwise 401.
+ *   <li><b>Body size</b>: a request body that is not a multipart upload (the JSON of {@code /api/ask} and {@code
+ *       /api/ingest/path}) may have at most {@link #MAX_JSON_BODY_BYTES}: a larger {@code Content-Length} gets 413
+ *       before anything is read, and a chunked body is cut off when it passes the limit ({@link BoundedBody}, 413
+ *       from the error advice), so no parser holds more. Uploads are multipart and streamed to disk under {@code
+ *       server.max-upload-bytes} by {@code UploadReceiver}.
  * </ol>
  *
  * Paths are judged on their {@link CanonicalPath}, so no other spelling of a guarded route gets past. Thread-safe.
@@ -40,6 +45,8 @@ public final class RequestGuard extends OncePerRequestFilter {
   public static final String COOKIE = "longshot-api-key";
   private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The largest non-upload request body: a question has at most a few thousand characters, a path a few hundred. */
+  public static final int MAX_JSON_BODY_BYTES = 64 * 1024;
 
   private final byte[] key;
   private final HostNames hosts;
@@ -80,7 +87,32 @@ public final class RequestGuard extends OncePerRequestFilter {
         return;
       }
     }
-    chain.doFilter(request, response);
+    HttpServletRequest bounded = request;
+    if (!isMultipart(request)) {
+      long declared = request.getContentLengthLong();
+      if (declared > MAX_JSON_BODY_BYTES) {
+        refuse(response, HttpStatus.PAYLOAD_TOO_LARGE, "The request body has " + declared + " bytes; JSON requests "
+            + "may have at most " + MAX_JSON_BODY_BYTES + " (videos are uploaded as multipart/form-data)");
+        return;
+      }
+      bounded = new BoundedBody(request, MAX_JSON_BODY_BYTES);
+    }
+    chain.doFilter(bounded, response);
+  }
+
+  private static boolean isMultipart(HttpServletRequest request) {
+    String type = request.getContentType();
+    return type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data");
+  }
+
+  /** True when {@code e} or one of its causes is a body cut off at {@link #MAX_JSON_BODY_BYTES}. */
+  public static boolean isBodyTooLarge(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof BoundedBody.TooLarge) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Guarded: everything under {@code /api} and {@code /actuator}, except reading {@code /actuator/health}. */

@@ -138,6 +138,17 @@ class IngestControllerTest {
   }
 
   @Test
+  void aLeadingSpaceDoesNotSmuggleADotFileName() throws Exception {
+    // the name was checked for a leading dot before it was stripped: " .hidden.mp4" was stored as ".hidden.mp4"
+    for (String name : List.of(" .hidden.mp4", "\u2003.hidden.mp4", " ..mp4")) {
+      mvc.perform(upload(name, TestVideos.mp4(name)))
+          .andExpect(status().isBadRequest())
+          .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("is not allowed")));
+    }
+    assertThat(filesNamed(".hidden.mp4")).isEmpty();
+  }
+
+  @Test
   void uploadOverTheLimitIs413() throws Exception {
     byte[] big = new byte[(int) SliceTestBeans.MAX_UPLOAD + 1];
     byte[] head = TestVideos.mp4("big");

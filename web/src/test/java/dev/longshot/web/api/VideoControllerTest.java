@@ -3,7 +3,9 @@ package dev.longshot.web.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.patch;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
@@ -121,6 +123,44 @@ class VideoControllerTest {
         .andExpect(content().bytes(Arrays.copyOfRange(bytes, 4, 12)));
     mvc.perform(get("/api/videos/" + video.videoId() + "/media").header(HttpHeaders.RANGE, "bytes=" + (bytes.length + 10) + "-"))
         .andExpect(status().isRequestedRangeNotSatisfiable());
+  }
+
+  @Test
+  void rangeEdgeCasesAreAnsweredNeverFailed() throws Exception {
+    String media = "/api/videos/" + video.videoId() + "/media";
+    int n = bytes.length;
+    // two ranges: multipart/byteranges
+    mvc.perform(get(media).header(HttpHeaders.RANGE, "bytes=0-1,4-5"))
+        .andExpect(status().isPartialContent())
+        .andExpect(content().contentTypeCompatibleWith("multipart/byteranges"));
+    // a suffix longer than the file is the whole file (RFC 9110 14.1.2)
+    mvc.perform(get(media).header(HttpHeaders.RANGE, "bytes=-" + (10L * n)))
+        .andExpect(status().isPartialContent())
+        .andExpect(header().string(HttpHeaders.CONTENT_RANGE, "bytes 0-" + (n - 1) + "/" + n))
+        .andExpect(content().bytes(bytes));
+    // an end past the file is clipped to it
+    mvc.perform(get(media).header(HttpHeaders.RANGE, "bytes=4-" + Long.MAX_VALUE))
+        .andExpect(status().isPartialContent())
+        .andExpect(header().string(HttpHeaders.CONTENT_RANGE, "bytes 4-" + (n - 1) + "/" + n));
+    // numbers that overflow a long, reversed and malformed ranges, other units, and more ranges than bytes
+    String many = "bytes=" + String.join(",", java.util.Collections.nCopies(200, "0-" + (n - 1)));
+    for (String range : java.util.List.of("bytes=0-99999999999999999999", "bytes=99999999999999999999-",
+        "bytes=-99999999999999999999", "bytes=5-2", "bytes=abc", "bytes=--1", "items=0-1", "bytes=", many)) {
+      int status = mvc.perform(get(media).header(HttpHeaders.RANGE, range)).andReturn().getResponse().getStatus();
+      assertThat(status).as(range.length() > 60 ? range.substring(0, 60) + "..." : range).isIn(200, 206, 416);
+    }
+  }
+
+  @Test
+  void methodsTheRoutesDoNotTakeAre405Problems() throws Exception {
+    String one = "/api/videos/" + video.videoId();
+    for (var request : java.util.List.of(put(one), patch(one), post(one), post(one + "/media"), delete(one + "/media"),
+        put("/api/videos"), delete("/api/videos"))) {
+      mvc.perform(request)
+          .andExpect(status().isMethodNotAllowed())
+          .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON));
+    }
+    assertThat(service.video(video.videoId())).isPresent();
   }
 
   @Test

@@ -39,12 +39,25 @@ final class RawHttp {
       }
     });
     req.append("\r\n");
+    return exchange(req.toString().getBytes(StandardCharsets.ISO_8859_1), content);
+  }
+
+  /** Sends {@code request} (head and body, already framed) as is. */
+  Reply sendRaw(String request) throws IOException {
+    return exchange(request.getBytes(StandardCharsets.ISO_8859_1), new byte[0]);
+  }
+
+  private Reply exchange(byte[] head, byte[] content) throws IOException {
     try (Socket s = new Socket("127.0.0.1", port)) {
       s.setSoTimeout(20_000);
       OutputStream out = s.getOutputStream();
-      out.write(req.toString().getBytes(StandardCharsets.ISO_8859_1));
-      out.write(content);
-      out.flush();
+      try {
+        out.write(head);
+        out.write(content);
+        out.flush();
+      } catch (java.net.SocketException e) {
+        // the server may answer and close before the whole body is sent (413): read what it said
+      }
       InputStream in = s.getInputStream();
       ByteArrayOutputStream all = new ByteArrayOutputStream();
       in.transferTo(all);

@@ -54,6 +54,23 @@ class RequestGuardServerTest {
       "GET, /api/ask/stream?question=x",
       "POST, /api/ask",
       "GET, /actuator/metrics",
+      "GET, /api%5Cvideos",
+      "GET, /api\\videos",
+      "GET, /api%2fvideos",
+      "GET, /api%2Fvideos",
+      "GET, /api/videos%00",
+      "GET, /api%00/videos",
+      "GET, /%2e/api/videos",
+      "GET, /x/%2e%2e/api/videos",
+      "GET, /x/%252e%252e/api/videos",
+      "GET, /actuator/health/../metrics",
+      "GET, /actuator/health;/../metrics",
+      "GET, /actuator/health;x=../metrics",
+      "GET, /actuator/health%2f..%2fmetrics",
+      "PROPFIND, /api/videos",
+      "post, /api/ingest/path",
+      "PUT, /api/ingest/path",
+      "PATCH, /api" + VIDEO,
   })
   void everySpellingOfAGuardedPathNeedsTheKey(String method, String path) throws IOException {
     RawHttp.Reply r = send(method, path, Map.of(), method.equals("POST") ? PATH_BODY : null);
@@ -71,6 +88,37 @@ class RequestGuardServerTest {
     assertThat(wrong.body()).contains("wrong");
     // the handler answers (403: outside server.allowed-roots), so the key really let the request through
     assertThat(send("POST", "/api/ingest/path", Map.of("X-Api-Key", GuardedServerApp.KEY), PATH_BODY).status()).isEqualTo(403);
+  }
+
+  @Test
+  void aJsonBodyOverTheLimitIs413BeforeItIsParsed() throws IOException {
+    // the old server parsed any JSON body whole (a 2 MB question, a million video ids) before checking it
+    Map<String, String> key = Map.of("X-Api-Key", GuardedServerApp.KEY);
+    String big = "{\"question\":\"" + "a".repeat(RequestGuard.MAX_JSON_BODY_BYTES) + "\"}";
+    RawHttp.Reply r = send("POST", "/api/ask", key, big);
+    assertThat(r.status()).as(r.body()).isEqualTo(413);
+    assertThat(r.body()).contains(String.valueOf(RequestGuard.MAX_JSON_BODY_BYTES));
+    String ids = "{\"path\":\"/x.mp4\",\"ignored\":[" + "1,".repeat(RequestGuard.MAX_JSON_BODY_BYTES) + "1]}";
+    assertThat(send("POST", "/api/ingest/path", key, ids).status()).isEqualTo(413);
+    // a body just under the limit still reaches the handler (403: outside server.allowed-roots)
+    assertThat(send("POST", "/api/ingest/path", key, PATH_BODY).status()).isEqualTo(403);
+  }
+
+  @Test
+  void aChunkedJsonBodyOverTheLimitIsCutOff() throws IOException {
+    // no Content-Length to check up front: the body is counted as it is read
+    String chunk = "a".repeat(8192);
+    StringBuilder req = new StringBuilder("POST /api/ask HTTP/1.1\r\nHost: localhost:" + port + "\r\nX-Api-Key: "
+        + GuardedServerApp.KEY + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
+        + "Connection: close\r\n\r\n");
+    String head = "{\"question\":\"";
+    req.append(Integer.toHexString(head.length())).append("\r\n").append(head).append("\r\n");
+    for (int i = 0; i < 2 * RequestGuard.MAX_JSON_BODY_BYTES / chunk.length(); i++) {
+      req.append(Integer.toHexString(chunk.length())).append("\r\n").append(chunk).append("\r\n");
+    }
+    req.append("2\r\n\"}\r\n0\r\n\r\n");
+    RawHttp.Reply r = new RawHttp(port).sendRaw(req.toString());
+    assertThat(r.status()).as(r.body()).isEqualTo(413);
   }
 
   @Test
