@@ -25,8 +25,11 @@ import java.util.Locale;
 public record ServerSettings(
     int port, long maxUploadBytes, List<Path> allowedRoots, String apiKey, int ingestWorkers, int queueLimit,
     String address, List<String> allowedHosts, long minFreeDisk, Duration jobTimeout) {
+  /** Highest TCP port ({@code server.port}, {@code serve --port}); 0 picks a free one. */
+  public static final int MAX_PORT = 65_535;
+
   public ServerSettings {
-    Check.range("server.port", port, 0, 65_535);
+    Check.range("server.port", port, 0, MAX_PORT);
     Check.range("server.max-upload-bytes", maxUploadBytes, 1L, 1L << 40);
     allowedRoots = allowedRoots == null ? List.of()
         : allowedRoots.stream().map(p -> p.toAbsolutePath().normalize()).toList();

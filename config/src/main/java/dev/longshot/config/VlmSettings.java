@@ -24,11 +24,16 @@ import java.nio.file.Path;
 public record VlmSettings(Path model, int threads, int contextLength, int maxTokens, KvPolicy kvPolicy, double kvBudget,
     double kvRecentShare, KvMerge kvMerge, VlmAttention attention, Path attentionPatterns, VisionEncoder visionEncoder,
     boolean splitKeyframes) {
+  /** Most tokens one generation may ask for ({@code vlm.max-tokens}, {@code generate --max-tokens}). */
+  public static final int MAX_TOKENS = 1 << 20;
+  /** Largest KV cache, in tokens ({@code vlm.context-length}). */
+  public static final int MAX_CONTEXT_LENGTH = 1 << 20;
+
   public VlmSettings {
     visionEncoder = visionEncoder == null ? VisionEncoder.JAVA : visionEncoder;
     Check.range("vlm.threads", threads, 0, 1024);
-    Check.range("vlm.context-length", contextLength, 16, 1 << 20);
-    Check.range("vlm.max-tokens", maxTokens, 1, 1 << 20);
+    Check.range("vlm.context-length", contextLength, 16, MAX_CONTEXT_LENGTH);
+    Check.range("vlm.max-tokens", maxTokens, 1, MAX_TOKENS);
     Check.present("vlm.kv-policy", kvPolicy, KvPolicy.class);
     openUnitInterval("vlm.kv-budget", kvBudget);
     openUnitInterval("vlm.kv-recent-share", kvRecentShare);

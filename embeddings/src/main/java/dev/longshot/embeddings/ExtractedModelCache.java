@@ -1,14 +1,13 @@
 package dev.longshot.embeddings;
 
+import dev.longshot.timeline.Durable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.JarURLConnection;
 import java.net.URL;
 import java.net.URLConnection;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.jar.JarEntry;
 import java.util.zip.CRC32;
@@ -106,18 +105,17 @@ final class ExtractedModelCache {
     return crc.getValue();
   }
 
-  /** Writes a temporary file next to {@code target} and renames it into place; on failure warns and leaves no file. */
+  /**
+   * Writes a temporary file next to {@code target} and publishes it with {@link Durable} (forced, atomic rename); on
+   * failure (also where the directory cannot rename atomically) warns and leaves no file.
+   */
   private static void store(byte[] bytes, Path target) {
     Path tmp = null;
     try {
       Files.createDirectories(target.getParent());
       tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".part");
       Files.write(tmp, bytes);
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
+      Durable.forceAndPublish(tmp, target); // a temp name of its own: concurrent starts may extract at once
       tmp = null;
       LOG.info("extracted the bundled model to {} (later starts read it from there)", target);
     } catch (IOException e) {

@@ -4,6 +4,7 @@ import dev.longshot.config.AsrSettings;
 import dev.longshot.config.LongshotConfig;
 import dev.longshot.config.OcrBackend;
 import dev.longshot.config.OcrSettings;
+import dev.longshot.ingest.subtitle.Subtitles;
 import dev.longshot.timeline.VideoManifest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.List;
 
 /**
  * The {@code settingsFingerprint} of a manifest: SHA-256 (first 16 hex digits) over everything that shapes an
@@ -77,8 +77,8 @@ public final class SettingsFingerprint {
     int dot = name.lastIndexOf('.');
     String base = dot > 0 ? name.substring(0, dot) : name;
     StringBuilder out = new StringBuilder();
-    for (String ext : List.of("srt", "SRT", "vtt", "VTT")) {
-      Path p = dir.resolve(base + "." + ext);
+    for (String ext : Subtitles.SIDECAR_EXTENSIONS.stream().flatMap(e -> Subtitles.spellings(e).stream()).toList()) {
+      Path p = dir.resolve(base + "." + ext); // srt, SRT, vtt, VTT: the order stored fingerprints were made in
       try {
         if (Files.isRegularFile(p)) {
           out.append(ext).append(':').append(Files.size(p)).append(':').append(Files.getLastModifiedTime(p).toMillis()).append(';');

@@ -11,7 +11,7 @@ import java.nio.file.StandardOpenOption;
 /**
  * Writes that survive a crash or power loss: a file is forced to disk before a rename publishes it, and the
  * directory is forced after the rename, so the new name itself is on disk. Used by every store in the data
- * directory (records, jobs, media locations, uploads).
+ * directory (records, jobs, media locations, uploads) and by the cache of extracted bundled models.
  */
 public final class Durable {
   private Durable() {}
@@ -31,6 +31,14 @@ public final class Durable {
   public static void writeAtomically(Path target, byte[] bytes) throws IOException {
     Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
     Files.write(tmp, bytes);
+    forceAndPublish(tmp, target);
+  }
+
+  /**
+   * Forces {@code tmp}, a file the caller has written (under a name of its own when several processes may write
+   * {@code target} at once), to disk, then {@linkplain #publish publishes} it as {@code target}.
+   */
+  public static void forceAndPublish(Path tmp, Path target) throws IOException {
     fsync(tmp);
     publish(tmp, target);
   }

@@ -1,6 +1,7 @@
 package dev.longshot.web;
 
 import dev.longshot.app.cli.CommandLines;
+import dev.longshot.config.ServerSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,8 +45,9 @@ public record ServerArgs(Integer port, Path configFile, List<String> rest) {
     } catch (ParameterException e) {
       throw new IllegalArgumentException(CommandLines.message(e), e);
     }
-    if (d.port != null && (d.port < 0 || d.port > 65_535)) {
-      throw new IllegalArgumentException("--port " + d.port + " is out of range; allowed is 0 to 65535 (0 picks a free port)");
+    if (d.port != null && (d.port < 0 || d.port > ServerSettings.MAX_PORT)) {
+      throw new IllegalArgumentException("--port " + d.port + " is out of range; allowed is 0 to " + ServerSettings.MAX_PORT
+          + " (0 picks a free port)");
     }
     return new ServerArgs(d.port, d.configFile, List.copyOf(d.rest));
   }

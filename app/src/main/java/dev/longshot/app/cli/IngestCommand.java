@@ -37,7 +37,8 @@ final class IngestCommand implements Callable<Integer> {
     List<Path> videos = new ArrayList<>();
     for (Path file : files) {
       if (Files.isDirectory(file)) { // said before any model loads
-        err.println("longshot ingest: " + file + " is a folder; bin/longshot index " + file + " ingests every video under it");
+        err.println(dev.longshot.config.OneLine.of("longshot ingest: " + file + " is a folder; bin/longshot index " + file
+            + " ingests every video under it"));
         failures++;
       } else {
         videos.add(file);

@@ -2,6 +2,7 @@ package dev.longshot.app.cli;
 
 import dev.longshot.config.ConfigException;
 import dev.longshot.config.ConfigLoader;
+import dev.longshot.config.OneLine;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -59,19 +60,20 @@ public final class Main {
     }
     String verb = args[0];
     sub.setParameterExceptionHandler((ParameterException e, String[] a) -> {
-      err.println("longshot " + verb + ": " + CommandLines.message(e));
+      err.println(OneLine.of("longshot " + verb + ": " + CommandLines.message(e)));
       return 2;
     });
+    // every message is printed as one printable line: it may quote a file name or a value from a hostile file
     sub.setExecutionExceptionHandler((Exception e, CommandLine c, CommandLine.ParseResult r) -> {
       if (e instanceof ConfigException) {
-        err.println("longshot: " + e.getMessage());
+        err.println(OneLine.of("longshot: " + e.getMessage()));
         return 2;
       }
       if (e instanceof IllegalArgumentException) {
-        err.println("longshot " + verb + ": " + e.getMessage());
+        err.println(OneLine.of("longshot " + verb + ": " + e.getMessage()));
         return 2;
       }
-      err.println("longshot " + verb + " failed: " + e.getMessage());
+      err.println(OneLine.of("longshot " + verb + " failed: " + e.getMessage()));
       return 1;
     });
     return sub.execute(Arrays.copyOfRange(args, 1, args.length));

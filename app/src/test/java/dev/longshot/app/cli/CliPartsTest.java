@@ -31,6 +31,16 @@ class CliPartsTest {
   }
 
   @Test
+  void anErrorQuotingANameWithNewlinesAndEscapesIsOneLine() {
+    // "questions file <name> does not exist" printed the name raw: a forged second line and a screen-clearing ESC
+    String[] r = run("eval", "/nowhere/q\n\u001b[2Jlongshot eval: all 20 questions passed.jsonl");
+    assertThat(r[0]).isEqualTo("2");
+    assertThat(r[2]).startsWith("longshot eval: questions file /nowhere/q\\n\\u001b[2J").doesNotContain("\u001b")
+        .endsWith("does not exist" + System.lineSeparator());
+    assertThat(r[2].lines()).hasSize(1);
+  }
+
+  @Test
   void argsRejectUnknownOptionsAndMissingValues() {
     String[] typo = run("ask", "q", "--vidoe", "x");
     assertThat(typo[0]).isEqualTo("2");

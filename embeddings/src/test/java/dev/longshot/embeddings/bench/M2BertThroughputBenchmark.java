@@ -8,6 +8,7 @@ import dev.longshot.config.EmbeddingSettings;
 import dev.longshot.embeddings.TextEmbedders;
 import dev.longshot.embeddings.m2bert.M2BertModel;
 import dev.longshot.embeddings.m2bert.TinyM2Bert;
+import dev.longshot.vlm.bench.FmaPeak;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
@@ -23,7 +24,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Issue 20 item 5: M2-BERT (80M shape: 768 wide, 12 layers, filter order 128, 4 Monarch blocks; random weights, since
@@ -61,7 +61,7 @@ public final class M2BertThroughputBenchmark {
       throw new IllegalArgumentException("--warmup takes one count or one per length, got " + o.get("--warmup"));
     }
     int layers = Integer.parseInt(o.get("--layers"));
-    double peak = fmaPeakGflops();
+    double peak = FmaPeak.gflopsPerCpuSecond();
     System.out.printf(Locale.ROOT, "M2-BERT 80M shape, %d layers, %s threads; %s passage(s) per row after %s warm-up;"
         + " %d cores; each row in a forked JVM with -Xmx%s; load average at start %.1f%n", layers, o.get("--threads"),
         o.get("--passages"), o.get("--warmup"), Runtime.getRuntime().availableProcessors(), o.get("--xmx"),
@@ -257,58 +257,6 @@ public final class M2BertThroughputBenchmark {
       }
     }
     return -1;
-  }
-
-  /**
-   * GFLOP per CPU second of one thread running independent float FMAs held in registers (12 accumulators, enough to
-   * cover the FMA latency): the ceiling the matrix kernels are measured against. The loop is a method of its own,
-   * called until C2 has compiled it, then timed.
-   */
-  static double fmaPeakGflops() {
-    var bean = ManagementFactory.getThreadMXBean();
-    float sink = 0;
-    for (int i = 0; i < 200; i++) {
-      sink += fmaLoop(20_000);
-    }
-    double best = 0;
-    long iters = 20_000_000L;
-    for (int round = 0; round < 3; round++) {
-      long t0 = bean.getCurrentThreadCpuTime();
-      sink += fmaLoop(iters);
-      double sec = (bean.getCurrentThreadCpuTime() - t0) / 1e9;
-      best = Math.max(best, iters * 12.0 * 2 * FloatVector.SPECIES_PREFERRED.length() / sec / 1e9);
-    }
-    if (Float.isNaN(sink)) {
-      throw new IllegalStateException("unreachable");
-    }
-    return best;
-  }
-
-  private static float fmaLoop(long iters) {
-    VectorSpecies<Float> s = FloatVector.SPECIES_PREFERRED;
-    FloatVector m = FloatVector.broadcast(s, 0.9999999f);
-    FloatVector a = FloatVector.broadcast(s, 1e-7f);
-    FloatVector c0 = FloatVector.broadcast(s, 0f), c1 = FloatVector.broadcast(s, 1f), c2 = FloatVector.broadcast(s, 2f);
-    FloatVector c3 = FloatVector.broadcast(s, 3f), c4 = FloatVector.broadcast(s, 4f), c5 = FloatVector.broadcast(s, 5f);
-    FloatVector c6 = FloatVector.broadcast(s, 6f), c7 = FloatVector.broadcast(s, 7f), c8 = FloatVector.broadcast(s, 8f);
-    FloatVector c9 = FloatVector.broadcast(s, 9f), c10 = FloatVector.broadcast(s, 10f);
-    FloatVector c11 = FloatVector.broadcast(s, 11f);
-    for (long i = 0; i < iters; i++) {
-      c0 = c0.fma(m, a);
-      c1 = c1.fma(m, a);
-      c2 = c2.fma(m, a);
-      c3 = c3.fma(m, a);
-      c4 = c4.fma(m, a);
-      c5 = c5.fma(m, a);
-      c6 = c6.fma(m, a);
-      c7 = c7.fma(m, a);
-      c8 = c8.fma(m, a);
-      c9 = c9.fma(m, a);
-      c10 = c10.fma(m, a);
-      c11 = c11.fma(m, a);
-    }
-    return c0.add(c1).add(c2).add(c3).add(c4).add(c5).add(c6).add(c7).add(c8).add(c9).add(c10).add(c11)
-        .reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
   }
 
   private static Map<String, String> options(String[] args, Map<String, String> defaults) {

@@ -1,6 +1,7 @@
 package dev.longshot.index.solr;
 
 import dev.longshot.capabilities.TextEmbedder;
+import dev.longshot.retrieval.index.EmbedderChecks;
 import dev.longshot.config.RetrievalSettings;
 import dev.longshot.config.SolrSettings;
 import dev.longshot.retrieval.index.EvidenceIndex;
@@ -169,9 +170,7 @@ public final class SolrEvidenceIndex implements EvidenceIndex {
   @Override
   public List<SearchHit> searchWithVector(SearchRequest request, float[] queryVector) {
     Objects.requireNonNull(request, "request");
-    if (queryVector.length != embedder.dimension()) {
-      throw new IllegalArgumentException("Query vector has " + queryVector.length + " dimensions, index uses " + embedder.dimension());
-    }
+    EmbedderChecks.checkQueryVector(queryVector, embedder);
     return hybrid.search(request, queryVector);
   }
 

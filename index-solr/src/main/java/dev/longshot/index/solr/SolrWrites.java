@@ -1,6 +1,7 @@
 package dev.longshot.index.solr;
 
 import dev.longshot.capabilities.TextEmbedder;
+import dev.longshot.retrieval.index.EmbedderChecks;
 import dev.longshot.config.RetrievalSettings;
 import dev.longshot.retrieval.index.IndexSchema;
 import dev.longshot.retrieval.index.Window;
@@ -193,19 +194,7 @@ final class SolrWrites {
   }
 
   private List<float[]> embed(List<String> texts) {
-    if (texts.isEmpty()) {
-      return List.of();
-    }
-    List<float[]> out = embedder.embedPassages(texts);
-    if (out.size() != texts.size()) {
-      throw new IllegalStateException("Embedder " + embedder.name() + " returned " + out.size() + " vectors for " + texts.size() + " texts");
-    }
-    for (float[] v : out) {
-      if (v.length != embedder.dimension()) {
-        throw new IllegalStateException("Embedder " + embedder.name() + " returned a " + v.length + "-dimensional vector, declared " + embedder.dimension());
-      }
-    }
-    return out;
+    return EmbedderChecks.passageVectors(embedder, texts);
   }
 
   /** The same write always gets the same generation: video, settings, embedder, window length and every segment. */

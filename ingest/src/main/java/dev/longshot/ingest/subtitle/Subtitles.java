@@ -18,10 +18,17 @@ import java.util.Optional;
  * {@code talk.en.srt}-style names are not guessed). A track with no usable cue counts as absent. Thread-safe.
  */
 public final class Subtitles {
+  /** Sidecar subtitle extensions, best first (lower case, no dot); each is also found in upper case. */
+  public static final List<String> SIDECAR_EXTENSIONS = List.of("srt", "vtt");
   /** The largest sidecar file read. */
   static final long MAX_SIDECAR_BYTES = 64L << 20;
 
   private Subtitles() {}
+
+  /** The spellings of a sidecar extension that are looked for, in order: {@code srt}, {@code SRT}. */
+  public static List<String> spellings(String ext) {
+    return List.of(ext, ext.toUpperCase(Locale.ROOT));
+  }
 
   /**
    * The video's subtitles, or empty when it has none.
@@ -38,7 +45,7 @@ public final class Subtitles {
     if (!embedded.isEmpty()) {
       return Optional.of(new SubtitleTrack(SubtitleTrack.SUBTITLE_STREAM, embedded));
     }
-    for (String ext : List.of("srt", "vtt")) {
+    for (String ext : SIDECAR_EXTENSIONS) {
       Optional<Path> sidecar = sidecar(video, ext);
       if (sidecar.isPresent()) {
         List<Segment> cues = SubtitleParser.parse(readText(sidecar.get()), sidecar.get().toString());
@@ -56,8 +63,8 @@ public final class Subtitles {
     int dot = name.lastIndexOf('.');
     String base = dot > 0 ? name.substring(0, dot) : name;
     Path dir = video.toAbsolutePath().getParent();
-    for (String candidate : List.of(base + "." + ext, base + "." + ext.toUpperCase(Locale.ROOT))) {
-      Path p = dir.resolve(candidate);
+    for (String spelling : spellings(ext)) {
+      Path p = dir.resolve(base + "." + spelling);
       if (Files.isRegularFile(p)) {
         return Optional.of(p);
       }

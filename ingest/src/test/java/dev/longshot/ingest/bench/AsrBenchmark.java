@@ -35,7 +35,8 @@ import java.util.stream.Stream;
 public final class AsrBenchmark {
   private AsrBenchmark() {}
 
-  private record Audio(String name, List<short[]> pcm, String reference, double seconds) {}
+  /** A named set of 16 kHz clips, their reference transcript and total length. */
+  record Audio(String name, List<short[]> pcm, String reference, double seconds) {}
 
   public static void main(String[] args) throws Exception {
     Path model = Path.of(args.length > 0 ? args[0] : "/usr/share/pocketsphinx/model/en-us");
@@ -87,7 +88,8 @@ public final class AsrBenchmark {
     }
   }
 
-  private static Audio librivox() {
+  /** The LibriVox utterances as one set. */
+  static Audio librivox() {
     List<short[]> pcm = new ArrayList<>();
     StringBuilder ref = new StringBuilder();
     double seconds = 0;

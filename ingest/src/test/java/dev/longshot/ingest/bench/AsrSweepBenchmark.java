@@ -5,6 +5,7 @@ import dev.longshot.config.AsrSettings;
 import dev.longshot.ingest.asr.PocketSphinxSpeechRecognizer;
 import dev.longshot.ingest.asr.SpeechFixtures;
 import dev.longshot.ingest.asr.SpeechRecognizer;
+import dev.longshot.ingest.bench.AsrBenchmark.Audio;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +38,6 @@ import java.util.stream.Stream;
 public final class AsrSweepBenchmark {
   private AsrSweepBenchmark() {}
 
-  private record Audio(String name, List<short[]> pcm, String reference, double seconds) {}
 
   /** Settings: current default first; the others are the default with some values replaced or added. */
   private static Map<String, List<String>> settings() {
@@ -79,7 +79,7 @@ public final class AsrSweepBenchmark {
     Path model = Path.of("/usr/share/pocketsphinx/model/en-us");
     AsrSettings asr = new AsrSettings(AsrBackend.POCKETSPHINX, model, null, 8, 1);
     List<Audio> sets = new ArrayList<>();
-    sets.add(librivox());
+    sets.add(AsrBenchmark.librivox());
     if (!Boolean.getBoolean("sweep.noLecture")) {
       short[] lecture = SpeechFixtures.pcm16k(SpeechFixtures.sampleMedia().resolve("lecture.mp4"));
       sets.add(new Audio("lecture", List.of(lecture), SpeechFixtures.lectureSpeech(), AsrBenchmark.seconds(lecture)));
@@ -170,18 +170,6 @@ public final class AsrSweepBenchmark {
     SpeechFixtures.words(reference).stream().filter(w -> w.length() >= 5).forEach(want::add);
     Set<String> got = new HashSet<>(SpeechFixtures.words(hypothesis));
     return want.isEmpty() ? 1 : want.stream().filter(got::contains).count() / (double) want.size();
-  }
-
-  private static Audio librivox() {
-    List<short[]> pcm = new ArrayList<>();
-    StringBuilder ref = new StringBuilder();
-    double seconds = 0;
-    for (SpeechFixtures.Utterance u : SpeechFixtures.librivox()) {
-      pcm.add(SpeechFixtures.pcm16k(u.wav()));
-      ref.append(u.text()).append(' ');
-      seconds += AsrBenchmark.seconds(pcm.getLast());
-    }
-    return new Audio("LibriVox", pcm, ref.toString(), seconds);
   }
 
   /**

@@ -46,7 +46,8 @@ final class TinyOnnxModel {
     return Files.write(file, model.done());
   }
 
-  private static byte[] valueInfo(String name, long... dims) {
+  /** An ONNX ValueInfoProto: float tensor {@code name} of shape {@code dims} (also {@link UltralyticsOnnxExport}). */
+  static byte[] valueInfo(String name, long... dims) {
     Pb shape = new Pb();
     for (long d : dims) {
       shape.bytes(1, new Pb().varint(1, d).done());

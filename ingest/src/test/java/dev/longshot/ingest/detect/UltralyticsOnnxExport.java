@@ -174,8 +174,8 @@ final class UltralyticsOnnxExport {
     nodes.forEach(n -> graph.bytes(1, n));
     graph.string(2, "main_graph");
     inits.forEach(t -> graph.bytes(5, t));
-    graph.bytes(11, valueInfo("images", 1, 3, SIDE, SIDE));
-    graph.bytes(12, valueInfo("output0", 1, 4 + CLASSES, ANCHORS));
+    graph.bytes(11, TinyOnnxModel.valueInfo("images", 1, 3, SIDE, SIDE));
+    graph.bytes(12, TinyOnnxModel.valueInfo("output0", 1, 4 + CLASSES, ANCHORS));
     StringBuilder names = new StringBuilder("{");
     for (int i = 0; i < ObjectClasses.COCO.size(); i++) {
       names.append(i == 0 ? "" : ", ").append(i).append(": '").append(ObjectClasses.COCO.get(i)).append('\'');
@@ -231,14 +231,5 @@ final class UltralyticsOnnxExport {
       b.putLong(v);
     }
     return new Pb().ints(1, values.length).varint(2, 7).string(8, name).bytes(9, b.array()).done();
-  }
-
-  private static byte[] valueInfo(String name, long... dims) {
-    Pb shape = new Pb();
-    for (long d : dims) {
-      shape.bytes(1, new Pb().varint(1, d).done());
-    }
-    byte[] tensorType = new Pb().varint(1, 1).bytes(2, shape.done()).done();
-    return new Pb().string(1, name).bytes(2, new Pb().bytes(1, tensorType).done()).done();
   }
 }

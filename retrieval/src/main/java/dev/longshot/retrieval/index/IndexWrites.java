@@ -98,14 +98,7 @@ final class IndexWrites {
   }
 
   private List<float[]> embed(List<String> texts) {
-    if (texts.isEmpty()) {
-      return List.of();
-    }
-    List<float[]> out = embedder.embedPassages(texts);
-    if (out.size() != texts.size()) {
-      throw new IllegalStateException("Embedder " + embedder.name() + " returned " + out.size() + " vectors for " + texts.size() + " texts");
-    }
-    return out;
+    return EmbedderChecks.passageVectors(embedder, texts);
   }
 
   private void commit(String videoId, List<Document> docs) {

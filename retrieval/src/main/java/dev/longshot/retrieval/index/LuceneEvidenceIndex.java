@@ -185,9 +185,7 @@ public final class LuceneEvidenceIndex implements EvidenceIndex {
   /** {@link #search} with a precomputed query embedding (benchmarks separate embedding from search time). */
   @Override
   public List<SearchHit> searchWithVector(SearchRequest request, float[] queryVector) {
-    if (queryVector.length != embedder.dimension()) {
-      throw new IllegalArgumentException("Query vector has " + queryVector.length + " dimensions, index uses " + embedder.dimension());
-    }
+    EmbedderChecks.checkQueryVector(queryVector, embedder);
     maybeRefresh();
     return withSearcher(s -> hybrid.search(s, request, queryVector));
   }

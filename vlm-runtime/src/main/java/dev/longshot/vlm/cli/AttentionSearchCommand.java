@@ -13,7 +13,6 @@ import dev.longshot.vlm.attention.sparse.BlockSparseKernel;
 import dev.longshot.vlm.attention.sparse.ModalityLayout;
 import dev.longshot.vlm.attention.sparse.PatternSearch;
 import dev.longshot.vlm.model.ModelConfig;
-import dev.longshot.vlm.multimodal.RgbImage;
 import dev.longshot.vlm.multimodal.SmolVlm;
 import dev.longshot.vlm.multimodal.SmolVlmProcessor;
 import dev.longshot.vlm.tensor.Parallel;
@@ -118,18 +117,15 @@ public final class AttentionSearchCommand {
         return 2;
       }
     }
-    List<SmolVlmProcessor.Picture> pictures = new ArrayList<>();
+    List<SmolVlmProcessor.Picture> pictures;
     try {
-      for (Path p : images) {
-        pictures.add(SmolVlmProcessor.Picture.still(RgbImage.read(p)));
-      }
+      pictures = CommandParts.readPictures(images);
     } catch (IOException e) {
       err.println("longshot attention-search: " + e.getMessage());
       return 1;
     }
     VlmSettings settings = new VlmSettings(model, threads, 16, 1);
-    try (SmolVlm vlm = pictures.isEmpty() ? null : mmproj != null ? SmolVlm.load(model, mmproj, settings)
-        : SmolVlm.load(model, settings);
+    try (SmolVlm vlm = pictures.isEmpty() ? null : CommandParts.loadVlm(model, mmproj, settings);
         TextGenerator text = vlm != null ? null : TextGenerator.load(model, settings);
         Parallel par = new Parallel(settings.effectiveThreads())) {
       TextGenerator g = vlm != null ? vlm.textGenerator() : text;

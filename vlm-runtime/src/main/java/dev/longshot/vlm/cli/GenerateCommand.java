@@ -1,7 +1,6 @@
 package dev.longshot.vlm.cli;
 
 import dev.longshot.config.Check;
-import dev.longshot.config.ConfigChoice;
 import dev.longshot.config.ConfigException;
 import dev.longshot.config.ConfigLoader;
 import dev.longshot.config.KvPolicy;
@@ -11,7 +10,6 @@ import dev.longshot.vlm.ModelFormatException;
 import dev.longshot.vlm.TextGenerator;
 import dev.longshot.vlm.chat.ChatMessage;
 import dev.longshot.vlm.multimodal.MultimodalPrompt;
-import dev.longshot.vlm.multimodal.RgbImage;
 import dev.longshot.vlm.multimodal.SmolVlm;
 import dev.longshot.vlm.multimodal.SmolVlmProcessor;
 import dev.longshot.vlm.sample.GenerationSettings;
@@ -21,6 +19,8 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -64,64 +64,55 @@ public final class GenerateCommand {
     if (!o.images.isEmpty()) {
       return generateWithImages(o, out, err);
     }
-    try (TextGenerator g = TextGenerator.load(o.model, o.vlmSettings())) {
-      err.printf("longshot generate: %s, %s, %d layers, dim %d, %d threads, kernels %s%n", o.model.getFileName(),
-          g.config().architecture(), g.config().layers(), g.config().dim(), o.threadsResolved(), Kernels.describe());
-      long start = System.nanoTime();
-      int[] count = {0};
-      String text = o.chat ? g.generate(messages(o), o.settings, piece -> print(out, piece, count))
-          : g.generate(o.prompt, o.settings, piece -> print(out, piece, count));
-      out.println();
-      out.flush();
-      double s = (System.nanoTime() - start) / 1e9;
-      err.printf("longshot generate: %d characters in %.2f s%n", text.length(), s);
-      if (o.stats) {
-        err.println(g.lastStats().line(g.attentionBlockShare()));
+    return reportingErrors(o, err, () -> {
+      try (TextGenerator g = TextGenerator.load(o.model, o.vlmSettings())) {
+        err.printf("longshot generate: %s, %s, %d layers, dim %d, %d threads, kernels %s%n", o.model.getFileName(),
+            g.config().architecture(), g.config().layers(), g.config().dim(), o.threadsResolved(),
+            Kernels.describe());
+        return stream(o, out, err, g, sink -> o.chat ? g.generate(messages(o), o.settings, sink)
+            : g.generate(o.prompt, o.settings, sink));
       }
-      return 0;
-    } catch (ModelFormatException | IllegalArgumentException | IllegalStateException | ConfigException e) {
-      err.println("longshot generate: " + e.getMessage());
-      return 1;
-    } catch (IOException e) {
-      err.println("longshot generate: cannot read " + o.model + ": " + e);
-      return 1;
-    }
+    });
   }
 
   /** The multimodal path: a SmolVLM model, the images, the prompt as written or in SmolVLM's chat template. */
   private static int generateWithImages(Options o, PrintStream out, PrintStream err) {
     VlmSettings vs = o.vlmSettings();
-    List<SmolVlmProcessor.Picture> pictures = new ArrayList<>();
+    List<SmolVlmProcessor.Picture> pictures;
     try {
-      for (Path p : o.images) {
-        pictures.add(SmolVlmProcessor.Picture.still(RgbImage.read(p)));
-      }
+      pictures = CommandParts.readPictures(o.images);
     } catch (IOException e) {
       err.println("longshot generate: " + e.getMessage());
       return 1;
     }
-    try (SmolVlm m = o.mmproj != null ? SmolVlm.load(o.model, o.mmproj, vs) : SmolVlm.load(o.model, vs)) {
-      String prompt = o.prompt;
-      if (o.chat) {
-        int markers = prompt.split(java.util.regex.Pattern.quote(SmolVlmProcessor.IMAGE), -1).length - 1;
-        String user = SmolVlmProcessor.IMAGE.repeat(Math.max(0, pictures.size() - markers)) + prompt;
-        prompt = m.hasSmolVlmChat() ? SmolVlm.chat(o.system, user)
-            : m.textGenerator().model().chatTemplate().render(messages(o.system, user), m.textGenerator().tokenizer());
+    return reportingErrors(o, err, () -> {
+      try (SmolVlm m = CommandParts.loadVlm(o.model, o.mmproj, vs)) {
+        String prompt = o.prompt;
+        if (o.chat) {
+          int markers = prompt.split(java.util.regex.Pattern.quote(SmolVlmProcessor.IMAGE), -1).length - 1;
+          String user = SmolVlmProcessor.IMAGE.repeat(Math.max(0, pictures.size() - markers)) + prompt;
+          prompt = m.hasSmolVlmChat() ? SmolVlm.chat(o.system, user) : m.textGenerator().model().chatTemplate()
+              .render(messages(o.system, user), m.textGenerator().tokenizer());
+        }
+        MultimodalPrompt mp = m.prompt(prompt, pictures);
+        err.printf("longshot generate: %s, vision %d layers dim %d, %d images -> %d vision tokens of %d, %d threads, "
+            + "kernels %s%n", o.model.getFileName(), m.visionEncoder().config().layers(),
+            m.visionEncoder().config().dim(), pictures.size(), mp.layout().visionTokens(), mp.ids().length,
+            o.threadsResolved(), Kernels.describe());
+        return stream(o, out, err, m.textGenerator(), sink -> m.generate(mp, o.settings, sink, null));
       }
-      MultimodalPrompt mp = m.prompt(prompt, pictures);
-      err.printf("longshot generate: %s, vision %d layers dim %d, %d images -> %d vision tokens of %d, %d threads, "
-          + "kernels %s%n", o.model.getFileName(), m.visionEncoder().config().layers(), m.visionEncoder().config().dim(),
-          pictures.size(), mp.layout().visionTokens(), mp.ids().length, o.threadsResolved(), Kernels.describe());
-      long start = System.nanoTime();
-      int[] count = {0};
-      String text = m.generate(mp, o.settings, piece -> print(out, piece, count), null);
-      out.println();
-      out.flush();
-      err.printf("longshot generate: %d characters in %.2f s%n", text.length(), (System.nanoTime() - start) / 1e9);
-      if (o.stats) {
-        err.println(m.textGenerator().lastStats().line(m.textGenerator().attentionBlockShare()));
-      }
-      return 0;
+    });
+  }
+
+  /** Loading and generating, with the model, runtime and read errors reported as one line each (exit code 1). */
+  @FunctionalInterface
+  private interface Generation {
+    int run() throws IOException;
+  }
+
+  private static int reportingErrors(Options o, PrintStream err, Generation generation) {
+    try {
+      return generation.run();
     } catch (ModelFormatException | IllegalArgumentException | IllegalStateException | ConfigException e) {
       err.println("longshot generate: " + e.getMessage());
       return 1;
@@ -131,10 +122,24 @@ public final class GenerateCommand {
     }
   }
 
-  private static void print(PrintStream out, String piece, int[] count) {
-    out.print(piece);
+  /**
+   * Streams the text {@code generate} produces to {@code out} piece by piece, then reports its length and time (and,
+   * with {@code --stats}, {@code g}'s stats line) on {@code err}.
+   */
+  private static int stream(Options o, PrintStream out, PrintStream err, TextGenerator g,
+      Function<Consumer<String>, String> generate) {
+    long start = System.nanoTime();
+    String text = generate.apply(piece -> {
+      out.print(piece);
+      out.flush();
+    });
+    out.println();
     out.flush();
-    count[0]++;
+    err.printf("longshot generate: %d characters in %.2f s%n", text.length(), (System.nanoTime() - start) / 1e9);
+    if (o.stats) {
+      err.println(g.lastStats().line(g.attentionBlockShare()));
+    }
+    return 0;
   }
 
   private static List<ChatMessage> messages(Options o) {
@@ -213,8 +218,9 @@ public final class GenerateCommand {
     @Option(names = "--attention-patterns", paramLabel = "FILE",
         description = "per-head patterns from longshot attention-search (default: vlm.attention-patterns)")
     Path attentionPatterns;
-    @Option(names = "--vision-encoder", paramLabel = "NAME", description = "SmolVLM image tower: java or onnx (the "
-        + "model directory's onnx/vision_encoder.onnx on ONNX Runtime) (default: vlm.vision-encoder)")
+    @Option(names = "--vision-encoder", paramLabel = "NAME", completionCandidates = VisionEncoderNames.class,
+        description = "SmolVLM image tower: ${COMPLETION-CANDIDATES} (onnx: the model directory's "
+            + "onnx/vision_encoder.onnx on ONNX Runtime) (default: vlm.vision-encoder)")
     String visionEncoder;
     @Option(names = "--stats", description = "print one 'stats ...' line (timings, KV bytes before/after "
         + "compression, share of causal 64x64 prefill blocks computed) to stderr")
@@ -234,18 +240,23 @@ public final class GenerateCommand {
     }
 
     /** The allowed {@code --kv-policy} names, from the enum (picocli's {@code ${COMPLETION-CANDIDATES}}). */
-    static final class KvPolicyNames implements Iterable<String> {
-      @Override
-      public java.util.Iterator<String> iterator() {
-        return ConfigChoice.configNames(KvPolicy.class).iterator();
+    static final class KvPolicyNames extends CommandParts.ConfigNames<KvPolicy> {
+      KvPolicyNames() {
+        super(KvPolicy.class);
       }
     }
 
     /** The allowed {@code --attention} names, from the enum. */
-    static final class AttentionNames implements Iterable<String> {
-      @Override
-      public java.util.Iterator<String> iterator() {
-        return ConfigChoice.configNames(VlmAttention.class).iterator();
+    static final class AttentionNames extends CommandParts.ConfigNames<VlmAttention> {
+      AttentionNames() {
+        super(VlmAttention.class);
+      }
+    }
+
+    /** The allowed {@code --vision-encoder} names, from the enum. */
+    static final class VisionEncoderNames extends CommandParts.ConfigNames<dev.longshot.config.VisionEncoder> {
+      VisionEncoderNames() {
+        super(dev.longshot.config.VisionEncoder.class);
       }
     }
 
@@ -296,7 +307,8 @@ public final class GenerateCommand {
       if (o.kvBudget != null && !(o.kvBudget > 0 && o.kvBudget <= 1)) {
         throw new IllegalArgumentException("--kv-budget must be in (0, 1], got " + o.kvBudget);
       }
-      o.settings = new GenerationSettings(o.maxTokens, o.temperature, o.topK, o.topP, o.penalty, 64, o.seed, o.stops);
+      o.settings = new GenerationSettings(o.maxTokens, o.temperature, o.topK, o.topP, o.penalty,
+          GenerationSettings.DEFAULT_REPEAT_LAST_N, o.seed, o.stops);
       new VlmSettings(o.model, o.threads, o.contextLength, o.maxTokens); // validates threads and context length
       return o;
     }

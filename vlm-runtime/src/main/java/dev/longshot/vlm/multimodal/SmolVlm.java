@@ -101,22 +101,39 @@ public final class SmolVlm implements AutoCloseable {
 
   /** Loads llama.cpp's pair: the decoder GGUF and the vision projector GGUF. */
   public static SmolVlm load(Path modelGguf, Path mmproj, VlmSettings settings) throws IOException {
-    LoadedModel lm = LoadedModel.load(modelGguf);
+    return onDecoder(LoadedModel.load(modelGguf), settings, (lm, tg) -> withPair(lm, tg, modelGguf, mmproj, settings));
+  }
+
+  /** Builds the rest of a SmolVlm on a loaded decoder. */
+  @FunctionalInterface
+  private interface Assembly {
+    SmolVlm on(LoadedModel lm, TextGenerator tg) throws IOException;
+  }
+
+  /**
+   * The one load-and-close wrapper of both formats: starts the decoder's generator on {@code lm}, lets
+   * {@code rest} build the vision side; if anything fails, closes the generator and the loaded weights and rethrows.
+   */
+  private static SmolVlm onDecoder(LoadedModel lm, VlmSettings settings, Assembly rest) throws IOException {
+    TextGenerator tg = null;
     try {
-      return withPair(lm, modelGguf, mmproj, settings);
+      tg = TextGenerator.of(lm, settings);
+      return rest.on(lm, tg);
     } catch (IOException | RuntimeException e) {
+      if (tg != null) {
+        tg.close();
+      }
       lm.close();
       throw e;
     }
   }
 
-  private static SmolVlm withPair(LoadedModel lm, Path modelGguf, Path mmproj, VlmSettings settings)
+  private static SmolVlm withPair(LoadedModel lm, TextGenerator tg, Path modelGguf, Path mmproj, VlmSettings settings)
       throws IOException {
     int imageToken = lm.tokenizer().id(SmolVlmProcessor.IMAGE);
     if (imageToken < 0) {
       throw new ModelFormatException(modelGguf + ": the vocabulary has no " + SmolVlmProcessor.IMAGE + " token");
     }
-    TextGenerator tg = TextGenerator.of(lm, settings);
     try (GgufFile f = GgufFile.open(mmproj, lm.memory())) {
       MmprojVisionLoader loader = new MmprojVisionLoader(f);
       VisionConfig vc = loader.config(lm.config().dim());
@@ -133,9 +150,6 @@ public final class SmolVlm implements AutoCloseable {
       }
       return new SmolVlm(tg, vc, vw, checkSeqLen(ipc, vc, mmproj), imageToken, null, v2,
           onnxTower(modelGguf.toAbsolutePath().getParent(), vc, settings), settings.splitKeyframes());
-    } catch (IOException | RuntimeException e) {
-      tg.close();
-      throw e;
     }
   }
 
@@ -147,17 +161,11 @@ public final class SmolVlm implements AutoCloseable {
       }
     }
     JsonNode root = ModelLimits.readJson(dir.resolve("config.json"));
-    LoadedModel lm = LoadedModel.load(dir);
-    try {
-      return withHuggingFace(lm, dir, root, settings);
-    } catch (IOException | RuntimeException e) {
-      lm.close();
-      throw e;
-    }
+    return onDecoder(LoadedModel.load(dir), settings, (lm, tg) -> withHuggingFace(lm, tg, dir, root, settings));
   }
 
-  private static SmolVlm withHuggingFace(LoadedModel lm, Path dir, JsonNode root, VlmSettings settings)
-      throws IOException {
+  private static SmolVlm withHuggingFace(LoadedModel lm, TextGenerator tg, Path dir, JsonNode root,
+      VlmSettings settings) throws IOException {
     int imageToken = ModelLimits.jsonInt(dir.resolve("config.json"), "image_token_id", root.path("image_token_id"),
         lm.tokenizer().id(SmolVlmProcessor.IMAGE), 0, ModelLimits.MAX_VOCAB);
     if (imageToken < 0 || lm.tokenizer().id(SmolVlmProcessor.IMAGE) != imageToken) {
@@ -165,7 +173,6 @@ public final class SmolVlm implements AutoCloseable {
           + SmolVlmProcessor.IMAGE + " token (" + lm.tokenizer().id(SmolVlmProcessor.IMAGE) + ")");
     }
     String jinja = chatTemplate(dir);
-    TextGenerator tg = TextGenerator.of(lm, settings);
     try (HfVisionLoader loader = new HfVisionLoader(dir, lm.memory())) {
       VisionConfig vc = loader.config(root, lm.config().dim());
       VisionWeights vw = loader.weights(vc);
@@ -174,9 +181,6 @@ public final class SmolVlm implements AutoCloseable {
           || root.path("architectures").toString().contains("SmolVLMForConditionalGeneration");
       return new SmolVlm(tg, vc, vw, checkSeqLen(ipc, vc, dir), imageToken, jinja, v2, onnxTower(dir, vc, settings),
           settings.splitKeyframes());
-    } catch (IOException | RuntimeException e) {
-      tg.close();
-      throw e;
     }
   }
 

@@ -1,11 +1,12 @@
 package dev.longshot.vlm.sample;
 
+import dev.longshot.config.VlmSettings;
 import java.util.List;
 
 /**
  * How to pick tokens and when to stop.
  *
- * @param maxTokens most tokens to generate (1..1,048,576; also capped by the free context)
+ * @param maxTokens most tokens to generate (1..{@link VlmSettings#MAX_TOKENS}; also capped by the free context)
  * @param temperature softmax temperature; 0 means greedy (argmax), allowed 0..100
  * @param topK keep the k most likely tokens; 0 = off
  * @param topP keep the smallest set whose probability reaches p (nucleus); 1 = off, allowed (0, 1]
@@ -17,9 +18,12 @@ import java.util.List;
  */
 public record GenerationSettings(int maxTokens, float temperature, int topK, float topP, float repetitionPenalty,
     int repeatLastN, long seed, List<String> stopStrings) {
+  /** Recent tokens the repetition penalty looks at unless told otherwise (llama.cpp's default). */
+  public static final int DEFAULT_REPEAT_LAST_N = 64;
+
   public GenerationSettings {
-    if (maxTokens < 1 || maxTokens > (1 << 20)) {
-      throw new IllegalArgumentException("maxTokens must be 1..1048576, got " + maxTokens);
+    if (maxTokens < 1 || maxTokens > VlmSettings.MAX_TOKENS) {
+      throw new IllegalArgumentException("maxTokens must be 1.." + VlmSettings.MAX_TOKENS + ", got " + maxTokens);
     }
     if (!(temperature >= 0 && temperature <= 100)) {
       throw new IllegalArgumentException("temperature must be 0..100 (0 = greedy), got " + temperature);
@@ -46,7 +50,7 @@ public record GenerationSettings(int maxTokens, float temperature, int topK, flo
 
   /** Greedy decoding of at most {@code maxTokens}, no penalties, no stop strings. */
   public static GenerationSettings greedy(int maxTokens) {
-    return new GenerationSettings(maxTokens, 0f, 0, 1f, 1f, 64, 0L, List.of());
+    return new GenerationSettings(maxTokens, 0f, 0, 1f, 1f, DEFAULT_REPEAT_LAST_N, 0L, List.of());
   }
 
   public GenerationSettings withMaxTokens(int n) {

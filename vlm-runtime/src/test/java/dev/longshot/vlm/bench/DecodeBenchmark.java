@@ -61,17 +61,8 @@ public final class DecodeBenchmark {
     String types = args.length > 4 ? args[4] : "all";
     int repeats = args.length > 5 ? Integer.parseInt(args[5]) : 3;
     List<ModelSpec> specs = new ArrayList<>();
-    for (String m : (models.equals("all") ? "smollm,qwen05,qwen15" : models).split(",")) {
-      ModelSpec s = switch (m) {
-        case "smollm" -> ModelSpec.smolLm2_135m();
-        case "qwen05" -> ModelSpec.qwen25_05b();
-        case "qwen15" -> ModelSpec.qwen25_15b();
-        default -> throw new IllegalArgumentException("unknown model " + m + " (smollm, qwen05, qwen15)");
-      };
-      // the test shapes declare a 2048-token training context; the real models hold 8k (SmolLM2) and 32k (Qwen2.5),
-      // so a 2k prompt plus its decoded tokens gets the room the real model would give it
-      specs.add(new ModelSpec(s.arch(), s.dim(), s.hidden(), s.layers(), s.heads(), s.kvHeads(), s.vocab(),
-          Math.max(s.context(), promptTokens + decodeTokens), s.ropeTheta(), s.tied()));
+    for (String m : (models.equals("all") ? String.join(",", ModelSpec.realShapeNames()) : models).split(",")) {
+      specs.add(ModelSpec.named(m)); // real contexts (8k, 32k): a 2k prompt plus its decoded tokens fits, as it would
     }
     List<String> typeNames = List.of((types.equals("all") ? "q8_0,q4_0,f32" : types).split(","));
     Path root = Path.of(System.getProperty("user.dir"));

@@ -9,7 +9,6 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -19,7 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
  * min-max of the repeats. With 1 thread it also prints GFLOP/s per CPU-second of the calling thread, which a
  * shared machine's load hardly moves (for comparing kernels while other processes run), for {@link Matmul} and for
  * two baselines run alternately with it: {@link #previousKernel} (the 2 x 6 micro-kernel {@code Matmul} used before,
- * same packing) and a register-only FMA loop (the machine's FMA peak per CPU-second, the ceiling). Run: {@code bench/run vlm-runtime dev.longshot.vlm.bench.MatmulBenchmark [THREADS]
+ * same packing) and a register-only FMA loop ({@link FmaPeak}: the machine's FMA peak per CPU-second, the ceiling). Run: {@code bench/run vlm-runtime dev.longshot.vlm.bench.MatmulBenchmark [THREADS]
  * [TOKENS] [REPEATS]}.
  */
 public final class MatmulBenchmark {
@@ -76,7 +75,7 @@ public final class MatmulBenchmark {
               bestOurs = Math.max(bestOurs, 2.0 * rows * cols * n / (a1 - a0));
               bestPrev = Math.max(bestPrev, 2.0 * rows * cols * n / (a2 - a1));
             }
-            double peak = fmaPeak(mx);
+            double peak = FmaPeak.gflopsPerCpuSecond();
             cpu = String.format(Locale.ROOT, "  cpu %7.2f ms = %6.1f GFLOP/cpu-s; best %5.1f vs previous 2x6 kernel "
                 + "%5.1f = %4.2fx; FMA peak %5.1f, ours %3.0f%% of it", cpuMs, ours, bestOurs, bestPrev,
                 bestOurs / bestPrev, peak, 100 * bestOurs / peak);
@@ -92,43 +91,6 @@ public final class MatmulBenchmark {
 
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
   private static final int PREV_PANEL = 2 * F.length();
-  private static volatile float sink;
-
-  /** GFLOP per CPU-second of a loop of independent FMAs on registers only (12 accumulators), best of 5. */
-  static double fmaPeak(java.lang.management.ThreadMXBean mx) {
-    double best = 0;
-    for (int round = 0; round < 8; round++) {
-      int iters = 5_000_000;
-      long c0 = mx.getCurrentThreadCpuTime();
-      sink += fmaLoop(iters, 1.0001f + round * 1e-7f);
-      long c1 = mx.getCurrentThreadCpuTime();
-      best = Math.max(best, 24.0 * F.length() * iters / (c1 - c0));
-    }
-    return best;
-  }
-
-  private static float fmaLoop(int iters, float seed) {
-    FloatVector a = FloatVector.broadcast(F, seed);
-    FloatVector b = FloatVector.broadcast(F, 2 - seed);
-    FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0, c8 = c0,
-        c9 = c0, c10 = c0, c11 = c0;
-    for (int i = 0; i < iters; i++) {
-      c0 = a.fma(b, c0);
-      c1 = a.fma(b, c1);
-      c2 = a.fma(b, c2);
-      c3 = a.fma(b, c3);
-      c4 = a.fma(b, c4);
-      c5 = a.fma(b, c5);
-      c6 = a.fma(b, c6);
-      c7 = a.fma(b, c7);
-      c8 = a.fma(b, c8);
-      c9 = a.fma(b, c9);
-      c10 = a.fma(b, c10);
-      c11 = a.fma(b, c11);
-    }
-    return c0.add(c1).add(c2).add(c3).add(c4).add(c5).add(c6).add(c7).add(c8).add(c9).add(c10).add(c11)
-        .reduceLanes(VectorOperators.ADD);
-  }
 
   /**
    * The baseline: the prefill kernel {@code Matmul} had before this one (single thread), kept here to measure

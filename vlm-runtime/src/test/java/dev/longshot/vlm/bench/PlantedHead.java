@@ -2,11 +2,13 @@ package dev.longshot.vlm.bench;
 
 import dev.longshot.vlm.attention.DenseKvCache;
 import dev.longshot.vlm.attention.sparse.AShapePattern;
+import dev.longshot.vlm.attention.sparse.BlockSparseKernel;
 import dev.longshot.vlm.attention.sparse.GridPattern;
 import dev.longshot.vlm.attention.sparse.HeadPattern;
 import dev.longshot.vlm.attention.sparse.ModalityLayout;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 
 /**
  * Random queries, keys and values of one head with a pattern's structure planted (the benchmark's stand-in for a
@@ -15,7 +17,8 @@ import java.util.SplittableRandom;
  * diagonal, and the first 128 keys are sinks; vertical-slash - the same locality plus 600 planted key columns
  * ({@link Kind#ROPE}), or ({@link Kind#LINES}) a head whose mass lies on vertical and slash lines: a band from
  * harmonic positional frequencies plus strong planted columns.
- * The one home of the planted generators: {@code PatternSearchTest} plants its grids with {@link #plantGrid}.
+ * The one home of the planted generators: {@code PatternSearchTest} plants its grids with {@link #plantGrid}, and
+ * {@code VsEstimatorTest} takes its head from {@link #bandWithColumns}; every head's band is {@link #addBand}.
  *
  * <p>Why two vertical-slash heads (issue 17): the RoPE-like one's 8 incommensurate frequencies leave scores at large
  * distances random with a spread of ~2 (score units), so ~3-4 % of its softmax mass at 32k lies scattered over
@@ -61,16 +64,11 @@ public final class PlantedHead {
       lines(r, q, k, d);
     } else {
       int local = p instanceof AShapePattern a ? a.local() : 800;
-      for (int i = 0; i < n; i++) {
-        for (int f = 0; f < 8; f++) {
-          double w = 1.0 / (local / 6.0 * Math.pow(1.4, f));
-          float amp = 1.4f * scaleUp;
-          q[i][2 * f] = q[i][2 * f] * 0.3f + amp * (float) Math.cos(w * i);
-          q[i][2 * f + 1] = q[i][2 * f + 1] * 0.3f + amp * (float) Math.sin(w * i);
-          k[i * d + 2 * f] = k[i * d + 2 * f] * 0.3f + amp * (float) Math.cos(w * i);
-          k[i * d + 2 * f + 1] = k[i * d + 2 * f + 1] * 0.3f + amp * (float) Math.sin(w * i);
-        }
+      double[] w = new double[8];
+      for (int f = 0; f < w.length; f++) {
+        w[f] = 1.0 / (local / 6.0 * Math.pow(1.4, f));
       }
+      addBand(q, k, d, w, 1.4f * scaleUp, 0.3f);
       int columns = p instanceof AShapePattern ? 128 : 600;
       for (int c = 0; c < columns; c++) {
         int j = p instanceof AShapePattern ? c : r.nextInt(n);
@@ -100,15 +98,11 @@ public final class PlantedHead {
     double period = 131072;
     double sqrtD = Math.sqrt(d);
     float a = (float) Math.sqrt(10 * sqrtD / harmonics); // a^2 * sum_f cos(0) / sqrt(d) = 10
-    for (int i = 0; i < n; i++) {
-      for (int f = 0; f < harmonics; f++) {
-        double w = 2 * Math.PI * (f + 1) / period;
-        q[i][2 * f] = q[i][2 * f] * 0.3f + a * (float) Math.cos(w * i);
-        q[i][2 * f + 1] = q[i][2 * f + 1] * 0.3f + a * (float) Math.sin(w * i);
-        k[i * d + 2 * f] = k[i * d + 2 * f] * 0.3f + a * (float) Math.cos(w * i);
-        k[i * d + 2 * f + 1] = k[i * d + 2 * f + 1] * 0.3f + a * (float) Math.sin(w * i);
-      }
+    double[] w = new double[harmonics];
+    for (int f = 0; f < harmonics; f++) {
+      w[f] = 2 * Math.PI * (f + 1) / period;
     }
+    addBand(q, k, d, w, a, 0.3f);
     float[] u = new float[d];
     float[] part = direction(r, d - rest, 4);
     System.arraycopy(part, 0, u, rest, part.length);
@@ -125,6 +119,66 @@ public final class PlantedHead {
         q[i][x] = q[i][x] * 0.3f + u[x] * lean;
       }
     }
+  }
+
+  /**
+   * The positional band every planted head shares: for each frequency {@code w[f]}, dims {@code 2f, 2f+1} of every
+   * query and key row {@code i} become {@code noise * x + amp * (cos, sin)(w[f] i)}, so the score of query i and key j
+   * gains {@code amp^2 sum_f cos(w[f] (i - j))} (before the {@code 1/sqrt(d)} scale): high near the diagonal.
+   * {@code k} holds key row i at {@code i * d}.
+   */
+  static void addBand(float[][] q, float[] k, int d, double[] w, float amp, float noise) {
+    for (int i = 0; i < q.length; i++) {
+      for (int f = 0; f < w.length; f++) {
+        q[i][2 * f] = q[i][2 * f] * noise + amp * (float) Math.cos(w[f] * i);
+        q[i][2 * f + 1] = q[i][2 * f + 1] * noise + amp * (float) Math.sin(w[f] * i);
+        k[i * d + 2 * f] = k[i * d + 2 * f] * noise + amp * (float) Math.cos(w[f] * i);
+        k[i * d + 2 * f + 1] = k[i * d + 2 * f + 1] * noise + amp * (float) Math.sin(w[f] * i);
+      }
+    }
+  }
+
+  /** A head with a band and known vertical columns, and those columns. */
+  public record Columns(BlockSparseKernel.HeadInput in, TreeSet<Integer> columns) {}
+
+  /**
+   * The online estimator's test head ({@code n} tokens, head dim 32): a strong RoPE-like band (score 10 on the
+   * diagonal) plus 60 key columns at known places, past the forced first columns and at least 600 keys before the
+   * end (away from the estimation rows), each scoring +4 for every query.
+   */
+  public static Columns bandWithColumns(long seed, int n) {
+    SplittableRandom r = new SplittableRandom(seed);
+    int d = 32;
+    float[][] q = new float[n][d];
+    float[] k = new float[n * d];
+    float[] v = new float[n * d];
+    for (int i = 0; i < n; i++) {
+      for (int x = 0; x < d; x++) {
+        q[i][x] = (float) (r.nextGaussian() * 0.3);
+        k[i * d + x] = (float) (r.nextGaussian() * 0.3);
+        v[i * d + x] = (float) (r.nextDouble() * 2 - 1);
+      }
+    }
+    double[] w = new double[8];
+    for (int f = 0; f < w.length; f++) {
+      w[f] = 0.5 * Math.pow(10, -f / 3.0); // incommensurate: no revival of the band within n
+    }
+    addBand(q, k, d, w, 2.66f, 1f); // amp^2 * sum_f cos(0) / sqrt(d) = 10 on the main diagonal
+    for (int i = 0; i < n; i++) {
+      for (int x = 16; x < d; x++) {
+        q[i][x] += 0.6f; // every query leans towards the planted direction (dims 16..31, all ones)
+      }
+    }
+    TreeSet<Integer> planted = new TreeSet<>();
+    while (planted.size() < 60) {
+      planted.add(30 + r.nextInt(n - 600));
+    }
+    for (int j : planted) {
+      for (int x = 16; x < d; x++) {
+        k[j * d + x] += 2.4f; // score +0.6 * 2.4 * 16 / sqrt(32) = +4 for every query
+      }
+    }
+    return new Columns(new BlockSparseKernel.HeadInput(q, 0, 0, k, v, d, (float) (1 / Math.sqrt(d))), planted);
   }
 
   /**

@@ -34,7 +34,7 @@ import java.util.SplittableRandom;
  *     shapes, F32/Q8_0/Q4_0, 1 thread, heap and mapped alternating round by round; the best GFLOP per CPU-second of
  *     the thread per side (load only ever slows a round) and the ratio mapped / heap, next to a control: a second heap
  *     copy of the same bytes in the same rotation (its ratio to the first is the run's noise).</li>
- * <li>{@code write qwen05|qwen15 q8_0|q4_0|f32 FILE}: writes a random-weight GGUF in that real shape.</li>
+ * <li>{@code write smollm|qwen05|qwen15 q8_0|q4_0|f32 FILE}: writes a random-weight GGUF in that real shape.</li>
  * <li>{@code load FILE heap|mapped [PROMPT] [DECODE]}: loads the model in a fresh JVM, then prefills {@code PROMPT}
  *     tokens and decodes {@code DECODE} (every weight read at least once); prints load time (wall and process CPU),
  *     heap in use after a GC, the process's peak resident set (VmHWM) and what is resident at the end by kind (RssAnon:
@@ -59,11 +59,7 @@ public final class WeightStorageBenchmark {
   }
 
   private static void write(String model, String type, Path file) throws Exception {
-    ModelSpec spec = switch (model) {
-      case "qwen05" -> ModelSpec.qwen25_05b();
-      case "qwen15" -> ModelSpec.qwen25_15b();
-      default -> throw new IllegalArgumentException("model: qwen05 or qwen15");
-    };
+    ModelSpec spec = ModelSpec.named(model);
     int t = switch (type) {
       case "q8_0" -> TensorEncoding.Q8_0;
       case "q4_0" -> TensorEncoding.Q4_0;

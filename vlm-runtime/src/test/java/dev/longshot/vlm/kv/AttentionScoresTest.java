@@ -46,7 +46,7 @@ class AttentionScoresTest {
         double expected = 0;
         for (int h = g * SHAPE.group(); h < (g + 1) * SHAPE.group(); h++) {
           for (int i = j; i < n; i++) {
-            expected += text[i] ? softmax(q[i], k, h, g, i)[j] : 0;
+            expected += text[i] ? CausalSoftmax.row(q[i], k, h, g, i, SHAPE.headDim())[j] : 0;
           }
         }
         assertThat(Math.abs(got[j] - expected)).as("kv head %d entry %d seed %d", g, j, SEED)
@@ -122,30 +122,6 @@ class AttentionScoresTest {
             new float[count][SHAPE.heads() * SHAPE.headDim()], obs), cache, par);
       }
     }
-  }
-
-  /** Causal softmax of query {@code i}, head {@code h}, over keys 0..i of kv head {@code g}, in double. */
-  private static double[] softmax(float[] qi, float[][] k, int h, int g, int i) {
-    int d = SHAPE.headDim();
-    double[] w = new double[i + 1];
-    double max = Double.NEGATIVE_INFINITY;
-    for (int j = 0; j <= i; j++) {
-      double dot = 0;
-      for (int x = 0; x < d; x++) {
-        dot += (double) qi[h * d + x] * k[j][g * d + x];
-      }
-      w[j] = dot / Math.sqrt(d);
-      max = Math.max(max, w[j]);
-    }
-    double sum = 0;
-    for (int j = 0; j <= i; j++) {
-      w[j] = Math.exp(w[j] - max);
-      sum += w[j];
-    }
-    for (int j = 0; j <= i; j++) {
-      w[j] /= sum;
-    }
-    return w;
   }
 
   private static float[] random(SplittableRandom r, int n, double scale) {

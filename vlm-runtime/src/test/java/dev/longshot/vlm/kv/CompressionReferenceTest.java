@@ -124,23 +124,9 @@ class CompressionReferenceTest {
         if (image != null && image[i]) {
           continue; // LOOK-M scores from text queries only
         }
-        double[] w = new double[i + 1];
-        double max = Double.NEGATIVE_INFINITY;
+        double[] w = CausalSoftmax.row(q[i], k, h, kvHead, i, d);
         for (int j = 0; j <= i; j++) {
-          double dot = 0;
-          for (int x = 0; x < d; x++) {
-            dot += (double) q[i][h * d + x] * k[j][kvHead * d + x];
-          }
-          w[j] = dot / Math.sqrt(d);
-          max = Math.max(max, w[j]);
-        }
-        double sum = 0;
-        for (int j = 0; j <= i; j++) {
-          w[j] = Math.exp(w[j] - max);
-          sum += w[j];
-        }
-        for (int j = 0; j <= i; j++) {
-          s[j] += w[j] / sum;
+          s[j] += w[j];
         }
       }
     }

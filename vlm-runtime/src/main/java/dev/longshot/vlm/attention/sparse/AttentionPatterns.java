@@ -8,6 +8,7 @@ import dev.longshot.vlm.attention.sparse.VerticalSlashPattern.Boundary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -34,6 +35,12 @@ public final class AttentionPatterns {
   public static final String FORMAT = "longshot-attention-patterns";
   public static final int VERSION = 2;
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The {@code type} of each pattern in the file, written and read only through these. */
+  private static final String A_SHAPE = "a-shape";
+  private static final String GRID = "grid";
+  private static final String VERTICAL_SLASH = "vertical-slash";
+  private static final String DENSE = "dense";
+  private static final List<String> TYPES = List.of(A_SHAPE, GRID, VERTICAL_SLASH, DENSE);
 
   /** One head's pattern with the recall that chose it. */
   public record Entry(HeadPattern pattern, double recall) {}
@@ -81,12 +88,12 @@ public final class AttentionPatterns {
       ObjectNode o = list.addObject();
       o.put("layer", (int) (e.getKey() >> 32)).put("head", (int) (long) e.getKey());
       switch (e.getValue().pattern()) {
-        case AShapePattern a -> o.put("type", "a-shape").put("sink", a.sink()).put("local", a.local());
-        case GridPattern g -> o.put("type", "grid").put("stride", g.stride()).put("shift", g.shift())
+        case AShapePattern a -> o.put("type", A_SHAPE).put("sink", a.sink()).put("local", a.local());
+        case GridPattern g -> o.put("type", GRID).put("stride", g.stride()).put("shift", g.shift())
             .put("lines", g.hLines() ? "h+v" : "v").put("local", g.local());
-        case VerticalSlashPattern v -> o.put("type", "vertical-slash").put("v", v.v()).put("s", v.s())
+        case VerticalSlashPattern v -> o.put("type", VERTICAL_SLASH).put("v", v.v()).put("s", v.s())
             .put("last-q", v.lastQ()).put("boundary", v.boundary().id()).put("target-recall", v.targetRecall());
-        case DensePattern d -> o.put("type", "dense");
+        case DensePattern d -> o.put("type", DENSE);
       }
       o.put("recall", e.getValue().recall());
     }
@@ -141,14 +148,14 @@ public final class AttentionPatterns {
     String type = o.path("type").asText();
     try {
       return switch (type) {
-        case "a-shape" -> new AShapePattern(o.path("sink").asInt(), o.path("local").asInt());
-        case "grid" -> new GridPattern(o.path("stride").asInt(), o.path("shift").asInt(),
+        case A_SHAPE -> new AShapePattern(o.path("sink").asInt(), o.path("local").asInt());
+        case GRID -> new GridPattern(o.path("stride").asInt(), o.path("shift").asInt(),
             "h+v".equals(o.path("lines").asText()), o.path("local").asInt());
-        case "vertical-slash" -> new VerticalSlashPattern(o.path("v").asInt(), o.path("s").asInt(),
+        case VERTICAL_SLASH -> new VerticalSlashPattern(o.path("v").asInt(), o.path("s").asInt(),
             o.path("last-q").asInt(), Boundary.of(o.path("boundary").asText()), o.path("target-recall").asDouble(0));
-        case "dense" -> new DensePattern();
+        case DENSE -> new DensePattern();
         default -> throw new IllegalArgumentException("unknown pattern type '" + type
-            + "' (allowed: a-shape, grid, vertical-slash, dense)");
+            + "' (allowed: " + String.join(", ", TYPES) + ")");
       };
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(file + ": layer " + o.path("layer").asInt() + " head "

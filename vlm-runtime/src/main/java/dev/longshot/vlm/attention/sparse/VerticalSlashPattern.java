@@ -57,8 +57,8 @@ public record VerticalSlashPattern(int v, int s, int lastQ, Boundary boundary, d
           return b;
         }
       }
-      throw new IllegalArgumentException("unknown boundary '" + id + "' (allowed: no-boundary, q-boundary, "
-          + "2d-boundary)");
+      throw new IllegalArgumentException("unknown boundary '" + id + "' (allowed: " + String.join(", ",
+          java.util.Arrays.stream(values()).map(Boundary::id).toList()) + ")");
     }
   }
 

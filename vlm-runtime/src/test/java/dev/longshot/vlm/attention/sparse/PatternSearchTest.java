@@ -117,7 +117,7 @@ class PatternSearchTest {
   @Test
   void recallTargetPicksTheSmallestVerticalSlashBudgetThatReachesIt() {
     int n = 2048;
-    BlockSparseKernel.HeadInput in = VsEstimatorTest.planted(SEED, n).in();
+    BlockSparseKernel.HeadInput in = PlantedHead.bandWithColumns(SEED, n).in();
     double target = 0.995;
     PatternSearch.Space space = new PatternSearch.Space(64, 16, 128, 30, 50, 100, 64, target, 4);
     PatternSearch search = new PatternSearch(space, par);

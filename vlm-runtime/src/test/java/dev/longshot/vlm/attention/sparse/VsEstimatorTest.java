@@ -2,8 +2,8 @@ package dev.longshot.vlm.attention.sparse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.longshot.vlm.bench.PlantedHead;
 import java.util.Arrays;
-import java.util.SplittableRandom;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
@@ -16,13 +16,10 @@ import org.junit.jupiter.api.Test;
 class VsEstimatorTest {
   private static final long SEED = 1717L;
 
-  /** The planted head and the planted columns. */
-  record Planted(BlockSparseKernel.HeadInput in, TreeSet<Integer> columns) {}
-
   @Test
   void verticalBudgetGoesToPlantedColumnsNotToTheLocalBand() {
     int n = 2048;
-    Planted p = planted(SEED, n);
+    PlantedHead.Columns p = PlantedHead.bandWithColumns(SEED, n);
     BlockSparseKernel.HeadInput in = p.in();
     TreeSet<Integer> planted = p.columns();
     VsIndex index = VsEstimator.estimate(in, RowTask.rows(n - 64, 1, 64), new int[][] {{0, n}}, 100, 200);
@@ -43,7 +40,7 @@ class VsEstimatorTest {
   @Test
   void withATargetRecallTheBudgetGrowsUntilTheEstimatedKeptMassReachesIt() {
     int n = 2048;
-    BlockSparseKernel.HeadInput in = planted(SEED, n).in();
+    BlockSparseKernel.HeadInput in = PlantedHead.bandWithColumns(SEED, n).in();
     int[] rows = RowTask.rows(n - 64, 1, 64);
     VsEstimator.Estimate fixed = VsEstimator.estimate(in, rows, new int[][] {{0, n}}, 30, 100, 0);
     VsEstimator.Estimate grown = VsEstimator.estimate(in, rows, new int[][] {{0, n}}, 30, 100, 0.995);
@@ -67,7 +64,7 @@ class VsEstimatorTest {
   @Test
   void verticalsStayOutOfTheBandJustBeforeTheEstimationRows() {
     int n = 2048;
-    BlockSparseKernel.HeadInput in = planted(SEED, n).in();
+    BlockSparseKernel.HeadInput in = PlantedHead.bandWithColumns(SEED, n).in();
     int[] rows = RowTask.rows(n - 64, 1, 64);
     int s = 200;
     VsEstimator.Estimate e = VsEstimator.estimate(in, rows, new int[][] {{0, n}}, 100, s, 0.99);
@@ -94,42 +91,6 @@ class VsEstimatorTest {
     }
     VsIndex index = VsEstimator.estimate(a, rows, new int[][] {{0, 100}}, 16000, 32768, 0).index();
     assertThat(index.verticals()).hasSize(100);
-  }
-
-  static Planted planted(long seed, int n) {
-    SplittableRandom r = new SplittableRandom(seed);
-    int d = 32;
-    float[][] q = new float[n][d];
-    float[] k = new float[n * d];
-    float[] v = new float[n * d];
-    float amp = 2.66f; // positional score amp^2 * sum_f cos(w_f (i - j)) / sqrt(d): 10 on the main diagonal
-    for (int i = 0; i < n; i++) {
-      for (int x = 0; x < d; x++) {
-        q[i][x] = (float) (r.nextGaussian() * 0.3);
-        k[i * d + x] = (float) (r.nextGaussian() * 0.3);
-        v[i * d + x] = (float) (r.nextDouble() * 2 - 1);
-      }
-      for (int f = 0; f < 8; f++) {
-        double w = 0.5 * Math.pow(10, -f / 3.0); // RoPE-like, incommensurate: no revival of the band within n
-        q[i][2 * f] += amp * (float) Math.cos(w * i);
-        q[i][2 * f + 1] += amp * (float) Math.sin(w * i);
-        k[i * d + 2 * f] += amp * (float) Math.cos(w * i);
-        k[i * d + 2 * f + 1] += amp * (float) Math.sin(w * i);
-      }
-      for (int x = 16; x < d; x++) {
-        q[i][x] += 0.6f; // every query leans towards the planted direction (dims 16..31, all ones)
-      }
-    }
-    TreeSet<Integer> planted = new TreeSet<>();
-    while (planted.size() < 60) {
-      planted.add(30 + r.nextInt(n - 600)); // past the forced first columns, away from the estimation rows
-    }
-    for (int j : planted) {
-      for (int x = 16; x < d; x++) {
-        k[j * d + x] += 2.4f; // score +0.6 * 2.4 * 16 / sqrt(32) = +4 for every query
-      }
-    }
-    return new Planted(new BlockSparseKernel.HeadInput(q, 0, 0, k, v, d, (float) (1 / Math.sqrt(d))), planted);
   }
 
   /** Softmax mass the index keeps, mean over all rows (double precision). */
