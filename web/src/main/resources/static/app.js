@@ -3,7 +3,7 @@
 'use strict';
 
 const $ = (id) => document.getElementById(id);
-const state = { videos: [], current: null, evidence: [], pendingSeekMs: null, jobsSeen: new Set() };
+const state = { videos: [], current: null, evidence: [], pendingSeekMs: null, jobsSeen: new Set(), jobsReported: new Set(), uploads: new Map() };
 
 /** Creates an element; children are nodes or strings (strings become text nodes). */
 function el(tag, props = {}, ...children) {
@@ -133,13 +133,34 @@ async function pollJobs() {
     $('jobs').replaceChildren(...shown.map(jobItem));
     active = jobs.some((j) => j.state === 'QUEUED' || j.state === 'RUNNING');
     const finished = jobs.filter((j) => j.state === 'SUCCEEDED' && state.jobsSeen.has(j.jobId));
+    const failed = jobs.filter((j) => j.state === 'FAILED' && state.jobsSeen.has(j.jobId) && !state.jobsReported.has(j.jobId));
     for (const j of jobs) if (j.state === 'QUEUED' || j.state === 'RUNNING') state.jobsSeen.add(j.jobId);
     for (const j of finished) state.jobsSeen.delete(j.jobId);
+    for (const j of failed) state.jobsReported.add(j.jobId);
     if (finished.length) await loadVideos();
+    for (const j of [...finished, ...failed]) reportJob(j);
   } catch (e) {
     // the next poll tries again
   }
   setTimeout(pollJobs, active ? 1000 : 4000);
+}
+
+/**
+ * Says in the upload status how a job the page saw running ended. An unchanged one matched a video already in the
+ * library (same content, perhaps under another name): it says which, since no new entry appears.
+ */
+function reportJob(j) {
+  const status = $('upload-status');
+  if (j.state === 'FAILED') {
+    status.textContent = `Ingest of "${state.uploads.get(j.jobId) || j.fileName}" failed; the reason is below.`;
+    return;
+  }
+  const given = state.uploads.get(j.jobId) || j.fileName; // an upload of stored content is named after the stored file
+  const v = state.videos.find((x) => x.videoId === j.videoId);
+  const name = v ? v.fileName || v.videoId : j.videoId;
+  if (!j.unchanged) status.textContent = `Ingested "${given}"; ask away.`;
+  else if (given === name) status.textContent = `"${given}" is already in the library (same content): nothing was processed again.`;
+  else status.textContent = `"${given}" has the same content as "${name}", already in the library: nothing was processed again.`;
 }
 
 function jobItem(j) {
@@ -170,6 +191,7 @@ function upload(event) {
     if (xhr.status === 202) {
       status.textContent = `Uploaded "${file.name}"; ingesting…`;
       state.jobsSeen.add(reply.jobId);
+      state.uploads.set(reply.jobId, file.name);
       $('upload-form').reset();
     } else {
       status.textContent = reply.detail || `Upload failed (HTTP ${xhr.status})`;

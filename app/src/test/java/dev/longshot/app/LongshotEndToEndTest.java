@@ -172,6 +172,24 @@ class LongshotEndToEndTest {
     }
   }
 
+  /** {@code bin/longshot ingest} of a renamed copy names the file given and the video it matched. */
+  @Test
+  void ingestOfARenamedCopySaysWhichVideoItMatched() throws Exception {
+    Path copy = Files.createDirectories(tmp.resolve("renamed")).resolve("talk.mp4");
+    Files.copy(lecture, copy, StandardCopyOption.REPLACE_EXISTING);
+    longshot.close(); // the CLI opens the same data directory, as a second process would
+    try {
+      Path config = Files.writeString(tmp.resolve("ingest.yaml"), "data:\n  dir: " + tmp.resolve("data") + "\n");
+      String[] r = cli("ingest", "--config", config.toString(), copy.toString());
+      assertThat(r[0]).as(r[2]).isEqualTo("0");
+      assertThat(r[1].lines().findFirst().orElseThrow()).isEqualTo(first.manifest().videoId()
+          + "  talk.mp4  03:00  (unchanged, skipped: the same content as lecture.mp4, already indexed)");
+    } finally {
+      longshot = Longshot.open(config());
+      longshot.ingest(lecture, p -> { }); // the record points at the shared file again
+    }
+  }
+
   @Test
   void badInputIsAClearErrorAndLeavesTheLibraryAlone() throws IOException {
     Path notes = tmp.resolve("notes.mp4");

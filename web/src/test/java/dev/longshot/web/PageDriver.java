@@ -141,6 +141,18 @@ final class PageDriver implements AutoCloseable {
     assertThat(driver.findElement(By.id("upload-status")).getText()).contains(file.getFileName().toString());
   }
 
+  /** Uploads {@code file} through the page (entering {@code apiKey} first) and waits for the upload status to hold {@code text}. */
+  String uploadAndAwaitStatus(Path file, String apiKey, String text) {
+    driver.findElement(By.cssSelector(".settings summary")).click();
+    WebElement key = driver.findElement(By.id("api-key"));
+    key.clear();
+    key.sendKeys(apiKey, org.openqa.selenium.Keys.TAB);
+    driver.findElement(By.id("upload-file")).sendKeys(file.toString());
+    driver.findElement(By.cssSelector("#upload-form button[type=submit]")).click();
+    new WebDriverWait(driver, Duration.ofMinutes(3)).until(d -> d.findElement(By.id("upload-status")).getText().contains(text));
+    return driver.findElement(By.id("upload-status")).getText();
+  }
+
   /** Checks that an evidence card quotes {@code text} literally and that the page holds no script but its own. */
   void assertEvidenceShowsTextAndRanNothing(String text) {
     List<String> quotes = driver.findElements(By.cssSelector("#evidence blockquote")).stream().map(WebElement::getText).toList();

@@ -287,6 +287,18 @@ class WebAppEndToEndTest {
   }
 
   @Test
+  void uploadingACopyUnderAnotherNameSaysWhichVideoItMatched() throws Exception {
+    Path copy = Files.copy(SAMPLE, Files.createDirectories(tmp.resolve("copies")).resolve("copy-of-lecture.mp4"));
+    int videos = getJson("/api/videos").size();
+    try (PageDriver page = new PageDriver(base, TARGET)) {
+      page.openLibrary(KEY);
+      String status = page.uploadAndAwaitStatus(copy, KEY, "same content");
+      assertThat(status).contains("\"copy-of-lecture.mp4\"").contains("\"lecture.mp4\"").contains("nothing was processed again");
+    }
+    assertThat(getJson("/api/videos").size()).as("no second entry for the same content").isEqualTo(videos);
+  }
+
+  @Test
   void sameFileByServerPathIsUnchangedAndOutsideTheRootsIs403() throws Exception {
     HttpResponse<String> outside = send(jsonPost("/api/ingest/path", Map.of("path", "/etc/passwd")));
     assertThat(outside.statusCode()).isEqualTo(403);

@@ -51,7 +51,7 @@ final class IngestCommand implements Callable<Integer> {
       for (Path file : videos) {
         try {
           IngestResult o = longshot.ingest(file, ProgressBar.forTerminal(err, file.getFileName().toString()));
-          print(o, longshot, out);
+          print(o, file, longshot, out);
         } catch (IngestException e) {
           err.println("longshot ingest: " + e.getMessage());
           failures++;
@@ -61,10 +61,17 @@ final class IngestCommand implements Callable<Integer> {
     return failures == 0 ? 0 : 1;
   }
 
-  static void print(IngestResult o, Longshot longshot, PrintStream out) {
+  /**
+   * The video id, the file as given, the duration; an unchanged file says so, and a copy under another name also
+   * names the library's video it matched (identity is the content).
+   */
+  static void print(IngestResult o, Path file, Longshot longshot, PrintStream out) {
     VideoManifest m = o.manifest();
-    out.printf("%s  %s  %s%s%n", m.videoId(), m.fileName(), Timestamps.format(m.durationMillis()),
-        o.unchanged() ? "  (unchanged, skipped)" : "");
+    String given = file.getFileName().toString();
+    String note = !o.unchanged() ? ""
+        : given.equals(m.fileName()) ? "  (unchanged, skipped)"
+        : "  (unchanged, skipped: the same content as " + m.fileName() + ", already indexed)";
+    out.printf("%s  %s  %s%s%n", m.videoId(), given, Timestamps.format(m.durationMillis()), note);
     StringBuilder counts = new StringBuilder();
     for (Modality mod : Modality.values()) {
       counts.append(' ').append(mod.id()).append('=').append(m.segmentCounts().getOrDefault(mod, 0));

@@ -83,6 +83,8 @@ class CrashSafetyTest {
     // a first, whole ingest: the baseline video and how long an ingest takes here
     long fullMillis;
     try (ServerProcess server = ServerProcess.start(yaml, tmp.resolve("server-0.log"), START_LIMIT)) {
+      assertThat(server.log()).as("serve's terminal: no library notice a laptop user cannot act on")
+          .doesNotContain("Failed to detect GPU count").doesNotContain("SpringDoc");
       assertThatThrownBy(() -> LongshotWebApplication.start("--port", "0", "--config", yaml.toString()))
           .as("a second server on the same data directory refuses to start")
           .rootCause().hasMessageContaining("in use by another Longshot process")
