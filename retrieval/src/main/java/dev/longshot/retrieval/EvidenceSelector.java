@@ -1,6 +1,7 @@
 package dev.longshot.retrieval;
 
 import dev.longshot.config.RetrievalSettings;
+import dev.longshot.retrieval.answer.KeyTerms;
 import dev.longshot.retrieval.index.EvidenceIndex;
 import dev.longshot.retrieval.query.ObjectInfo;
 import dev.longshot.retrieval.query.ObjectTextFilter;
@@ -20,7 +21,8 @@ import java.util.Set;
  * all modalities; the question plus the ASR request over speech; the question plus the objects and quoted phrases
  * over on-screen text (Video-RAG extends the OCR query with DET terms); the objects over detections. A hit is
  * accepted when its cosine similarity reaches {@code retrieval.min-similarity}, when it contains a quoted phrase
- * of the question, or when it is a detection naming a requested object. Detection texts are cut to the TYPE
+ * of the question, when it holds every key term of the question ({@link KeyTerms#holdsAll}: "Who is the speaker?"
+ * and a slide "Speaker: Dr. Maria Lopez"), or when it is a detection naming a requested object. Detection texts are cut to the TYPE
  * asked for. The same moment found by several requests (overlapping spans of one modality) is kept once, at its best score.
  */
 final class EvidenceSelector {
@@ -35,6 +37,7 @@ final class EvidenceSelector {
 
   List<Evidence> select(String question, RetrievalPlan plan, Set<String> videoIds) {
     SearchRequest base = new SearchRequest(question, videoIds, Set.of(), null, null, settings.topK());
+    KeyTerms keyTerms = new KeyTerms(question);
     List<SearchHit> hits = new ArrayList<>(index.search(base));
     if (plan.asr() != null) {
       hits.addAll(index.search(base.withQuery(question + " " + plan.asr()).withModalities(SPEECH)));
@@ -47,19 +50,22 @@ final class EvidenceSelector {
     hits.sort(Comparator.comparingDouble(SearchHit::score).reversed());
     List<Evidence> kept = new ArrayList<>();
     for (SearchHit h : hits) {
-      if (kept.size() < settings.topK() && accepted(h, plan) && kept.stream().noneMatch(k -> overlaps(k, h.evidence()))) {
+      if (kept.size() < settings.topK() && accepted(h, plan, keyTerms) && kept.stream().noneMatch(k -> overlaps(k, h.evidence()))) {
         kept.add(trim(h.evidence(), plan.objectInfo()));
       }
     }
     return List.copyOf(kept);
   }
 
-  private boolean accepted(SearchHit h, RetrievalPlan plan) {
+  private boolean accepted(SearchHit h, RetrievalPlan plan, KeyTerms keyTerms) {
     if (h.similarity() >= settings.minSimilarity()) {
       return true;
     }
     String text = h.evidence().text().toLowerCase(Locale.ROOT);
     if (plan.phrases().stream().anyMatch(p -> !p.isBlank() && text.contains(p.toLowerCase(Locale.ROOT)))) {
+      return true;
+    }
+    if (h.evidence().modality() != Modality.DET && keyTerms.holdsAll(text)) {
       return true;
     }
     return h.evidence().modality() == Modality.DET && plan.objects().stream().anyMatch(text::contains);

@@ -71,6 +71,25 @@ class QuestionAnsweringTest {
     assertThat(qa.retrieve("learning rate", Set.of(VIDEO_B))).extracting(Evidence::videoId).containsOnly(VIDEO_B);
   }
 
+  /**
+   * "Who is the speaker?" names a person (the decomposer also asks the detector for one), and the title slide holding
+   * "Speaker: Dr. Maria Lopez" is a BM25 hit whose cosine stays under retrieval.min-similarity: evidence that holds
+   * every key term of the question counts (it was dropped and the answer was "nothing found").
+   */
+  @Test
+  void aSlideHoldingEveryKeyTermOfTheQuestionIsEvidenceBelowTheSimilarityCutOff() {
+    index.replaceVideo(Fixtures.manifest(VIDEO_A, "fp"), List.of(
+        Fixtures.seg(Modality.OCR, 0, 22, "Project Heron\nRiver monitoring lecture\nSpeaker: Dr. Maria Lopez\nDelft, March 2024"),
+        Fixtures.seg(Modality.ASR, 1, 3, "welcome to this lecture about project heron"),
+        Fixtures.seg(Modality.ASR, 30, 36, "the sensors measure the water level every ten minutes")));
+
+    Answer a = qa.ask("Who is the speaker?", Set.of(), e -> { }, t -> { });
+
+    assertThat(a.evidence()).extracting(Evidence::modality, Evidence::startMillis).contains(org.assertj.core.groups.Tuple.tuple(Modality.OCR, 0L));
+    assertThat(a.text()).contains("Maria Lopez");
+    assertThat(qa.ask("Who won the football cup?", Set.of(), e -> { }, t -> { }).evidence()).isEmpty();
+  }
+
   @Test
   void anIrrelevantQuestionGetsThePlainNothingFoundAnswer() {
     index.replaceVideo(Fixtures.manifest(VIDEO_A, "fp"), Fixtures.lecture());

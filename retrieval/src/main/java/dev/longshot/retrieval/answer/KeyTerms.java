@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * the kind of thing the question asks for (a number for "how much", "when"...; a capitalised name for "who",
  * "which", "where"), and nothing when it holds no word beyond the question's own. Immutable.
  */
-final class KeyTerms {
+public final class KeyTerms {
   private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]+");
   private static final Set<String> FUNCTION_WORDS = Set.of("a", "an", "the", "is", "are", "was", "were", "be", "been",
       "do", "does", "did", "of", "in", "on", "at", "to", "for", "by", "with", "from", "about", "and", "or", "what",
@@ -35,7 +35,7 @@ final class KeyTerms {
   private final boolean asksNumber;
   private final boolean asksName;
 
-  KeyTerms(String question) {
+  public KeyTerms(String question) {
     String q = question.toLowerCase(Locale.ROOT);
     List<String> t = new ArrayList<>();
     for (String w : words(q)) {
@@ -46,6 +46,17 @@ final class KeyTerms {
     this.terms = List.copyOf(t);
     this.asksNumber = ASKS_NUMBER.matcher(q).find();
     this.asksName = !asksNumber && ASKS_NAME.matcher(q).find();
+  }
+
+  /**
+   * Whether {@code text} holds every key term of the question and at least one word beyond them (false for a
+   * question without key terms): for evidence selection, a lexical match as strong as a high similarity.
+   */
+  public boolean holdsAll(String text) {
+    List<String> words = words(text.toLowerCase(Locale.ROOT));
+    return !terms.isEmpty()
+        && terms.stream().allMatch(term -> words.stream().anyMatch(w -> matches(w, term)))
+        && words.stream().anyMatch(w -> !FUNCTION_WORDS.contains(w) && terms.stream().noneMatch(t -> matches(w, t)));
   }
 
   /** How well {@code line} answers: terms held plus one for the asked kind of thing; 0 when it adds no word. */
