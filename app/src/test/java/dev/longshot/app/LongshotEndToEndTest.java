@@ -190,6 +190,27 @@ class LongshotEndToEndTest {
     }
   }
 
+  /**
+   * {@code bin/longshot ingest MISSING lecture.mp4}: the missing file is named first, before any progress bar, the
+   * existing one is still ingested, and the exit status reports the failure.
+   */
+  @Test
+  void ingestOfAMissingFileNamesItFirstAndStillIngestsTheOthers() throws Exception {
+    Path missing = tmp.resolve("no/such/file.mp4");
+    longshot.close(); // the CLI opens the same data directory, as a second process would
+    try {
+      Path config = Files.writeString(tmp.resolve("missing.yaml"), "data:\n  dir: " + tmp.resolve("data") + "\n");
+      String[] r = cli("ingest", "--config", config.toString(), missing.toString(), lecture.toString());
+      assertThat(r[0]).as(r[2]).isEqualTo("1");
+      assertThat(r[2].lines().findFirst().orElseThrow()).isEqualTo("longshot ingest: file not found: " + missing);
+      assertThat(r[2].lines().filter(l -> l.contains("file not found"))).hasSize(1);
+      assertThat(r[1].lines().findFirst().orElseThrow())
+          .isEqualTo(first.manifest().videoId() + "  lecture.mp4  03:00  (unchanged, skipped)");
+    } finally {
+      longshot = Longshot.open(config());
+    }
+  }
+
   @Test
   void badInputIsAClearErrorAndLeavesTheLibraryAlone() throws IOException {
     Path notes = tmp.resolve("notes.mp4");

@@ -3,6 +3,7 @@ package dev.longshot.app.cli;
 import dev.longshot.app.Longshot;
 import dev.longshot.ingest.IngestException;
 import dev.longshot.ingest.IngestResult;
+import dev.longshot.ingest.media.MediaProbe;
 import dev.longshot.timeline.Modality;
 import dev.longshot.timeline.Timestamps;
 import dev.longshot.timeline.VideoManifest;
@@ -41,7 +42,13 @@ final class IngestCommand implements Callable<Integer> {
             + " ingests every video under it"));
         failures++;
       } else {
-        videos.add(file);
+        try {
+          MediaProbe.checkFile(file); // missing, unreadable or empty: said before any model loads or bar is drawn
+          videos.add(file);
+        } catch (IngestException e) {
+          err.println("longshot ingest: " + e.getMessage());
+          failures++;
+        }
       }
     }
     if (videos.isEmpty()) {

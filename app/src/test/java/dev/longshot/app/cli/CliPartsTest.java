@@ -65,6 +65,18 @@ class CliPartsTest {
         + " ingests every video under it\n");
   }
 
+  /** A missing file is named at once, before any model loads or a progress bar is drawn (it drew a 0 % bar first). */
+  @Test
+  void ingestOfAMissingFileSaysSoAtOnceWithoutAProgressBar(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+      throws java.io.IOException {
+    java.nio.file.Path missing = tmp.resolve("no/such/file.mp4");
+    java.nio.file.Path yaml = java.nio.file.Files.writeString(tmp.resolve("longshot.yaml"), "data:\n  dir: " + tmp.resolve("data") + "\n");
+    String[] r = run("ingest", "--config", yaml.toString(), missing.toString());
+    assertThat(r[0]).isEqualTo("1");
+    assertThat(r[1]).isEmpty();
+    assertThat(r[2]).isEqualTo("longshot ingest: file not found: " + missing + "\n");
+  }
+
   /** The command list and each command's --help come from the same declarations as the parsing. */
   @Test
   void helpIsGeneratedFromTheDeclarations() {
