@@ -9,6 +9,7 @@ import dev.longshot.ingest.IngestPipeline;
 import dev.longshot.ingest.IngestResult;
 import dev.longshot.ingest.media.MediaProbe;
 import dev.longshot.retrieval.QuestionAnswering;
+import dev.longshot.retrieval.answer.VideoNames;
 import dev.longshot.retrieval.index.EvidenceIndex;
 import dev.longshot.timeline.Answer;
 import dev.longshot.timeline.Closeables;
@@ -99,8 +100,7 @@ public final class Longshot implements LongshotService {
       LibraryCheck.run(records, index);
       model = config.answer().backend() == AnswerBackend.EMBEDDED ? EmbeddedModel.load(config.vlm(),
           id -> records.manifest(id).map(VideoManifest::durationMillis).orElse(-1L)) : null;
-      QuestionAnswering qa = QuestionAnswering.create(index, config.answer(), records::keyframe, model,
-          id -> records.manifest(id).map(VideoManifest::fileName));
+      QuestionAnswering qa = QuestionAnswering.create(index, config.answer(), records::keyframe, model, namesOf(records));
       Longshot longshot = new Longshot(config, lock, records, embedder, index, qa, model);
       longshot.preloading = preloading;
       return longshot;
@@ -196,6 +196,15 @@ public final class Longshot implements LongshotService {
   @Override
   public Optional<VideoManifest> video(String videoId) {
     return records.manifest(videoId);
+  }
+
+  /** The file names videos were ingested under (the library's records): what answers and {@code ask --json} cite. */
+  public VideoNames videoNames() {
+    return namesOf(records);
+  }
+
+  private static VideoNames namesOf(RecordStore records) {
+    return id -> records.manifest(id).map(VideoManifest::fileName);
   }
 
   /**

@@ -93,12 +93,35 @@ class LongshotEndToEndTest {
   @Test
   void askJsonIsWhatScriptsParse() throws IOException {
     Answer a = longshot.ask("Who is giving this lecture?", Set.of(first.manifest().videoId()));
-    JsonNode json = Json.mapper().readTree(dev.longshot.app.cli.CliBridge.askJson(a));
+    JsonNode json = Json.mapper().readTree(dev.longshot.app.cli.CliBridge.askJson(a, longshot.videoNames()));
     assertThat(json.get("answer").asText()).isEqualTo(a.text());
     JsonNode e0 = json.get("evidence").get(0);
     assertThat(e0.get("video").asText()).isEqualTo(first.manifest().videoId());
+    assertThat(e0.get("fileName").asText()).isEqualTo("lecture.mp4");
     assertThat(e0.get("start").asDouble()).isLessThanOrEqualTo(e0.get("end").asDouble());
     assertThat(e0.get("modality").asText()).isIn("ocr", "asr", "det", "subtitle");
+  }
+
+  /**
+   * {@code bin/longshot ask --json} names each evidence item's file (it gave only the video id, so a script could not
+   * say which file to open); the existing fields stay as they were.
+   */
+  @Test
+  void askJsonNamesEachEvidenceFile() throws IOException {
+    longshot.close(); // the CLI opens the same data directory, as a second process would
+    try {
+      Path config = Files.writeString(tmp.resolve("ask.yaml"), "data:\n  dir: " + tmp.resolve("data") + "\n");
+      String[] r = cli("ask", "--json", "What is the total budget of project Heron?", "--config", config.toString());
+      assertThat(r[0]).as(r[2]).isEqualTo("0");
+      JsonNode evidence = Json.mapper().readTree(r[1]).get("evidence");
+      assertThat(evidence).isNotEmpty().allSatisfy(e -> {
+        assertThat(e.get("video").asText()).isEqualTo(first.manifest().videoId());
+        assertThat(e.get("fileName").asText()).isEqualTo("lecture.mp4");
+        assertThat(e.get("start").isNumber()).isTrue();
+      });
+    } finally {
+      longshot = Longshot.open(config());
+    }
   }
 
   /** Issue 14 item 5: {@code bin/longshot eval} on the ingested lecture, as a user runs it (config file, CLI). */

@@ -3,6 +3,7 @@ package dev.longshot.app.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.longshot.app.Longshot;
+import dev.longshot.retrieval.answer.VideoNames;
 import dev.longshot.timeline.Answer;
 import dev.longshot.timeline.Evidence;
 import dev.longshot.timeline.Json;
@@ -22,8 +23,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code bin/longshot ask "QUESTION" [--video ID|PATH[,..]] [--json]}: prints the answer and its evidence with
- * timestamps, or one JSON object {@code {"answer": ..., "evidence": [{"video", "start", "end", "modality",
- * "text", "keyframe"}]}} with times in seconds.
+ * timestamps, or one JSON object {@code {"answer": ..., "evidence": [{"video", "fileName", "start", "end",
+ * "modality", "text", "keyframe"}]}} with times in seconds.
  */
 @Command(name = "ask", mixinStandardHelpOptions = true, description = "answer from the indexed videos",
     footer = "Quote the question.")
@@ -48,7 +49,7 @@ final class AskCommand implements Callable<Integer> {
       Set<String> videos = resolveVideos(video, longshot);
       Answer answer = longshot.ask(question, videos);
       if (json) {
-        out.println(toJson(answer));
+        out.println(toJson(answer, longshot.videoNames()));
       } else {
         printText(answer, longshot, out);
       }
@@ -76,13 +77,15 @@ final class AskCommand implements Callable<Integer> {
     return ids;
   }
 
-  static String toJson(Answer answer) throws IOException {
+  /** {@code fileName} is the file each evidence's video was ingested under (null when the library has no record). */
+  static String toJson(Answer answer, VideoNames names) throws IOException {
     ObjectNode root = Json.mapper().createObjectNode();
     root.put("answer", answer.text());
     ArrayNode ev = root.putArray("evidence");
     for (Evidence e : answer.evidence()) {
       ObjectNode n = ev.addObject();
       n.put("video", e.videoId());
+      n.put("fileName", names.fileName(e.videoId()).orElse(null));
       n.put("start", e.startMillis() / 1000.0);
       n.put("end", e.endMillis() / 1000.0);
       n.put("modality", e.modality().id());
@@ -102,7 +105,7 @@ final class AskCommand implements Callable<Integer> {
     out.println();
     out.println("Evidence:");
     for (Evidence e : answer.evidence()) {
-      String name = longshot.video(e.videoId()).map(m -> m.fileName()).orElse(e.videoId());
+      String name = longshot.videoNames().fileName(e.videoId()).orElse(e.videoId());
       out.printf("  %s-%s  %-8s %s  \"%s\"%n", Timestamps.format(e.startMillis()), Timestamps.format(e.endMillis()),
           e.modality().id(), name, oneLine(e.text()));
     }

@@ -1,5 +1,6 @@
 package dev.longshot.app.cli;
 
+import dev.longshot.retrieval.answer.VideoNames;
 import dev.longshot.timeline.Answer;
 import java.io.IOException;
 
@@ -7,9 +8,9 @@ import java.io.IOException;
 public final class CliBridge {
   private CliBridge() {}
 
-  /** The {@code bin/longshot ask --json} object for {@code answer}. */
-  public static String askJson(Answer answer) throws IOException {
-    return AskCommand.toJson(answer);
+  /** The {@code bin/longshot ask --json} object for {@code answer}, its evidence files named by {@code names}. */
+  public static String askJson(Answer answer, VideoNames names) throws IOException {
+    return AskCommand.toJson(answer, names);
   }
 
   /** Runs {@code bin/longshot ARGS} in this JVM (what {@code Main} does), writing to {@code out} and {@code err}. */
