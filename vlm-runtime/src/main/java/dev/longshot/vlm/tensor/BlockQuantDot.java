@@ -41,16 +41,14 @@ final class BlockQuantDot {
     };
   }
 
-  /** The eight 6-bit scales ({@code out[0..8)}) and mins ({@code out[8..16)}) packed in {@code a[s..s+12)}. */
+  /**
+   * The eight 6-bit scales ({@code out[0..8)}) and mins ({@code out[8..16)}) packed in {@code a[s..s+12)}, as
+   * {@link BlockDecoder#scale} and {@link BlockDecoder#min} read them.
+   */
   static void unpackScales(byte[] a, int s, int[] out) {
-    for (int j = 0; j < 4; j++) {
-      int lo = a[s + j] & 0xFF;
-      int mlo = a[s + j + 4] & 0xFF;
-      int hi = a[s + j + 8] & 0xFF;
-      out[j] = lo & 63;
-      out[8 + j] = mlo & 63;
-      out[4 + j] = (hi & 0x0F) | (lo >>> 6) << 4;
-      out[12 + j] = (hi >>> 4) | (mlo >>> 6) << 4;
+    for (int j = 0; j < 8; j++) {
+      out[j] = BlockDecoder.scale(a, s, j);
+      out[8 + j] = BlockDecoder.min(a, s, j);
     }
   }
 
