@@ -11,17 +11,15 @@ import jdk.incubator.vector.VectorSpecies;
  * sub-blocks and with pairs of Q6_K's 16-element groups), with scalar twins, as {@link QuantDot} does for Q4_0: per
  * group that shares a weight scale the products of the quants are summed in shorts (at most 2 x 63 x 127 or
  * 2 x 32 x 127), summed in pairs into ints ({@link QuantDot#pairSum}) and scaled once by
- * {@code d * scale * d_x}. Q4_K's mins come from the activation's per-block sums of quants ({@link #sums}, computed
- * once per activation and thread): {@code - dmin * min * d_x * sum(q_x)}. Used where {@link QuantDot#ENABLED}.
+ * {@code d * scale * d_x}. Q4_K's mins come from the activation's per-block sums of quants
+ * ({@link Q8Activation#sums}, computed once when it is quantized): {@code - dmin * min * d_x * sum(q_x)}. Used where
+ * {@link QuantDot#ENABLED}.
  */
 final class BlockQuantDot {
   private static final VectorSpecies<Byte> B = ByteVector.SPECIES_128;
   private static final VectorSpecies<Short> S = ShortVector.SPECIES_256;
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
   private static final int QB = Q8Activation.BLOCK;
-
-  /** The last activation this thread summed and its per-block sums of quants. */
-  private static final ThreadLocal<Object[]> SUMS = ThreadLocal.withInitial(() -> new Object[2]);
 
   private BlockQuantDot() {}
 
@@ -44,41 +42,18 @@ final class BlockQuantDot {
   }
 
   /**
-   * Per block of 32 the activation's scale times the sum of its quants, {@code d_x * sum(q_x)} (cached per thread for
-   * the last activation seen).
+   * The eight 6-bit scales ({@code out[0..8)}) and mins ({@code out[8..16)}) packed in {@code a[s..s+12)}, as
+   * {@link BlockDecoder#scale} and {@link BlockDecoder#min} read them.
    */
-  static float[] sums(Q8Activation x) {
-    Object[] c = SUMS.get();
-    if (c[0] != x) {
-      float[] s = new float[x.n / QB];
-      for (int b = 0; b < s.length; b++) {
-        int sum = 0;
-        for (int i = b * QB; i < (b + 1) * QB; i++) {
-          sum += x.q[i];
-        }
-        s[b] = x.d[b] * sum;
-      }
-      c[0] = x;
-      c[1] = s;
-    }
-    return (float[]) c[1];
-  }
-
-  /** The eight 6-bit scales ({@code out[0..8)}) and mins ({@code out[8..16)}) packed in {@code a[s..s+12)}. */
   static void unpackScales(byte[] a, int s, int[] out) {
-    for (int j = 0; j < 4; j++) {
-      int lo = a[s + j] & 0xFF;
-      int mlo = a[s + j + 4] & 0xFF;
-      int hi = a[s + j + 8] & 0xFF;
-      out[j] = lo & 63;
-      out[8 + j] = mlo & 63;
-      out[4 + j] = (hi & 0x0F) | (lo >>> 6) << 4;
-      out[12 + j] = (hi >>> 4) | (mlo >>> 6) << 4;
+    for (int j = 0; j < 8; j++) {
+      out[j] = BlockDecoder.scale(a, s, j);
+      out[8 + j] = BlockDecoder.min(a, s, j);
     }
   }
 
   static float q4KScalar(byte[] a, int base, int blocks, Q8Activation x, int xFirst) {
-    float[] xs = sums(x);
+    float[] xs = x.sums;
     float sum = 0f;
     for (int blk = 0; blk < blocks; blk++) {
       int o = base + blk * 144;
@@ -100,7 +75,7 @@ final class BlockQuantDot {
   }
 
   static float q4KVector(byte[] a, int base, int blocks, Q8Activation x, int xFirst) {
-    float[] xs = sums(x);
+    float[] xs = x.sums;
     short[] xq = x.q;
     float[] xd = x.d;
     int[] sm = new int[16];

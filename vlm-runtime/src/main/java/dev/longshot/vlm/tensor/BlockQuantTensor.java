@@ -86,7 +86,7 @@ abstract class BlockQuantTensor extends FloatTensor {
 
   @Override
   final float dotScalar(int offset, float[] x, int xOffset, int n) {
-    float[] buf = new float[Math.min(CHUNK, n)];
+    float[] buf = CHUNK_BUFFER.get();
     float sum = 0f;
     for (int start = 0; start < n; start += CHUNK) {
       int len = Math.min(CHUNK, n - start);

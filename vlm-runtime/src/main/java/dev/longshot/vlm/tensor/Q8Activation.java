@@ -26,6 +26,11 @@ public final class Q8Activation {
    * the {@code - 8} of Q4_0's nibbles applied once per block instead of once per weight.
    */
   final int[] q4Bias;
+  /**
+   * Per block, the scale times the sum of its quants, {@code d * sum(q)}: the activation's side of the mins of Q4_K
+   * ({@link BlockQuantDot}).
+   */
+  final float[] sums;
 
   private Q8Activation(int n) {
     this.n = n;
@@ -33,6 +38,7 @@ public final class Q8Activation {
     this.d = new float[n / BLOCK];
     this.pairs = new int[n / 2];
     this.q4Bias = new int[n / BLOCK];
+    this.sums = new float[n / BLOCK];
   }
 
   /** Quantizes {@code x[0..n)}; {@code n} must be a multiple of {@link #BLOCK}. */
@@ -60,6 +66,7 @@ public final class Q8Activation {
         odd += a.q[i + 1];
       }
       a.q4Bias[b] = -8 * even & 0xFFFF | -8 * odd << 16;
+      a.sums[b] = a.d[b] * (even + odd);
     }
     return a;
   }
