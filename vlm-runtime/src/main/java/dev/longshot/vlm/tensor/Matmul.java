@@ -289,9 +289,7 @@ public final class Matmul {
     c21.intoArray(o2, p2 + l);
     c22.intoArray(o2, p2 + 2 * l);
     if (count < PANEL) {
-      for (int t = 0; t < TOKENS; t++) {
-        System.arraycopy(tmp, t * PANEL, outs[t0 + t], r0, count);
-      }
+      copyPartial(tmp, outs, t0, r0, count);
     }
   }
 
@@ -382,9 +380,18 @@ public final class Matmul {
     c51.intoArray(o5, p5 + l);
     c52.intoArray(o5, p5 + 2 * l);
     if (count < PANEL) {
-      for (int t = 0; t < TOKENS; t++) {
-        System.arraycopy(tmp, t * PANEL, outs[t0 + t], r0, count);
-      }
+      copyPartial(tmp, outs, t0, r0, count);
+    }
+  }
+
+  /**
+   * A partial panel's results, stored by {@link #kernel3} / {@link #kernel6} in {@code tmp} one {@link #PANEL} per
+   * activation, copied to rows {@code [r0, r0 + count)} of the outputs of activations {@code t0 ..}: called after every
+   * accumulator is stored, with no vector live.
+   */
+  private static void copyPartial(float[] tmp, float[][] outs, int t0, int r0, int count) {
+    for (int t = 0; t < TOKENS; t++) {
+      System.arraycopy(tmp, t * PANEL, outs[t0 + t], r0, count);
     }
   }
 
