@@ -17,7 +17,10 @@ import jdk.incubator.vector.FloatVector;
  */
 public final class Matmul {
   private static final int MIN_ROWS_PER_CHUNK = 16;
-  /** Rows per claimed tile of the matrix-vector path: two groups of the interleaved Q4_0 kernel. */
+  /**
+   * Rows per claimed tile of the matrix-vector path: a multiple of the interleaved Q8_0 / Q4_0 kernels' group
+   * ({@code Interleaved.ROWS}: 8 rows with 256-bit vectors, 16 with 512), so no group is split between tiles.
+   */
   private static final int TILE = 16;
   /** Weight rows per prefill panel: three float vectors. */
   static final int PANEL = 3 * Kernels.F.length();
