@@ -17,6 +17,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -195,12 +196,17 @@ class HostileModelFileTest {
   }
 
   private Path hfWith(String name, String key, long value) throws Exception {
+    return hfEdited(name, "config.json", cfg -> cfg.put(key, value));
+  }
+
+  /** A tiny Hugging Face model in {@code name} whose JSON {@code file} went through {@code edit}. */
+  private Path hfEdited(String name, String file, Consumer<ObjectNode> edit) throws Exception {
     Path hf = dir.resolve(name);
     new RandomModel(ModelSpec.tinyLlama(), 3).writeHuggingFace(hf);
     ObjectMapper om = new ObjectMapper();
-    ObjectNode cfg = (ObjectNode) om.readTree(hf.resolve("config.json").toFile());
-    cfg.put(key, value);
-    om.writeValue(hf.resolve("config.json").toFile(), cfg);
+    ObjectNode root = (ObjectNode) om.readTree(hf.resolve(file).toFile());
+    edit.accept(root);
+    om.writeValue(hf.resolve(file).toFile(), root);
     return hf;
   }
 
@@ -224,12 +230,8 @@ class HostileModelFileTest {
 
   @Test
   void aTokenIdThatWouldSizeAHugeVocabularyIsRefused() throws Exception {
-    Path hf = dir.resolve("tok");
-    new RandomModel(ModelSpec.tinyLlama(), 3).writeHuggingFace(hf);
-    ObjectMapper om = new ObjectMapper();
-    ObjectNode tok = (ObjectNode) om.readTree(hf.resolve("tokenizer.json").toFile());
-    ((ObjectNode) tok.path("model").path("vocab")).put("hostile", Integer.MAX_VALUE - 1);
-    om.writeValue(hf.resolve("tokenizer.json").toFile(), tok);
+    Path hf = hfEdited("tok", "tokenizer.json",
+        tok -> ((ObjectNode) tok.path("model").path("vocab")).put("hostile", Integer.MAX_VALUE - 1));
     assertThatThrownBy(() -> LoadedModel.load(hf)).isInstanceOf(ModelFormatException.class)
         .hasMessageContaining("tokenizer.json").hasMessageContaining("hostile")
         .hasMessageContaining("2147483646");
@@ -285,12 +287,8 @@ class HostileModelFileTest {
   @Test
   void aTokenizerRegexThatDoesNotCompileIsAModelFormatError() throws Exception {
     // the old code let java.util.regex.PatternSyntaxException (three lines, no file name) escape the loader
-    Path hf = dir.resolve("bad-regex");
-    new RandomModel(ModelSpec.tinyLlama(), 3).writeHuggingFace(hf);
-    ObjectMapper om = new ObjectMapper();
-    ObjectNode tok = (ObjectNode) om.readTree(hf.resolve("tokenizer.json").toFile());
-    ((ObjectNode) tok.path("pre_tokenizer").path("pretokenizers").get(0).path("pattern")).put("Regex", "(?i.:x)");
-    om.writeValue(hf.resolve("tokenizer.json").toFile(), tok);
+    Path hf = hfEdited("bad-regex", "tokenizer.json", tok -> ((ObjectNode) tok.path("pre_tokenizer")
+        .path("pretokenizers").get(0).path("pattern")).put("Regex", "(?i.:x)"));
     assertThatThrownBy(() -> LoadedModel.load(hf)).isInstanceOf(ModelFormatException.class)
         .hasMessageContaining("tokenizer.json").hasMessageContaining("(?i.:x)")
         .hasMessageContaining("Unknown inline modifier").satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));

@@ -5,13 +5,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.longshot.vlm.testmodel.TensorEncoding;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.HexFormat;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
@@ -34,18 +29,17 @@ class BlockQuantKernelsTest {
   private static final GgmlType[] TYPES = {GgmlType.Q4_1, GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.Q4_K,
       GgmlType.Q5_K, GgmlType.Q6_K};
   private static Path dir;
-  private static WeightMemory mapped;
+  private static TestTensors tensors;
 
   @BeforeAll
   static void tempDir() throws IOException {
     dir = Files.createTempDirectory("blockquant");
+    tensors = new TestTensors(dir);
   }
 
   @AfterAll
   static void cleanUp() throws IOException {
-    if (mapped != null) {
-      mapped.close();
-    }
+    tensors.close();
     try (var s = Files.list(dir)) {
       for (Path p : s.toList()) {
         Files.delete(p);
@@ -61,23 +55,7 @@ class BlockQuantKernelsTest {
 
   /** The tensor over {@code bytes} in {@code storage} (mapped: at byte 7 of a file, so blocks are misaligned). */
   static FloatTensor tensor(GgmlType type, byte[] bytes, long elements, WeightStorage storage) {
-    if (storage == WeightStorage.HEAP) {
-      return FloatTensor.of(type, ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN), elements);
-    }
-    try {
-      if (mapped == null) {
-        mapped = WeightStorage.MAPPED.open();
-      }
-      Path f = Files.createTempFile(dir, "tensor", ".bin");
-      byte[] padded = new byte[bytes.length + 7];
-      System.arraycopy(bytes, 0, padded, 7, bytes.length);
-      Files.write(f, padded);
-      try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
-        return mapped.tensor(ch, 7, type, elements);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return tensors.of(type, bytes, elements, storage);
   }
 
   private static byte[] hex(String s) {

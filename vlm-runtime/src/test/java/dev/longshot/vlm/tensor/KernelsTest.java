@@ -4,17 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.longshot.vlm.testmodel.TensorEncoding;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -29,15 +23,18 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class KernelsTest {
   private static final long SEED = 20261125L;
-  private static WeightMemory mapped;
   @TempDir
   static Path dir;
+  private static TestTensors tensors;
+
+  @BeforeAll
+  static void openTensors() {
+    tensors = new TestTensors(dir);
+  }
 
   @AfterAll
   static void unmap() {
-    if (mapped != null) {
-      mapped.close();
-    }
+    tensors.close();
   }
 
   /**
@@ -54,24 +51,7 @@ class KernelsTest {
   }
 
   static FloatTensor tensor(GgmlType type, float[] values, WeightStorage storage) {
-    byte[] bytes = TensorEncoding.encode(values, type.id());
-    if (storage == WeightStorage.HEAP) {
-      return FloatTensor.of(type, ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN), values.length);
-    }
-    try {
-      if (mapped == null) {
-        mapped = WeightStorage.MAPPED.open();
-      }
-      Path f = Files.createTempFile(dir, "tensor", ".bin");
-      byte[] padded = new byte[bytes.length + 7];
-      System.arraycopy(bytes, 0, padded, 7, bytes.length);
-      Files.write(f, padded);
-      try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
-        return mapped.tensor(ch, 7, type, values.length);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return tensors.of(type, TensorEncoding.encode(values, type.id()), values.length, storage);
   }
 
   @ParameterizedTest

@@ -1,5 +1,6 @@
 package dev.longshot.vlm.testmodel;
 
+import dev.longshot.vlm.tensor.GgmlType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -19,26 +20,10 @@ public final class BlockPacker {
 
   private BlockPacker() {}
 
-  /** Bytes of {@code n} values of {@code type}. */
-  public static long byteSize(int type, long n) {
-    return switch (type) {
-      case Q4_1 -> n / 32 * 20;
-      case Q5_0 -> n / 32 * 22;
-      case Q5_1 -> n / 32 * 24;
-      case Q4_K -> n / 256 * 144;
-      case Q5_K -> n / 256 * 176;
-      case Q6_K -> n / 256 * 210;
-      default -> throw new IllegalArgumentException("type " + type);
-    };
-  }
-
-  public static boolean packs(int type) {
-    return type == Q4_1 || type == Q5_0 || type == Q5_1 || type == Q4_K || type == Q5_K || type == Q6_K;
-  }
-
   public static byte[] encode(float[] x, int type) {
-    ByteBuffer b = ByteBuffer.allocate((int) byteSize(type, x.length)).order(ByteOrder.LITTLE_ENDIAN);
-    int block = type >= Q4_K ? 256 : 32;
+    GgmlType t = GgmlType.ofId(type);
+    ByteBuffer b = ByteBuffer.allocate((int) t.byteSize(x.length)).order(ByteOrder.LITTLE_ENDIAN);
+    int block = t.blockSize();
     for (int o = 0; o < x.length; o += block) {
       switch (type) {
         case Q4_1 -> legacyWithMin(x, o, b, 4);

@@ -3,6 +3,7 @@ package dev.longshot.vlm.testmodel;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.longshot.vlm.tensor.GgmlType;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -132,7 +133,7 @@ public final class RandomModel {
       boolean matrix = rows > 1;
       int t = matrix ? matrixType.applyAsInt(e.getKey()) : TensorEncoding.F32;
       long[] dims = matrix ? new long[] {cols, rows} : new long[] {cols};
-      long bytes = byteSize(t, (long) rows * cols);
+      long bytes = GgmlType.ofId(t).byteSize((long) rows * cols);
       w.tensor(e.getKey(), dims, t, bytes, () -> TensorEncoding.encode(values(e.getKey(), rows, cols), t));
     }
     w.write(path);
@@ -164,16 +165,6 @@ public final class RandomModel {
     };
     Map<String, int[]> shapes = shapes();
     return name -> shapes.get(name)[1] % 256 == 0 ? type : fallback;
-  }
-
-  static long byteSize(int type, long n) {
-    return switch (type) {
-      case TensorEncoding.F32 -> n * 4;
-      case TensorEncoding.F16, TensorEncoding.BF16 -> n * 2;
-      case TensorEncoding.Q8_0 -> n / 32 * 34;
-      case TensorEncoding.Q4_0 -> n / 32 * 18;
-      default -> BlockPacker.byteSize(type, n);
-    };
   }
 
   /** Writes a Hugging Face directory (F32 safetensors + config.json + tokenizer files) with the same weights. */
