@@ -4,6 +4,7 @@ import dev.longshot.retrieval.answer.AnswerException;
 import dev.longshot.web.guard.RequestGuard;
 import dev.longshot.web.jobs.ErrorText;
 import dev.longshot.web.jobs.QueueFullException;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -45,9 +46,9 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
   @Override
   protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
       HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-    if (RequestGuard.isBodyTooLarge(ex)) {
-      return ResponseEntity.status(HttpStatus.PAYLOAD_TOO_LARGE).body(problem(HttpStatus.PAYLOAD_TOO_LARGE,
-          "The request body has more than " + RequestGuard.MAX_JSON_BODY_BYTES + " bytes, the limit for JSON requests"));
+    Optional<String> tooLarge = RequestGuard.bodyTooLarge(ex);
+    if (tooLarge.isPresent()) {
+      return ResponseEntity.status(HttpStatus.PAYLOAD_TOO_LARGE).body(problem(HttpStatus.PAYLOAD_TOO_LARGE, tooLarge.get()));
     }
     return super.handleHttpMessageNotReadable(ex, headers, status, request);
   }

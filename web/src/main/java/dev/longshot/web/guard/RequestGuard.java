@@ -12,6 +12,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -105,14 +106,17 @@ public final class RequestGuard extends OncePerRequestFilter {
     return type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data");
   }
 
-  /** True when {@code e} or one of its causes is a body cut off at {@link #MAX_JSON_BODY_BYTES}. */
-  public static boolean isBodyTooLarge(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof BoundedBody.TooLarge) {
-        return true;
+  /**
+   * The message of a body cut off at {@link #MAX_JSON_BODY_BYTES} when {@code e} or one of its causes is one, else
+   * empty.
+   */
+  public static Optional<String> bodyTooLarge(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BoundedBody.TooLarge tooLarge) {
+        return Optional.of(tooLarge.getMessage());
       }
     }
-    return false;
+    return Optional.empty();
   }
 
   /** Guarded: everything under {@code /api} and {@code /actuator}, except reading {@code /actuator/health}. */
