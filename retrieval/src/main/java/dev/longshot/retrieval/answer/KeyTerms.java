@@ -54,27 +54,29 @@ public final class KeyTerms {
    */
   public boolean holdsAll(String text) {
     List<String> words = words(text.toLowerCase(Locale.ROOT));
-    return !terms.isEmpty()
-        && terms.stream().allMatch(term -> words.stream().anyMatch(w -> matches(w, term)))
-        && words.stream().anyMatch(w -> !FUNCTION_WORDS.contains(w) && terms.stream().noneMatch(t -> matches(w, t)));
+    return !terms.isEmpty() && held(words) == terms.size() && addsAWord(words);
   }
 
   /** How well {@code line} answers: terms held plus one for the asked kind of thing; 0 when it adds no word. */
   int score(String line) {
     List<String> words = words(line.toLowerCase(Locale.ROOT));
-    int held = 0;
-    for (String term : terms) {
-      if (words.stream().anyMatch(w -> matches(w, term))) {
-        held++;
-      }
-    }
-    boolean addsAWord = words.stream().anyMatch(w -> !FUNCTION_WORDS.contains(w) && terms.stream().noneMatch(t -> matches(w, t)));
-    if (held == 0 || !addsAWord) {
+    int held = held(words);
+    if (held == 0 || !addsAWord(words)) {
       return 0;
     }
     boolean kind = asksNumber && NUMBER.matcher(line.toLowerCase(Locale.ROOT)).find()
         || asksName && NAME.matcher(line).find();
     return held + (kind ? 1 : 0);
+  }
+
+  /** How many key terms one of {@code words} matches. */
+  private int held(List<String> words) {
+    return (int) terms.stream().filter(term -> words.stream().anyMatch(w -> matches(w, term))).count();
+  }
+
+  /** Whether {@code words} hold a word that is neither a function word nor a key term. */
+  private boolean addsAWord(List<String> words) {
+    return words.stream().anyMatch(w -> !FUNCTION_WORDS.contains(w) && terms.stream().noneMatch(t -> matches(w, t)));
   }
 
   static boolean matches(String word, String term) {

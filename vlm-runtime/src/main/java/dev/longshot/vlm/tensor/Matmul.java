@@ -17,7 +17,10 @@ import jdk.incubator.vector.FloatVector;
  */
 public final class Matmul {
   private static final int MIN_ROWS_PER_CHUNK = 16;
-  /** Rows per claimed tile of the matrix-vector path: two groups of the interleaved Q4_0 kernel. */
+  /**
+   * Rows per claimed tile of the matrix-vector path: a multiple of the interleaved Q8_0 / Q4_0 kernels' group
+   * ({@code Interleaved.ROWS}: 8 rows with 256-bit vectors, 16 with 512), so no group is split between tiles.
+   */
   private static final int TILE = 16;
   /** Weight rows per prefill panel: three float vectors. */
   static final int PANEL = 3 * Kernels.F.length();
@@ -289,9 +292,7 @@ public final class Matmul {
     c21.intoArray(o2, p2 + l);
     c22.intoArray(o2, p2 + 2 * l);
     if (count < PANEL) {
-      for (int t = 0; t < TOKENS; t++) {
-        System.arraycopy(tmp, t * PANEL, outs[t0 + t], r0, count);
-      }
+      copyPartial(tmp, outs, t0, r0, count);
     }
   }
 
@@ -382,9 +383,18 @@ public final class Matmul {
     c51.intoArray(o5, p5 + l);
     c52.intoArray(o5, p5 + 2 * l);
     if (count < PANEL) {
-      for (int t = 0; t < TOKENS; t++) {
-        System.arraycopy(tmp, t * PANEL, outs[t0 + t], r0, count);
-      }
+      copyPartial(tmp, outs, t0, r0, count);
+    }
+  }
+
+  /**
+   * A partial panel's results, stored by {@link #kernel3} / {@link #kernel6} in {@code tmp} one {@link #PANEL} per
+   * activation, copied to rows {@code [r0, r0 + count)} of the outputs of activations {@code t0 ..}: called after every
+   * accumulator is stored, with no vector live.
+   */
+  private static void copyPartial(float[] tmp, float[][] outs, int t0, int r0, int count) {
+    for (int t = 0; t < TOKENS; t++) {
+      System.arraycopy(tmp, t * PANEL, outs[t0 + t], r0, count);
     }
   }
 
