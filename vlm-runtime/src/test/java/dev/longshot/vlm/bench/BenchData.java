@@ -39,6 +39,15 @@ final class BenchData {
     return v;
   }
 
+  /** {@code rows} activation rows of {@code cols} values each, drawn as {@link #uniform} in row order. */
+  static float[][] uniformRows(SplittableRandom r, int rows, int cols) {
+    float[][] xs = new float[rows][];
+    for (int i = 0; i < rows; i++) {
+      xs[i] = uniform(r, cols);
+    }
+    return xs;
+  }
+
   /** Weights encoded as {@code type} and read back as a tensor; {@code fileBytes} is the encoded size. */
   record Weights(FloatTensor tensor, int fileBytes) {
     static Weights of(float[] w, GgmlType type) {

@@ -36,10 +36,7 @@ public final class BlockTypeKernelBenchmark {
         int rows = shape[0];
         int cols = shape[1];
         float[] w = BenchData.uniform(r, rows * cols);
-        float[][] xs = new float[n][];
-        for (int i = 0; i < n; i++) {
-          xs[i] = BenchData.uniform(r, cols);
-        }
+        float[][] xs = BenchData.uniformRows(r, n, cols);
         FloatTensor[] ts = new FloatTensor[TYPES.length];
         for (int i = 0; i < TYPES.length; i++) {
           ts[i] = BenchData.Weights.of(w, TYPES[i]).tensor();
