@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One SolrJ client for one cluster, with the rules every request follows: connect and request timeouts of {@code
  * index.solr.timeout}, and up to {@value #ATTEMPTS} attempts with exponential back-off (from {@value
- * #FIRST_BACKOFF_MILLIS} ms) when the cluster cannot be reached or answers 5xx (a node down, a leader being
- * elected). Then it fails with a one-line {@link SolrIndexException} naming the address: never a hang. Requests
+ * #FIRST_BACKOFF_MILLIS} ms) when the cluster cannot be reached, answers 5xx (a node down, a leader being
+ * elected) or a response is cut off (a node stopping mid-body). Then it fails with a one-line {@link SolrIndexException} naming the address: never a hang. Requests
  * that the cluster rejects (4xx) are not retried. Writes through it must be idempotent (they are: see {@link
  * SolrWrites}). Thread-safe; counts the HTTP round trips it makes ({@link #requests()}).
  */
@@ -168,7 +168,10 @@ final class SolrConnection implements AutoCloseable {
 
   static boolean retryable(Throwable e) {
     if (e instanceof SolrException se) {
-      return se.code() >= 500 || se.code() == -1;
+      // A response the client could not parse (a node stopping mid-body) carries the status it began with, often
+      // 200, so the cause decides: SolrJ's parser wraps the read failure in a server-error SolrException.
+      return se.code() >= 500 || se.code() == -1 || (se.getCause() != null && se.getCause() != e
+          && retryable(se.getCause()));
     }
     return e instanceof SolrServerException || e instanceof IOException || e instanceof UncheckedIOException
         || e instanceof IllegalStateException || (e.getCause() != null && e.getCause() != e && retryable(e.getCause()));
