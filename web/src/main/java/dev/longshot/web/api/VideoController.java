@@ -1,9 +1,11 @@
 package dev.longshot.web.api;
 
 import dev.longshot.app.LongshotService;
+import dev.longshot.timeline.RecordStore;
 import dev.longshot.timeline.VideoId;
 import dev.longshot.timeline.VideoManifest;
 import dev.longshot.web.jobs.IngestJobRunner;
+import dev.longshot.web.jobs.JobSource;
 import dev.longshot.web.jobs.QueueFullException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -13,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +41,6 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Videos", description = "The video library, media and keyframes")
 public class VideoController {
   private static final Logger LOG = LoggerFactory.getLogger(VideoController.class);
-  private static final Pattern KEYFRAME_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}\\.(jpg|jpeg|png)");
   private final LongshotService service;
   private final IngestJobRunner jobs;
 
@@ -93,7 +93,7 @@ public class VideoController {
     VideoManifest m = manifest(videoId);
     Path file = service.mediaFile(videoId).orElseThrow(() -> new ApiException(HttpStatus.CONFLICT,
         "The file of video " + videoId + " (" + m.fileName() + ") is no longer where it was ingested from; upload it again"));
-    return IngestController.accepted(jobs.submit("reingest", file, m.fileName(), videoId));
+    return IngestController.accepted(jobs.submit(JobSource.REINGEST, file, m.fileName(), videoId));
   }
 
   @GetMapping("/{videoId}/media")
@@ -110,7 +110,7 @@ public class VideoController {
   @Operation(summary = "A keyframe image of a video")
   public ResponseEntity<Resource> keyframe(@PathVariable String videoId, @PathVariable String name) {
     requireId(videoId);
-    if (!KEYFRAME_NAME.matcher(name).matches()) {
+    if (!RecordStore.isKeyframeName(name)) {
       throw ApiException.badRequest("\"" + VideoFiles.printable(name) + "\" is not a keyframe name (letters, digits, - and _, then .jpg)");
     }
     Path file = service.keyframe(videoId, name).orElseThrow(() -> ApiException.notFound("Video " + videoId + " has no keyframe " + name));
