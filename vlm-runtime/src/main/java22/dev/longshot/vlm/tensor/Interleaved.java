@@ -1,6 +1,8 @@
 package dev.longshot.vlm.tensor;
 
 import java.lang.foreign.Arena;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -50,6 +52,7 @@ final class Interleaved {
   private static final int BLOCK = 32;
   private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
   private static final ValueLayout.OfFloat FLOAT_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
+  private static final VarHandle FLOATS = MethodHandles.byteArrayViewVarHandle(float[].class, LE);
 
   /** Whether the vector kernels run here: the Vector API kernels with vectors of at least 256 bits. */
   static final boolean ENABLED = Kernels.VECTORIZED && QuantDot.ENABLED;
@@ -126,75 +129,79 @@ final class Interleaved {
     return new Interleaved(Kind.of(type), src, arena.allocate(copyBytes(type, rows, cols), 64), cols, rows / ROWS);
   }
 
-  /** Copies groups {@code [from, to)} from the file's blocks. */
+  /**
+   * Copies groups {@code [from, to)} from the file's blocks: per group, its rows' bytes in one copy from the file into
+   * the heap, unpacked and interleaved there, and the group's layout in one copy into the arena.
+   */
   void fill(int from, int to) {
     int blocks = cols / BLOCK;
     int per = kind.type.blockSize() / BLOCK; // 32-column blocks per stored block: 1, or 8 for K-quants
     int stored = kind.type.bytesPerBlock();
+    int rowBytes = blocks / per * stored;
     int gb = (int) groupBytes;
-    byte[] raw = new byte[stored];
+    int q0 = (int) chunkStart;
+    byte[] in = new byte[ROWS * rowBytes];
+    byte[] out = new byte[blocks * gb];
     int[] w = new int[per * ROWS * BLOCK]; // [sub-block][row][32] quants as the layout stores them
     float[] head = new float[per * kind.headers * ROWS]; // [sub-block][header][row]
-    byte[] one = new byte[gb]; // one block in the interleaved layout, copied to the arena in one go
-    MemorySegment oneSeg = MemorySegment.ofArray(one);
     for (int g = from; g < to; g++) {
+      MemorySegment.copy(src, ValueLayout.JAVA_BYTE, (long) g * ROWS * rowBytes, in, 0, in.length);
       for (int sb = 0; sb < blocks / per; sb++) {
         for (int r = 0; r < ROWS; r++) {
-          long at = ((long) (g * ROWS + r) * (blocks / per) + sb) * stored;
-          MemorySegment.copy(src, ValueLayout.JAVA_BYTE, at, raw, 0, stored);
-          unpack(raw, r, w, head);
+          unpack(in, r * rowBytes + sb * stored, r, w, head);
         }
         for (int s = 0; s < per; s++) {
+          int o = (sb * per + s) * gb;
           for (int h = 0; h < kind.headers * ROWS; h++) {
-            oneSeg.set(FLOAT_LE, h * 4L, head[s * kind.headers * ROWS + h]);
+            FLOATS.set(out, o + 4 * h, head[s * kind.headers * ROWS + h]);
           }
-          int q = (int) chunkStart;
+          int q = o + q0;
           int wb = s * ROWS * BLOCK;
           for (int i = 0; i < CHUNK; i++) {
             int rw = wb + i / 2 * BLOCK + i % 2;
             if (kind.nibbles) {
               for (int k = 0; k < 8; k++) {
-                one[q + k * CHUNK + i] = (byte) (w[rw + 4 * k] | w[rw + 4 * k + 2] << 4);
+                out[q + k * CHUNK + i] = (byte) (w[rw + 4 * k] | w[rw + 4 * k + 2] << 4);
               }
             } else {
               for (int k = 0; k < 16; k++) {
-                one[q + k * CHUNK + i] = (byte) w[rw + 2 * k];
+                out[q + k * CHUNK + i] = (byte) w[rw + 2 * k];
               }
             }
           }
-          MemorySegment.copy(oneSeg, 0, packed, ((long) g * blocks + sb * per + s) * gb, gb);
         }
       }
+      MemorySegment.copy(out, 0, packed, ValueLayout.JAVA_BYTE, (long) g * blocks * gb, out.length);
     }
   }
 
   /**
-   * Row {@code r}'s stored block {@code raw} into {@code w[s][r][32]} (the quants as the layout stores them) and
-   * {@code head[s][h][r]} for its 32-column sub-blocks {@code s}.
+   * Row {@code r}'s stored block at {@code raw[o..]} into {@code w[s][r][32]} (the quants as the layout stores them)
+   * and {@code head[s][h][r]} for its 32-column sub-blocks {@code s}.
    */
-  private void unpack(byte[] raw, int r, int[] w, float[] head) {
+  private void unpack(byte[] raw, int o, int r, int[] w, float[] head) {
     int hs = kind.headers * ROWS;
     switch (kind) {
       case Q4_0 -> {
-        head[r] = BlockDecoder.half(raw, 0);
+        head[r] = BlockDecoder.half(raw, o);
         for (int j = 0; j < 16; j++) {
-          w[r * BLOCK + j] = raw[2 + j] & 0x0F;
-          w[r * BLOCK + 16 + j] = (raw[2 + j] & 0xFF) >>> 4;
+          w[r * BLOCK + j] = raw[o + 2 + j] & 0x0F;
+          w[r * BLOCK + 16 + j] = (raw[o + 2 + j] & 0xFF) >>> 4;
         }
       }
       case Q8_0 -> {
-        head[r] = BlockDecoder.half(raw, 0);
+        head[r] = BlockDecoder.half(raw, o);
         for (int j = 0; j < BLOCK; j++) {
-          w[r * BLOCK + j] = raw[2 + j];
+          w[r * BLOCK + j] = raw[o + 2 + j];
         }
       }
       case Q4_K -> { // BlockDecoder.q4K's layout
-        float d = BlockDecoder.half(raw, 0);
-        float dmin = BlockDecoder.half(raw, 2);
+        float d = BlockDecoder.half(raw, o);
+        float dmin = BlockDecoder.half(raw, o + 2);
         for (int s = 0; s < 8; s++) {
-          head[s * hs + r] = d * BlockDecoder.scale(raw, 4, s);
-          head[s * hs + ROWS + r] = dmin * BlockDecoder.min(raw, 4, s);
-          int q = 16 + 32 * (s / 2);
+          head[s * hs + r] = d * BlockDecoder.scale(raw, o + 4, s);
+          head[s * hs + ROWS + r] = dmin * BlockDecoder.min(raw, o + 4, s);
+          int q = o + 16 + 32 * (s / 2);
           int shift = 4 * (s % 2);
           int wo = (s * ROWS + r) * BLOCK;
           for (int l = 0; l < BLOCK; l++) {
@@ -203,14 +210,14 @@ final class Interleaved {
         }
       }
       case Q6_K -> { // BlockDecoder.q6K's layout
-        float d = BlockDecoder.half(raw, 208);
+        float d = BlockDecoder.half(raw, o + 208);
         for (int s = 0; s < 8; s++) {
           int half = s / 4;
           int k = s % 4;
-          int lq = 64 * half + 32 * (k & 1);
-          int qh = 128 + 32 * half;
+          int lq = o + 64 * half + 32 * (k & 1);
+          int qh = o + 128 + 32 * half;
           int shift = 4 * (k >> 1);
-          int sc = 192 + 8 * half + 2 * k;
+          int sc = o + 192 + 8 * half + 2 * k;
           head[s * hs + r] = d * raw[sc];
           head[s * hs + ROWS + r] = d * raw[sc + 1];
           int wo = (s * ROWS + r) * BLOCK;
@@ -275,8 +282,16 @@ final class Interleaved {
     FloatVector acc = FloatVector.zero(F);
     for (int b = 0; b < blocks; b++) {
       long off = base + b * groupBytes;
-      ShortVector s = nibbleSums(IntVector.broadcast(I, bias[b]).reinterpretAsShorts(), off + chunkStart, xp,
-          b * (BLOCK / 2));
+      long q = off + chunkStart;
+      int xb = b * (BLOCK / 2);
+      ShortVector s = IntVector.broadcast(I, bias[b]).reinterpretAsShorts();
+      for (int k = 0; k < 8; k++) { // written out here and in q4K: C2 compiles it well only inline
+        ShortVector w = (ShortVector) ByteVector.fromMemorySegment(B, packed, q + k * CHUNK, LE)
+            .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+        ShortVector lo = IntVector.broadcast(I, xp[xb + 2 * k]).reinterpretAsShorts();
+        ShortVector hi = IntVector.broadcast(I, xp[xb + 2 * k + 1]).reinterpretAsShorts();
+        s = s.add(w.and((short) 0x0F).mul(lo)).add(w.lanewise(VectorOperators.LSHR, 4).mul(hi));
+      }
       acc = blockSum(pairSums(s), off, xd[b], acc);
     }
     acc.intoArray(out, g * ROWS);
@@ -292,23 +307,20 @@ final class Interleaved {
     ShortVector zero = ShortVector.zero(S);
     for (int b = 0; b < blocks; b++) {
       long off = base + b * groupBytes;
-      ShortVector s = nibbleSums(zero, off + chunkStart, xp, b * (BLOCK / 2));
+      long q = off + chunkStart;
+      int xb = b * (BLOCK / 2);
+      ShortVector s = zero;
+      for (int k = 0; k < 8; k++) {
+        ShortVector w = (ShortVector) ByteVector.fromMemorySegment(B, packed, q + k * CHUNK, LE)
+            .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+        ShortVector lo = IntVector.broadcast(I, xp[xb + 2 * k]).reinterpretAsShorts();
+        ShortVector hi = IntVector.broadcast(I, xp[xb + 2 * k + 1]).reinterpretAsShorts();
+        s = s.add(w.and((short) 0x0F).mul(lo)).add(w.lanewise(VectorOperators.LSHR, 4).mul(hi));
+      }
       acc = blockSum(pairSums(s), off, xd[b], acc);
       acc = FloatVector.fromMemorySegment(F, packed, off + ROWS * 4L, LE).fma(FloatVector.broadcast(F, -xs[b]), acc);
     }
     acc.intoArray(out, g * ROWS);
-  }
-
-  /** {@code s} plus the products of a block's 8 nibble chunks at {@code q} with the activation's pairs from {@code xb}. */
-  private ShortVector nibbleSums(ShortVector s, long q, int[] xp, int xb) {
-    for (int k = 0; k < 8; k++) {
-      ShortVector w = (ShortVector) ByteVector.fromMemorySegment(B, packed, q + k * CHUNK, LE)
-          .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
-      ShortVector lo = IntVector.broadcast(I, xp[xb + 2 * k]).reinterpretAsShorts();
-      ShortVector hi = IntVector.broadcast(I, xp[xb + 2 * k + 1]).reinterpretAsShorts();
-      s = s.add(w.and((short) 0x0F).mul(lo)).add(w.lanewise(VectorOperators.LSHR, 4).mul(hi));
-    }
-    return s;
   }
 
   private void q8(int g, Q8Activation x, float[] out) {
