@@ -55,7 +55,7 @@ public final class DecodeLayouts {
       return 0;
     }
     long ram = physicalMemory();
-    if (ram > 0 && total > ram * ModelLimits.MAX_DECODE_LAYOUT_SHARE_OF_RAM) {
+    if (!fits(total, ram)) {
       LOG.log(Level.INFO, "vlm-runtime: the decode layout of this model (" + (total >> 20) + " MiB) would exceed "
           + Math.round(ModelLimits.MAX_DECODE_LAYOUT_SHARE_OF_RAM * 100) + " % of the " + (ram >> 20)
           + " MiB of memory; decoding from the file in place (slower)");
@@ -66,6 +66,11 @@ public final class DecodeLayouts {
       e.getKey().buildLayout(e.getValue(), par);
     }
     return total;
+  }
+
+  /** Whether layouts of {@code bytes} may be built on a machine of {@code ram} bytes (0: unknown, allowed). */
+  static boolean fits(long bytes, long ram) {
+    return ram <= 0 || bytes <= ram * ModelLimits.MAX_DECODE_LAYOUT_SHARE_OF_RAM;
   }
 
   private static long physicalMemory() {

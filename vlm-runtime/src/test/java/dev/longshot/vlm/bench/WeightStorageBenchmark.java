@@ -35,7 +35,7 @@ import java.util.SplittableRandom;
  *     shapes, F32/Q8_0/Q4_0, 1 thread, heap and mapped alternating round by round; the best GFLOP per CPU-second of
  *     the thread per side (load only ever slows a round) and the ratio mapped / heap, next to a control: a second heap
  *     copy of the same bytes in the same rotation (its ratio to the first is the run's noise).</li>
- * <li>{@code write smollm|qwen05|qwen15 q8_0|q4_0|f32 FILE}: writes a random-weight GGUF in that real shape.</li>
+ * <li>{@code write smollm|qwen05|qwen15 q8_0|q4_0|f32|q4_k_m FILE}: writes a random-weight GGUF in that real shape.</li>
  * <li>{@code load FILE heap|mapped [PROMPT] [DECODE]}: loads the model in a fresh JVM, then prefills {@code PROMPT}
  *     tokens and decodes {@code DECODE} (every weight read at least once); prints load time (wall and process CPU), the
  *     time and size of the decode layouts built when the {@code Transformer} is made ({@code DecodeLayouts}),
@@ -62,13 +62,15 @@ public final class WeightStorageBenchmark {
 
   private static void write(String model, String type, Path file) throws Exception {
     ModelSpec spec = ModelSpec.named(model);
-    int t = switch (type) {
-      case "q8_0" -> TensorEncoding.Q8_0;
-      case "q4_0" -> TensorEncoding.Q4_0;
-      case "f32" -> TensorEncoding.F32;
-      default -> throw new IllegalArgumentException("type: q8_0, q4_0 or f32");
+    RandomModel random = new RandomModel(spec, 1);
+    java.util.function.ToIntFunction<String> types = switch (type) {
+      case "q8_0" -> name -> TensorEncoding.Q8_0;
+      case "q4_0" -> name -> TensorEncoding.Q4_0;
+      case "f32" -> name -> TensorEncoding.F32;
+      case "q4_k_m" -> random.q4KmTypes(); // llama.cpp's Q4_K_M mix, as DecodeBenchmark writes it
+      default -> throw new IllegalArgumentException("type: q8_0, q4_0, f32 or q4_k_m");
     };
-    new RandomModel(spec, 1).writeGguf(file, t);
+    random.writeGguf(file, types);
     System.out.printf(Locale.ROOT, "wrote %s (%s %s, %.1f MB)%n", file, model, type, Files.size(file) / 1e6);
   }
 
