@@ -53,7 +53,7 @@ public record ModelSource(String name, String where, String tokenizerWhere, Stri
     String file = model.getFileName().toString();
     String name = file.endsWith(".onnx") ? file.substring(0, file.length() - 5) : file;
     return new ModelSource(name, model.toString(), tokenizerJson.toString(), "", "",
-        () -> readWhole(model), () -> readWhole(tokenizerJson));
+        () -> readWhole(model), () -> readTokenizerJson(tokenizerJson));
   }
 
   /** Largest file read into one byte array (Java arrays stop just below 2 GiB). */
@@ -67,6 +67,14 @@ public record ModelSource(String name, String where, String tokenizerWhere, Stri
           + " are supported (ONNX models with external data are not)");
     }
     return Files.readAllBytes(file);
+  }
+
+  private static byte[] readTokenizerJson(Path file) throws IOException {
+    try {
+      return dev.longshot.vlm.ModelLimits.readSmallFile(file);
+    } catch (dev.longshot.vlm.ModelFormatException e) {
+      throw new EmbeddingException(e.getMessage(), e);
+    }
   }
 
   /** The ONNX file's bytes; failures name the file. */
