@@ -45,6 +45,7 @@ public final class PocketSphinxSpeechRecognizer implements SpeechRecognizer {
   /** Decoders of finished transcriptions, reused by the next {@link #begin()} (loading one takes ~1 s). */
   private final ArrayDeque<Pointer> idle = new ArrayDeque<>();
   private boolean closed;
+  private int loaded;
 
   /**
    * Checks the model directory and loads the library.
@@ -120,10 +121,9 @@ public final class PocketSphinxSpeechRecognizer implements SpeechRecognizer {
     return new PocketSphinxTranscription();
   }
 
-  /** Loads one decoder (language model, dictionary, acoustic model: ~0.75 CPU s) into the idle pool. */
-  @Override
-  public void warmUp() {
-    release(acquire());
+  /** How many decoders this recogniser has loaded so far (idle, in use or freed); each costs ~0.75 CPU s. */
+  public synchronized int decodersLoaded() {
+    return loaded;
   }
 
   @Override
@@ -149,6 +149,9 @@ public final class PocketSphinxSpeechRecognizer implements SpeechRecognizer {
     Pointer ps = lib.ps_init(config);
     if (ps == null) {
       throw new IllegalStateException("PocketSphinx could not load its models (ps_init failed)");
+    }
+    synchronized (this) {
+      loaded++;
     }
     return ps;
   }
