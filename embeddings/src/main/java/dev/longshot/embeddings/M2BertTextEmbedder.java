@@ -48,12 +48,7 @@ public final class M2BertTextEmbedder implements TextEmbedder {
     try {
       Path json = dir.resolve("tokenizer.json");
       if (Files.isRegularFile(json)) {
-        long size = Files.size(json);
-        if (size > ModelLimits.MAX_JSON_FILE_BYTES) {
-          throw new EmbeddingException(json + " is " + size + " bytes; a model's JSON file may have at most "
-              + ModelLimits.MAX_JSON_FILE_BYTES);
-        }
-        this.tokenizer = new WordPieces(Files.readAllBytes(json), json.toString());
+        this.tokenizer = new WordPieces(ModelLimits.readSmallFile(json), json.toString());
       } else {
         Path vocab = dir.resolve("vocab.txt");
         if (!Files.isRegularFile(vocab)) {

@@ -65,7 +65,7 @@ public record ModelSource(String name, String where, String tokenizerWhere, Stri
         () -> readWhole(model), () -> {
           checkSize(model);
           return Optional.of(model);
-        }, () -> readWhole(tokenizerJson));
+        }, () -> readTokenizerJson(tokenizerJson));
   }
 
   /** Largest file read into one byte array (Java arrays stop just below 2 GiB). */
@@ -82,6 +82,14 @@ public record ModelSource(String name, String where, String tokenizerWhere, Stri
     if (size > MAX_FILE_BYTES) {
       throw new IOException("the file is " + size + " bytes; at most " + MAX_FILE_BYTES
           + " are supported (ONNX models with external data are not)");
+    }
+  }
+
+  private static byte[] readTokenizerJson(Path file) throws IOException {
+    try {
+      return dev.longshot.vlm.ModelLimits.readSmallFile(file);
+    } catch (dev.longshot.vlm.ModelFormatException e) {
+      throw new EmbeddingException(e.getMessage(), e);
     }
   }
 

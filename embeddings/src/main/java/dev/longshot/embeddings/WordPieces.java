@@ -21,7 +21,9 @@ final class WordPieces implements AutoCloseable {
   static final int MAX_JSON_DEPTH = 64;
 
   WordPieces(byte[] tokenizerJson, String where) {
-    this.maxTokenId = maxTokenId(requireWellFormed(tokenizerJson, where));
+    com.fasterxml.jackson.databind.JsonNode root = requireWellFormed(tokenizerJson, where);
+    refuseRegexes(root, where);
+    this.maxTokenId = maxTokenId(root);
     try {
       this.tokenizer = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(tokenizerJson),
           Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false"));
@@ -80,6 +82,33 @@ final class WordPieces implements AutoCloseable {
       }
     }
     return root;
+  }
+
+  /**
+   * Refuses a {@code "pattern": {"Regex": ...}} anywhere outside the vocabulary (Split pre-tokenizers, Replace
+   * normalizers and decoders): the tokenizers crate matches them with Oniguruma, which backtracks, and a pattern such
+   * as {@code (a+)+$} on a short text runs into Oniguruma's retry limit, where the crate panics and the JVM aborts.
+   * BERT-family tokenizers (BertPreTokenizer, BertNormalizer, WordPiece decoder) use no regexes.
+   */
+  private static void refuseRegexes(com.fasterxml.jackson.databind.JsonNode root, String where) {
+    for (var section = root.fields(); section.hasNext(); ) {
+      var s = section.next();
+      if (s.getKey().equals("model") || s.getKey().equals("added_tokens")) {
+        continue;
+      }
+      java.util.ArrayDeque<com.fasterxml.jackson.databind.JsonNode> todo = new java.util.ArrayDeque<>();
+      todo.push(s.getValue());
+      while (!todo.isEmpty()) {
+        com.fasterxml.jackson.databind.JsonNode n = todo.pop();
+        com.fasterxml.jackson.databind.JsonNode regex = n.path("pattern").path("Regex");
+        if (!regex.isMissingNode()) {
+          throw new EmbeddingException("tokenizer " + where + ": " + s.getKey() + " has the regex '" + regex.asText()
+              + "'; the native tokenizer matches regexes by backtracking, so tokenizers with regexes are not "
+              + "supported (BERT-family tokenizers split without them)");
+        }
+        n.elements().forEachRemaining(todo::push);
+      }
+    }
   }
 
   /** The largest id in {@code model.vocab} (an object of ids, or a Unigram list) and {@code added_tokens}; -1 if none. */

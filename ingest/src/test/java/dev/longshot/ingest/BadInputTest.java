@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -159,5 +160,88 @@ class BadInputTest {
       assertThat(e.getMessage()).isEqualTo("frame size 320x240 of " + plain + " exceeds ingest.max-frame-pixels (4096 pixels)");
     }
     assertNothingWritten();
+  }
+
+  @Test
+  void aHeaderClaimingGiganticFramesIsRefusedBeforeAnyFrameIsAllocated() throws IOException {
+    // a 60-byte YUV4MPEG2 file whose header claims 60000x60000 frames (3.6 gigapixels, 5.4 GB a frame)
+    Path f = Files.write(media.resolve("giant.y4m"),
+        "YUV4MPEG2 W60000 H60000 F25:1 Ip A1:1 C420jpeg\nFRAME\nxxxx".getBytes(StandardCharsets.US_ASCII));
+    IngestException e = fail(f);
+    assertThat(e.kind()).isIn(Kind.TOO_LARGE, Kind.CORRUPT, Kind.NOT_MEDIA);
+    assertThat(e.getMessage()).contains(f.toString()).doesNotContain("\n");
+  }
+
+  @Test
+  void aSampleTableClaimingYearsIsRefusedBeforeAnythingIsWritten() throws IOException {
+    // the 3-second clip with its time-to-sample table (stts) saying each frame lasts 2^31-1 ticks (39 hours at
+    // x264's 15360 Hz): FFmpeg ignores a lying movie header (mvhd) but takes the stream's duration from this table
+    byte[] b = Files.readAllBytes(plain);
+    int stts = indexOf(b, "stts".getBytes(StandardCharsets.US_ASCII));
+    assertThat(stts).as("stts box").isPositive();
+    java.nio.ByteBuffer table = java.nio.ByteBuffer.wrap(b);
+    int entries = table.getInt(stts + 8);
+    for (int i = 0; i < entries; i++) {
+      table.putInt(stts + 12 + 8 * i + 4, Integer.MAX_VALUE);
+    }
+    Path f = Files.write(media.resolve("decades.mp4"), b);
+    IngestException e = fail(f);
+    // refused at the probe (FFmpeg's sanity checks call the timestamps corrupt) or by ingest.max-duration
+    assertThat(e.kind()).isIn(Kind.TOO_LARGE, Kind.CORRUPT);
+    assertThat(e.getMessage()).contains("decades.mp4").doesNotContain("\n");
+  }
+
+  @Test
+  void aVideoLongerThanTheDurationLimitIsRefusedBeforeDecoding() {
+    LongshotConfig config = TestConfigs.config(data, "LONGSHOT_OCR_BACKEND", "none", "LONGSHOT_INGEST_MAX_DURATION", "2s");
+    try (IngestPipeline p = new IngestPipeline(config, null, null, null, SubtitleSource.NONE)) {
+      IngestException e = catchThrowableOfType(IngestException.class, () -> p.ingest(plain, ProgressListener.NONE));
+      assertThat(e.kind()).isEqualTo(Kind.TOO_LARGE);
+      assertThat(e.getMessage()).isEqualTo("plain.mp4 lasts 0:03, longer than the limit of 0:02 (ingest.max-duration)");
+    }
+    assertNothingWritten();
+  }
+
+  private static int indexOf(byte[] hay, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= hay.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (hay[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
+  @Test
+  void aHostileFileUnderTheNameOfAnIngestedVideoLosesNothing() throws Exception {
+    // the good video is ingested, then its file is replaced by a truncated copy, an empty file and a giant header:
+    // each ingest fails with one line and the good video's record stays whole
+    LongshotConfig config = TestConfigs.config(data, "LONGSHOT_OCR_BACKEND", "none");
+    Path dir = Files.createDirectories(data.resolve("videos"));
+    Path video = Files.copy(plain, dir.resolve("talk.mp4"));
+    try (IngestPipeline p = new IngestPipeline(config, null, null, null, SubtitleSource.NONE)) {
+      p.ingest(video, ProgressListener.NONE);
+      List<Path> before = recordFiles();
+      assertThat(p.store().list()).hasSize(1);
+      byte[] good = Files.readAllBytes(video);
+      for (byte[] hostile : List.of(java.util.Arrays.copyOf(good, good.length / 3), new byte[0],
+          "YUV4MPEG2 W60000 H60000 F25:1 C420jpeg\nFRAME\n".getBytes(StandardCharsets.US_ASCII))) {
+        Files.write(video, hostile);
+        IngestException e = catchThrowableOfType(IngestException.class, () -> p.ingest(video, ProgressListener.NONE));
+        assertThat(e).isNotNull();
+        assertThat(e.getMessage()).doesNotContain("\n");
+        assertThat(p.store().list()).hasSize(1);
+        assertThat(recordFiles()).isEqualTo(before);
+      }
+    }
+  }
+
+  private List<Path> recordFiles() throws IOException {
+    try (Stream<Path> all = Files.walk(data.resolve("records"))) {
+      return all.filter(Files::isRegularFile).sorted().toList();
+    }
   }
 }

@@ -99,15 +99,25 @@ public final class ModelLimits {
     return v.booleanValue();
   }
 
-  /** Reads a JSON file after checking its size against {@link #MAX_JSON_FILE_BYTES}; bad JSON names the file. */
-  public static JsonNode readJson(Path file) throws IOException {
+  /**
+   * A model's JSON or text file (config, tokenizer, vocabulary) read whole, after checking its size against {@link
+   * #MAX_JSON_FILE_BYTES}, so a file of gigabytes is a {@link ModelFormatException} naming it, not an
+   * OutOfMemoryError.
+   */
+  public static byte[] readSmallFile(Path file) throws IOException {
     long size = Files.size(file);
     if (size > MAX_JSON_FILE_BYTES) {
-      throw new ModelFormatException(file + " is " + size + " bytes; a model's JSON file may have at most "
+      throw new ModelFormatException(file + " is " + size + " bytes; a model's JSON or text file may have at most "
           + MAX_JSON_FILE_BYTES);
     }
+    return Files.readAllBytes(file);
+  }
+
+  /** Reads a JSON file after checking its size ({@link #readSmallFile}); bad JSON names the file. */
+  public static JsonNode readJson(Path file) throws IOException {
+    byte[] bytes = readSmallFile(file);
     try {
-      return new ObjectMapper().readTree(file.toFile());
+      return new ObjectMapper().readTree(bytes);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new ModelFormatException(file + " is not valid JSON: " + e.getOriginalMessage(), e);
     }

@@ -11,6 +11,7 @@ import dev.longshot.vlm.safetensors.SafetensorsFile;
 import dev.longshot.vlm.testmodel.GgufWriter;
 import dev.longshot.vlm.testmodel.ModelSpec;
 import dev.longshot.vlm.testmodel.RandomModel;
+import dev.longshot.vlm.tokenizer.Tokenizer;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -292,6 +294,30 @@ class HostileModelFileTest {
     assertThatThrownBy(() -> LoadedModel.load(hf)).isInstanceOf(ModelFormatException.class)
         .hasMessageContaining("tokenizer.json").hasMessageContaining("(?i.:x)")
         .hasMessageContaining("Unknown inline modifier").satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+  }
+
+  @Test
+  @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // safety net only: the bound is the counter
+  void aTokenizerRegexThatBacktracksCatastrophicallyIsRefusedNotAHang() throws Exception {
+    // (a+)+\1$ against "aaaa...a!" tries every way of cutting the a's (2^n steps; the back-reference defeats the
+    // loop memo with which the JDK answers plain (a+)+$ in linear time): the old code hung serve on it
+    Path hf = hfEdited("redos", "tokenizer.json", tok -> ((ObjectNode) tok.path("pre_tokenizer")
+        .path("pretokenizers").get(0).path("pattern")).put("Regex", "(a+)+\\1$"));
+    Tokenizer tokenizer = LoadedModel.load(hf).tokenizer();
+    String text = "a".repeat(64) + "!";
+    assertThatThrownBy(() -> tokenizer.encode(text)).isInstanceOf(ModelFormatException.class)
+        .hasMessageContaining("redos").hasMessageContaining("tokenizer.json").hasMessageContaining("(a+)+\\1$")
+        .hasMessageContaining("65-character").satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+  }
+
+  @Test
+  void aTokenizerRegexThatRecursesPerCharacterIsRefusedNotAStackOverflow() throws Exception {
+    // java.util.regex recurses once per repetition of a group: (?:a|b)* over a long text overflows the stack
+    Path hf = hfEdited("deep", "tokenizer.json", tok -> ((ObjectNode) tok.path("pre_tokenizer")
+        .path("pretokenizers").get(0).path("pattern")).put("Regex", "(?:a|b)*"));
+    Tokenizer tokenizer = LoadedModel.load(hf).tokenizer();
+    assertThatThrownBy(() -> tokenizer.encode("ab".repeat(200_000))).isInstanceOf(ModelFormatException.class)
+        .hasMessageContaining("tokenizer.json").hasMessageContaining("(?:a|b)*");
   }
 
   @Test

@@ -7,7 +7,6 @@ import dev.longshot.vlm.ModelFormatException;
 import dev.longshot.vlm.ModelLimits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -24,12 +23,8 @@ public final class BertVocab {
   public static byte[] tokenizerJson(Path vocabTxt) {
     List<String> tokens;
     try {
-      long size = Files.size(vocabTxt);
-      if (size > ModelLimits.MAX_JSON_FILE_BYTES) {
-        throw new ModelFormatException(vocabTxt + " is " + size + " bytes; a vocabulary may have at most "
-            + ModelLimits.MAX_JSON_FILE_BYTES);
-      }
-      tokens = Files.readAllLines(vocabTxt, StandardCharsets.UTF_8);
+      tokens = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(ModelLimits.readSmallFile(vocabTxt)))
+          .toString().lines().toList();
     } catch (IOException e) {
       throw new ModelFormatException("cannot read " + vocabTxt + ": " + e.getMessage(), e);
     }

@@ -53,7 +53,7 @@ final class EmbeddedSubtitleReader {
    * Cues of the first text subtitle stream, or an empty list when there is none.
    *
    * @throws IllegalArgumentException when FFmpeg cannot open {@code video} (the message names it and the FFmpeg
-   *     error code)
+   *     error code), or the stream holds more than {@link Subtitles#MAX_CUES} cues
    */
   static List<Segment> read(Path video) {
     AVFormatContext fmt = new AVFormatContext(null);
@@ -66,7 +66,7 @@ final class EmbeddedSubtitleReader {
       for (int i = 0; i < fmt.nb_streams(); i++) {
         AVStream st = fmt.streams(i);
         if (st.codecpar().codec_type() == avutil.AVMEDIA_TYPE_SUBTITLE) {
-          List<Segment> cues = decodeStream(fmt, st, i);
+          List<Segment> cues = decodeStream(fmt, st, i, video.toAbsolutePath() + " (subtitle stream " + i + ")");
           if (!cues.isEmpty()) {
             return cues;
           }
@@ -78,7 +78,7 @@ final class EmbeddedSubtitleReader {
     }
   }
 
-  private static List<Segment> decodeStream(AVFormatContext fmt, AVStream st, int index) {
+  private static List<Segment> decodeStream(AVFormatContext fmt, AVStream st, int index, String origin) {
     AVCodec decoder = avcodec_find_decoder(st.codecpar().codec_id());
     if (decoder == null || decoder.isNull()) {
       return List.of();
@@ -102,8 +102,12 @@ final class EmbeddedSubtitleReader {
         if (pkt.stream_index() == index) {
           AVSubtitle sub = new AVSubtitle();
           if (avcodec_decode_subtitle2(ctx, sub, got, pkt) >= 0 && got[0] != 0) {
-            addCue(out, sub, pkt, tb);
-            avsubtitle_free(sub);
+            try {
+              Subtitles.requireRoomForCue(out.size(), origin);
+              addCue(out, sub, pkt, tb);
+            } finally {
+              avsubtitle_free(sub);
+            }
           }
         }
         av_packet_unref(pkt);

@@ -32,7 +32,8 @@ public final class SubtitleParser {
    * @param text whole file content
    * @param origin file or stream name, used in error messages
    * @throws IllegalArgumentException naming {@code origin} and the line when a timing line cannot be read or holds
-   *     more than 99999 hours (one printable line, whatever the file held)
+   *     more than 99999 hours (one printable line, whatever the file held), or naming {@code origin} when it holds
+   *     more than {@link Subtitles#MAX_CUES} cues
    */
   public static List<Segment> parse(String text, String origin) {
     String[] lines = text.replace("\uFEFF", "").split("\\r?\\n|\\r", -1);
@@ -55,6 +56,7 @@ public final class SubtitleParser {
       i = j - 1;
       String cueText = unescape(cue.toString()).replaceAll("\\s+", " ").strip();
       if (!cueText.isEmpty()) {
+        Subtitles.requireRoomForCue(out.size(), origin);
         out.add(Segment.of(Modality.SUBTITLE, span[0], Math.max(span[0], span[1]), cueText));
       }
     }

@@ -22,6 +22,11 @@ public final class Subtitles {
   public static final List<String> SIDECAR_EXTENSIONS = List.of("srt", "vtt");
   /** The largest sidecar file read. */
   static final long MAX_SIDECAR_BYTES = 64L << 20;
+  /**
+   * The most cues read from one file or stream: 24 hours (ingest.max-duration's default) at more than two cues a
+   * second; a feature film has about 1500. Each cue becomes a segment held in memory and indexed.
+   */
+  static final int MAX_CUES = 200_000;
 
   private Subtitles() {}
 
@@ -55,6 +60,14 @@ public final class Subtitles {
       }
     }
     return Optional.empty();
+  }
+
+  /** Throws when a track that already holds {@code cues} cues would get one more than {@link #MAX_CUES}. */
+  static void requireRoomForCue(int cues, String origin) {
+    if (cues >= MAX_CUES) {
+      throw new IllegalArgumentException(dev.longshot.config.OneLine.of(origin + " has more than " + MAX_CUES
+          + " cues; at most " + MAX_CUES + " are read (a feature film has about 1500)"));
+    }
   }
 
   /** The sidecar file {@code <base>.<ext>} next to {@code video}, matching the extension case-insensitively. */

@@ -76,6 +76,39 @@ class SubtitlesTest {
         .hasMessageContaining("clip.srt").hasMessageContaining("3221225472");
   }
 
+  /** One more than {@link Subtitles#MAX_CUES} one-millisecond cues: 7 MB of .srt. */
+  private static String tooManyCues() {
+    StringBuilder srt = new StringBuilder();
+    for (int i = 0; i <= Subtitles.MAX_CUES; i++) {
+      long ms = i * 10L;
+      srt.append(i + 1).append('\n').append(String.format("%02d:%02d:%02d,%03d --> %02d:%02d:%02d,%03d",
+          ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000, ms / 3_600_000, ms / 60_000 % 60,
+          ms / 1000 % 60, ms % 1000 + 1)).append("\nx\n\n");
+    }
+    return srt.toString();
+  }
+
+  @Test
+  void aSidecarWithMoreCuesThanAnyFilmIsRefusedByCount(@TempDir Path dir) throws Exception {
+    // a file under the size limit still held millions of cues, each a segment kept in memory and indexed
+    Path video = Files.copy(MEDIA.resolve("excerpt.mp4"), dir.resolve("clip.mp4"));
+    Files.writeString(dir.resolve("clip.srt"), tooManyCues());
+    assertThatThrownBy(() -> Subtitles.find(video)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("clip.srt").hasMessageContaining("more than " + Subtitles.MAX_CUES + " cues");
+  }
+
+  @Test
+  void anEmbeddedStreamWithMoreCuesThanAnyFilmIsRefusedByCount(@TempDir Path dir) throws Exception {
+    // the embedded stream had no limit at all: its cues were collected until the heap ran out
+    Path srt = Files.writeString(dir.resolve("many.srt"), tooManyCues());
+    Path video = dir.resolve("many-subs.mkv");
+    Process p = new ProcessBuilder("ffmpeg", "-nostdin", "-v", "error", "-i", MEDIA.resolve("excerpt.mp4").toString(),
+        "-i", srt.toString(), "-map", "0", "-map", "1", "-c", "copy", "-c:s", "srt", video.toString()).inheritIO().start();
+    assertThat(p.waitFor(10, TimeUnit.MINUTES) && p.exitValue() == 0).as("ffmpeg muxed the subtitles").isTrue();
+    assertThatThrownBy(() -> Subtitles.find(video)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("many-subs.mkv").hasMessageContaining("more than " + Subtitles.MAX_CUES + " cues");
+  }
+
   /** mov_text muxed into MP4 by ffmpeg: the embedded stream wins over any sidecar. */
   @Test
   void embeddedSubtitleStream(@TempDir Path dir) throws Exception {

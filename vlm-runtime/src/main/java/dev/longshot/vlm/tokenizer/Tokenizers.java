@@ -157,7 +157,7 @@ public final class Tokenizers {
       regexes.add(PreTokenizer.GPT2);
     }
     try {
-      return new PreTokenizer(regexes);
+      return new PreTokenizer(regexes, file);
     } catch (java.util.regex.PatternSyntaxException e) {
       throw new ModelFormatException(file + ": pre_tokenizer regex '" + e.getPattern() + "' does not compile: "
           + e.getDescription() + " at index " + e.getIndex(), e);

@@ -4,6 +4,7 @@ import dev.longshot.app.LongshotService;
 import dev.longshot.config.LongshotConfig;
 import dev.longshot.web.jobs.IngestJob;
 import dev.longshot.web.jobs.IngestJobRunner;
+import dev.longshot.web.jobs.JobSource;
 import dev.longshot.web.jobs.QueueFullException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -42,7 +43,7 @@ public class IngestController {
   public ResponseEntity<JobDto> upload(HttpServletRequest request) throws QueueFullException {
     UploadReceiver.Stored stored = uploads.receive(request);
     try {
-      return accepted(jobs.submit("upload", stored.path(), stored.path().getFileName().toString(), null, stored.created()));
+      return accepted(jobs.submit(JobSource.UPLOAD, stored.path(), stored.path().getFileName().toString(), null, stored.created()));
     } catch (QueueFullException | RuntimeException e) {
       if (stored.created()) {
         deleteQuietly(stored.path()); // only what this request itself stored; identical content already there stays
@@ -56,7 +57,7 @@ public class IngestController {
       description = "The path must lie inside server.allowed-roots. 403 outside, 404 missing, 415 not a video.")
   public ResponseEntity<JobDto> byPath(@RequestBody PathIngestRequest request) throws QueueFullException {
     Path file = roots.resolve(request == null ? null : request.path());
-    return accepted(jobs.submit("path", file, file.getFileName().toString(), null));
+    return accepted(jobs.submit(JobSource.PATH, file, file.getFileName().toString(), null));
   }
 
   static ResponseEntity<JobDto> accepted(IngestJob job) {

@@ -2,6 +2,7 @@ package dev.longshot.web.api;
 
 import dev.longshot.web.jobs.IngestJob;
 import dev.longshot.web.jobs.JobError;
+import dev.longshot.web.jobs.JobSource;
 import dev.longshot.web.jobs.JobState;
 import java.time.Instant;
 
@@ -9,7 +10,7 @@ import java.time.Instant;
  * An ingest job as clients see it (the server path is left out).
  *
  * @param jobId job id
- * @param source upload, path or reingest
+ * @param source how the video arrived: upload, path or reingest
  * @param fileName the video's file name (untrusted text)
  * @param state QUEUED, RUNNING, SUCCEEDED or FAILED
  * @param stage the ingest stage now running
@@ -25,7 +26,7 @@ import java.time.Instant;
  */
 public record JobDto(
     String jobId,
-    String source,
+    JobSource source,
     String fileName,
     JobState state,
     String stage,

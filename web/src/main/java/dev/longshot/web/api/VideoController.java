@@ -4,6 +4,7 @@ import dev.longshot.app.LongshotService;
 import dev.longshot.timeline.VideoId;
 import dev.longshot.timeline.VideoManifest;
 import dev.longshot.web.jobs.IngestJobRunner;
+import dev.longshot.web.jobs.JobSource;
 import dev.longshot.web.jobs.QueueFullException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -93,7 +94,7 @@ public class VideoController {
     VideoManifest m = manifest(videoId);
     Path file = service.mediaFile(videoId).orElseThrow(() -> new ApiException(HttpStatus.CONFLICT,
         "The file of video " + videoId + " (" + m.fileName() + ") is no longer where it was ingested from; upload it again"));
-    return IngestController.accepted(jobs.submit("reingest", file, m.fileName(), videoId));
+    return IngestController.accepted(jobs.submit(JobSource.REINGEST, file, m.fileName(), videoId));
   }
 
   @GetMapping("/{videoId}/media")

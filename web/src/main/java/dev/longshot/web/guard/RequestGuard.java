@@ -45,6 +45,8 @@ public final class RequestGuard extends OncePerRequestFilter {
   public static final String HEADER = "X-Api-Key";
   public static final String COOKIE = "longshot-api-key";
   private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
+  /** Sec-Fetch-Site values of a request another site's page started. */
+  private static final Set<String> FOREIGN_FETCH_SITES = Set.of("cross-site", "same-site");
   private static final ObjectMapper JSON = new ObjectMapper();
   /** The largest non-upload request body: a question has at most a few thousand characters, a path a few hundred. */
   public static final int MAX_JSON_BODY_BYTES = 64 * 1024;
@@ -143,8 +145,17 @@ public final class RequestGuard extends OncePerRequestFilter {
     return null;
   }
 
-  /** True when the request names an origin (Origin, else Referer) whose host and port differ from {@code host}. */
+  /**
+   * True when the browser marks the request as coming from another site ({@code Sec-Fetch-Site: cross-site} or
+   * {@code same-site}: another port or subdomain), or it names an origin (Origin, else Referer) whose host and port
+   * differ from {@code host}. Sec-Fetch-Site is checked first because a browser sends it even where it leaves out
+   * Origin and Referer ({@code Referrer-Policy: no-referrer}).
+   */
   static boolean isCrossSite(HttpServletRequest request, String host) {
+    String fetchSite = request.getHeader("Sec-Fetch-Site");
+    if (fetchSite != null && FOREIGN_FETCH_SITES.contains(fetchSite.trim().toLowerCase(Locale.ROOT))) {
+      return true;
+    }
     String origin = request.getHeader("Origin");
     String source = origin != null ? origin : request.getHeader("Referer");
     if (source == null) {

@@ -10,7 +10,7 @@ import java.util.Objects;
  *
  * @param formatVersion version of this file format
  * @param id job id (a UUID)
- * @param source how the video arrived: {@code upload}, {@code path} or {@code reingest}
+ * @param source how the video arrived (in the file: {@code upload}, {@code path} or {@code reingest})
  * @param path absolute path of the file being ingested (inside the data directory or an allowed root)
  * @param fileName display name of the file
  * @param replaceVideoId for a re-ingest, the video whose record is dropped first; otherwise null
@@ -31,7 +31,7 @@ import java.util.Objects;
 public record IngestJob(
     int formatVersion,
     String id,
-    String source,
+    JobSource source,
     String path,
     String fileName,
     String replaceVideoId,
@@ -57,7 +57,7 @@ public record IngestJob(
   }
 
   /** A new job waiting in the queue. */
-  public static IngestJob queued(String id, String source, String path, String fileName, String replaceVideoId, Instant now) {
+  public static IngestJob queued(String id, JobSource source, String path, String fileName, String replaceVideoId, Instant now) {
     return new IngestJob(FORMAT_VERSION, id, source, path, fileName, replaceVideoId, JobState.QUEUED, "queued", 0, null,
         "waiting for a worker", null, false, null, now, now, false);
   }

@@ -120,12 +120,12 @@ public final class IngestJobRunner implements AutoCloseable {
    * Accepts a job for {@code path}; {@code replaceVideoId} (or null) names the video a re-ingest rebuilds beside
    * the old record, which keeps answering until the new one is swapped in.
    */
-  public IngestJob submit(String source, Path path, String fileName, String replaceVideoId) throws QueueFullException {
+  public IngestJob submit(JobSource source, Path path, String fileName, String replaceVideoId) throws QueueFullException {
     return submit(source, path, fileName, replaceVideoId, false);
   }
 
-  /** Like {@link #submit(String, Path, String, String)}; {@code createdUpload}: the job may delete the file on failure. */
-  public IngestJob submit(String source, Path path, String fileName, String replaceVideoId, boolean createdUpload)
+  /** Like {@link #submit(JobSource, Path, String, String)}; {@code createdUpload}: the job may delete the file on failure. */
+  public IngestJob submit(JobSource source, Path path, String fileName, String replaceVideoId, boolean createdUpload)
       throws QueueFullException {
     if (inFlight.incrementAndGet() > capacity) {
       inFlight.decrementAndGet();
@@ -236,7 +236,7 @@ public final class IngestJobRunner implements AutoCloseable {
       LOG.error("Could not save the failure of ingest job {}: {}", id, e.getMessage(), e);
     }
     IngestJob job = jobs.get(id);
-    if ("upload".equals(job.source()) && job.createdUpload()) {
+    if (job.source() == JobSource.UPLOAD && job.createdUpload()) {
       deleteUpload(id, Path.of(job.path()));
     }
   }

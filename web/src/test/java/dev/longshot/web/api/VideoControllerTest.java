@@ -47,7 +47,7 @@ class VideoControllerTest {
   @BeforeEach
   void oneVideo() throws Exception {
     service.clear();
-    bytes = TestVideos.mp4("library " + "0123456789".repeat(20));
+    bytes = TestVideos.mp4("library " + "0123456789".repeat(2000)); // 20 KB: big enough to see a range amplify it
     Path file = Files.write(Files.createDirectories(config.data().dir().resolve("library")).resolve("lecture.mp4"), bytes);
     video = service.add(file);
   }
@@ -149,6 +149,34 @@ class VideoControllerTest {
       int status = mvc.perform(get(media).header(HttpHeaders.RANGE, range)).andReturn().getResponse().getStatus();
       assertThat(status).as(range.length() > 60 ? range.substring(0, 60) + "..." : range).isIn(200, 206, 416);
     }
+  }
+
+  @Test
+  void rangesCannotAmplifyTheFile() throws Exception {
+    // overlapping ranges that each cover the file, or thousands of tiny ones: never more bytes than the file plus
+    // the multipart framing of a handful of parts
+    String media = "/api/videos/" + video.videoId() + "/media";
+    int n = bytes.length;
+    String tenThousand = "bytes=" + java.util.stream.IntStream.range(0, 10_000).mapToObj(i -> (i % n) + "-" + (i % n))
+        .collect(java.util.stream.Collectors.joining(","));
+    java.util.Map<String, Integer> framing = new java.util.LinkedHashMap<>();
+    framing.put("bytes=0-" + (n - 1) + ",0-" + (n - 1), 1000);
+    framing.put("bytes=0-,0-,0-", 1000);
+    framing.put("bytes=-" + n + ",0-", 1000);
+    framing.put("bytes=0-" + (n / 2) + "," + (n / 4) + "-" + (n - 1), 1000);
+    framing.put(tenThousand, 100 * 200);
+    framing.put("bytes=" + "0-0,".repeat(99) + "0-0", 100 * 200);
+    assertThat(n).isGreaterThan(1000);
+    framing.forEach((range, overhead) -> {
+      try {
+        var r = mvc.perform(get(media).header(HttpHeaders.RANGE, range)).andReturn().getResponse();
+        String what = range.length() > 60 ? range.substring(0, 60) + "..." : range;
+        assertThat(r.getStatus()).as(what).isIn(200, 206, 416);
+        assertThat(r.getContentAsByteArray().length).as(what).isLessThanOrEqualTo(n + overhead);
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    });
   }
 
   @Test

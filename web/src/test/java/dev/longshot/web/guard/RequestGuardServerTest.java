@@ -168,4 +168,59 @@ class RequestGuardServerTest {
     read.put("Origin", "http://evil.example");
     assertThat(send("GET", "/api/videos", read, null).status()).isEqualTo(200);
   }
+
+  @Test
+  void writesABrowserMarksCrossSiteAreRefusedWithoutOriginOrReferer() throws IOException {
+    // a browser may leave out Origin and Referer (Referrer-Policy: no-referrer, some form posts), but it always says
+    // where a request comes from in Sec-Fetch-Site; the old guard let such a write through when the key was a cookie
+    for (String site : new String[] {"cross-site", "same-site", "CROSS-SITE"}) {
+      Map<String, String> h = Map.of("Cookie", RequestGuard.COOKIE + "=" + GuardedServerApp.KEY, "Sec-Fetch-Site", site,
+          "Content-Type", "application/json");
+      RawHttp.Reply r = send("POST", "/api/ingest/path", h, PATH_BODY);
+      assertThat(r.status()).as(site).isEqualTo(403);
+      assertThat(r.body()).contains("Cross-site");
+    }
+    for (String site : new String[] {"same-origin", "none"}) {
+      // the page itself, and a request the user made directly (address bar, bookmark, curl-like tools)
+      RawHttp.Reply r = send("POST", "/api/ingest/path", Map.of("X-Api-Key", GuardedServerApp.KEY, "Sec-Fetch-Site",
+          site), PATH_BODY);
+      assertThat(r.body()).as(site).doesNotContain("Cross-site");
+    }
+    // reads stay open to the browser's same-origin policy
+    assertThat(send("GET", "/api/videos", Map.of("X-Api-Key", GuardedServerApp.KEY, "Sec-Fetch-Site", "cross-site"),
+        null).status()).isEqualTo(200);
+  }
+
+  @Test
+  void deeplyNestedJsonAndHugeQueryStringsAreClientErrors() throws IOException {
+    Map<String, String> key = Map.of("X-Api-Key", GuardedServerApp.KEY);
+    String nested = "{\"question\":" + "[".repeat(30_000) + "]".repeat(30_000) + "}";
+    for (String path : new String[] {"/api/ask", "/api/ingest/path"}) {
+      RawHttp.Reply r = send("POST", path, key, nested);
+      assertThat(r.status()).as(path + ": " + r.body()).isEqualTo(400);
+    }
+    RawHttp.Reply longQuery = send("GET", "/api/ask/stream?question=" + "a".repeat(200_000), key, null);
+    assertThat(longQuery.status()).as(longQuery.body()).isIn(400, 414, 431);
+    RawHttp.Reply manyParams = send("GET", "/api/videos?" + "a=1&".repeat(4_000), key, null);
+    assertThat(manyParams.status()).as(manyParams.body()).isIn(200, 400, 414);
+  }
+
+  @ParameterizedTest(name = "GET {0} with the key is refused")
+  @CsvSource({
+      "/api/videos/..%2f..%2f..%2fetc%2fpasswd/media",
+      "/api/videos/../../../etc/passwd",
+      "/api/videos/%2e%2e/%2e%2e/etc/passwd/media",
+      "/api/videos/0123456789abcdef0123456789abcdef/keyframes/..%2fmanifest.json",
+      "/api/videos/0123456789abcdef0123456789abcdef/keyframes/..%5c..%5cmanifest.json",
+      "/api/videos/0123456789abcdef0123456789abcdef/keyframes/%2e%2e",
+      "/api/videos/0123456789abcdef0123456789abcdef/keyframes/x.jpg%00.json",
+      "/api/videos/0123456789ABCDEF0123456789ABCDEF/media",
+      "/api/videos/0123456789abcdef0123456789abcdef0/media",
+      "/api/videos/%30123456789abcdef0123456789abcdef/media",
+  })
+  void traversalSpellingsInVideoIdsAndKeyframeNamesReachNoFile(String path) throws IOException {
+    RawHttp.Reply r = send("GET", path, Map.of("X-Api-Key", GuardedServerApp.KEY), null);
+    assertThat(r.status()).as(r.body()).isIn(400, 404);
+    assertThat(r.body()).doesNotContain("root:");
+  }
 }

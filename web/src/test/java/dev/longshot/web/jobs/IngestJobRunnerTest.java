@@ -34,7 +34,7 @@ class IngestJobRunnerTest {
     FakeLongshotService service = new FakeLongshotService(dir);
     Path video = Files.write(dir.resolve("a.mp4"), TestVideos.mp4("a"));
     try (IngestJobRunner runner = runner(service, 4)) {
-      IngestJob job = runner.submit("path", video, "a.mp4", null);
+      IngestJob job = runner.submit(JobSource.PATH, video, "a.mp4", null);
       IngestJob done = awaitFinal(runner, job.id());
       assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
       assertThat(done.percent()).isEqualTo(100);
@@ -49,8 +49,8 @@ class IngestJobRunnerTest {
     JobStore store = new JobStore(dir.resolve("jobs"));
     Path present = Files.write(dir.resolve("present.mp4"), TestVideos.mp4("present"));
     Instant t = Instant.parse("2026-01-01T00:00:00Z");
-    store.save(IngestJob.queued("running-1", "upload", present.toString(), "present.mp4", null, t).running("ocr", 40, 10L, "", t));
-    store.save(IngestJob.queued("queued-2", "path", dir.resolve("gone.mp4").toString(), "gone.mp4", null, t.plusSeconds(1)));
+    store.save(IngestJob.queued("running-1", JobSource.UPLOAD, present.toString(), "present.mp4", null, t).running("ocr", 40, 10L, "", t));
+    store.save(IngestJob.queued("queued-2", JobSource.PATH, dir.resolve("gone.mp4").toString(), "gone.mp4", null, t.plusSeconds(1)));
     try (IngestJobRunner runner = runner(new FakeLongshotService(dir), 4)) {
       runner.recover();
       IngestJob resumed = awaitFinal(runner, "running-1");
@@ -68,7 +68,7 @@ class IngestJobRunnerTest {
     Path video = Files.write(dir.resolve("slow-restart.mp4"), TestVideos.mp4("restart"));
     String id;
     try (IngestJobRunner first = runner(new FakeLongshotService(dir), 4)) {
-      id = first.submit("upload", video, "slow-restart.mp4", null).id();
+      id = first.submit(JobSource.UPLOAD, video, "slow-restart.mp4", null).id();
       Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> first.job(id).orElseThrow().state() == JobState.RUNNING);
     } // closing interrupts the ingest; the job must stay RUNNING on disk, not turn FAILED
     assertThat(new JobStore(dir.resolve("jobs")).loadAll()).singleElement()
@@ -87,7 +87,7 @@ class IngestJobRunnerTest {
   void failureKeepsKindStatusAndMessage() throws Exception {
     Path video = Files.write(dir.resolve("corrupt.mp4"), TestVideos.mp4("c"));
     try (IngestJobRunner runner = runner(new FakeLongshotService(dir), 4)) {
-      IngestJob done = awaitFinal(runner, runner.submit("path", video, "corrupt.mp4", null).id());
+      IngestJob done = awaitFinal(runner, runner.submit(JobSource.PATH, video, "corrupt.mp4", null).id());
       assertThat(done.state()).isEqualTo(JobState.FAILED);
       assertThat(done.error()).isEqualTo(new JobError("CORRUPT", 422, "corrupt.mp4 is damaged: the decoder found no readable frames"));
       assertThat(video).exists(); // only uploads are removed on failure, never a user's own file
@@ -98,15 +98,15 @@ class IngestJobRunnerTest {
   void refusesMoreThanWorkersPlusQueueLimit() throws Exception {
     FakeLongshotService service = new FakeLongshotService(dir);
     try (IngestJobRunner runner = runner(service, 1)) {
-      IngestJob first = runner.submit("path", Files.write(dir.resolve("slow-1.mp4"), TestVideos.mp4("1")), "slow-1.mp4", null);
-      runner.submit("path", Files.write(dir.resolve("slow-2.mp4"), TestVideos.mp4("2")), "slow-2.mp4", null);
+      IngestJob first = runner.submit(JobSource.PATH, Files.write(dir.resolve("slow-1.mp4"), TestVideos.mp4("1")), "slow-1.mp4", null);
+      runner.submit(JobSource.PATH, Files.write(dir.resolve("slow-2.mp4"), TestVideos.mp4("2")), "slow-2.mp4", null);
       Path third = Files.write(dir.resolve("slow-3.mp4"), TestVideos.mp4("3"));
-      assertThatThrownBy(() -> runner.submit("path", third, "slow-3.mp4", null))
+      assertThatThrownBy(() -> runner.submit(JobSource.PATH, third, "slow-3.mp4", null))
           .isInstanceOf(QueueFullException.class).hasMessageContaining("queue is full");
       service.releaseSlow();
       assertThat(awaitFinal(runner, first.id()).state()).isEqualTo(JobState.SUCCEEDED);
       Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> runner.jobs().stream().allMatch(j -> j.state().isFinal()));
-      assertThat(runner.submit("path", third, "slow-3.mp4", null).state()).isEqualTo(JobState.QUEUED);
+      assertThat(runner.submit(JobSource.PATH, third, "slow-3.mp4", null).state()).isEqualTo(JobState.QUEUED);
     }
   }
 
@@ -118,11 +118,11 @@ class IngestJobRunnerTest {
       Path video = Files.write(dir.resolve("a.mp4"), TestVideos.mp4("a"));
       Files.delete(jobs);
       Files.writeString(jobs, "not a directory"); // every save now fails
-      assertThatThrownBy(() -> runner.submit("path", video, "a.mp4", null)).isInstanceOf(java.io.UncheckedIOException.class);
+      assertThatThrownBy(() -> runner.submit(JobSource.PATH, video, "a.mp4", null)).isInstanceOf(java.io.UncheckedIOException.class);
       Files.delete(jobs);
       Files.createDirectories(jobs);
       assertThat(runner.inFlight()).isZero();
-      IngestJob job = runner.submit("path", video, "a.mp4", null); // the only slot is free again
+      IngestJob job = runner.submit(JobSource.PATH, video, "a.mp4", null); // the only slot is free again
       assertThat(awaitFinal(runner, job.id()).state()).isEqualTo(JobState.SUCCEEDED);
     }
   }
@@ -132,13 +132,13 @@ class IngestJobRunnerTest {
     FakeLongshotService service = new FakeLongshotService(dir);
     try (IngestJobRunner runner = new IngestJobRunner(service, new JobStore(dir.resolve("jobs")), 1, 0, Clock.systemUTC())) {
       Path oom = Files.write(dir.resolve("oom.mp4"), TestVideos.mp4("oom"));
-      IngestJob failed = awaitFinal(runner, runner.submit("path", oom, "oom.mp4", null).id());
+      IngestJob failed = awaitFinal(runner, runner.submit(JobSource.PATH, oom, "oom.mp4", null).id());
       assertThat(failed.state()).isEqualTo(JobState.FAILED);
       assertThat(failed.error().kind()).isEqualTo("INTERNAL_ERROR");
       assertThat(failed.error().detail()).contains("OutOfMemoryError").contains("oom.mp4");
       Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> runner.inFlight() == 0);
       Path ok = Files.write(dir.resolve("ok.mp4"), TestVideos.mp4("ok"));
-      assertThat(awaitFinal(runner, runner.submit("path", ok, "ok.mp4", null).id()).state()).isEqualTo(JobState.SUCCEEDED);
+      assertThat(awaitFinal(runner, runner.submit(JobSource.PATH, ok, "ok.mp4", null).id()).state()).isEqualTo(JobState.SUCCEEDED);
     }
   }
 
@@ -148,7 +148,7 @@ class IngestJobRunnerTest {
     try (IngestJobRunner runner = new IngestJobRunner(service, new JobStore(dir.resolve("jobs")), 1, 0, Clock.systemUTC(),
         Duration.ofMillis(200))) {
       Path slow = Files.write(dir.resolve("slow-forever.mp4"), TestVideos.mp4("forever"));
-      IngestJob failed = awaitFinal(runner, runner.submit("path", slow, "slow-forever.mp4", null).id());
+      IngestJob failed = awaitFinal(runner, runner.submit(JobSource.PATH, slow, "slow-forever.mp4", null).id());
       assertThat(failed.error().kind()).isEqualTo("TIMEOUT");
       assertThat(failed.error().detail()).contains("server.job-timeout");
       Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> runner.inFlight() == 0);
@@ -160,7 +160,7 @@ class IngestJobRunnerTest {
   void errorsShownThroughTheApiNameNoServerPaths() throws Exception {
     Path video = Files.write(dir.resolve("leaky.mp4"), TestVideos.mp4("leaky"));
     try (IngestJobRunner runner = runner(new FakeLongshotService(dir), 4)) {
-      IngestJob done = awaitFinal(runner, runner.submit("path", video, "leaky.mp4", null).id());
+      IngestJob done = awaitFinal(runner, runner.submit(JobSource.PATH, video, "leaky.mp4", null).id());
       assertThat(done.error().kind()).isEqualTo("UNREADABLE");
       assertThat(done.error().detail()).isEqualTo("cannot read leaky.mp4: model model.onnx failed");
       assertThat(done.message()).doesNotContain(dir.toString()).doesNotContain("/opt/");
