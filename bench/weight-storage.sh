@@ -4,7 +4,7 @@
 # default maximum heap, the smallest -Xmx (to 16 MiB) with which the model loads, prefills 16 tokens and decodes 4
 # (2 threads, a 20-entry KV cache), and the peak RSS at that -Xmx; then the mapped / heap kernel ratio per CPU-second (WeightStorageBenchmark
 # kernels). Files are generated into a temporary directory and deleted.
-# Usage: bench/weight-storage.sh [MODELS: qwen05,qwen15] [TYPE: q8_0|q4_0|f32] [--no-kernels]
+# Usage: bench/weight-storage.sh [MODELS: qwen05,qwen15] [TYPE: q8_0|q4_0|f32|q4_k_m] [--no-kernels]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 models="${1:-qwen05,qwen15}" type="${2:-q8_0}" kernels="${3:-}"

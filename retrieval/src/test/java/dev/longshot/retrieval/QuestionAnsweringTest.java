@@ -90,6 +90,64 @@ class QuestionAnsweringTest {
     assertThat(qa.ask("Who won the football cup?", Set.of(), e -> { }, t -> { }).evidence()).isEmpty();
   }
 
+  /**
+   * Answer typing in evidence selection: for "who", the title slide that names the presenter and holds a key term of
+   * the question ("talk") is evidence below the cut-off, and so is the self-introduction spoken in the same moment,
+   * which shares no word with the question. A question about something else still finds nothing.
+   */
+  @Test
+  void aHitHoldingTheAskedKindOfAnswerAndAKeyTermIsEvidenceAndSoIsItsMoment() {
+    index.replaceVideo(Fixtures.manifest(VIDEO_A, "fp"), List.of(
+        Fixtures.seg(Modality.OCR, 0, 20, "Bridges of Ghent\nA keynote talk on stone arches and steel trusses\n"
+            + "Presenter: Dr. Tomas Varga\nGhent University, May 2023"),
+        Fixtures.seg(Modality.ASR, 1, 4, "welcome everyone to this talk"),
+        Fixtures.seg(Modality.ASR, 5, 9, "my name is tomas varga and i build bridges for a living"),
+        Fixtures.seg(Modality.ASR, 30, 40, "heavy trucks cross the old bridge every morning")));
+
+    Answer a = qa.ask("Who is giving this talk?", Set.of(), e -> { }, t -> { });
+
+    assertThat(a.evidence()).extracting(Evidence::modality, Evidence::startMillis)
+        .contains(org.assertj.core.groups.Tuple.tuple(Modality.OCR, 0L), org.assertj.core.groups.Tuple.tuple(Modality.ASR, 5_000L));
+    assertThat(a.text()).startsWith("Presenter: Dr. Tomas Varga (slide at 00:00).")
+        .contains("at 00:05 the speaker says \"my name is tomas varga and i build bridges for a living\"");
+    assertThat(qa.ask("Who won the football cup?", Set.of(), e -> { }, t -> { }).text()).isEqualTo(ExtractiveAnswerer.NOTHING_FOUND);
+  }
+
+  /** Negative cases: a who-question whose evidence names nobody, a how-many question over text without a number. */
+  @Test
+  void aHitWithoutAnAnswerOfTheAskedKindIsNotEvidenceBelowTheCutOff() {
+    String deck = "Bridges we love\nStone arches over quiet rivers\nSteel trusses for railways\nWooden footpaths in parks\n"
+        + "Rope crossings in the mountains\nConcrete spans for motorways";
+    index.replaceVideo(Fixtures.manifest(VIDEO_A, "fp"), List.of(Fixtures.seg(Modality.OCR, 0, 20, deck)));
+    assertThat(qa.ask("How many bridges collapsed?", Set.of(), e -> { }, t -> { }).evidence()).isEmpty();
+    assertThat(qa.ask("Who designed these bridges?", Set.of(), e -> { }, t -> { }).evidence()).isEmpty();
+
+    index.replaceVideo(Fixtures.manifest(VIDEO_A, "fp2"), List.of(Fixtures.seg(Modality.OCR, 0, 20,
+        deck + "\n12 bridges collapsed in the 2021 floods\nDesigned by Dr. Ada Byrne")));
+    assertThat(qa.ask("How many bridges collapsed?", Set.of(), e -> { }, t -> { }).text())
+        .isEqualTo("12 bridges collapsed in the 2021 floods (slide at 00:00).");
+    assertThat(qa.ask("Who designed these bridges?", Set.of(), e -> { }, t -> { }).text())
+        .isEqualTo("Designed by Dr. Ada Byrne (slide at 00:00).");
+  }
+
+  /**
+   * A sentence the recogniser misheard ("project castle" for "project Kestrel") holds most key terms and is said
+   * while the slide that is evidence is shown: it is evidence too, and it answers.
+   */
+  @Test
+  void aSentenceOfTheSameMomentHoldingMostKeyTermsIsEvidence() {
+    index.replaceVideo(Fixtures.manifest(VIDEO_A, "fp"), List.of(
+        Fixtures.seg(Modality.OCR, 0, 20, "Project Kestrel\nBridge monitoring"),
+        Fixtures.seg(Modality.ASR, 10, 14, "project castle inspects old stone bridges in flanders with small drones and "
+            + "thermal cameras every single week of the year during the dry season"),
+        Fixtures.seg(Modality.ASR, 60, 64, "project budgets grow every year")));
+
+    Answer a = qa.ask("What does project Kestrel inspect?", Set.of(), e -> { }, t -> { });
+
+    assertThat(a.text()).startsWith("Project castle inspects old stone bridges");
+    assertThat(a.evidence()).extracting(Evidence::startMillis).doesNotContain(60_000L);
+  }
+
   @Test
   void anIrrelevantQuestionGetsThePlainNothingFoundAnswer() {
     index.replaceVideo(Fixtures.manifest(VIDEO_A, "fp"), Fixtures.lecture());

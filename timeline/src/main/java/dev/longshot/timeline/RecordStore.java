@@ -140,12 +140,17 @@ public final class RecordStore {
     return out;
   }
 
+  /** True when {@code name} could name a stored keyframe: 1 to 64 letters, digits, - and _, then {@code .jpg}. */
+  public static boolean isKeyframeName(String name) {
+    return name != null && KEYFRAME_NAME.matcher(name).matches();
+  }
+
   /**
    * The path of a stored keyframe, or empty when absent. {@code name} must be a plain file name like {@code
    * 000123450.jpg}; anything with separators or dots in odd places is rejected, so callers can pass user input.
    */
   public Optional<Path> keyframe(String videoId, String name) {
-    if (!VideoId.isValid(videoId) || name == null || !KEYFRAME_NAME.matcher(name).matches()) {
+    if (!VideoId.isValid(videoId) || !isKeyframeName(name)) {
       return Optional.empty();
     }
     Path p = dir(videoId).resolve(KEYFRAMES).resolve(name);

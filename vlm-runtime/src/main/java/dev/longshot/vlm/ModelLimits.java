@@ -35,6 +35,13 @@ public final class ModelLimits {
   /** {@code config.json}, {@code tokenizer.json}, {@code tokenizer_config.json} (Qwen2's tokenizer.json: 7 MB). */
   public static final long MAX_JSON_FILE_BYTES = 256L << 20;
 
+  /**
+   * The share of the machine's physical memory the decode layouts built at load ({@code model.DecodeLayouts}: the
+   * interleaved copies of mapped quantised matrices, about 1.06-1.5x their stored bytes) may take; above it the
+   * matrices stay in the file and decode uses the row-at-a-time kernels.
+   */
+  public static final double MAX_DECODE_LAYOUT_SHARE_OF_RAM = 0.6;
+
   private ModelLimits() {}
 
   /**

@@ -18,9 +18,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The default backend, no model. The answer leads with the shortest sentence or slide line of the best evidence that
- * holds the question's key terms ({@link KeyTerms}), e.g. {@code Total budget: 4.2 million euros (slide at 00:22).},
- * then quotes the best line of the other evidence, e.g. {@code Also at 00:23 the speaker says "..."}. Text seen at
+ * The default backend, no model. The answer leads with the sentence or slide line of the best evidence that answers:
+ * one holding an answer of the kind the question asks for ({@link AnswerType}: a name for "who", a date for "when", a
+ * number for "how many"...) beats one that only holds the question's key terms ({@link KeyTerms}), then more key terms,
+ * then the shorter line wins, e.g. {@code Total budget: 4.2 million euros (slide at 00:22).} or {@code Speaker: Dr.
+ * Maria Lopez (slide at 00:00).}; it then quotes the best line of the other evidence, e.g. {@code Also at 00:23 the
+ * speaker says "..."}. Text seen at
  * several moments or in several videos is quoted once with all its moments. When no line holds a key term it
  * quotes the best evidence as it is ({@code At 01:23 the slide reads "..."}), and it says plainly when nothing
  * relevant was found. Emits the whole text to the token sink once. Thread-safe (its {@link VideoNames} must be).
@@ -75,17 +78,18 @@ public final class ExtractiveAnswerer implements Answerer {
     List<Quote> items = merge(evidence.stream().map(e -> new Quote(e.modality(), e.text(),
         List.of(new Moment(e.videoId(), e.startMillis(), e.endMillis())))).toList());
     List<Quote> cited = items.subList(0, Math.min(MAX_ITEMS, items.size()));
+    Comparator<Quote> answersBest = Comparator.comparingInt((Quote u) -> keys.holdsAnswer(u.text()) ? 0 : 1)
+        .thenComparingInt(u -> -keys.score(u.text())).thenComparingInt(u -> u.text().length());
     List<Quote> best = new ArrayList<>();
     for (Quote item : cited) {
-      units(item).stream().filter(u -> keys.score(u.text()) > 0)
-          .min(Comparator.comparingInt((Quote u) -> -keys.score(u.text())).thenComparingInt(u -> u.text().length()))
-          .ifPresent(best::add);
+      boolean anchored = anchored(item, items, keys);
+      units(item).stream().filter(u -> keys.score(u.text()) > 0 || anchored && keys.holdsAnswer(u.text()))
+          .min(answersBest).ifPresent(best::add);
     }
     if (best.isEmpty()) {
       return capitalise(String.join("; ", cited.stream().map(q -> statement(q, q.text())).toList()) + ".");
     }
-    Quote lead = best.stream().min(Comparator.comparingInt((Quote u) -> -keys.score(u.text()))
-        .thenComparingInt(u -> u.text().length())).orElseThrow();
+    Quote lead = best.stream().min(answersBest).orElseThrow();
     List<Quote> everyUnit = items.stream().flatMap(i -> units(i).stream()).toList();
     List<Quote> clauses = merge(best.stream().map(b -> withAllMoments(b, everyUnit)).toList());
     clauses.removeIf(c -> c.key().equals(lead.key()));
@@ -97,6 +101,17 @@ public final class ExtractiveAnswerer implements Answerer {
       s.append(" Also ").append(also).append(also.matches("(?s).*[.!?]\"$") ? "" : ".");
     }
     return s.toString();
+  }
+
+  /**
+   * Whether a line of {@code item} that holds an answer of the asked type but none of the question's words may answer:
+   * when the item holds a key term elsewhere (the slide "Speaker: Dr. Maria Lopez" of a "lecture" title slide), or an
+   * item of the same moment does (the speaker's "my name is maria lopez" under that slide).
+   */
+  private static boolean anchored(Quote item, List<Quote> items, KeyTerms keys) {
+    return keys.holdsAny(item.text()) || items.stream().anyMatch(other -> other != item && keys.holdsAny(other.text())
+        && other.moments().stream().anyMatch(o -> item.moments().stream().anyMatch(m -> m.videoId().equals(o.videoId())
+            && m.startMillis() <= o.endMillis() && o.startMillis() <= m.endMillis())));
   }
 
   /** Quotes with the same modality and text (case, spacing and punctuation aside) merged, moments kept in order. */

@@ -3,6 +3,7 @@ package dev.longshot.retrieval.answer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -11,9 +12,8 @@ import java.util.regex.Pattern;
  * The key terms of a question and how well a sentence or slide line holds them, for the extractive answer (issue 14
  * item 6). Key terms are the question's words minus question and function words; a line's word matches a term when
  * both are equal, one is the other plus at most two letters ({@code cost}/{@code costs}), or they share their first
- * five letters ({@code reviews}/{@code reviewed}). A line scores one point per term it holds, one more when it has
- * the kind of thing the question asks for (a number for "how much", "when"...; a capitalised name for "who",
- * "which", "where"), and nothing when it holds no word beyond the question's own. Immutable.
+ * five letters ({@code reviews}/{@code reviewed}). A line scores one point per term it holds, and nothing when it holds
+ * no word beyond the question's own. The kind of answer the question asks for is its {@link AnswerType}. Immutable.
  */
 public final class KeyTerms {
   private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]+");
@@ -23,17 +23,8 @@ public final class KeyTerms {
       "these", "those", "it", "its", "there", "their", "they", "we", "you", "i", "my", "our", "your", "he", "she", "his",
       "her", "has", "have", "had", "any", "every", "each", "can", "will", "would", "should", "could", "than", "then",
       "into", "as", "so", "not", "no", "all", "some", "one's", "s");
-  private static final Pattern ASKS_NUMBER = Pattern.compile(
-      "\\b(how (much|many|often|long|far|big|old)|when|what (year|date|time|percentage))\\b");
-  private static final Pattern ASKS_NAME = Pattern.compile("\\b(who|whom|whose|which|where)\\b");
-  private static final Pattern NUMBER = Pattern.compile("\\d|\\b(one|two|three|four|five|six|seven|eight|nine|ten|"
-      + "eleven|twelve|fifteen|eighteen|twenty|thirty|forty|fifty|hundred|thousand|million|billion|percent|"
-      + "january|february|march|april|may|june|july|august|september|october|november|december)\\b");
-  private static final Pattern NAME = Pattern.compile("\\S\\s+\\p{Lu}\\p{Ll}+");
-
   private final List<String> terms;
-  private final boolean asksNumber;
-  private final boolean asksName;
+  private final Optional<AnswerType> asked;
 
   public KeyTerms(String question) {
     String q = question.toLowerCase(Locale.ROOT);
@@ -44,8 +35,39 @@ public final class KeyTerms {
       }
     }
     this.terms = List.copyOf(t);
-    this.asksNumber = ASKS_NUMBER.matcher(q).find();
-    this.asksName = !asksNumber && ASKS_NAME.matcher(q).find();
+    this.asked = AnswerType.askedBy(question);
+  }
+
+  /** The kind of answer the question asks for ({@link AnswerType#askedBy}), or empty. */
+  public Optional<AnswerType> asked() {
+    return asked;
+  }
+
+  /** Whether {@code text} holds an answer of the asked type (false when the question asks for no type). */
+  public boolean holdsAnswer(String text) {
+    return asked.map(t -> t.foundIn(text)).orElse(false);
+  }
+
+  /** Whether {@code text} holds at least one key term. */
+  public boolean holdsAny(String text) {
+    return held(words(text.toLowerCase(Locale.ROOT))) > 0;
+  }
+
+  /** Whether {@code text} holds at least one key term and at least half of them. */
+  public boolean holdsHalf(String text) {
+    int held = held(words(text.toLowerCase(Locale.ROOT)));
+    return held > 0 && 2 * held >= terms.size();
+  }
+
+  /**
+   * Whether {@code text} holds at least two key terms, at least half of them, and a word beyond them: a sentence whose
+   * recogniser misheard one name of the question ("project caring measures water quality" for "What does project
+   * Heron measure?"), for evidence in the same moment as accepted evidence.
+   */
+  public boolean holdsMost(String text) {
+    List<String> words = words(text.toLowerCase(Locale.ROOT));
+    int held = held(words);
+    return held >= 2 && 2 * held >= terms.size() && addsAWord(words);
   }
 
   /**
@@ -57,16 +79,11 @@ public final class KeyTerms {
     return !terms.isEmpty() && held(words) == terms.size() && addsAWord(words);
   }
 
-  /** How well {@code line} answers: terms held plus one for the asked kind of thing; 0 when it adds no word. */
+  /** How many key terms {@code line} holds; 0 when it adds no word beyond them. */
   int score(String line) {
     List<String> words = words(line.toLowerCase(Locale.ROOT));
     int held = held(words);
-    if (held == 0 || !addsAWord(words)) {
-      return 0;
-    }
-    boolean kind = asksNumber && NUMBER.matcher(line.toLowerCase(Locale.ROOT)).find()
-        || asksName && NAME.matcher(line).find();
-    return held + (kind ? 1 : 0);
+    return held == 0 || !addsAWord(words) ? 0 : held;
   }
 
   /** How many key terms one of {@code words} matches. */

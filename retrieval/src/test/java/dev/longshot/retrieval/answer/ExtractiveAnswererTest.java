@@ -66,6 +66,53 @@ class ExtractiveAnswererTest extends AnswererContract {
         .isEqualTo("The budget is four million euros (speech at 00:17).");
   }
 
+  /** Answer typing: a line holding the kind of answer the question asks for leads, in several phrasings and modalities. */
+  @Test
+  void aLineHoldingTheAskedKindOfAnswerBeatsOneThatOnlyRepeatsTheQuestion() {
+    List<Evidence> talk = List.of(
+        new Evidence(V, Modality.ASR, 1_000, 4_000, "welcome to this keynote talk about old bridges", null, 2),
+        new Evidence(V, Modality.OCR, 0, 20_000, "Bridges of Ghent\nKeynote talk\nPresenter: Dr. Tomas Varga\nGhent, 2023",
+            null, 1));
+    assertThat(answerer().answer("Who is giving this keynote talk?", talk, t -> { }).text())
+        .startsWith("Presenter: Dr. Tomas Varga (slide at 00:00).");
+    List<Evidence> show = List.of(
+        new Evidence(V, Modality.SUBTITLE, 0, 3_000, "Welcome back to the cooking show.", null, 2),
+        new Evidence(V, Modality.SUBTITLE, 3_000, 6_000, "Hi, I'm Nora Quist and this is my kitchen.", null, 1));
+    assertThat(answerer().answer("Who hosts the cooking show?", show, t -> { }).text())
+        .startsWith("Hi, I'm Nora Quist and this is my kitchen (subtitles at 00:03).");
+    List<Evidence> inspections = List.of(
+        new Evidence(V, Modality.ASR, 10_000, 14_000, "the team will inspect the bridges across the city", null, 2),
+        new Evidence(V, Modality.OCR, 8_000, 30_000, "Inspection plan\nBridges inspected: 42", null, 1));
+    assertThat(answerer().answer("How many bridges did the team inspect in the city?", inspections, t -> { }).text())
+        .startsWith("Bridges inspected: 42 (slide at 00:08).");
+    List<Evidence> timeline = List.of(
+        new Evidence(V, Modality.ASR, 40_000, 44_000, "the new bridge over the canal opens to traffic", null, 2),
+        new Evidence(V, Modality.ASR, 44_000, 47_000, "the new bridge opens in september twenty twenty seven", null, 1));
+    assertThat(answerer().answer("When does the new bridge over the canal open?", timeline, t -> { }).text())
+        .startsWith("The new bridge opens in september twenty twenty seven (speech at 00:44).");
+  }
+
+  /** No answer of the asked kind: the line holding the question's terms leads as before; no name or number is made up. */
+  @Test
+  void evidenceWithoutAnAnswerOfTheAskedKindStillLeadsWithItsBestLine() {
+    Evidence panel = new Evidence(V, Modality.ASR, 61_000, 64_000, "every milestone is reviewed by an external panel", null, 1);
+    assertThat(answerer().answer("Who reviews every milestone?", List.of(panel), t -> { }).text())
+        .isEqualTo("Every milestone is reviewed by an external panel (speech at 01:01).");
+    Evidence storm = new Evidence(V, Modality.OCR, 5_000, 9_000, "Storm damage\nSome sensors failed during the storm", null, 1);
+    assertThat(answerer().answer("How many sensors failed?", List.of(storm), t -> { }).text())
+        .isEqualTo("Some sensors failed during the storm (slide at 00:05).");
+  }
+
+  /** A name on a slide of another moment, sharing no word with the question, does not answer "who". */
+  @Test
+  void anAnswerOfTheAskedKindNeedsTheQuestionsTermsInItsMoment() {
+    List<Evidence> evidence = List.of(
+        new Evidence(V, Modality.ASR, 0, 5_000, "the bridge was designed for heavy trucks", null, 2),
+        new Evidence(V, Modality.OCR, 100_000, 110_000, "Thanks\nDr. Ada Byrne", null, 1));
+    assertThat(answerer().answer("Who designed the bridge?", evidence, t -> { }).text())
+        .isEqualTo("The bridge was designed for heavy trucks (speech at 00:00).");
+  }
+
   @Test
   void saysPlainlyWhenNothingWasFound() {
     assertThat(answerer().answer("q", List.of(), t -> { }).text()).isEqualTo(ExtractiveAnswerer.NOTHING_FOUND);

@@ -26,12 +26,14 @@ public final class Transformer {
   private final Rope rope;
   private final AttentionShape shape;
 
+  /** Builds the weights' decode layouts on {@code parallel}'s threads ({@link DecodeLayouts}) if not built yet. */
   public Transformer(ModelConfig config, ModelWeights weights, Parallel parallel) {
     this.c = config;
     this.w = weights;
     this.par = parallel;
     this.rope = new Rope(config);
     this.shape = new AttentionShape(config.heads(), config.kvHeads(), config.headDim());
+    DecodeLayouts.build(config, weights, parallel);
   }
 
   public ModelConfig config() {

@@ -1,5 +1,6 @@
 package dev.longshot.vlm.multimodal;
 
+import dev.longshot.timeline.EnglishNumbers;
 import dev.longshot.vlm.tokenizer.Tokenizer;
 import java.util.ArrayList;
 import java.util.List;

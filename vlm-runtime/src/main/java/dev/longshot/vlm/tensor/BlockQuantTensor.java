@@ -63,7 +63,7 @@ abstract class BlockQuantTensor extends FloatTensor {
   }
 
   @Override
-  public final void copyTo(long offset, float[] dst, int dstOffset, int n) {
+  public void copyTo(long offset, float[] dst, int dstOffset, int n) {
     float[] buf = null;
     int i = 0;
     while (i < n) {

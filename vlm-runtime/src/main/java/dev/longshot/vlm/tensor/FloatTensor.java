@@ -131,6 +131,22 @@ public abstract class FloatTensor {
     }
   }
 
+  /**
+   * Bytes {@link #buildLayout} allocates for this tensor as a matrix of {@code cols} columns: 0 where it builds
+   * nothing (the default; the heap tensors, and types without a decode layout).
+   */
+  public long layoutBytes(int cols) {
+    return 0;
+  }
+
+  /**
+   * Builds, once, over {@code par}'s threads, the layout this tensor's kernels read instead of its stored blocks as a
+   * matrix of {@code cols} columns (mapped Q8_0 / Q4_0 / Q4_K / Q6_K: the interleaved copy decode's {@link #dotRows}
+   * and {@link #copyTo} read); nothing by default. Called at load ({@code model.DecodeLayouts}); results are the same
+   * with or without it, up to float summation order.
+   */
+  public void buildLayout(int cols, Parallel par) {}
+
   /** The Vector API kernel for {@link #dot}. */
   abstract float dotVector(int offset, float[] x, int xOffset, int n);
 

@@ -1,10 +1,11 @@
 package dev.longshot.vlm.tensor;
 
 import java.lang.foreign.Arena;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.util.concurrent.atomic.AtomicIntegerArray;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -14,22 +15,29 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * A Q8_0 or Q4_0 matrix copied once, for decode's matrix-vector products, into groups of {@link #ROWS} interleaved
- * rows (8 with 256-bit vectors, 16 with 512; llama.cpp's CPU backend repacks Q4_0 in the same spirit). Per group and
- * block of 32 columns: the rows' scales as float32, then chunks of {@code 2 * ROWS} bytes, one byte per (row, column
- * parity) pair, byte {@code i} for row {@code i / 2}: Q8_0 has 16 chunks, chunk {@code k} holding columns
- * {@code 2k + i % 2}; Q4_0 has 8, chunk {@code k} holding the nibbles (unsigned, the stored {@code q}) of columns
- * {@code 4k + i % 2} (low) and {@code 4k + 2 + i % 2} (high).
+ * A Q8_0, Q4_0, Q4_K or Q6_K matrix copied once, at load ({@link Rows#prepare}), for decode's matrix-vector products
+ * and prefill's dequantisation, into groups of {@link #ROWS} interleaved rows (8 with 256-bit vectors, 16 with 512;
+ * llama.cpp's CPU backend repacks its blocks in the same spirit). Per group and block of 32 columns: the rows' header
+ * floats ({@link Kind#headers} vectors of {@code ROWS} float32: Q8_0 / Q4_0 the scale; Q4_K {@code d * scale} and
+ * {@code dmin * min} of the 32-element sub-block, its 6-bit scale and min unpacked once here; Q6_K {@code d * scale}
+ * of the block's two 16-element halves), then chunks of {@code 2 * ROWS} bytes, one byte per (row, column parity)
+ * pair, byte {@code i} for row {@code i / 2}. Byte kinds (Q8_0, Q6_K) have 16 chunks, chunk {@code k} holding columns
+ * {@code 2k + i % 2} as signed quants (Q6_K: {@code q - 32}); nibble kinds (Q4_0, Q4_K) have 8, chunk {@code k}
+ * holding the unsigned nibbles of columns {@code 4k + i % 2} (low) and {@code 4k + 2 + i % 2} (high).
  *
- * <p>The kernels keep one int lane per row instead of lanes along a row. A chunk widened to shorts (Q4_0: zero-extended,
- * then {@code & 15} and {@code >>> 4}; Q8_0: sign-extended) gives (row, column-parity) lanes that multiply a broadcast
- * pair of activation quants ({@link Q8Activation#pairs}). Q4_0 adds them into short accumulators for the whole block:
- * a lane sums 16 products of at most 8 x 127 in magnitude once the {@code - 8} is applied, which fits a short; the
- * {@code - 8} is the block's {@link Q8Activation#q4Bias}, the accumulators' starting value (the sums wrap modulo 2^16
- * on the way and end exact). Q8_0 adds two chunks' products in shorts (at most 2 x 128 x 127) and then into ints. Per
- * block, one pair sum of the shorts gives the rows' integer sums, then one conversion and one FMA with the rows' scales
- * times the activation's: no horizontal sum per row, and Q4_0's unpacking is two instructions per 32 weights. Float
- * sums are in block order per row, as in the scalar twins.
+ * <p>The kernels keep one int lane per row instead of lanes along a row. A chunk widened to shorts (nibbles:
+ * zero-extended, then {@code & 15} and {@code >>> 4}; bytes: sign-extended) gives (row, column-parity) lanes that
+ * multiply a broadcast pair of activation quants ({@link Q8Activation#pairs}). Q4_0 adds them into short accumulators
+ * for the whole block: a lane sums 16 products of at most 8 x 127 in magnitude once the {@code - 8} is applied, which
+ * fits a short; the {@code - 8} is the block's {@link Q8Activation#q4Bias}, the accumulators' starting value (the
+ * sums wrap modulo 2^16 on the way and end exact). Q4_K's nibbles are 0..15, so 16 products fit without a bias, and
+ * its mins are one more FMA per block with the activation's block sums ({@link Q8Activation#sums}). Q8_0 adds two
+ * chunks' products in shorts (at most 2 x 128 x 127) and then into ints; Q6_K's quants are at most 32 in magnitude,
+ * so a half block (8 chunks, 8 x 32 x 127) sums in shorts. Per block (Q6_K: half block), one pair sum of the shorts
+ * gives the rows' integer sums, then one conversion and one FMA with the rows' scales times the activation's: no
+ * horizontal sum per row. Float sums are in block order per row, as in the scalar twin. Dequantised values
+ * ({@link #copyRow}) are the same floats the file's decoders give ({@code d * (q - 8)}, {@code d * q},
+ * {@code (d * scale) * q - dmin * min}, {@code (d * scale) * (q - 32)}).
  */
 final class Interleaved {
   private static final VectorShape SHAPE = VectorShape.forBitSize(Math.max(256, Kernels.F.vectorBitSize()));
@@ -44,95 +52,224 @@ final class Interleaved {
   private static final int BLOCK = 32;
   private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
   private static final ValueLayout.OfFloat FLOAT_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
+  private static final VarHandle FLOATS = MethodHandles.byteArrayViewVarHandle(float[].class, LE);
 
   /** Whether the vector kernels run here: the Vector API kernels with vectors of at least 256 bits. */
   static final boolean ENABLED = Kernels.VECTORIZED && QuantDot.ENABLED;
 
-  private final GgmlType type;
+  /** The stored types that have an interleaved layout, and the shape of one group's block in it. */
+  enum Kind {
+    Q4_0(GgmlType.Q4_0, true, 1),
+    Q8_0(GgmlType.Q8_0, false, 1),
+    Q4_K(GgmlType.Q4_K, true, 2),
+    Q6_K(GgmlType.Q6_K, false, 2);
+
+    final GgmlType type;
+    /** Nibble chunks (8 per block) rather than byte chunks (16). */
+    final boolean nibbles;
+    /** Vectors of {@code ROWS} header floats per group and block. */
+    final int headers;
+
+    Kind(GgmlType type, boolean nibbles, int headers) {
+      this.type = type;
+      this.nibbles = nibbles;
+      this.headers = headers;
+    }
+
+    int chunks() {
+      return nibbles ? 8 : 16;
+    }
+
+    /** Bytes per group and block: the header floats, then the chunks. */
+    long groupBytes() {
+      return (long) headers * ROWS * 4 + (long) chunks() * CHUNK;
+    }
+
+    /** The kind of {@code type}, or null where it has none. */
+    static Kind of(GgmlType type) {
+      for (Kind k : values()) {
+        if (k.type == type) {
+          return k;
+        }
+      }
+      return null;
+    }
+  }
+
+  private final Kind kind;
   private final MemorySegment src;
   private final MemorySegment packed;
   final int cols;
   final int groups;
-  /** Bytes per group and block: the scales, then the chunks. */
+  /** Bytes per group and block: the headers, then the chunks. */
   private final long groupBytes;
+  private final long chunkStart;
 
-  /** Group {@code g} has been copied when {@code ready.get(g) == 1} (set after its bytes, read before them). */
-  private final AtomicIntegerArray ready;
-
-  private Interleaved(GgmlType type, MemorySegment src, MemorySegment packed, int cols, int groups) {
-    this.type = type;
+  private Interleaved(Kind kind, MemorySegment src, MemorySegment packed, int cols, int groups) {
+    this.kind = kind;
     this.src = src;
-    this.ready = new AtomicIntegerArray(groups);
     this.packed = packed;
     this.cols = cols;
     this.groups = groups;
-    this.groupBytes = groupBytes(type);
-  }
-
-  private static long groupBytes(GgmlType type) {
-    return ROWS * 4L + (type == GgmlType.Q4_0 ? 8 : 16) * CHUNK;
+    this.groupBytes = kind.groupBytes();
+    this.chunkStart = (long) kind.headers * ROWS * 4;
   }
 
   /** Bytes of the copy of a {@code rows x cols} matrix: what the interleaved copy costs in memory. */
   static long copyBytes(GgmlType type, int rows, int cols) {
-    return (long) (rows / ROWS) * (cols / BLOCK) * groupBytes(type);
+    Kind k = Kind.of(type);
+    return k == null ? 0 : (long) (rows / ROWS) * (cols / BLOCK) * k.groupBytes();
   }
 
   /**
-   * Room in {@code arena} for the first {@code rows / ROWS * ROWS} rows of the Q8_0 / Q4_0 matrix {@code src} (the
-   * file's blocks) in the interleaved layout; {@link #fill} copies a group into it.
+   * Room in {@code arena} for the first {@code rows / ROWS * ROWS} rows of the matrix {@code src} (the file's blocks)
+   * in the interleaved layout; {@link #fill} copies groups into it.
    */
   static Interleaved of(GgmlType type, MemorySegment src, int rows, int cols, Arena arena) {
-    return new Interleaved(type, src, arena.allocate(copyBytes(type, rows, cols), 64), cols, rows / ROWS);
+    return new Interleaved(Kind.of(type), src, arena.allocate(copyBytes(type, rows, cols), 64), cols, rows / ROWS);
   }
 
-  /** Copies group {@code g} from the file's blocks; several threads may fill one group, all writing the same bytes. */
-  void fill(int g) {
+  /**
+   * Copies groups {@code [from, to)} from the file's blocks: per group, its rows' bytes in one copy from the file into
+   * the heap, unpacked and interleaved there, and the group's layout in one copy into the arena.
+   */
+  void fill(int from, int to) {
     int blocks = cols / BLOCK;
-    long bb = type.bytesPerBlock();
+    int per = kind.type.blockSize() / BLOCK; // 32-column blocks per stored block: 1, or 8 for K-quants
+    int stored = kind.type.bytesPerBlock();
+    int rowBytes = blocks / per * stored;
     int gb = (int) groupBytes;
-    byte[] w = new byte[ROWS * BLOCK]; // one block of the group, a row's 32 quants after another (Q4_0: nibbles)
-    byte[] raw = new byte[BLOCK];
-    byte[] one = new byte[gb]; // the block in the interleaved layout, copied to the arena in one go
-    MemorySegment oneSeg = MemorySegment.ofArray(one);
-    for (int b = 0; b < blocks; b++) {
-      for (int r = 0; r < ROWS; r++) {
-        long sb = ((long) (g * ROWS + r) * blocks + b) * bb;
-        oneSeg.set(FLOAT_LE, r * 4L, FloatTensor.f16(src.get(MappedHalfTensor.SHORT_LE, sb)));
-        if (type == GgmlType.Q4_0) {
-          MemorySegment.copy(src, ValueLayout.JAVA_BYTE, sb + 2, raw, 0, 16);
-          for (int j = 0; j < 16; j++) {
-            w[r * BLOCK + j] = (byte) (raw[j] & 0x0F);
-            w[r * BLOCK + 16 + j] = (byte) ((raw[j] & 0xFF) >>> 4);
+    int q0 = (int) chunkStart;
+    byte[] in = new byte[ROWS * rowBytes];
+    byte[] out = new byte[blocks * gb];
+    int[] w = new int[per * ROWS * BLOCK]; // [sub-block][row][32] quants as the layout stores them
+    float[] head = new float[per * kind.headers * ROWS]; // [sub-block][header][row]
+    for (int g = from; g < to; g++) {
+      MemorySegment.copy(src, ValueLayout.JAVA_BYTE, (long) g * ROWS * rowBytes, in, 0, in.length);
+      for (int sb = 0; sb < blocks / per; sb++) {
+        for (int r = 0; r < ROWS; r++) {
+          unpack(in, r * rowBytes + sb * stored, r, w, head);
+        }
+        for (int s = 0; s < per; s++) {
+          int o = (sb * per + s) * gb;
+          for (int h = 0; h < kind.headers * ROWS; h++) {
+            FLOATS.set(out, o + 4 * h, head[s * kind.headers * ROWS + h]);
           }
-        } else {
-          MemorySegment.copy(src, ValueLayout.JAVA_BYTE, sb + 2, w, r * BLOCK, BLOCK);
+          int q = o + q0;
+          int wb = s * ROWS * BLOCK;
+          for (int i = 0; i < CHUNK; i++) {
+            int rw = wb + i / 2 * BLOCK + i % 2;
+            if (kind.nibbles) {
+              for (int k = 0; k < 8; k++) {
+                out[q + k * CHUNK + i] = (byte) (w[rw + 4 * k] | w[rw + 4 * k + 2] << 4);
+              }
+            } else {
+              for (int k = 0; k < 16; k++) {
+                out[q + k * CHUNK + i] = (byte) w[rw + 2 * k];
+              }
+            }
+          }
         }
       }
-      int q = ROWS * 4;
-      for (int i = 0; i < CHUNK; i++) {
-        int r = i / 2;
-        int c = i % 2;
-        if (type == GgmlType.Q4_0) {
-          for (int k = 0; k < 8; k++) {
-            one[q + k * CHUNK + i] = (byte) (w[r * BLOCK + 4 * k + c] | w[r * BLOCK + 4 * k + 2 + c] << 4);
-          }
-        } else {
-          for (int k = 0; k < 16; k++) {
-            one[q + k * CHUNK + i] = w[r * BLOCK + 2 * k + c];
+      MemorySegment.copy(out, 0, packed, ValueLayout.JAVA_BYTE, (long) g * blocks * gb, out.length);
+    }
+  }
+
+  /**
+   * Row {@code r}'s stored block at {@code raw[o..]} into {@code w[s][r][32]} (the quants as the layout stores them)
+   * and {@code head[s][h][r]} for its 32-column sub-blocks {@code s}.
+   */
+  private void unpack(byte[] raw, int o, int r, int[] w, float[] head) {
+    int hs = kind.headers * ROWS;
+    switch (kind) {
+      case Q4_0 -> {
+        head[r] = BlockDecoder.half(raw, o);
+        for (int j = 0; j < 16; j++) {
+          w[r * BLOCK + j] = raw[o + 2 + j] & 0x0F;
+          w[r * BLOCK + 16 + j] = (raw[o + 2 + j] & 0xFF) >>> 4;
+        }
+      }
+      case Q8_0 -> {
+        head[r] = BlockDecoder.half(raw, o);
+        for (int j = 0; j < BLOCK; j++) {
+          w[r * BLOCK + j] = raw[o + 2 + j];
+        }
+      }
+      case Q4_K -> { // BlockDecoder.q4K's layout
+        float d = BlockDecoder.half(raw, o);
+        float dmin = BlockDecoder.half(raw, o + 2);
+        for (int s = 0; s < 8; s++) {
+          head[s * hs + r] = d * BlockDecoder.scale(raw, o + 4, s);
+          head[s * hs + ROWS + r] = dmin * BlockDecoder.min(raw, o + 4, s);
+          int q = o + 16 + 32 * (s / 2);
+          int shift = 4 * (s % 2);
+          int wo = (s * ROWS + r) * BLOCK;
+          for (int l = 0; l < BLOCK; l++) {
+            w[wo + l] = (raw[q + l] >> shift) & 0x0F;
           }
         }
       }
-      MemorySegment.copy(oneSeg, 0, packed, ((long) g * blocks + b) * gb, gb);
+      case Q6_K -> { // BlockDecoder.q6K's layout
+        float d = BlockDecoder.half(raw, o + 208);
+        for (int s = 0; s < 8; s++) {
+          int half = s / 4;
+          int k = s % 4;
+          int lq = o + 64 * half + 32 * (k & 1);
+          int qh = o + 128 + 32 * half;
+          int shift = 4 * (k >> 1);
+          int sc = o + 192 + 8 * half + 2 * k;
+          head[s * hs + r] = d * raw[sc];
+          head[s * hs + ROWS + r] = d * raw[sc + 1];
+          int wo = (s * ROWS + r) * BLOCK;
+          for (int l = 0; l < BLOCK; l++) {
+            w[wo + l] = (((raw[lq + l] >> shift) & 0x0F) | ((raw[qh + l] >> (2 * k)) & 3) << 4) - 32;
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Dequantises {@code n} elements of row {@code row} (in a whole group) from column {@code col} into
+   * {@code dst[dstOffset..]}: the same floats the file's blocks decode to.
+   */
+  void copyRow(int row, int col, float[] dst, int dstOffset, int n) {
+    int g = row / ROWS;
+    int lane = row % ROWS;
+    int blocks = cols / BLOCK;
+    int i = 0;
+    while (i < n) {
+      int c = col + i;
+      int b = c / BLOCK;
+      int j0 = c % BLOCK;
+      int len = Math.min(BLOCK - j0, n - i);
+      long off = ((long) g * blocks + b) * groupBytes;
+      long q = off + chunkStart + 2L * lane;
+      float h0 = packed.get(FLOAT_LE, off + lane * 4L);
+      float h1 = kind.headers > 1 ? packed.get(FLOAT_LE, off + (ROWS + lane) * 4L) : 0f;
+      for (int j = j0; j < j0 + len; j++) {
+        float v;
+        if (kind.nibbles) {
+          int byt = packed.get(ValueLayout.JAVA_BYTE, q + (j / 4) * (long) CHUNK + (j & 1)) & 0xFF;
+          int nib = (j & 2) == 0 ? byt & 0x0F : byt >>> 4;
+          v = kind == Kind.Q4_0 ? h0 * (nib - 8) : h0 * nib - h1;
+        } else {
+          int qv = packed.get(ValueLayout.JAVA_BYTE, q + (j / 2) * (long) CHUNK + (j & 1));
+          v = (kind == Kind.Q6_K && j >= 16 ? h1 : h0) * qv;
+        }
+        dst[dstOffset + i + j - j0] = v;
+      }
+      i += len;
     }
   }
 
   /** {@code out[ROWS * g + r] = row (ROWS * g + r) . x} for the rows of group {@code g}. */
   void group(int g, Q8Activation x, float[] out) {
-    if (type == GgmlType.Q4_0) {
-      q4(g, x, out);
-    } else {
-      q8(g, x, out);
+    switch (kind) {
+      case Q4_0 -> q4(g, x, out);
+      case Q8_0 -> q8(g, x, out);
+      case Q4_K -> q4K(g, x, out);
+      case Q6_K -> q6K(g, x, out);
     }
   }
 
@@ -145,9 +282,34 @@ final class Interleaved {
     FloatVector acc = FloatVector.zero(F);
     for (int b = 0; b < blocks; b++) {
       long off = base + b * groupBytes;
-      long q = off + ROWS * 4;
+      long q = off + chunkStart;
       int xb = b * (BLOCK / 2);
       ShortVector s = IntVector.broadcast(I, bias[b]).reinterpretAsShorts();
+      for (int k = 0; k < 8; k++) { // written out here and in q4K: C2 compiles it well only inline
+        ShortVector w = (ShortVector) ByteVector.fromMemorySegment(B, packed, q + k * CHUNK, LE)
+            .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+        ShortVector lo = IntVector.broadcast(I, xp[xb + 2 * k]).reinterpretAsShorts();
+        ShortVector hi = IntVector.broadcast(I, xp[xb + 2 * k + 1]).reinterpretAsShorts();
+        s = s.add(w.and((short) 0x0F).mul(lo)).add(w.lanewise(VectorOperators.LSHR, 4).mul(hi));
+      }
+      acc = blockSum(pairSums(s), off, xd[b], acc);
+    }
+    acc.intoArray(out, g * ROWS);
+  }
+
+  private void q4K(int g, Q8Activation x, float[] out) {
+    int[] xp = x.pairs;
+    float[] xd = x.d;
+    float[] xs = x.sums;
+    int blocks = cols / BLOCK;
+    long base = (long) g * blocks * groupBytes;
+    FloatVector acc = FloatVector.zero(F);
+    ShortVector zero = ShortVector.zero(S);
+    for (int b = 0; b < blocks; b++) {
+      long off = base + b * groupBytes;
+      long q = off + chunkStart;
+      int xb = b * (BLOCK / 2);
+      ShortVector s = zero;
       for (int k = 0; k < 8; k++) {
         ShortVector w = (ShortVector) ByteVector.fromMemorySegment(B, packed, q + k * CHUNK, LE)
             .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
@@ -156,6 +318,7 @@ final class Interleaved {
         s = s.add(w.and((short) 0x0F).mul(lo)).add(w.lanewise(VectorOperators.LSHR, 4).mul(hi));
       }
       acc = blockSum(pairSums(s), off, xd[b], acc);
+      acc = FloatVector.fromMemorySegment(F, packed, off + ROWS * 4L, LE).fma(FloatVector.broadcast(F, -xs[b]), acc);
     }
     acc.intoArray(out, g * ROWS);
   }
@@ -168,14 +331,12 @@ final class Interleaved {
     FloatVector acc = FloatVector.zero(F);
     for (int b = 0; b < blocks; b++) {
       long off = base + b * groupBytes;
-      long q = off + ROWS * 4;
+      long q = off + chunkStart;
       int xb = b * (BLOCK / 2);
       IntVector sums = IntVector.zero(I);
       for (int k = 0; k < 16; k += 2) {
-        ShortVector w0 = (ShortVector) ByteVector.fromMemorySegment(B, packed, q + k * CHUNK, LE)
-            .convertShape(VectorOperators.B2S, S, 0);
-        ShortVector w1 = (ShortVector) ByteVector.fromMemorySegment(B, packed, q + (k + 1) * CHUNK, LE)
-            .convertShape(VectorOperators.B2S, S, 0);
+        ShortVector w0 = byteChunk(q + k * CHUNK);
+        ShortVector w1 = byteChunk(q + (k + 1) * CHUNK);
         ShortVector p = w0.mul(IntVector.broadcast(I, xp[xb + k]).reinterpretAsShorts())
             .add(w1.mul(IntVector.broadcast(I, xp[xb + k + 1]).reinterpretAsShorts()));
         sums = sums.add(pairSums(p));
@@ -183,6 +344,31 @@ final class Interleaved {
       acc = blockSum(sums, off, xd[b], acc);
     }
     acc.intoArray(out, g * ROWS);
+  }
+
+  private void q6K(int g, Q8Activation x, float[] out) {
+    int[] xp = x.pairs;
+    float[] xd = x.d;
+    int blocks = cols / BLOCK;
+    long base = (long) g * blocks * groupBytes;
+    FloatVector acc = FloatVector.zero(F);
+    for (int b = 0; b < blocks; b++) {
+      long off = base + b * groupBytes;
+      long q = off + chunkStart;
+      int xb = b * (BLOCK / 2);
+      for (int h = 0; h < 2; h++) { // columns 0-15, then 16-31: one scale each
+        ShortVector p = ShortVector.zero(S);
+        for (int k = 8 * h; k < 8 * h + 8; k++) {
+          p = p.add(byteChunk(q + k * CHUNK).mul(IntVector.broadcast(I, xp[xb + k]).reinterpretAsShorts()));
+        }
+        acc = blockSum(pairSums(p), off + h * ROWS * 4L, xd[b], acc);
+      }
+    }
+    acc.intoArray(out, g * ROWS);
+  }
+
+  private ShortVector byteChunk(long at) {
+    return (ShortVector) ByteVector.fromMemorySegment(B, packed, at, LE).convertShape(VectorOperators.B2S, S, 0);
   }
 
   /** Adjacent pairs of shorts (a row's two column parities) summed into ints: one int lane per row. */
@@ -205,31 +391,40 @@ final class Interleaved {
       float sum = 0f;
       for (int b = 0; b < blocks; b++) {
         long off = ((long) g * blocks + b) * groupBytes;
-        long q = off + ROWS * 4;
-        int isum = 0;
-        for (int c = 0; c < 2; c++) {
-          if (type == GgmlType.Q4_0) {
-            for (int k = 0; k < 8; k++) {
-              int v = packed.get(ValueLayout.JAVA_BYTE, q + k * CHUNK + 2 * r + c) & 0xFF;
-              isum += ((v & 0x0F) - 8) * x.q[b * BLOCK + 4 * k + c]
-                  + ((v >>> 4) - 8) * x.q[b * BLOCK + 4 * k + 2 + c];
-            }
+        long q = off + chunkStart + 2L * r;
+        int[] isum = new int[2]; // per half block: columns 0-15, 16-31
+        for (int j = 0; j < BLOCK; j++) {
+          int w;
+          if (kind.nibbles) {
+            int v = packed.get(ValueLayout.JAVA_BYTE, q + (j / 4) * (long) CHUNK + (j & 1)) & 0xFF;
+            w = ((j & 2) == 0 ? v & 0x0F : v >>> 4) - (kind == Kind.Q4_0 ? 8 : 0);
           } else {
-            for (int k = 0; k < 16; k++) {
-              isum += packed.get(ValueLayout.JAVA_BYTE, q + k * CHUNK + 2 * r + c) * x.q[b * BLOCK + 2 * k + c];
-            }
+            w = packed.get(ValueLayout.JAVA_BYTE, q + (j / 2) * (long) CHUNK + (j & 1));
+          }
+          isum[j / 16] += w * x.q[b * BLOCK + j];
+        }
+        float h0 = packed.get(FLOAT_LE, off + r * 4L);
+        if (kind == Kind.Q6_K) {
+          sum = Math.fma(h0 * x.d[b], (float) isum[0], sum);
+          sum = Math.fma(packed.get(FLOAT_LE, off + (ROWS + r) * 4L) * x.d[b], (float) isum[1], sum);
+        } else {
+          sum = Math.fma(h0 * x.d[b], (float) (isum[0] + isum[1]), sum);
+          if (kind == Kind.Q4_K) {
+            sum = Math.fma(packed.get(FLOAT_LE, off + (ROWS + r) * 4L), -x.sums[b], sum);
           }
         }
-        sum = Math.fma(packed.get(FLOAT_LE, off + r * 4L) * x.d[b], (float) isum, sum);
       }
       out[g * ROWS + r] = sum;
     }
   }
 
   /**
-   * The interleaved copy of one mapped matrix, allocated on its first product (the column count is known only then)
-   * and filled group by group by the threads whose tiles first reach them, and {@link FloatTensor#dotRows} over it:
-   * whole groups through the copy, rows past the last whole group row by row.
+   * The interleaved copy of one mapped matrix, built once at load ({@link #prepare}, over the model's threads, the
+   * column count then known from the model's shapes): {@link FloatTensor#dotRows} over it (whole groups through the
+   * copy, rows past the last whole group row by row from the file) and the dequantisation of its rows
+   * ({@link #copy}). Once built, the file's pages of the matrix are released from this process ({@code unload}), as
+   * nothing reads the whole groups' rows from the file again. A tensor never prepared keeps the row-at-a-time kernel
+   * on the file.
    */
   static final class Rows {
     /** One row's product the row-at-a-time kernel computes, for the rows past the last whole group. */
@@ -252,18 +447,37 @@ final class Interleaved {
       this.rowDot = rowDot;
     }
 
+    /** Bytes {@link #prepare} allocates for a matrix of {@code cols} columns (0 where it builds nothing). */
+    long bytes(int cols) {
+      return usable(cols) ? copyBytes(type, (int) (size / cols), cols) : 0;
+    }
+
+    private boolean usable(int cols) {
+      return QuantDot.ENABLED && cols > 0 && cols % type.blockSize() == 0 && size % cols == 0
+          && size / cols >= ROWS && Kind.of(type) != null;
+    }
+
+    /** Builds the copy for a matrix of {@code cols} columns over {@code par}'s threads; once (later calls return). */
+    synchronized void prepare(int cols, Parallel par) {
+      if (copy != null || !usable(cols)) {
+        return;
+      }
+      Interleaved p = of(type, src, (int) (size / cols), cols, arena);
+      par.forRange(p.groups, 1, p::fill);
+      copy = p;
+      if (src.isMapped()) {
+        src.unload(); // whole groups are read from the copy from now on
+      }
+    }
+
     void dotRows(int firstRow, int rows, Q8Activation x, float[] out, boolean scalar) {
       int cols = x.length();
-      Interleaved p = copy(cols);
+      Interleaved p = copy;
+      int grouped = p == null || p.cols != cols ? 0 : p.groups * ROWS;
       int r = firstRow;
       int end = firstRow + rows;
-      int grouped = p == null ? 0 : p.groups * ROWS;
       while (r < end) {
         if (r % ROWS == 0 && r + ROWS <= Math.min(end, grouped)) {
-          if (p.ready.get(r / ROWS) == 0) { // copied by the thread whose tile first reaches the group
-            p.fill(r / ROWS);
-            p.ready.set(r / ROWS, 1);
-          }
           if (scalar) {
             p.groupScalar(r / ROWS, x, out);
           } else {
@@ -277,18 +491,29 @@ final class Interleaved {
       }
     }
 
-    private Interleaved copy(int cols) {
+    /**
+     * Elements {@code [offset, offset + n)} dequantised into {@code dst[dstOffset..]} from the copy where it holds
+     * them; returns how many leading elements it wrote (0 where the copy does not hold element {@code offset}: no
+     * copy, or a row past the last whole group).
+     */
+    int copy(long offset, float[] dst, int dstOffset, int n) {
       Interleaved p = copy;
       if (p == null) {
-        synchronized (this) {
-          p = copy;
-          if (p == null) {
-            p = of(type, src, (int) (size / cols), cols, arena);
-            copy = p;
-          }
-        }
+        return 0;
       }
-      return p.cols == cols ? p : null; // one width per matrix; another width (no caller has one) goes row by row
+      int done = 0;
+      while (done < n) {
+        long at = offset + done;
+        long row = at / p.cols;
+        if (row >= (long) p.groups * ROWS) {
+          break;
+        }
+        int col = (int) (at % p.cols);
+        int len = Math.min(p.cols - col, n - done);
+        p.copyRow((int) row, col, dst, dstOffset + done, len);
+        done += len;
+      }
+      return done;
     }
   }
 }

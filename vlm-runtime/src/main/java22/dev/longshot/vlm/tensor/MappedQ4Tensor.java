@@ -72,7 +72,7 @@ final class MappedQ4Tensor extends MappedQuantTensor {
   }
 
   @Override
-  public void copyTo(long offset, float[] dst, int dstOffset, int n) {
+  void copyStored(long offset, float[] dst, int dstOffset, int n) {
     int i = 0;
     if (offset % BLOCK == 0) {
       for (; i + BLOCK <= n; i += BLOCK) {

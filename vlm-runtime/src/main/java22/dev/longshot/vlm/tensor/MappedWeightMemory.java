@@ -43,7 +43,7 @@ public final class MappedWeightMemory implements WeightMemory {
       case F16, BF16 -> new MappedHalfTensor(type, s, elements);
       case Q8_0 -> new MappedQ8Tensor(s, elements, arena);
       case Q4_0 -> new MappedQ4Tensor(s, elements, arena);
-      case Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K -> new MappedBlockTensor(type, s, elements);
+      case Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K -> new MappedBlockTensor(type, s, elements, arena);
     };
   }
 

@@ -4,6 +4,7 @@ import dev.longshot.vlm.attention.AttentionStrategies;
 import dev.longshot.vlm.attention.DenseKvCache;
 import dev.longshot.vlm.model.LoadedModel;
 import dev.longshot.vlm.model.ModelConfig;
+import dev.longshot.vlm.model.DecodeLayouts;
 import dev.longshot.vlm.model.Transformer;
 import dev.longshot.vlm.tensor.FloatTensor;
 import dev.longshot.vlm.tensor.GgmlType;
@@ -34,9 +35,10 @@ import java.util.SplittableRandom;
  *     shapes, F32/Q8_0/Q4_0, 1 thread, heap and mapped alternating round by round; the best GFLOP per CPU-second of
  *     the thread per side (load only ever slows a round) and the ratio mapped / heap, next to a control: a second heap
  *     copy of the same bytes in the same rotation (its ratio to the first is the run's noise).</li>
- * <li>{@code write smollm|qwen05|qwen15 q8_0|q4_0|f32 FILE}: writes a random-weight GGUF in that real shape.</li>
+ * <li>{@code write smollm|qwen05|qwen15 q8_0|q4_0|f32|q4_k_m FILE}: writes a random-weight GGUF in that real shape.</li>
  * <li>{@code load FILE heap|mapped [PROMPT] [DECODE]}: loads the model in a fresh JVM, then prefills {@code PROMPT}
- *     tokens and decodes {@code DECODE} (every weight read at least once); prints load time (wall and process CPU),
+ *     tokens and decodes {@code DECODE} (every weight read at least once); prints load time (wall and process CPU), the
+ *     time and size of the decode layouts built when the {@code Transformer} is made ({@code DecodeLayouts}),
  *     heap in use after a GC, the process's peak resident set (VmHWM) and what is resident at the end by kind (RssAnon:
  *     heap and other private memory; RssFile: file pages, the mapped weights among them). With {@code /usr/bin/time -v} around it
  *     and several {@code -Xmx} values, {@code bench/weight-storage.sh} reports the smallest heap that works.</li>
@@ -60,13 +62,15 @@ public final class WeightStorageBenchmark {
 
   private static void write(String model, String type, Path file) throws Exception {
     ModelSpec spec = ModelSpec.named(model);
-    int t = switch (type) {
-      case "q8_0" -> TensorEncoding.Q8_0;
-      case "q4_0" -> TensorEncoding.Q4_0;
-      case "f32" -> TensorEncoding.F32;
-      default -> throw new IllegalArgumentException("type: q8_0, q4_0 or f32");
+    RandomModel random = new RandomModel(spec, 1);
+    java.util.function.ToIntFunction<String> types = switch (type) {
+      case "q8_0" -> name -> TensorEncoding.Q8_0;
+      case "q4_0" -> name -> TensorEncoding.Q4_0;
+      case "f32" -> name -> TensorEncoding.F32;
+      case "q4_k_m" -> random.q4KmTypes(); // llama.cpp's Q4_K_M mix, as DecodeBenchmark writes it
+      default -> throw new IllegalArgumentException("type: q8_0, q4_0, f32 or q4_k_m");
     };
-    new RandomModel(spec, 1).writeGguf(file, t);
+    random.writeGguf(file, types);
     System.out.printf(Locale.ROOT, "wrote %s (%s %s, %.1f MB)%n", file, model, type, Files.size(file) / 1e6);
   }
 
@@ -78,7 +82,11 @@ public final class WeightStorageBenchmark {
       long loadNs = System.nanoTime() - t0;
       long loadCpu = os.getProcessCpuTime() - cpu0;
       ModelConfig c = m.config();
-      Transformer t = new Transformer(c, m.weights(), par);
+      long l0 = System.nanoTime();
+      long lc0 = os.getProcessCpuTime();
+      Transformer t = new Transformer(c, m.weights(), par); // builds the decode layouts (DecodeLayouts)
+      long layoutNs = System.nanoTime() - l0;
+      long layoutCpu = os.getProcessCpuTime() - lc0;
       DenseKvCache cache = new DenseKvCache(c.layers(), c.kvHeads(), c.headDim(), prompt + decode);
       int[] ids = new int[prompt];
       for (int i = 0; i < prompt; i++) {
@@ -95,9 +103,11 @@ public final class WeightStorageBenchmark {
       long genCpu = os.getProcessCpuTime() - gc0;
       System.gc();
       long heapUsed = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
-      System.out.printf(Locale.ROOT, "load storage=%s file_mb=%.1f load_ms=%.0f load_cpu_ms=%.0f generate_ms=%.0f "
+      System.out.printf(Locale.ROOT, "load storage=%s file_mb=%.1f load_ms=%.0f load_cpu_ms=%.0f layout_ms=%.0f layout_cpu_ms=%.0f "
+          + "layout_mb=%.1f generate_ms=%.0f "
           + "generate_cpu_ms=%.0f heap_used_mb=%.1f max_heap_mb=%d vm_hwm_mb=%.1f rss_anon_mb=%.1f rss_file_mb=%.1f "
-          + "java=%s%n", storage, Files.size(file) / 1e6, loadNs / 1e6, loadCpu / 1e6, genNs / 1e6, genCpu / 1e6,
+          + "java=%s%n", storage, Files.size(file) / 1e6, loadNs / 1e6, loadCpu / 1e6, layoutNs / 1e6,
+          layoutCpu / 1e6, DecodeLayouts.bytes(c, m.weights()) / 1e6, genNs / 1e6, genCpu / 1e6,
           heapUsed / 1e6, Runtime.getRuntime().maxMemory() >> 20, status("VmHWM:") / 1e3, status("RssAnon:") / 1e3,
           status("RssFile:") / 1e3, Runtime.version().feature());
     }

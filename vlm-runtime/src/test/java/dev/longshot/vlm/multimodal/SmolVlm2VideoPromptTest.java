@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.longshot.config.VlmSettings;
+import dev.longshot.timeline.EnglishNumbers;
 import dev.longshot.vlm.testmodel.RandomSmolVlm;
 import dev.longshot.vlm.tokenizer.Tokenizer;
 import java.nio.file.Path;

@@ -374,4 +374,79 @@ class BlockQuantKernelsTest {
       }
     }
   }
+
+  /**
+   * The interleaved decode layout of Q4_K / Q6_K ({@link FloatTensor#buildLayout}, mapped): its multi-row kernel and
+   * scalar twin against the oracle's weights times the rounded activation, at ragged row counts (rows past the last
+   * whole group go row by row from the file) and row ranges; dequantisation from it gives the same floats as the
+   * heap copy's decoder, at block and odd offsets and across rows; and the prefill GEMM over it.
+   */
+  @ParameterizedTest
+  @MethodSource("typesAndStorages")
+  void interleavedLayoutMatchesTheOracle(GgmlType type, WeightStorage storage) {
+    if (!BlockQuantDot.handles(type) || !QuantDot.ENABLED) {
+      return;
+    }
+    SplittableRandom r = new SplittableRandom(SEED * 17 + type.ordinal());
+    for (int cols : new int[] {256, 768}) {
+      for (int rows : new int[] {5, 16, 33, 48}) {
+        byte[] bytes = packed(type, random(r, rows * cols));
+        double[] v = oracle(type, bytes, rows * cols);
+        FloatTensor w = tensor(type, bytes, (long) rows * cols, storage);
+        FloatTensor heap = tensor(type, bytes, (long) rows * cols, WeightStorage.HEAP);
+        try (Parallel par = new Parallel(2)) {
+          w.buildLayout(cols, par);
+        }
+        for (long[] range : new long[][] {{0, (long) rows * cols}, {37, cols + 5}, {(long) cols * (rows - 1), cols}}) {
+          float[] got = new float[(int) range[1]];
+          float[] want = new float[(int) range[1]];
+          w.copyTo(range[0], got, 0, got.length);
+          heap.copyTo(range[0], want, 0, want.length);
+          assertThat(got).as("%s %s %d x %d copyTo from %d", type, storage, rows, cols, range[0])
+              .containsExactly(want);
+        }
+        float[] x = random(r, cols);
+        Q8Activation xq = Q8Activation.of(x, cols);
+        for (int[] range : new int[][] {{0, rows}, {3, rows - 4}, {rows / 2, rows - rows / 2}}) {
+          float[] out = new float[rows];
+          float[] twin = new float[rows];
+          w.dotRows(range[0], range[1], xq, out);
+          w.dotRowsScalar(range[0], range[1], xq, twin);
+          for (int row = 0; row < rows; row++) {
+            if (row < range[0] || row >= range[0] + range[1]) {
+              assertThat(out[row]).as("row %d outside the range is not written", row).isZero();
+              continue;
+            }
+            double sum = 0;
+            double abs = 0;
+            for (int i = 0; i < cols; i++) {
+              sum += v[row * cols + i] * xq.get(i);
+              abs += Math.abs(v[row * cols + i] * xq.get(i));
+            }
+            String what = String.format("%s %s %d x %d from %d row %d", type, storage, rows, cols, range[0], row);
+            assertThat((double) out[row]).as(what).isCloseTo(sum, within(1e-5 * abs + 1e-6));
+            assertThat(out[row]).as("scalar twin " + what).isCloseTo(twin[row], within((float) (1e-5 * abs + 1e-6)));
+          }
+        }
+        float[][] xs = {x, random(r, cols), random(r, cols)};
+        float[][] outs = new float[3][rows];
+        try (Parallel par = new Parallel(2)) {
+          Matmul.matmul(par, w, xs, outs, 3, rows, cols);
+        }
+        for (int t = 0; t < 3; t++) {
+          float[] seen = seen(w, xs[t]);
+          for (int row = 0; row < rows; row++) {
+            double sum = 0;
+            double abs = 0;
+            for (int i = 0; i < cols; i++) {
+              sum += v[row * cols + i] * seen[i];
+              abs += Math.abs(v[row * cols + i] * seen[i]);
+            }
+            assertThat((double) outs[t][row]).as("%s %s prefill token %d row %d", type, storage, t, row)
+                .isCloseTo(sum, within(1e-5 * abs + 1e-6));
+          }
+        }
+      }
+    }
+  }
 }

@@ -347,6 +347,15 @@ class KernelsTest {
           values[3 * cols + c] = c % 2 == 0 ? 1f : -0.99f; // row 3: alternating extremes
         }
         FloatTensor w = tensor(type, values, storage);
+        float[] before = new float[rows * cols];
+        w.copyTo(0, before, 0, rows * cols);
+        try (Parallel par = new Parallel(2)) {
+          w.buildLayout(cols, par); // mapped: the interleaved copy, which dotRows and copyTo then read
+        }
+        float[] after = new float[rows * cols];
+        w.copyTo(0, after, 0, rows * cols);
+        assertThat(after).as("%s %s %d x %d dequantised from the decode layout", type, storage, rows, cols)
+            .containsExactly(before);
         float[] x = random(r, cols);
         if (rows == 16) {
           java.util.Arrays.fill(x, 3f); // every activation quant 127

@@ -1,6 +1,7 @@
 package dev.longshot.web.api;
 
 import dev.longshot.app.LongshotService;
+import dev.longshot.timeline.RecordStore;
 import dev.longshot.timeline.VideoId;
 import dev.longshot.timeline.VideoManifest;
 import dev.longshot.web.jobs.IngestJobRunner;
@@ -14,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +41,6 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Videos", description = "The video library, media and keyframes")
 public class VideoController {
   private static final Logger LOG = LoggerFactory.getLogger(VideoController.class);
-  private static final Pattern KEYFRAME_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}\\.(jpg|jpeg|png)");
   private final LongshotService service;
   private final IngestJobRunner jobs;
 
@@ -111,7 +110,7 @@ public class VideoController {
   @Operation(summary = "A keyframe image of a video")
   public ResponseEntity<Resource> keyframe(@PathVariable String videoId, @PathVariable String name) {
     requireId(videoId);
-    if (!KEYFRAME_NAME.matcher(name).matches()) {
+    if (!RecordStore.isKeyframeName(name)) {
       throw ApiException.badRequest("\"" + VideoFiles.printable(name) + "\" is not a keyframe name (letters, digits, - and _, then .jpg)");
     }
     Path file = service.keyframe(videoId, name).orElseThrow(() -> ApiException.notFound("Video " + videoId + " has no keyframe " + name));

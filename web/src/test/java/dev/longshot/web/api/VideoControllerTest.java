@@ -206,5 +206,9 @@ class VideoControllerTest {
     mvc.perform(get(base + "k999.jpg")).andExpect(status().isNotFound());
     mvc.perform(get(base + "..%2Fmanifest.json")).andExpect(status().is4xxClientError());
     mvc.perform(get(base + "manifest.json")).andExpect(status().isBadRequest());
+    // the rule is the record store's (letters, digits, - and _, then .jpg); the controller had its own copy that
+    // also took .jpeg and .png, names no record holds
+    mvc.perform(get(base + "k000022000.png")).andExpect(status().isBadRequest());
+    mvc.perform(get(base + "k000022000.jpeg")).andExpect(status().isBadRequest());
   }
 }
