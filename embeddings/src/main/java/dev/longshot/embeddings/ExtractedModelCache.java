@@ -5,10 +5,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.JarURLConnection;
 import java.net.URL;
+import java.net.URISyntaxException;
 import java.net.URLConnection;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.jar.JarEntry;
 import java.util.zip.CRC32;
 import org.slf4j.Logger;
@@ -64,6 +69,68 @@ final class ExtractedModelCache {
     }
     store(bytes, cached);
     return bytes;
+  }
+
+  /**
+   * The extracted copy of {@code resource} as a file that matches the jar entry's size and CRC-32 (checked through a
+   * mapped view: no copy of the model on the Java heap), extracting it first when it is missing or does not match,
+   * so ONNX Runtime can read the model itself (~0.3 CPU s less per start for the 133 MB BGE than handing it a Java
+   * array). A resource that is a plain file is that file. Empty when there is no such file: the entry records no
+   * size or CRC-32, or the cache directory cannot be written ({@link #read} then still gives the bytes).
+   *
+   * @throws IOException when the resource cannot be read or is larger than one array
+   */
+  static Optional<Path> file(URL resource, Path cacheDir) throws IOException {
+    URLConnection connection = resource.openConnection();
+    if (!(connection instanceof JarURLConnection jar)) {
+      if (!"file".equals(resource.getProtocol())) {
+        return Optional.empty();
+      }
+      try {
+        return Optional.of(Path.of(resource.toURI()));
+      } catch (URISyntaxException | IllegalArgumentException e) {
+        return Optional.empty();
+      }
+    }
+    JarEntry entry = jar.getJarEntry();
+    long size = entry.getSize();
+    long crc = entry.getCrc();
+    if (size > MAX_BYTES) {
+      throw new IOException("the entry is " + size + " bytes; at most " + MAX_BYTES + " are supported");
+    }
+    if (size < 0 || crc < 0) {
+      return Optional.empty();
+    }
+    Path cached = cacheDir.resolve(cachedName(entry.getName(), crc, size));
+    if (!matches(cached, size, crc)) {
+      read(resource, cacheDir); // extracts and caches it (or warns that it cannot)
+      if (!matches(cached, size, crc)) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(cached);
+  }
+
+  /** Whether {@code cached} has exactly {@code size} bytes with CRC-32 {@code crc}, read through a mapped view. */
+  private static boolean matches(Path cached, long size, long crc) {
+    try {
+      if (!Files.isRegularFile(cached) || Files.size(cached) != size) {
+        return false;
+      }
+      try (FileChannel ch = FileChannel.open(cached, StandardOpenOption.READ)) {
+        MappedByteBuffer view = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
+        CRC32 c = new CRC32();
+        c.update(view);
+        if (c.getValue() == crc) {
+          return true;
+        }
+      }
+      LOG.warn("cached model {} does not match its CRC-32; extracting it again", cached);
+      return false;
+    } catch (IOException e) {
+      LOG.warn("cannot read cached model {} ({}); extracting it again", cached, e.toString());
+      return false;
+    }
   }
 
   /** {@code dir/name.ext} of the entry becomes {@code name-<crc32 hex>-<size>.ext}. */

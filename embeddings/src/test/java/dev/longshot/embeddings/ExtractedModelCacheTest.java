@@ -119,6 +119,38 @@ class ExtractedModelCacheTest {
     assertThat(cache).doesNotExist();
   }
 
+  /** ONNX Runtime reads the model from the verified copy itself (no 133 MB array on the Java heap per start). */
+  @Test
+  void theFileIsTheVerifiedCopyExtractedAgainWhenCorrupt() throws IOException {
+    byte[] bytes = model(7);
+    URL url = jarWith("carrier-7.jar", "m.onnx", bytes);
+    Path cache = dir.resolve("cache");
+    Path copy = cache.resolve(ExtractedModelCache.cachedName("m.onnx", crc(bytes), bytes.length));
+
+    assertThat(ExtractedModelCache.file(url, cache)).contains(copy);
+    assertThat(Files.readAllBytes(copy)).isEqualTo(bytes);
+    FileTime old = FileTime.fromMillis(1_000_000);
+    Files.setLastModifiedTime(copy, old);
+    assertThat(ExtractedModelCache.file(url, cache)).contains(copy);
+    assertThat(Files.getLastModifiedTime(copy)).isEqualTo(old); // checked, not written again
+
+    byte[] broken = bytes.clone();
+    broken[54_321] ^= 0x01;
+    Files.write(copy, broken); // same size, wrong content
+    assertThat(ExtractedModelCache.file(url, cache)).contains(copy);
+    assertThat(Files.readAllBytes(copy)).isEqualTo(bytes);
+  }
+
+  @Test
+  void noFileWhereTheCacheCannotBeWrittenAndALooseResourceIsItsOwnFile() throws IOException {
+    Path notADirectory = Files.writeString(dir.resolve("plain-file"), "x");
+    URL url = jarWith("carrier-8.jar", "m.onnx", model(8));
+    assertThat(ExtractedModelCache.file(url, notADirectory.resolve("cache"))).isEmpty();
+
+    Path loose = Files.write(dir.resolve("loose-8.onnx"), model(8));
+    assertThat(ExtractedModelCache.file(loose.toUri().toURL(), dir.resolve("cache"))).contains(loose);
+  }
+
   @Test
   void theNameKeysTheCopyByCrcAndSize() {
     assertThat(ExtractedModelCache.cachedName("bge-small-en-v1.5.onnx", 0x9b8ece24L, 133_093_490L))

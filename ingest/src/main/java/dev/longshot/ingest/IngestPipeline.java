@@ -101,9 +101,10 @@ public final class IngestPipeline implements AutoCloseable {
 
   /**
    * As {@link #create(LongshotConfig)}, writing into the caller's {@code store} (one store per process). The speech
-   * recogniser (with its first decoder) loads on its own thread while the OCR backend and then the detector load on
-   * another (OCR first: it must configure OpenMP before any library loads libgomp), so start-up takes about the
-   * longest of the two instead of the sum of all three (each a second or less of mostly single-threaded work).
+   * recogniser loads on its own thread while the OCR backend and then the detector load on another (OCR first: it
+   * must configure OpenMP before any library loads libgomp), so start-up takes about the longest of the two instead
+   * of the sum. A speech decoder (language model, dictionary, acoustic model: ~0.75 CPU s) is not loaded here but by
+   * the first ingest of a file with audio, on the speech worker beside decoding: a file without audio never pays it.
    */
   public static IngestPipeline create(LongshotConfig config, RecordStore store) {
     ExecutorService loaders = Executors.newFixedThreadPool(2, r -> {
@@ -115,9 +116,6 @@ public final class IngestPipeline implements AutoCloseable {
     try {
       Future<?> asr = loaders.submit(() -> {
         loaded[1] = SpeechRecognizers.create(config.asr()).orElse(null);
-        if (loaded[1] instanceof SpeechRecognizer r) {
-          r.warmUp();
-        }
       });
       Future<?> frames = loaders.submit(() -> {
         loaded[0] = TextRecognizers.create(config.ocr()).orElse(null);
@@ -168,6 +166,11 @@ public final class IngestPipeline implements AutoCloseable {
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** The speech recogniser in use, or null (none configured). */
+  SpeechRecognizer speechRecognizer() {
+    return asr;
   }
 
   /** The record store this pipeline writes to. */
@@ -243,7 +246,7 @@ public final class IngestPipeline implements AutoCloseable {
     try (RecordStore.Writer writer = store.begin(id);
         KeyframeWorker frames = new KeyframeWorker(writer.keyframesDir(), config.ingest().keyframeMaxSide(),
             config.ingest().jpegQuality(), ocr, config.ocr().minConfidence() / 100.0, detector);
-        AsrWorker speech = useAsr ? new AsrWorker(asr.begin()) : null) {
+        AsrWorker speech = useAsr ? new AsrWorker(asr) : null) {
       MediaDecoder.Stats stats = decode(file, info, decodeAudio, frames, speech, pt);
       check(file, info, stats, decodeAudio);
       long end = Math.max(info.durationMillis(), stats.endMillis());

@@ -39,6 +39,9 @@ abstract class QueueWorker<T> implements AutoCloseable {
   /** Handles one item on the worker thread. */
   abstract void handle(T item) throws Exception;
 
+  /** Runs on the worker thread before the first item (e.g. loading what the stage needs, beside decoding). */
+  void onStart() throws Exception {}
+
   /** Runs on the worker thread after the last item, before {@link #finishQueue} returns. */
   void onEnd() throws Exception {}
 
@@ -85,6 +88,7 @@ abstract class QueueWorker<T> implements AutoCloseable {
   @SuppressWarnings("unchecked")
   private void loop() {
     try {
+      onStart();
       while (true) {
         Object item = queue.take();
         if (item == END) {

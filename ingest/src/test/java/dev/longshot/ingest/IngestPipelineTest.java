@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.longshot.config.LongshotConfig;
+import dev.longshot.ingest.asr.PocketSphinxSpeechRecognizer;
 import dev.longshot.ingest.asr.SpeechRecognizer;
 import dev.longshot.ingest.asr.Transcription;
 import dev.longshot.ingest.detect.Detection;
@@ -44,6 +45,18 @@ class IngestPipelineTest {
 
   private IngestPipeline tesseract(LongshotConfig config, SpeechRecognizer asr, ObjectDetector det, SubtitleSource subs) {
     return new IngestPipeline(config, TextRecognizers.create(config.ocr()).orElseThrow(), asr, det, subs);
+  }
+
+  /** Issue 14: a file without an audio stream must not pay for loading a speech decoder (~0.8 CPU s cold). */
+  @Test
+  void aVideoWithoutAudioLoadsNoSpeechDecoder() throws Exception {
+    Path quiet = MediaFixtures.silentVideo(media, "no-audio.mp4", 2, null);
+    LongshotConfig config = TestConfigs.config(data, "LONGSHOT_ASR_BACKEND", "pocketsphinx", "LONGSHOT_OCR_BACKEND", "none");
+    try (IngestPipeline p = IngestPipeline.create(config)) {
+      IngestResult r = p.ingest(quiet, u -> {});
+      assertThat(r.manifest().hasAudio()).isFalse();
+      assertThat(((PocketSphinxSpeechRecognizer) p.speechRecognizer()).decodersLoaded()).isZero();
+    }
   }
 
   @Test

@@ -58,12 +58,17 @@ final class EvidenceSelector {
     }
     hits.sort(Comparator.comparingDouble(SearchHit::score).reversed());
     List<Evidence> kept = new ArrayList<>();
+    List<Evidence> weakAnswers = new ArrayList<>();
     for (SearchHit h : hits) {
       if (kept.size() < settings.topK() && accepted(h, plan, keyTerms) && kept.stream().noneMatch(k -> overlaps(k, h.evidence()))) {
         kept.add(trim(h.evidence(), plan.objectInfo()));
+        if (h.similarity() < settings.minSimilarity() && h.evidence().modality() != Modality.DET
+            && keyTerms.holdsAnswer(h.evidence().text())) {
+          weakAnswers.add(h.evidence());
+        }
       }
     }
-    return withTheirMoments(kept, hits, base, vector, keyTerms);
+    return withTheirMoments(kept, weakAnswers, hits, base, vector, keyTerms);
   }
 
   private boolean accepted(SearchHit h, RetrievalPlan plan, KeyTerms keyTerms) {
@@ -85,18 +90,17 @@ final class EvidenceSelector {
    * {@code kept} with the text of their moments that answers too, each right after the kept evidence of its moment:
    * a slide, sentence or subtitle below the cut-off that overlaps kept evidence in time (same video) and holds most
    * of the question's key terms ({@link KeyTerms#holdsMost}), or an answer of the asked type with half the key terms
-   * or a word of the kept evidence's answer ({@link #answersToo}). For kept evidence
-   * that holds an answer of the asked type, its moment is also searched on its own, so the speaker's "my name is
-   * maria lopez" under the title slide "Speaker: Dr. Maria Lopez" is found for "Who is giving this lecture?".
+   * or a word of the kept evidence's answer ({@link #answersToo}). The moment of evidence kept below the cut-off
+   * that holds an answer of the asked type ({@code weakAnswers}) is also searched on its own (one more search each;
+   * evidence above the cut-off needs none), so the speaker's "my name is maria lopez" under the title slide
+   * "Speaker: Dr. Maria Lopez" is found for "Who is giving this lecture?".
    */
-  private List<Evidence> withTheirMoments(List<Evidence> kept, List<SearchHit> hits, SearchRequest base, float[] vector,
-      KeyTerms keyTerms) {
+  private List<Evidence> withTheirMoments(List<Evidence> kept, List<Evidence> weakAnswers, List<SearchHit> hits,
+      SearchRequest base, float[] vector, KeyTerms keyTerms) {
     List<SearchHit> candidates = new ArrayList<>(hits);
-    for (Evidence anchor : kept) {
-      if (anchor.modality() != Modality.DET && keyTerms.holdsAnswer(anchor.text())) {
-        candidates.addAll(index.searchWithVector(new SearchRequest(base.query(), Set.of(anchor.videoId()), TEXT,
-            anchor.startMillis(), anchor.endMillis(), settings.topK()), vector));
-      }
+    for (Evidence anchor : weakAnswers) {
+      candidates.addAll(index.searchWithVector(new SearchRequest(base.query(), Set.of(anchor.videoId()), TEXT,
+          anchor.startMillis(), anchor.endMillis(), settings.topK()), vector));
     }
     Map<Evidence, List<Evidence>> added = new LinkedHashMap<>();
     int count = kept.size();

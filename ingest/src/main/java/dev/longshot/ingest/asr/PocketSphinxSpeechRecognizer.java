@@ -32,11 +32,14 @@ public final class PocketSphinxSpeechRecognizer implements SpeechRecognizer {
    * of 4 Gaussians per codebook, {@code -maxhmmpf 2000}/{@code -maxwpf 8} cap active HMMs and word exits per frame
    * (defaults 30000 and unlimited), {@code -fwdflat no} skips the second flat-lexicon pass (bestpath still rescores
    * the lattice), {@code -remove_noise no} drops spectral noise subtraction, whose estimate restarts with every
-   * utterance here (without it: 0.145 and 0.296 in the sweep). Tighter beams
+   * utterance here (without it: 0.145 and 0.296 in the sweep). {@code -lpbeam 1e-30} (default 1e-40) prunes
+   * word-final phones harder: 16 % less CPU on LibriVox, the lecture and the camera clip alike, WER +0.000 / +0.004 /
+   * +0.004 ({@code AsrSweepBenchmark}, issue 14); 1e-25 cost 0.05 to 0.14 WER. Tighter beams
    * ({@code -beam 1e-40}) or caps ({@code -maxhmmpf 1000}) cost 0.08 to 0.14 WER in the sweep.
    */
   public static final List<String> SEARCH_ARGS =
-      List.of("-ds", "2", "-topn", "3", "-maxhmmpf", "2000", "-maxwpf", "8", "-fwdflat", "no", "-remove_noise", "no");
+      List.of("-ds", "2", "-topn", "3", "-maxhmmpf", "2000", "-maxwpf", "8", "-lpbeam", "1e-30", "-fwdflat", "no",
+          "-remove_noise", "no");
 
   private final PocketSphinxLibrary lib;
   private final Pointer config;
@@ -45,6 +48,7 @@ public final class PocketSphinxSpeechRecognizer implements SpeechRecognizer {
   /** Decoders of finished transcriptions, reused by the next {@link #begin()} (loading one takes ~1 s). */
   private final ArrayDeque<Pointer> idle = new ArrayDeque<>();
   private boolean closed;
+  private int loaded;
 
   /**
    * Checks the model directory and loads the library.
@@ -120,10 +124,9 @@ public final class PocketSphinxSpeechRecognizer implements SpeechRecognizer {
     return new PocketSphinxTranscription();
   }
 
-  /** Loads one decoder (language model, dictionary, acoustic model: ~0.75 CPU s) into the idle pool. */
-  @Override
-  public void warmUp() {
-    release(acquire());
+  /** How many decoders this recogniser has loaded so far (idle, in use or freed); each costs ~0.75 CPU s. */
+  public synchronized int decodersLoaded() {
+    return loaded;
   }
 
   @Override
@@ -149,6 +152,9 @@ public final class PocketSphinxSpeechRecognizer implements SpeechRecognizer {
     Pointer ps = lib.ps_init(config);
     if (ps == null) {
       throw new IllegalStateException("PocketSphinx could not load its models (ps_init failed)");
+    }
+    synchronized (this) {
+      loaded++;
     }
     return ps;
   }

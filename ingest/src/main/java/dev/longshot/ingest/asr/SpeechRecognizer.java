@@ -15,14 +15,6 @@ public interface SpeechRecognizer extends AutoCloseable {
   /** Starts transcribing one audio track from time 0. */
   Transcription begin();
 
-  /**
-   * Loads now what the first {@link #begin()} would load (e.g. a decoder and its language model), so that cost can be
-   * paid off the critical path, in parallel with other start-up work. Optional; the default does nothing.
-   *
-   * @throws RuntimeException as {@link #begin()} would, when the models cannot load
-   */
-  default void warmUp() {}
-
   @Override
   void close();
 }

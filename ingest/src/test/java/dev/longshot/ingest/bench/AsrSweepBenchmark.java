@@ -56,6 +56,17 @@ public final class AsrSweepBenchmark {
     s.put("pl_window=10", with(base, "-pl_window", "10"));
     s.put("topn=2+maxhmmpf=1500", with(base, "-topn", "2", "-maxhmmpf", "1500"));
     s.put("maxhmmpf=1200", with(base, "-maxhmmpf", "1200"));
+    s.put("lpbeam=1e-30", with(base, "-lpbeam", "1e-30"));
+    s.put("lpbeam=1e-25", with(base, "-lpbeam", "1e-25"));
+    s.put("lpbeam=1e-20", with(base, "-lpbeam", "1e-20"));
+    s.put("lpbeam=1e-30+wbeam=1e-20", with(base, "-lpbeam", "1e-30", "-wbeam", "1e-20"));
+    s.put("lpbeam=1e-25+wbeam=1e-20", with(base, "-lpbeam", "1e-25", "-wbeam", "1e-20"));
+    s.put("lponlybeam=1e-20", with(base, "-lponlybeam", "1e-20"));
+    s.put("wbeam=1e-20", with(base, "-wbeam", "1e-20"));
+    s.put("maxwpf=3", with(base, "-maxwpf", "3"));
+    s.put("topn_beam=1e-2", with(base, "-topn_beam", "1e-2"));
+    s.put("pl_window=5+pl_beam=1e-5", with(base, "-pl_window", "5", "-pl_beam", "1e-5", "-pl_pbeam", "1e-5"));
+    s.put("pl_window=10+pl_beam=1e-5", with(base, "-pl_window", "10", "-pl_beam", "1e-5", "-pl_pbeam", "1e-5"));
     return s;
   }
 

@@ -39,7 +39,7 @@ public final class Tokenizers {
         boolean addBos = (Boolean) meta.getOrDefault("tokenizer.ggml.add_bos_token", Boolean.FALSE);
         String[] merges = (String[]) meta.getOrDefault("tokenizer.ggml.merges", new String[0]);
         PreTokenizer pre = PreTokenizer.forGgufName((String) meta.get("tokenizer.ggml.pre"), source);
-        yield new BpeTokenizer(new Vocabulary(tokens, types, bos, eos, addBos), List.of(merges), pre);
+        yield new BpeTokenizer(new Vocabulary(tokens, types, bos, eos, addBos, source), List.of(merges), pre);
       }
       case "llama" -> {
         boolean addBos = (Boolean) meta.getOrDefault("tokenizer.ggml.add_bos_token", Boolean.TRUE);
@@ -49,7 +49,7 @@ public final class Tokenizers {
               + tokens.length + " tokens");
         }
         boolean prefix = (Boolean) meta.getOrDefault("tokenizer.ggml.add_space_prefix", Boolean.TRUE);
-        yield new SentencePieceTokenizer(new Vocabulary(tokens, types, bos, eos, addBos), scores, prefix);
+        yield new SentencePieceTokenizer(new Vocabulary(tokens, types, bos, eos, addBos, source), scores, prefix);
       }
       default -> throw new ModelFormatException(source + ": tokenizer model '" + model
           + "' is not supported; supported: gpt2 (byte-level BPE), llama (SentencePiece)");
@@ -101,7 +101,7 @@ public final class Tokenizers {
       eos = ids.getOrDefault(tokenName(c.path("eos_token")), -1);
       addBos = c.path("add_bos_token").asBoolean(false);
     }
-    return new BpeTokenizer(new Vocabulary(tokens, types, bos, eos, addBos), merges, preTokenizerOf(root, file));
+    return new BpeTokenizer(new Vocabulary(tokens, types, bos, eos, addBos, file), merges, preTokenizerOf(root, file));
   }
 
   private record Vocab(String[] tokens, int[] types) {}

@@ -1,7 +1,6 @@
 package dev.longshot.vlm.tokenizer;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -11,7 +10,9 @@ import java.util.Set;
 
 /**
  * Token strings with their llama.cpp token types (1 normal, 2 unknown, 3 control, 4 user-defined, 5 unused,
- * 6 byte) and the special ids; finds special tokens written literally in text.
+ * 6 byte) and the special ids; finds special tokens written literally in text. The search costs, per position of
+ * the text, at most one hash lookup per distinct special length (each at most {@link #MAX_SPECIAL_CHARS}), and
+ * none where no special starts with that character, however many specials a (hostile) model file declares.
  */
 final class Vocabulary {
   static final int NORMAL = 1;
@@ -28,9 +29,18 @@ final class Vocabulary {
   final int bos;
   final boolean addBos;
   final Set<Integer> stopIds;
-  private final List<String> specials;
+  /** Longest control or user-defined token accepted (real ones are under 40: {@code <|reserved_special_token_250|>}). */
+  static final int MAX_SPECIAL_CHARS = 256;
 
-  Vocabulary(String[] tokens, int[] types, int bos, int eos, boolean addBos) {
+  /** Special token spelling to id. */
+  private final Map<String, Integer> specials = new HashMap<>();
+  /** The distinct lengths of the specials, longest first. */
+  private final int[] specialLengths;
+  /** Characters a special starts with. */
+  private final Set<Character> specialStarts = new HashSet<>();
+
+  /** {@code source} names the model file, for errors. */
+  Vocabulary(String[] tokens, int[] types, int bos, int eos, boolean addBos, Object source) {
     this.tokens = tokens;
     this.types = types;
     this.ids = new HashMap<>(tokens.length * 2);
@@ -43,18 +53,23 @@ final class Vocabulary {
     if (eos >= 0) {
       stops.add(eos);
     }
-    List<String> sp = new ArrayList<>();
+    Set<Integer> lengths = new HashSet<>();
     for (int i = 0; i < tokens.length; i++) {
       boolean special = types[i] == CONTROL || types[i] == USER_DEFINED;
       if (special && !tokens[i].isEmpty()) {
-        sp.add(tokens[i]);
+        if (tokens[i].length() > MAX_SPECIAL_CHARS) {
+          throw new dev.longshot.vlm.ModelFormatException(source + ": special token " + i + " has " + tokens[i].length()
+              + " characters; at most " + MAX_SPECIAL_CHARS + " are supported");
+        }
+        specials.putIfAbsent(tokens[i], ids.get(tokens[i]));
+        lengths.add(tokens[i].length());
+        specialStarts.add(tokens[i].charAt(0));
       }
       if (types[i] == CONTROL && END_MARKERS.contains(tokens[i])) {
         stops.add(i);
       }
     }
-    sp.sort(Comparator.comparingInt(String::length).reversed());
-    this.specials = sp;
+    this.specialLengths = lengths.stream().sorted(Comparator.reverseOrder()).mapToInt(Integer::intValue).toArray();
     this.stopIds = Set.copyOf(stops);
   }
 
@@ -64,17 +79,20 @@ final class Vocabulary {
     int i = 0;
     outer:
     while (i < text.length()) {
-      for (String s : specials) {
-        if (text.startsWith(s, i)) {
-          if (i > start) {
-            parts.add(text.substring(start, i));
-            specialIds.add(-1);
+      if (specialStarts.contains(text.charAt(i))) {
+        for (int length : specialLengths) {
+          Integer id = i + length <= text.length() ? specials.get(text.substring(i, i + length)) : null;
+          if (id != null) {
+            if (i > start) {
+              parts.add(text.substring(start, i));
+              specialIds.add(-1);
+            }
+            parts.add(text.substring(i, i + length));
+            specialIds.add(id);
+            i += length;
+            start = i;
+            continue outer;
           }
-          parts.add(s);
-          specialIds.add(ids.get(s));
-          i += s.length();
-          start = i;
-          continue outer;
         }
       }
       i++;
