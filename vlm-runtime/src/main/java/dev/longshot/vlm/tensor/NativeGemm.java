@@ -47,10 +47,12 @@ public abstract class NativeGemm {
   abstract String describe();
 
   /**
-   * {@code jobs[j].outs[t][r] = sum_c w_j[r][c] * xs[t][c]} for {@code t < n}, all jobs' weights of one
-   * {@link Precision}; throws on a native failure.
+   * {@code jobs[j].outs[t][r] = sum_c w_j[r][c] * x_t[c]} for {@code t < n}, all jobs' weights of one
+   * {@link Precision}, where {@code x_t} is {@code xs[t]}, rounded as {@link Q8Activation#round} rounds it when
+   * {@code rounds}; throws on a native failure.
    */
-  abstract void multiply(Parallel par, float[][] xs, int n, int cols, Precision precision, Matmul.Job[] jobs);
+  abstract void multiply(Parallel par, float[][] xs, int n, int cols, boolean rounds, Precision precision,
+      Matmul.Job[] jobs);
 
   /** The precision the native path uses for {@code w}. */
   static Precision precision(FloatTensor w) {
@@ -114,7 +116,7 @@ public abstract class NativeGemm {
           Matmul.Job[] part = Arrays.stream(jobs).filter(j -> precision(j.w()) == p && Matmul.roundsActivations(j, cols)
               == rounds).toArray(Matmul.Job[]::new);
           if (part.length > 0) {
-            g.multiply(par, rounds ? rounded(par, xs, n, cols) : xs, n, cols, p, part);
+            g.multiply(par, xs, n, cols, rounds, p, part);
           }
         }
       }
@@ -125,16 +127,6 @@ public abstract class NativeGemm {
           + "now on");
       return false;
     }
-  }
-
-  private static float[][] rounded(Parallel par, float[][] xs, int n, int cols) {
-    float[][] r = new float[n][];
-    par.forRange(n, 4, (from, to) -> {
-      for (int t = from; t < to; t++) {
-        r[t] = Q8Activation.round(xs[t], new float[cols], cols);
-      }
-    });
-    return r;
   }
 
   /**

@@ -162,7 +162,8 @@ final class OneDnnGemm extends NativeGemm {
   }
 
   @Override
-  synchronized void multiply(Parallel par, float[][] xs, int n, int cols, Precision precision, Matmul.Job[] jobs) {
+  synchronized void multiply(Parallel par, float[][] xs, int n, int cols, boolean rounds, Precision precision,
+      Matmul.Job[] jobs) {
     int threads = par.threads();
     try {
       setThreads.invokeExact(threads);
@@ -174,11 +175,13 @@ final class OneDnnGemm extends NativeGemm {
     src.ensure((long) n * cols * size);
     MemorySegment s = src.seg;
     par.forRange(n, 8, (from, to) -> {
+      float[] row = rounds ? row(cols) : null;
       for (int t = from; t < to; t++) {
+        float[] x = rounds ? Q8Activation.round(xs[t], row, cols) : xs[t];
         if (bf16) {
-          toBf16(xs[t], s, (long) t * cols * size, cols);
+          toBf16(x, s, (long) t * cols * size, cols);
         } else {
-          MemorySegment.copy(xs[t], 0, s, F, (long) t * cols * size, cols);
+          MemorySegment.copy(x, 0, s, F, (long) t * cols * size, cols);
         }
       }
     });
@@ -209,17 +212,23 @@ final class OneDnnGemm extends NativeGemm {
     }
   }
 
+  /** The calling thread's row buffer of at least {@code cols} floats. */
+  private float[] row(int cols) {
+    float[] row = rows.get();
+    if (row == null || row.length < cols) {
+      row = new float[cols];
+      rows.set(row);
+    }
+    return row;
+  }
+
   /** Rows {@code [r0, r0 + count)} of {@code w} as float32 or bfloat16 into {@link #wei}, by all threads. */
   private void dequantise(Parallel par, FloatTensor w, int r0, int count, int cols, boolean bf16) {
     int size = bf16 ? Short.BYTES : Float.BYTES;
     wei.ensure((long) count * cols * size);
     MemorySegment out = wei.seg;
     par.forRange(count, 4, (from, to) -> {
-      float[] row = rows.get();
-      if (row == null || row.length < cols) {
-        row = new float[cols];
-        rows.set(row);
-      }
+      float[] row = row(cols);
       for (int r = from; r < to; r++) {
         w.copyTo((long) (r0 + r) * cols, row, 0, cols);
         if (bf16) {
