@@ -56,7 +56,9 @@ public final class Matmul {
   /** Runs every job (all with {@code cols} columns, all reading {@code xs[0..n)}) in one parallel region. */
   public static void matmul(Parallel par, float[][] xs, int n, int cols, Job... jobs) {
     if (n > 1 && Kernels.VECTORIZED) {
-      gemm(par, xs, n, cols, jobs);
+      if (!NativeGemm.tryMultiply(par, xs, n, cols, jobs)) {
+        gemm(par, xs, n, cols, jobs);
+      }
       return;
     }
     int[] start = new int[jobs.length + 1];
@@ -184,7 +186,7 @@ public final class Matmul {
   }
 
   /** Whether {@code job}'s products round their activations ({@link Q8Activation}), as llama.cpp's Q8_0/Q4_0 do. */
-  private static boolean roundsActivations(Job job, int cols) {
+  static boolean roundsActivations(Job job, int cols) {
     return cols % Q8Activation.BLOCK == 0 && job.w().dotsQuantized();
   }
 

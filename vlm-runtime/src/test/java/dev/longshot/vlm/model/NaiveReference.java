@@ -27,6 +27,7 @@ final class NaiveReference {
   private final Weights m;
   private final ModelSpec s;
   private ActivationRounding rounding = ActivationRounding.NONE;
+  private boolean bf16Layers;
 
   /** The reference over {@code weights} (e.g. the dequantized values of a quantized file). */
   NaiveReference(ModelSpec spec, Weights weights) {
@@ -41,7 +42,17 @@ final class NaiveReference {
 
   /** Logits after the last of {@code tokens}, with the products {@code rounding} names taking rounded inputs. */
   double[] logits(int[] tokens, ActivationRounding rounding) {
+    return logits(tokens, rounding, false);
+  }
+
+  /**
+   * As {@link #logits(int[], ActivationRounding)}; with {@code bf16Layers} the layers' products (not the output
+   * projection) take both operands rounded to bfloat16 after any activation rounding, as the native prefill GEMM
+   * multiplies quantised weights ({@code tensor.NativeGemm}).
+   */
+  double[] logits(int[] tokens, ActivationRounding rounding, boolean bf16Layers) {
     this.rounding = rounding;
+    this.bf16Layers = bf16Layers;
     int n = tokens.length;
     int d = s.dim();
     int hd = s.headDim();
@@ -60,9 +71,9 @@ final class NaiveReference {
       double[][] v = new double[n][];
       for (int t = 0; t < n; t++) {
         double[] h = inLayer(norm(x[t], m.values(p + "attn_norm.weight", 1, d)));
-        q[t] = mul(m.values(p + "attn_q.weight", s.heads() * hd, d), h, qwen ? m.values(p + "attn_q.bias", 1, s.heads() * hd) : null);
-        k[t] = mul(m.values(p + "attn_k.weight", s.kvHeads() * hd, d), h, qwen ? m.values(p + "attn_k.bias", 1, s.kvHeads() * hd) : null);
-        v[t] = mul(m.values(p + "attn_v.weight", s.kvHeads() * hd, d), h, qwen ? m.values(p + "attn_v.bias", 1, s.kvHeads() * hd) : null);
+        q[t] = layerMul(m.values(p + "attn_q.weight", s.heads() * hd, d), h, qwen ? m.values(p + "attn_q.bias", 1, s.heads() * hd) : null);
+        k[t] = layerMul(m.values(p + "attn_k.weight", s.kvHeads() * hd, d), h, qwen ? m.values(p + "attn_k.bias", 1, s.kvHeads() * hd) : null);
+        v[t] = layerMul(m.values(p + "attn_v.weight", s.kvHeads() * hd, d), h, qwen ? m.values(p + "attn_v.bias", 1, s.kvHeads() * hd) : null);
         rope(q[t], s.heads(), t, !qwen);
         rope(k[t], s.kvHeads(), t, !qwen);
       }
@@ -92,16 +103,16 @@ final class NaiveReference {
             }
           }
         }
-        add(x[t], mul(wo, inLayer(att), null));
+        add(x[t], layerMul(wo, inLayer(att), null));
       }
       for (int t = 0; t < n; t++) {
         double[] h = inLayer(norm(x[t], m.values(p + "ffn_norm.weight", 1, d)));
-        double[] g = mul(m.values(p + "ffn_gate.weight", s.hidden(), d), h, null);
-        double[] u = mul(m.values(p + "ffn_up.weight", s.hidden(), d), h, null);
+        double[] g = layerMul(m.values(p + "ffn_gate.weight", s.hidden(), d), h, null);
+        double[] u = layerMul(m.values(p + "ffn_up.weight", s.hidden(), d), h, null);
         for (int i = 0; i < g.length; i++) {
           g[i] = g[i] / (1 + Math.exp(-g[i])) * u[i];
         }
-        add(x[t], mul(m.values(p + "ffn_down.weight", d, s.hidden()), inLayer(g), null));
+        add(x[t], layerMul(m.values(p + "ffn_down.weight", d, s.hidden()), inLayer(g), null));
       }
     }
     double[] last = norm(x[n - 1], m.values("output_norm.weight", 1, d));
@@ -156,6 +167,27 @@ final class NaiveReference {
       out[i] = x[i] * scale * w[i];
     }
     return out;
+  }
+
+  private double[] layerMul(float[] w, double[] x, float[] bias) {
+    if (!bf16Layers) {
+      return mul(w, x, bias);
+    }
+    float[] wb = new float[w.length];
+    for (int i = 0; i < w.length; i++) {
+      wb[i] = bf16(w[i]);
+    }
+    double[] xb = new double[x.length];
+    for (int i = 0; i < x.length; i++) {
+      xb[i] = bf16((float) x[i]);
+    }
+    return mul(wb, xb, bias);
+  }
+
+  /** {@code v} rounded to bfloat16 (8 significant bits, to nearest, ties to even), as a float. */
+  static float bf16(float v) {
+    int bits = Float.floatToRawIntBits(v);
+    return Float.intBitsToFloat(((bits + 0x7fff + ((bits >>> 16) & 1)) >>> 16) << 16);
   }
 
   private static double[] mul(float[] w, double[] x, float[] bias) {

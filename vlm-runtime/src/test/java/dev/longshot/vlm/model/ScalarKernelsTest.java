@@ -22,7 +22,16 @@ class ScalarKernelsTest {
     Path model = dir.resolve("m.gguf");
     new RandomModel(ModelSpec.tinyQwen2(), 21).writeGguf(model, TensorEncoding.Q8_0);
     String prompt = "the answer is on the wall";
-    String vector = LogitsDump.dump(model, prompt);
+    String[] vectorOut = new String[1];
+    // the Java kernels on both sides (a prompt of 16+ tokens would take the native GEMM here: NativeGemmTest)
+    dev.longshot.vlm.tensor.NativeGemm.javaOnly(() -> {
+      try {
+        vectorOut[0] = LogitsDump.dump(model, prompt);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    String vector = vectorOut[0];
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process p = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-Dlongshot.vlm.scalar=true", "-cp",
         System.getProperty("java.class.path"), LogitsDump.class.getName(), model.toString(), prompt)

@@ -1,0 +1,78 @@
+package dev.longshot.vlm.tensor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.longshot.vlm.testmodel.TensorEncoding;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Where oneDNN cannot run, the Java GEMM does, with one log line and no stack trace: forked JVMs (the choice is made
+ * once per JVM) told they run on another platform ({@code -Dorg.bytedeco.javacpp.platform=linux-arm64}, so the
+ * preset has no natives for them) or with the native path turned off ({@code -Dlongshot.vlm.native-gemm=false}) run a
+ * Q8_0 prefill product ({@link Probe}) and print what the Java GEMM in this JVM computes, to the bit.
+ */
+class NativeGemmFallbackTest {
+  private static final int N = 20;
+  private static final int ROWS = 37;
+  private static final int COLS = 96;
+
+  @Test
+  void withoutTheNativeLibraryTheJavaGemmRunsWithOneLogLine() throws Exception {
+    String expected = Probe.run(true);
+    assertFallback("-Dorg.bytedeco.javacpp.platform=linux-arm64", "oneDNN not used: no oneDNN natives for linux-arm64 in this build",
+        expected);
+    assertFallback("-D" + NativeGemm.PROPERTY + "=false", "forced by -D" + NativeGemm.PROPERTY + "=false", expected);
+  }
+
+  private static void assertFallback(String flag, String reason, String expected) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+        flag, "-cp", System.getProperty("java.class.path"), Probe.class.getName()).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(err).isZero();
+    assertThat(out.strip()).isEqualTo(expected);
+    assertThat(err.lines().filter(l -> l.contains("prefill GEMM"))).as(err)
+        .containsExactly("INFO: vlm-runtime prefill GEMM: Java (" + reason + ")");
+    assertThat(err).doesNotContain("Exception").doesNotContain("\tat ").doesNotContain("Warning:");
+  }
+
+  /** Runs one prefill product and prints its outputs' bits. */
+  public static final class Probe {
+    private Probe() {}
+
+    public static void main(String[] args) {
+      System.out.println(run(false));
+      System.exit(0);
+    }
+
+    static String run(boolean javaOnly) {
+      SplittableRandom r = new SplittableRandom(7);
+      float[] w = NativeGemmTest.random(r, ROWS * COLS);
+      FloatTensor t = FloatTensor.of(GgmlType.Q8_0,
+          ByteBuffer.wrap(TensorEncoding.encode(w, GgmlType.Q8_0.id())).order(ByteOrder.LITTLE_ENDIAN), w.length);
+      float[][] xs = new float[N][];
+      for (int i = 0; i < N; i++) {
+        xs[i] = NativeGemmTest.random(r, COLS);
+      }
+      float[][] outs = new float[N][ROWS];
+      try (Parallel par = new Parallel(2)) {
+        Runnable product = () -> Matmul.matmul(par, t, xs, outs, N, ROWS, COLS);
+        if (javaOnly) {
+          NativeGemm.javaOnly(product);
+        } else {
+          product.run();
+        }
+      }
+      return Arrays.deepToString(outs);
+    }
+  }
+}

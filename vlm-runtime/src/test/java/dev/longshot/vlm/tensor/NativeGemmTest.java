@@ -1,0 +1,166 @@
+package dev.longshot.vlm.tensor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.longshot.vlm.testmodel.TensorEncoding;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The prefill products as {@link Matmul} runs them on this machine (through {@link NativeGemm} where it is active:
+ * oneDNN, with AMX or AVX-512 BF16; else the Java GEMM, and the test says which) against a double-precision sum over
+ * the exactly dequantised weights ({@link BlockOracle} for llama.cpp's block types, {@link FloatTensor#get} for the
+ * others, whose dequantised values are exact in float), for every weight type, heap and mapped, at ragged sizes:
+ * columns that are not a multiple of oneDNN's 32-wide AMX tiles or of the vector length, odd row counts, 16 to 1030
+ * activations, slices of rows and runs of activations smaller than the defaults so every product is cut.
+ *
+ * <p>Tolerance, native bf16 (the quantised types): each product's operands are rounded to bfloat16 (8 significant
+ * bits, round to nearest: relative error at most 2^-9 each, so 2^-8 per product) and summed in float32 (at most
+ * {@code cols * 2^-24} relative to the sum of magnitudes), so {@code |out - ref| <= (2^-8 + cols * 2^-24) *
+ * sum|w x| + 1e-6}. Float32 (native F32/F16/BF16 weights, and the Java GEMM) only sums in another order:
+ * {@code 2 * cols * 2^-24 * sum|w x| + 1e-6}. The reference takes the activation rounded as {@link Q8Activation}
+ * rounds it where the products round it (Q8_0, Q4_0, Q4_K, Q6_K), as both paths do.
+ */
+class NativeGemmTest {
+  private static final long SEED = 20261202_16L;
+  @TempDir
+  static Path dir;
+  private static TestTensors tensors;
+
+  @BeforeAll
+  static void open() {
+    tensors = new TestTensors(dir);
+    System.out.println("NativeGemmTest checks: " + NativeGemm.status());
+  }
+
+  @AfterAll
+  static void close() {
+    tensors.close();
+  }
+
+  @AfterEach
+  void restoreCuts() {
+    NativeGemm.sliceFloats = 1L << 22;
+    NativeGemm.tokenChunk = 1024;
+  }
+
+  static Stream<Arguments> typesAndStorages() {
+    return Stream.of(WeightStorage.values()).filter(s -> s == WeightStorage.HEAP || WeightStorage.mappedAvailable())
+        .flatMap(s -> Stream.of(GgmlType.values()).map(t -> Arguments.of(t, s)));
+  }
+
+  @ParameterizedTest
+  @MethodSource("typesAndStorages")
+  void prefillProductsMatchTheOracleAtRaggedSizes(GgmlType type, WeightStorage storage) {
+    SplittableRandom r = new SplittableRandom(SEED + 31L * type.ordinal() + storage.ordinal());
+    int block = type.blockSize();
+    // not a multiple of 32 (AMX's bf16 tile depth) where the type allows it
+    int cols = block == 1 ? 161 : block == 32 ? 32 * 7 : 256 * 3;
+    int[] rowCounts = {1, 7, 33, 129};
+    NativeGemm.sliceFloats = 20L * cols; // jobs of 33 and 129 rows are cut into slices of 20 rows
+    NativeGemm.tokenChunk = 37;
+    for (int threads : new int[] {1, 2, 3}) {
+      for (int n : new int[] {NativeGemm.MIN_TOKENS, 17, 45, 80}) {
+        check(type, storage, r, cols, rowCounts, n, threads);
+      }
+    }
+  }
+
+  /** A long prefill at the default cuts: more activations than one native run holds. */
+  @Test
+  void aPrefillLongerThanOneRunOfActivationsMatchesTheOracle() {
+    SplittableRandom r = new SplittableRandom(SEED * 3);
+    for (GgmlType type : new GgmlType[] {GgmlType.Q8_0, GgmlType.F32}) {
+      check(type, WeightStorage.HEAP, r, 96, new int[] {19}, 1030, 2);
+    }
+  }
+
+  private static void check(GgmlType type, WeightStorage storage, SplittableRandom r, int cols, int[] rowCounts, int n,
+      int threads) {
+    float[][] xs = new float[n][];
+    for (int t = 0; t < n; t++) {
+      xs[t] = random(r, cols);
+    }
+    Matmul.Job[] jobs = new Matmul.Job[rowCounts.length];
+    double[][] ws = new double[rowCounts.length][];
+    for (int j = 0; j < jobs.length; j++) {
+      byte[] bytes = TensorEncoding.encode(random(r, rowCounts[j] * cols), type.id());
+      FloatTensor w = tensors.of(type, bytes, (long) rowCounts[j] * cols, storage);
+      ws[j] = new double[rowCounts[j] * cols];
+      for (int i = 0; i < ws[j].length; i++) {
+        ws[j][i] = BlockDecoder.handles(type) ? BlockOracle.value(type, bytes, i) : w.get(i);
+      }
+      jobs[j] = new Matmul.Job(w, new float[n][rowCounts[j]], rowCounts[j]);
+    }
+    try (Parallel par = new Parallel(threads)) {
+      Matmul.matmul(par, xs, n, cols, jobs);
+    }
+    boolean bf16 = NativeGemm.active() && NativeGemm.precision(jobs[0].w()) == NativeGemm.Precision.BF16;
+    double relative = bf16 ? 0x1p-8 + cols * 0x1p-24 : 2 * cols * 0x1p-24;
+    for (int j = 0; j < jobs.length; j++) {
+      for (int t = 0; t < n; t++) {
+        float[] x = Matmul.roundsActivations(jobs[j], cols) ? Q8Activation.round(xs[t], new float[cols], cols) : xs[t];
+        for (int row = 0; row < jobs[j].rows(); row++) {
+          double sum = 0;
+          double abs = 0;
+          for (int c = 0; c < cols; c++) {
+            double p = ws[j][row * cols + c] * x[c];
+            sum += p;
+            abs += Math.abs(p);
+          }
+          assertThat((double) jobs[j].outs()[t][row])
+              .as("%s %s %s threads %d n %d rows %d token %d row %d", NativeGemm.status(), type, storage, threads, n,
+                  jobs[j].rows(), t, row)
+              .isCloseTo(sum, within(relative * abs + 1e-6));
+        }
+      }
+    }
+  }
+
+  /**
+   * The native path's vector float-to-bfloat16 conversion (Java 22+, reached by reflection) against its scalar twin
+   * and against hand-worked roundings: ties to even, carries into the exponent, infinities, NaN, subnormals.
+   */
+  @Test
+  void bfloat16ConversionRoundsToNearestEven() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(WeightStorage.mappedAvailable(), "the native path needs Java 22+");
+    var vector = Class.forName("dev.longshot.vlm.tensor.OneDnnGemm").getDeclaredMethod("toBf16", float[].class);
+    vector.setAccessible(true);
+    float[] hand = {1f, Float.intBitsToFloat(0x3f808000), Float.intBitsToFloat(0x3f818000),
+        Float.intBitsToFloat(0x3f808001), Float.intBitsToFloat(0x3f7fffff), Float.POSITIVE_INFINITY,
+        Float.NEGATIVE_INFINITY, Float.NaN, -0f, Float.MIN_VALUE, Float.MAX_VALUE, -2.5f};
+    short[] want = {0x3f80, 0x3f80, 0x3f82, 0x3f81, 0x3f80, 0x7f80, (short) 0xff80, 0x7fc0, (short) 0x8000, 0x0000,
+        0x7f80, (short) 0xc020};
+    SplittableRandom r = new SplittableRandom(SEED * 5);
+    for (int n : new int[] {hand.length, 16, 33, 161}) {
+      float[] x = new float[n];
+      for (int i = 0; i < n; i++) {
+        x[i] = i < hand.length ? hand[i] : Float.intBitsToFloat(r.nextInt());
+      }
+      short[] scalar = new short[n];
+      NativeGemm.toBf16(x, scalar, n);
+      assertThat((short[]) vector.invoke(null, (Object) x)).as("n %d", n).containsExactly(scalar);
+      for (int i = 0; i < Math.min(n, hand.length); i++) {
+        assertThat(scalar[i]).as("bfloat16 of %s", Float.toHexString(hand[i])).isEqualTo(want[i]);
+      }
+    }
+  }
+
+  static float[] random(SplittableRandom r, int n) {
+    float[] x = new float[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = (float) (r.nextDouble() * 2 - 1);
+    }
+    return x;
+  }
+}
