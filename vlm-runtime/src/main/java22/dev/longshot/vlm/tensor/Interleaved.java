@@ -52,6 +52,7 @@ final class Interleaved {
   private static final int BLOCK = 32;
   private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
   private static final ValueLayout.OfFloat FLOAT_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
+  private static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
   private static final VarHandle FLOATS = MethodHandles.byteArrayViewVarHandle(float[].class, LE);
 
   /** Whether the vector kernels run here: the Vector API kernels with vectors of at least 256 bits. */
@@ -247,6 +248,11 @@ final class Interleaved {
       long q = off + chunkStart + 2L * lane;
       float h0 = packed.get(FLOAT_LE, off + lane * 4L);
       float h1 = kind.headers > 1 ? packed.get(FLOAT_LE, off + (ROWS + lane) * 4L) : 0f;
+      if (len == BLOCK) { // a whole block: the lane's two bytes of each chunk in one read
+        copyBlock(q, h0, h1, dst, dstOffset + i);
+        i += len;
+        continue;
+      }
       for (int j = j0; j < j0 + len; j++) {
         float v;
         if (kind.nibbles) {
@@ -260,6 +266,38 @@ final class Interleaved {
         dst[dstOffset + i + j - j0] = v;
       }
       i += len;
+    }
+  }
+
+  /** {@link #copyRow}'s whole block from the lane's chunk bytes at {@code q}: the same floats, half the reads. */
+  private void copyBlock(long q, float h0, float h1, float[] dst, int o) {
+    if (kind.nibbles) {
+      boolean q40 = kind == Kind.Q4_0;
+      for (int k = 0; k < 8; k++) {
+        int v = packed.get(SHORT_LE, q + (long) k * CHUNK);
+        int b0 = v & 0xFF; // column parity 0: columns 4k (low nibble), 4k + 2 (high)
+        int b1 = (v >>> 8) & 0xFF; // parity 1: columns 4k + 1, 4k + 3
+        int d = o + 4 * k;
+        if (q40) {
+          dst[d] = h0 * ((b0 & 0x0F) - 8);
+          dst[d + 1] = h0 * ((b1 & 0x0F) - 8);
+          dst[d + 2] = h0 * ((b0 >>> 4) - 8);
+          dst[d + 3] = h0 * ((b1 >>> 4) - 8);
+        } else {
+          dst[d] = h0 * (b0 & 0x0F) - h1;
+          dst[d + 1] = h0 * (b1 & 0x0F) - h1;
+          dst[d + 2] = h0 * (b0 >>> 4) - h1;
+          dst[d + 3] = h0 * (b1 >>> 4) - h1;
+        }
+      }
+    } else {
+      boolean halves = kind == Kind.Q6_K;
+      for (int k = 0; k < 16; k++) {
+        short v = packed.get(SHORT_LE, q + (long) k * CHUNK);
+        float h = halves && k >= 8 ? h1 : h0;
+        dst[o + 2 * k] = h * (byte) v;
+        dst[o + 2 * k + 1] = h * (v >> 8);
+      }
     }
   }
 
