@@ -110,8 +110,8 @@ class AnswerTypeTest {
    * A role word, honorific, self-introduction, preposition or number followed by a long run of blanks (no-break and
    * ideographic spaces survive the subtitle cleaners, which collapse only {@code \s}) and no name: every type reads
    * each character a bounded number of times. The role label's {@code \h*:?\h+} split such a run every possible way
-   * (k blanks, about k * k / 2 steps): a subtitle cue "Speaker" and a megabyte of no-break spaces held a
-   * who-question for hours.
+   * (k blanks, about k * k / 2 steps): "Speaker" and 20000 no-break spaces cost 8e8 character reads per check, and a
+   * subtitle file may hold a cue of millions.
    */
   @Test
   void aLongRunOfBlanksIsReadInLinearTime() {
