@@ -36,9 +36,32 @@ class NativeGemmFallbackTest {
   }
 
   /**
-   * JavaCPP refuses its own allocations once the process's resident size passes {@code maxPhysicalBytes} (4 x -Xmx by
-   * default), which mapped weights and a small heap reach: the native path makes none per product, so it still runs
-   * (here with the limit at 1 byte and no retries) and gives this JVM's native results.
+   * JavaCPP refuses native allocations once the process's resident memory passes a multiple of the heap limit
+   * ({@code org.bytedeco.javacpp.maxPhysicalBytes}), a rule that a process reading memory-mapped weights with a small
+   * heap breaks by design: at {@code -Xmx64m} a mapped 0.5B model's first prefill died with "OutOfMemoryError:
+   * Physical memory usage is too high". Here a JVM at {@code -Xmx24m} holds 192 MiB of touched direct memory (as
+   * resident weights would be) and runs a product. Where oneDNN does not run on this machine the Java GEMM answers and the test
+   * shows nothing about the rule.
+   */
+  @Test
+  void aSmallHeapDoesNotStopTheNativeGemm() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+        "-Xmx24m", "-XX:MaxDirectMemorySize=1g", "-cp", System.getProperty("java.class.path"), Probe.class.getName(), "192").start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    System.out.println(err.lines().filter(l -> l.contains("prefill GEMM")).findFirst().orElse("(no GEMM line)"));
+    assertThat(p.exitValue()).as(err).isZero();
+    assertThat(err).doesNotContain("OutOfMemoryError").doesNotContain("WARNING: vlm-runtime");
+    assertThat(out.strip()).startsWith("[[");
+  }
+
+  /**
+   * Where JavaCPP's resident-memory limit is still on (the user set {@code org.bytedeco.javacpp.maxPhysicalBytes}, or
+   * another JavaCPP library loaded its Pointer class before oneDNN with the default 4 x -Xmx), the native path makes
+   * no JavaCPP allocation per product, so it still runs (here with the limit at 1 byte and no retries) and gives this
+   * JVM's native results.
    */
   @Test
   void javaCppsPhysicalMemoryLimitDoesNotStopTheNativePath() throws Exception {
@@ -76,8 +99,14 @@ class NativeGemmFallbackTest {
   public static final class Probe {
     private Probe() {}
 
+    /** @param args optionally the MiB of native memory to hold resident while the product runs */
     public static void main(String[] args) {
+      ByteBuffer resident = ByteBuffer.allocateDirect((args.length > 0 ? Integer.parseInt(args[0]) : 0) << 20);
+      while (resident.hasRemaining()) {
+        resident.put((byte) 1);
+      }
       System.out.println(run(false));
+      java.lang.ref.Reference.reachabilityFence(resident);
       System.exit(0);
     }
 
