@@ -7,9 +7,11 @@ import dev.longshot.config.LongshotConfig;
 import dev.longshot.ingest.IngestException.Kind;
 import dev.longshot.timeline.ProgressListener;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -179,7 +181,7 @@ class BadInputTest {
     byte[] b = Files.readAllBytes(plain);
     int stts = indexOf(b, "stts".getBytes(StandardCharsets.US_ASCII));
     assertThat(stts).as("stts box").isPositive();
-    java.nio.ByteBuffer table = java.nio.ByteBuffer.wrap(b);
+    ByteBuffer table = ByteBuffer.wrap(b);
     int entries = table.getInt(stts + 8);
     for (int i = 0; i < entries; i++) {
       table.putInt(stts + 12 + 8 * i + 4, Integer.MAX_VALUE);
@@ -227,7 +229,7 @@ class BadInputTest {
       List<Path> before = recordFiles();
       assertThat(p.store().list()).hasSize(1);
       byte[] good = Files.readAllBytes(video);
-      for (byte[] hostile : List.of(java.util.Arrays.copyOf(good, good.length / 3), new byte[0],
+      for (byte[] hostile : List.of(Arrays.copyOf(good, good.length / 3), new byte[0],
           "YUV4MPEG2 W60000 H60000 F25:1 C420jpeg\nFRAME\n".getBytes(StandardCharsets.US_ASCII))) {
         Files.write(video, hostile);
         IngestException e = catchThrowableOfType(IngestException.class, () -> p.ingest(video, ProgressListener.NONE));

@@ -1,5 +1,6 @@
 package dev.longshot.ingest.subtitle;
 
+import dev.longshot.config.OneLine;
 import dev.longshot.timeline.Segment;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -65,7 +66,7 @@ public final class Subtitles {
   /** Throws when a track that already holds {@code cues} cues would get one more than {@link #MAX_CUES}. */
   static void requireRoomForCue(int cues, String origin) {
     if (cues >= MAX_CUES) {
-      throw new IllegalArgumentException(dev.longshot.config.OneLine.of(origin + " has more than " + MAX_CUES
+      throw new IllegalArgumentException(OneLine.of(origin + " has more than " + MAX_CUES
           + " cues; at most " + MAX_CUES + " are read (a feature film has about 1500)"));
     }
   }

@@ -25,9 +25,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * <ol>
  *   <li><b>Host</b>: a request whose {@code Host} header is not one of {@link HostNames} gets 403 (DNS
  *       rebinding: another site's name pointing at this machine).
- *   <li><b>Cross-site writes</b>: a POST/PUT/PATCH/DELETE whose {@code Origin} (or, without one, {@code Referer})
- *       is another site than the {@code Host} it was sent to gets 403 (CSRF). Clients that send neither (curl,
- *       scripts) pass; browsers always send {@code Origin} on such requests.
+ *   <li><b>Cross-site writes</b>: a POST/PUT/PATCH/DELETE that the browser marks {@code Sec-Fetch-Site:
+ *       cross-site} or {@code same-site}, or whose {@code Origin} (or, without one, {@code Referer}) is another site
+ *       than the {@code Host} it was sent to, gets 403 (CSRF). Clients that send none of these headers (curl,
+ *       scripts) pass, and so do the page's own requests ({@code same-origin}) and ones the user typed ({@code none}).
  *   <li><b>API key</b>: when {@code server.api-key} is set, every request under {@code /api} and {@code
  *       /actuator} (except {@code GET /actuator/health}) needs the key in header {@value #HEADER} or cookie
  *       {@value #COOKIE} (which the page sets so that {@code <video>} and {@code <img>} can load); compared in
