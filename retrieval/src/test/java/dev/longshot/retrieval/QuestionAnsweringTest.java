@@ -4,6 +4,7 @@ import static dev.longshot.retrieval.Fixtures.VIDEO_A;
 import static dev.longshot.retrieval.Fixtures.VIDEO_B;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.longshot.config.AnswerBackend;
 import dev.longshot.config.AnswerSettings;
@@ -85,7 +86,7 @@ class QuestionAnsweringTest {
 
     Answer a = qa.ask("Who is the speaker?", Set.of(), e -> { }, t -> { });
 
-    assertThat(a.evidence()).extracting(Evidence::modality, Evidence::startMillis).contains(org.assertj.core.groups.Tuple.tuple(Modality.OCR, 0L));
+    assertThat(a.evidence()).extracting(Evidence::modality, Evidence::startMillis).contains(tuple(Modality.OCR, 0L));
     assertThat(a.text()).contains("Maria Lopez");
     assertThat(qa.ask("Who won the football cup?", Set.of(), e -> { }, t -> { }).evidence()).isEmpty();
   }
@@ -107,7 +108,7 @@ class QuestionAnsweringTest {
     Answer a = qa.ask("Who is giving this talk?", Set.of(), e -> { }, t -> { });
 
     assertThat(a.evidence()).extracting(Evidence::modality, Evidence::startMillis)
-        .contains(org.assertj.core.groups.Tuple.tuple(Modality.OCR, 0L), org.assertj.core.groups.Tuple.tuple(Modality.ASR, 5_000L));
+        .contains(tuple(Modality.OCR, 0L), tuple(Modality.ASR, 5_000L));
     assertThat(a.text()).startsWith("Presenter: Dr. Tomas Varga (slide at 00:00).")
         .contains("at 00:05 the speaker says \"my name is tomas varga and i build bridges for a living\"");
     assertThat(qa.ask("Who won the football cup?", Set.of(), e -> { }, t -> { }).text()).isEqualTo(ExtractiveAnswerer.NOTHING_FOUND);

@@ -8,8 +8,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -28,8 +28,9 @@ public enum AnswerType {
   /** A person (or the body that acts as one: "an external panel" is not recognised, "Speaker: X" is). */
   PERSON("\\b(who|whom|whose)\\b|\\b(which|what) (person|people|speaker|presenter|lecturer|host|author)\\b",
       Patterns.HONORIFIC + "\\.?\\h+" + Patterns.NAME,
+      // possessive blanks: "\\h*:?\\h+" tried every split of a run of blanks without a name after it (quadratic)
       "(?i:\\b(speaker|speakers|presenter|host|hosts|moderator|chair|lecturer|author|authors|guest|narrator|interviewer"
-          + "|interviewee|presented by|hosted by|moderated by|written by|directed by|given by))\\h*:?\\h+("
+          + "|interviewee|presented by|hosted by|moderated by|written by|directed by|given by))(?:\\h*+:)?\\h++("
           + Patterns.HONORIFIC + "\\.?\\h+)?" + Patterns.NAME,
       "(?i:\\bmy name(?: is|'s)\\s+)(?!" + Patterns.FUNCTION_WORD + "\\b)\\p{L}{2,}",
       "\\b(I am|I'm|i am|i'm)\\h+" + Patterns.NAME),
@@ -112,7 +113,7 @@ public enum AnswerType {
   }
 
   /** Whether {@code text} (a slide line, a sentence, a whole evidence text) holds an answer of this type. */
-  public boolean foundIn(String text) {
+  public boolean foundIn(CharSequence text) {
     return !answersIn(text).isEmpty();
   }
 
@@ -121,11 +122,12 @@ public enum AnswerType {
    * Dr. Maria Lopez]}; a number that is part of a time ("2024" of "March 2024", "twenty twenty five") is not a
    * {@link #NUMBER}.
    */
-  public List<String> answersIn(String text) {
+  public List<String> answersIn(CharSequence text) {
     List<int[]> times = this == NUMBER ? spans(TIME, text) : List.of();
     List<int[]> found = spans(this, text).stream()
         .filter(n -> times.stream().noneMatch(t -> t[0] <= n[0] && n[1] <= t[1])).toList();
-    return found.stream().sorted(Comparator.comparingInt((int[] f) -> f[0])).map(f -> text.substring(f[0], f[1])).toList();
+    return found.stream().sorted(Comparator.comparingInt((int[] f) -> f[0]))
+        .map(f -> text.subSequence(f[0], f[1]).toString()).toList();
   }
 
   /**
@@ -139,7 +141,7 @@ public enum AnswerType {
         .anyMatch(w -> !EnglishNumbers.isNumberWord(w) && words.contains(w));
   }
 
-  private static List<int[]> spans(AnswerType type, String text) {
+  private static List<int[]> spans(AnswerType type, CharSequence text) {
     List<int[]> out = new ArrayList<>();
     for (Pattern p : type.answers) {
       Matcher m = p.matcher(text);

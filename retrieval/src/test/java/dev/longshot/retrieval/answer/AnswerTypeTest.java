@@ -6,6 +6,7 @@ import static dev.longshot.retrieval.answer.AnswerType.PLACE;
 import static dev.longshot.retrieval.answer.AnswerType.TIME;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Answer typing: the type a question asks for, and answers of that type in slides, speech and subtitles. */
@@ -103,5 +104,63 @@ class AnswerTypeTest {
     assertThat(PERSON.repeatedIn("Speaker: Dr. Maria Lopez", "my name is tomas varga")).isFalse();
     assertThat(NUMBER.repeatedIn("Total budget: 4.2 million euros", "sensors cost one point five million euros"))
         .as("a number word alone is no repeated answer").isFalse();
+  }
+
+  /**
+   * A role word, honorific, self-introduction, preposition or number followed by a long run of blanks (no-break and
+   * ideographic spaces survive the subtitle cleaners, which collapse only {@code \s}) and no name: every type reads
+   * each character a bounded number of times. The role label's {@code \h*:?\h+} split such a run every possible way
+   * (k blanks, about k * k / 2 steps): "Speaker" and 20000 no-break spaces cost 8e8 character reads per check, and a
+   * subtitle file may hold a cue of millions.
+   */
+  @Test
+  void aLongRunOfBlanksIsReadInLinearTime() {
+    int blanks = 20_000;
+    for (String head : List.of("Speaker", "Speaker:", "Speaker Dr", "presented by", "Dr.", "I am", "my name is", "in",
+        "river", "at 7", "May")) {
+      for (char blank : new char[] {'\u00a0', '\u3000', ' '}) {
+        CountingText text = new CountingText(head + String.valueOf(blank).repeat(blanks) + "x");
+        for (AnswerType type : AnswerType.values()) {
+          text.reads = 0;
+          type.answersIn(text);
+          assertThat(text.reads).as("characters %s read for \"%s\" and %d blanks U+%04X", type, head, blanks, (int) blank)
+              .isLessThan(READS_PER_CHAR * text.length());
+        }
+      }
+    }
+  }
+
+  /** Characters one type may read per character of text: its patterns each try every position a few times. */
+  private static final long READS_PER_CHAR = 200;
+
+  /** A text that counts the characters the regex engine reads from it. */
+  private static final class CountingText implements CharSequence {
+    private final String text;
+    long reads;
+
+    CountingText(String text) {
+      this.text = text;
+    }
+
+    @Override
+    public char charAt(int index) {
+      reads++;
+      return text.charAt(index);
+    }
+
+    @Override
+    public int length() {
+      return text.length();
+    }
+
+    @Override
+    public CharSequence subSequence(int start, int end) {
+      return text.subSequence(start, end);
+    }
+
+    @Override
+    public String toString() {
+      return text;
+    }
   }
 }

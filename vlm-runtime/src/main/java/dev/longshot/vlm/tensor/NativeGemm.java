@@ -1,6 +1,7 @@
 package dev.longshot.vlm.tensor;
 
 import java.lang.System.Logger.Level;
+import java.lang.reflect.InvocationTargetException;
 import java.util.Arrays;
 
 /**
@@ -102,8 +103,8 @@ public abstract class NativeGemm {
 
   /**
    * Runs the products natively when the path is loaded and worth it, rounding the activations of the jobs that
-   * round them ({@link Matmul#roundsActivations}) as the Java GEMM does; returns false (nothing written that the Java GEMM does not overwrite) when the Java GEMM
-   * must run instead.
+   * round them ({@link Matmul#roundsActivations}) as the Java GEMM does; returns false (nothing written that the Java
+   * GEMM does not overwrite) when the Java GEMM must run instead.
    */
   static boolean tryMultiply(Parallel par, float[][] xs, int n, int cols, Matmul.Job[] jobs) {
     NativeGemm g = instance();
@@ -165,7 +166,7 @@ public abstract class NativeGemm {
         try {
           g = (NativeGemm) Class.forName(CLASS).getMethod("open").invoke(null);
           why = null;
-        } catch (java.lang.reflect.InvocationTargetException e) {
+        } catch (InvocationTargetException e) {
           why = "oneDNN not used: " + oneLine(e.getCause() == null ? e : e.getCause());
         } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
           why = "oneDNN not used: " + oneLine(e);

@@ -57,6 +57,8 @@ final class OneDnnGemm extends NativeGemm {
   private final dnnl_stream stream;
   private final MethodHandle setThreads;
   private final String description;
+  /** Bytes of one {@code dnnl_exec_arg_t} (an int and a handle). */
+  private final int argBytes;
   private final Map<Key, Prim> primitives = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<Key, Prim> eldest) {
@@ -74,11 +76,13 @@ final class OneDnnGemm extends NativeGemm {
   private final ThreadLocal<float[]> rows = new ThreadLocal<>();
   private static final String MAX_PHYSICAL_BYTES = "org.bytedeco.javacpp.maxPhysicalBytes";
 
-  private OneDnnGemm(dnnl_engine engine, dnnl_stream stream, MethodHandle setThreads, String description) {
+  private OneDnnGemm(dnnl_engine engine, dnnl_stream stream, MethodHandle setThreads, String description,
+      int argBytes) {
     this.engine = engine;
     this.stream = stream;
     this.setThreads = setThreads;
     this.description = description;
+    this.argBytes = argBytes;
   }
 
   /** Loads oneDNN and checks this machine can use it; throws with the reason otherwise. */
@@ -110,6 +114,10 @@ final class OneDnnGemm extends NativeGemm {
     }
     MethodHandle setThreads = Linker.nativeLinker().downcallHandle(ompSymbol("omp_set_num_threads"),
         FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT));
+    int argBytes = Loader.sizeof(dnnl_exec_arg_t.class);
+    if (argBytes < Integer.BYTES + ValueLayout.ADDRESS.byteSize()) {
+      throw new IllegalStateException("the preset gives no size for dnnl_exec_arg_t (" + argBytes + ")");
+    }
     dnnl_engine engine = new dnnl_engine();
     check(dnnl_engine_create(engine, dnnl_cpu, 0), "engine");
     dnnl_stream stream = new dnnl_stream();
@@ -118,7 +126,7 @@ final class OneDnnGemm extends NativeGemm {
     String d = "oneDNN " + v.major() + "." + v.minor() + "." + v.patch() + " (" + isaName(isa) + "): quantised weights "
         + "in bf16, F32/F16/BF16 in f32; OpenMP threads = runtime threads, " + (passive ? "passive wait"
         : "OMP_WAIT_POLICY from the environment");
-    return new OneDnnGemm(engine, stream, setThreads, d);
+    return new OneDnnGemm(engine, stream, setThreads, d, argBytes);
   }
 
   /**
@@ -328,7 +336,13 @@ final class OneDnnGemm extends NativeGemm {
     final dnnl_memory weiMem = new dnnl_memory();
     final dnnl_memory dstMem = new dnnl_memory();
     final dnnl_memory scratchMem = new dnnl_memory();
-    final dnnl_exec_arg_t args = new dnnl_exec_arg_t(4);
+    /**
+     * The four execution arguments, in memory of our own: JavaCPP's allocation ({@code new dnnl_exec_arg_t(4)}) checks
+     * the process's resident size against its {@code maxPhysicalBytes} (by default 4 x -Xmx, and mapped weights count)
+     * and throws OutOfMemoryError above it, which mapped weights with a small heap reach.
+     */
+    final MemorySegment argsMemory = Arena.ofAuto().allocate(4L * argBytes, 16);
+    final dnnl_exec_arg_t args = new dnnl_exec_arg_t(new Address(argsMemory.address()));
     final long scratchBytes;
 
     Prim(Key key, dnnl_engine engine) {

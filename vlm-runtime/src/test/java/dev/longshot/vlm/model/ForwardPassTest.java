@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.longshot.vlm.attention.AttentionStrategies;
 import dev.longshot.vlm.attention.DenseKvCache;
 import dev.longshot.vlm.attention.KvCache;
+import dev.longshot.vlm.tensor.NativeGemm;
 import dev.longshot.vlm.tensor.Parallel;
 import dev.longshot.vlm.testmodel.BlockPacker;
 import dev.longshot.vlm.testmodel.ModelSpec;
@@ -71,7 +72,7 @@ class ForwardPassTest {
       reference = ref.logits(PROMPT, NaiveReference.ActivationRounding.ALL);
       tolerance = ROUNDED_TOLERANCE;
     }
-    try (Parallel three = new Parallel(3); Parallel one = new Parallel(1)) {
+    try (m; Parallel three = new Parallel(3); Parallel one = new Parallel(1)) {
       // (a) whole prompt as one prefill batch, 3 threads
       float[] batched = run(m, three, PROMPT.length);
       // (b) one token at a time through the decode path, 1 thread
@@ -79,11 +80,8 @@ class ForwardPassTest {
       // (c) chunks of 5 (prefill batches attending to earlier cached chunks)
       float[] chunked = run(m, three, 5);
       String what = spec.arch() + " type " + type + " seed " + SEED;
-      for (int ch : new int[] {2, 3, 4, 6, 17}) {
-        }
       // the batched prefill (17 tokens) runs on the native GEMM where it is active: quantised weights in bfloat16
-      boolean bf16 = dev.longshot.vlm.tensor.NativeGemm.multipliesInBf16(m.weights().layers()[0].wq(),
-          PROMPT.length);
+      boolean bf16 = NativeGemm.multipliesInBf16(m.weights().layers()[0].wq(), PROMPT.length);
       double[] batchedReference = bf16 ? ref.logits(PROMPT, m.weights().output().dotsQuantized()
           ? NaiveReference.ActivationRounding.ALL : NaiveReference.ActivationRounding.NONE, true) : reference;
       assertThat(maxDiff(batched, batchedReference)).as("batched vs reference%s, %s", bf16 ? " (bf16 layers)" : "",

@@ -1,13 +1,16 @@
 package dev.longshot.vlm.tensor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.longshot.vlm.testmodel.TensorEncoding;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -16,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * Where oneDNN cannot run, the Java GEMM does, with one log line and no stack trace: forked JVMs (the choice is made
  * once per JVM) told they run on another platform ({@code -Dorg.bytedeco.javacpp.platform=linux-arm64}, so the
  * preset has no natives for them) or with the native path turned off ({@code -Dlongshot.vlm.native-gemm=false}) run a
- * Q8_0 prefill product ({@link Probe}) and print what the Java GEMM in this JVM computes, to the bit.
+ * Q8_0 prefill product ({@link Probe}) and print what the Java GEMM in this JVM computes, to the bit. Where oneDNN runs,
+ * a JVM past JavaCPP's physical-memory limit still runs the product natively.
  */
 class NativeGemmFallbackTest {
   private static final int N = 20;
@@ -53,18 +57,42 @@ class NativeGemmFallbackTest {
     assertThat(out.strip()).startsWith("[[");
   }
 
+  /**
+   * Where JavaCPP's resident-memory limit is still on (the user set {@code org.bytedeco.javacpp.maxPhysicalBytes}, or
+   * another JavaCPP library loaded its Pointer class before oneDNN with the default 4 x -Xmx), the native path makes
+   * no JavaCPP allocation per product, so it still runs (here with the limit at 1 byte and no retries) and gives this
+   * JVM's native results.
+   */
+  @Test
+  void javaCppsPhysicalMemoryLimitDoesNotStopTheNativePath() throws Exception {
+    assumeTrue(NativeGemm.active(), "the native path does not run here: " + NativeGemm.status());
+    String err = assertProbe(Probe.run(false), "-Dorg.bytedeco.javacpp.maxPhysicalBytes=1",
+        "-Dorg.bytedeco.javacpp.maxRetries=0");
+    assertThat(err.lines().filter(l -> l.contains("prefill GEMM"))).as(err).singleElement().asString()
+        .startsWith("INFO: vlm-runtime prefill GEMM: oneDNN ");
+  }
+
   private static void assertFallback(String flag, String reason, String expected) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-        flag, "-cp", System.getProperty("java.class.path"), Probe.class.getName()).start();
+    String err = assertProbe(expected, flag);
+    assertThat(err.lines().filter(l -> l.contains("prefill GEMM"))).as(err)
+        .containsExactly("INFO: vlm-runtime prefill GEMM: Java (" + reason + ")");
+  }
+
+  /** Runs {@link Probe} in a JVM with {@code flags}: exit 0, {@code expected} printed, no stack trace; its stderr. */
+  private static String assertProbe(String expected, String... flags) throws Exception {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"));
+    command.addAll(List.of(flags));
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), Probe.class.getName()));
+    Process p = new ProcessBuilder(command).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(err).isZero();
-    assertThat(out.strip()).isEqualTo(expected);
-    assertThat(err.lines().filter(l -> l.contains("prefill GEMM"))).as(err)
-        .containsExactly("INFO: vlm-runtime prefill GEMM: Java (" + reason + ")");
-    assertThat(err).doesNotContain("Exception").doesNotContain("\tat ").doesNotContain("Warning:");
+    assertThat(out.strip()).as(err).isEqualTo(expected);
+    assertThat(err).doesNotContain("Exception").doesNotContain("Error").doesNotContain("\tat ")
+        .doesNotContain("Warning:");
+    return err;
   }
 
   /** Runs one prefill product and prints its outputs' bits. */

@@ -2,8 +2,11 @@ package dev.longshot.vlm.tensor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.longshot.vlm.testmodel.TensorEncoding;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
@@ -22,14 +25,16 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the exactly dequantised weights ({@link BlockOracle} for llama.cpp's block types, {@link FloatTensor#get} for the
  * others, whose dequantised values are exact in float), for every weight type, heap and mapped, at ragged sizes:
  * columns that are not a multiple of oneDNN's 32-wide AMX tiles or of the vector length, odd row counts, 16 to 1030
- * activations, slices of rows and runs of activations smaller than the defaults so every product is cut.
+ * activations, slices of rows and runs of activations smaller than the defaults so every product is cut. Where this
+ * machine can run oneDNN (linux-x86_64, Java 22+, AVX-512 BF16), the native path must be the one checked, and still
+ * on after the products (a native failure would fall back to the Java GEMM unseen).
  *
- * <p>Tolerance, native bf16 (the quantised types): each product's operands are rounded to bfloat16 (8 significant
- * bits, round to nearest: relative error at most 2^-9 each, so 2^-8 per product) and summed in float32 (at most
- * {@code cols * 2^-24} relative to the sum of magnitudes), so {@code |out - ref| <= (2^-8 + cols * 2^-24) *
- * sum|w x| + 1e-6}. Float32 (native F32/F16/BF16 weights, and the Java GEMM) only sums in another order:
- * {@code 2 * cols * 2^-24 * sum|w x| + 1e-6}. The reference takes the activation rounded as {@link Q8Activation}
- * rounds it where the products round it (Q8_0, Q4_0, Q4_K, Q6_K), as both paths do.
+ * <p>Native bf16 (the quantised types) rounds each product's operands to bfloat16 (round to nearest even), so the
+ * reference rounds the same operands the same way ({@link NativeGemm#toBf16}); the products of two bfloat16 values are
+ * exact in float32, and what is left is the float32 summation in another order, as for float32 (native F32/F16/BF16
+ * weights, and the Java GEMM): {@code |out - ref| <= 2 * cols * 2^-24 * sum|w x| + 1e-6}. The reference takes the
+ * activation rounded as {@link Q8Activation} rounds it where the products round it (Q8_0, Q4_0, Q4_K, Q6_K), as both
+ * paths do.
  */
 class NativeGemmTest {
   private static final long SEED = 20261202_16L;
@@ -46,6 +51,17 @@ class NativeGemmTest {
   @AfterAll
   static void close() {
     tensors.close();
+  }
+
+  /** oneDNN runs wherever it can: a preset that does not load there is a failure, not a quiet Java GEMM. */
+  @Test
+  void theNativePathRunsWhereThisMachineCanRunIt() throws IOException {
+    Path cpuinfo = Path.of("/proc/cpuinfo");
+    assumeTrue(Kernels.VECTORIZED && Runtime.version().feature() >= 22 && "amd64".equals(System.getProperty("os.arch"))
+        && !"false".equalsIgnoreCase(System.getProperty(NativeGemm.PROPERTY)) && Files.isReadable(cpuinfo),
+        "not a machine oneDNN is used on");
+    assumeTrue(Files.readString(cpuinfo).contains(" avx512_bf16"), "the CPU has no AVX-512 BF16");
+    assertThat(NativeGemm.active()).as(NativeGemm.status()).isTrue();
   }
 
   @AfterEach
@@ -102,14 +118,30 @@ class NativeGemmTest {
       }
       jobs[j] = new Matmul.Job(w, new float[n][rowCounts[j]], rowCounts[j]);
     }
+    boolean active = NativeGemm.active();
     try (Parallel par = new Parallel(threads)) {
       Matmul.matmul(par, xs, n, cols, jobs);
     }
-    boolean bf16 = NativeGemm.active() && NativeGemm.precision(jobs[0].w()) == NativeGemm.Precision.BF16;
-    double relative = bf16 ? 0x1p-8 + cols * 0x1p-24 : 2 * cols * 0x1p-24;
+    assertThat(NativeGemm.active()).as("native path still on after the products: " + NativeGemm.status())
+        .isEqualTo(active);
+    boolean bf16 = NativeGemm.multipliesInBf16(jobs[0].w(), n);
+    if (bf16) {
+      for (double[] w : ws) {
+        bf16(w);
+      }
+    }
+    double relative = 2 * cols * 0x1p-24;
     for (int j = 0; j < jobs.length; j++) {
       for (int t = 0; t < n; t++) {
-        float[] x = Matmul.roundsActivations(jobs[j], cols) ? Q8Activation.round(xs[t], new float[cols], cols) : xs[t];
+        float[] rounded = Matmul.roundsActivations(jobs[j], cols) ? Q8Activation.round(xs[t], new float[cols], cols)
+            : xs[t];
+        double[] x = new double[cols];
+        for (int c = 0; c < cols; c++) {
+          x[c] = rounded[c];
+        }
+        if (bf16) {
+          bf16(x);
+        }
         for (int row = 0; row < jobs[j].rows(); row++) {
           double sum = 0;
           double abs = 0;
@@ -127,13 +159,26 @@ class NativeGemmTest {
     }
   }
 
+  /** {@code v[i]} rounded to float, then to bfloat16 as the native path rounds its operands. */
+  private static void bf16(double[] v) {
+    float[] f = new float[v.length];
+    for (int i = 0; i < v.length; i++) {
+      f[i] = (float) v[i];
+    }
+    short[] b = new short[v.length];
+    NativeGemm.toBf16(f, b, v.length);
+    for (int i = 0; i < v.length; i++) {
+      v[i] = Float.intBitsToFloat(b[i] << 16);
+    }
+  }
+
   /**
    * The native path's vector float-to-bfloat16 conversion (Java 22+, reached by reflection) against its scalar twin
    * and against hand-worked roundings: ties to even, carries into the exponent, infinities, NaN, subnormals.
    */
   @Test
   void bfloat16ConversionRoundsToNearestEven() throws Exception {
-    org.junit.jupiter.api.Assumptions.assumeTrue(WeightStorage.mappedAvailable(), "the native path needs Java 22+");
+    assumeTrue(WeightStorage.mappedAvailable(), "the native path needs Java 22+");
     var vector = Class.forName("dev.longshot.vlm.tensor.OneDnnGemm").getDeclaredMethod("toBf16", float[].class);
     vector.setAccessible(true);
     float[] hand = {1f, Float.intBitsToFloat(0x3f808000), Float.intBitsToFloat(0x3f818000),
