@@ -103,12 +103,25 @@ final class ExtractedModelCache {
     }
     Path cached = cacheDir.resolve(cachedName(entry.getName(), crc, size));
     if (!matches(cached, size, crc)) {
+      if (!writable(cacheDir)) {
+        return Optional.empty(); // the caller reads the bytes instead: inflated once, one warning
+      }
       read(resource, cacheDir); // extracts and caches it (or warns that it cannot)
       if (!matches(cached, size, crc)) {
         return Optional.empty();
       }
     }
     return Optional.of(cached);
+  }
+
+  /** Whether {@code dir} exists or can be made, and this process may write in it. */
+  private static boolean writable(Path dir) {
+    try {
+      Files.createDirectories(dir);
+      return Files.isWritable(dir);
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /** Whether {@code cached} has exactly {@code size} bytes with CRC-32 {@code crc}, read through a mapped view. */

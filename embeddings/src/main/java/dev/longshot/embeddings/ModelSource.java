@@ -1,6 +1,8 @@
 package dev.longshot.embeddings;
 
 import dev.longshot.config.ModelsDir;
+import dev.longshot.vlm.ModelFormatException;
+import dev.longshot.vlm.ModelLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
@@ -87,8 +89,8 @@ public record ModelSource(String name, String where, String tokenizerWhere, Stri
 
   private static byte[] readTokenizerJson(Path file) throws IOException {
     try {
-      return dev.longshot.vlm.ModelLimits.readSmallFile(file);
-    } catch (dev.longshot.vlm.ModelFormatException e) {
+      return ModelLimits.readSmallFile(file);
+    } catch (ModelFormatException e) {
       throw new EmbeddingException(e.getMessage(), e);
     }
   }

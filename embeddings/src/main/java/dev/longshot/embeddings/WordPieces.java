@@ -2,9 +2,16 @@ package dev.longshot.embeddings;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The model's own tokenizer.json run by HuggingFace tokenizers (Rust, through DJL's JNI binding whose jar carries
@@ -20,8 +27,14 @@ final class WordPieces implements AutoCloseable {
   /** Deeper than any real tokenizer.json (5 levels), well under serde_json's recursion limit of 128. */
   static final int MAX_JSON_DEPTH = 64;
 
+  /**
+   * The regexes a tokenizer.json may carry: the tokenizers library's SentencePiece conversions (XLM-RoBERTa, ALBERT,
+   * DeBERTa-v3, T5) collapse runs of spaces with a Replace normalizer on {@code " {2,}"}, which cannot backtrack.
+   */
+  static final Set<String> ALLOWED_REGEXES = Set.of(" {2,}");
+
   WordPieces(byte[] tokenizerJson, String where) {
-    com.fasterxml.jackson.databind.JsonNode root = requireWellFormed(tokenizerJson, where);
+    JsonNode root = requireWellFormed(tokenizerJson, where);
     refuseRegexes(root, where);
     this.maxTokenId = maxTokenId(root);
     try {
@@ -45,12 +58,11 @@ final class WordPieces implements AutoCloseable {
    * nesting past {@link #MAX_JSON_DEPTH} and unpaired surrogates (which serde_json rejects) are caught here first,
    * by Jackson, as an {@link EmbeddingException} naming the file.
    */
-  static com.fasterxml.jackson.databind.JsonNode requireWellFormed(byte[] json, String where) {
-    com.fasterxml.jackson.databind.JsonNode root;
+  static JsonNode requireWellFormed(byte[] json, String where) {
+    JsonNode root;
     try {
-      root = new com.fasterxml.jackson.databind.ObjectMapper()
-          .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION).readTree(json);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      root = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).readTree(json);
+    } catch (JsonProcessingException e) {
       var at = e.getLocation();
       throw new EmbeddingException("tokenizer " + where + " is not valid JSON: " + e.getOriginalMessage()
           + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"), e);
@@ -60,11 +72,11 @@ final class WordPieces implements AutoCloseable {
     if (root == null || !root.isObject()) {
       throw new EmbeddingException("tokenizer " + where + " is not a JSON object");
     }
-    java.util.ArrayDeque<Object[]> todo = new java.util.ArrayDeque<>();
+    ArrayDeque<Object[]> todo = new ArrayDeque<>();
     todo.push(new Object[] {root, 1});
     while (!todo.isEmpty()) {
       Object[] item = todo.pop();
-      com.fasterxml.jackson.databind.JsonNode n = (com.fasterxml.jackson.databind.JsonNode) item[0];
+      JsonNode n = (JsonNode) item[0];
       int depth = (Integer) item[1];
       if (depth > MAX_JSON_DEPTH) {
         throw new EmbeddingException("tokenizer " + where + " nests deeper than " + MAX_JSON_DEPTH + " levels");
@@ -88,23 +100,25 @@ final class WordPieces implements AutoCloseable {
    * Refuses a {@code "pattern": {"Regex": ...}} anywhere outside the vocabulary (Split pre-tokenizers, Replace
    * normalizers and decoders): the tokenizers crate matches them with Oniguruma, which backtracks, and a pattern such
    * as {@code (a+)+$} on a short text runs into Oniguruma's retry limit, where the crate panics and the JVM aborts.
-   * BERT-family tokenizers (BertPreTokenizer, BertNormalizer, WordPiece decoder) use no regexes.
+   * BERT-family tokenizers (BertPreTokenizer, BertNormalizer, WordPiece decoder) use no regexes; SentencePiece ones
+   * only {@link #ALLOWED_REGEXES}.
    */
-  private static void refuseRegexes(com.fasterxml.jackson.databind.JsonNode root, String where) {
+  private static void refuseRegexes(JsonNode root, String where) {
     for (var section = root.fields(); section.hasNext(); ) {
       var s = section.next();
       if (s.getKey().equals("model") || s.getKey().equals("added_tokens")) {
         continue;
       }
-      java.util.ArrayDeque<com.fasterxml.jackson.databind.JsonNode> todo = new java.util.ArrayDeque<>();
+      ArrayDeque<JsonNode> todo = new ArrayDeque<>();
       todo.push(s.getValue());
       while (!todo.isEmpty()) {
-        com.fasterxml.jackson.databind.JsonNode n = todo.pop();
-        com.fasterxml.jackson.databind.JsonNode regex = n.path("pattern").path("Regex");
-        if (!regex.isMissingNode()) {
+        JsonNode n = todo.pop();
+        JsonNode regex = n.path("pattern").path("Regex");
+        if (!regex.isMissingNode() && !(regex.isTextual() && ALLOWED_REGEXES.contains(regex.textValue()))) {
           throw new EmbeddingException("tokenizer " + where + ": " + s.getKey() + " has the regex '" + regex.asText()
               + "'; the native tokenizer matches regexes by backtracking, so tokenizers with regexes are not "
-              + "supported (BERT-family tokenizers split without them)");
+              + "supported (BERT-family tokenizers split without them; allowed: "
+              + String.join(", ", ALLOWED_REGEXES.stream().map(r -> "'" + r + "'").toList()) + ")");
         }
         n.elements().forEachRemaining(todo::push);
       }
@@ -112,16 +126,16 @@ final class WordPieces implements AutoCloseable {
   }
 
   /** The largest id in {@code model.vocab} (an object of ids, or a Unigram list) and {@code added_tokens}; -1 if none. */
-  private static long maxTokenId(com.fasterxml.jackson.databind.JsonNode root) {
+  private static long maxTokenId(JsonNode root) {
     long max = -1;
-    com.fasterxml.jackson.databind.JsonNode vocab = root.path("model").path("vocab");
+    JsonNode vocab = root.path("model").path("vocab");
     if (vocab.isArray()) {
       max = vocab.size() - 1;
     }
-    for (com.fasterxml.jackson.databind.JsonNode id : vocab.isObject() ? vocab : java.util.List.<com.fasterxml.jackson.databind.JsonNode>of()) {
+    for (JsonNode id : vocab.isObject() ? vocab : List.<JsonNode>of()) {
       max = Math.max(max, id.asLong(-1));
     }
-    for (com.fasterxml.jackson.databind.JsonNode t : root.path("added_tokens")) {
+    for (JsonNode t : root.path("added_tokens")) {
       max = Math.max(max, t.path("id").asLong(-1));
     }
     return max;

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.longshot.vlm.ModelLimits;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -35,7 +37,7 @@ class WordPiecesTest {
         .isInstanceOf(EmbeddingException.class)
         .hasMessage("tokenizer hostile/tokenizer.json: pre_tokenizer has the regex '(a+)+$'; the native tokenizer "
             + "matches regexes by backtracking, so tokenizers with regexes are not supported (BERT-family "
-            + "tokenizers split without them)");
+            + "tokenizers split without them; allowed: ' {2,}')");
   }
 
   @Test
@@ -47,6 +49,21 @@ class WordPiecesTest {
     byte[] json = JSON.writeValueAsBytes(root);
     assertThatThrownBy(() -> new WordPieces(json, "t.json")).isInstanceOf(EmbeddingException.class)
         .hasMessageContaining("t.json: normalizer has the regex '(x*)*y'");
+  }
+
+  /**
+   * The tokenizers library's SentencePiece conversions (XLM-RoBERTa, ALBERT, DeBERTa-v3, T5) collapse runs of spaces
+   * with this Replace; refusing every regex refused those encoders (multilingual-e5, gte-multilingual) at start-up.
+   */
+  @Test
+  void theSpaceCollapsingRegexOfSentencePieceConversionsStillLoads() throws Exception {
+    ObjectNode root = bgeTokenizer();
+    root.putObject("normalizer").put("type", "Sequence").putArray("normalizers").addObject().put("type", "Replace")
+        .put("content", ",").putObject("pattern").put("Regex", " {2,}");
+    try (WordPieces w = new WordPieces(JSON.writeValueAsBytes(root), "xlmr/tokenizer.json")) {
+      assertThat(w.ids("a    b")).containsExactly(w.ids("a,b"));
+      assertThat(w.ids("a b")).doesNotContain(w.ids(",")[0]);
+    }
   }
 
   @Test
@@ -62,12 +79,12 @@ class WordPiecesTest {
     // ModelSource.fromFiles read embeddings.tokenizer-path whole up to 2 GiB, the limit of the ONNX file
     Path model = Files.write(dir.resolve("m.onnx"), new byte[16]);
     Path tokenizer = dir.resolve("tokenizer.json");
-    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(tokenizer.toFile(), "rw")) {
+    try (RandomAccessFile f = new RandomAccessFile(tokenizer.toFile(), "rw")) {
       f.setLength((300L << 20)); // sparse
     }
     assertThatThrownBy(() -> ModelSource.fromFiles(model, tokenizer).readTokenizer())
         .isInstanceOf(EmbeddingException.class).hasMessageContaining(tokenizer.toString())
         .hasMessageContaining(String.valueOf(300L << 20))
-        .hasMessageContaining(String.valueOf(dev.longshot.vlm.ModelLimits.MAX_JSON_FILE_BYTES));
+        .hasMessageContaining(String.valueOf(ModelLimits.MAX_JSON_FILE_BYTES));
   }
 }

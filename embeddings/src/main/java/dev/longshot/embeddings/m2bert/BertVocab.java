@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.longshot.vlm.ModelFormatException;
 import dev.longshot.vlm.ModelLimits;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,7 +24,7 @@ public final class BertVocab {
   public static byte[] tokenizerJson(Path vocabTxt) {
     List<String> tokens;
     try {
-      tokens = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(ModelLimits.readSmallFile(vocabTxt)))
+      tokens = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(ModelLimits.readSmallFile(vocabTxt)))
           .toString().lines().toList();
     } catch (IOException e) {
       throw new ModelFormatException("cannot read " + vocabTxt + ": " + e.getMessage(), e);

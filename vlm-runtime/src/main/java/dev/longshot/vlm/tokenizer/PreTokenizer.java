@@ -16,7 +16,9 @@ import java.util.regex.Pattern;
  * once per character. So every match runs on a {@link BoundedText} that counts the characters the engine reads and
  * gives up past {@link #STEPS_PER_CHAR} per character of the piece (the known pre-tokenizers read fewer than
  * {@value #KNOWN_PATTERNS_MAX_STEPS_PER_CHAR}), and a stack overflow inside the engine is caught; either is a
- * {@link ModelFormatException} naming the source and the pattern. Thread-safe (no mutable state).
+ * {@link ModelFormatException} naming the source and the pattern. The engine's work is bounded by what it reads only
+ * for the shapes {@link RegexShape} accepts (all published pre-tokenizers); another regex is refused when loaded.
+ * Thread-safe (no mutable state).
  */
 public final class PreTokenizer {
   static final String GPT2 = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
@@ -47,6 +49,13 @@ public final class PreTokenizer {
   public PreTokenizer(List<String> regexes, Object source) {
     this.source = source;
     patterns = regexes.stream().map(r -> Pattern.compile(r, Pattern.UNICODE_CHARACTER_CLASS)).toList();
+    for (String r : regexes) {
+      String refusal = RegexShape.refusal(r);
+      if (refusal != null) {
+        throw new ModelFormatException(source + ": pre_tokenizer regex '" + r + "' is not supported: it has "
+            + refusal + " (work the tokenizer cannot bound); use the model's published tokenizer.json");
+      }
+    }
   }
 
   /** The pre-tokenizer llama.cpp uses for {@code name}, or an error listing the known names. */

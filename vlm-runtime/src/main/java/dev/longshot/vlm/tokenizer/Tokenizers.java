@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.PatternSyntaxException;
 
 /** Builds the tokenizer of a model from GGUF metadata or from a Hugging Face tokenizer.json. */
 public final class Tokenizers {
@@ -158,7 +159,7 @@ public final class Tokenizers {
     }
     try {
       return new PreTokenizer(regexes, file);
-    } catch (java.util.regex.PatternSyntaxException e) {
+    } catch (PatternSyntaxException e) {
       throw new ModelFormatException(file + ": pre_tokenizer regex '" + e.getPattern() + "' does not compile: "
           + e.getDescription() + " at index " + e.getIndex(), e);
     }

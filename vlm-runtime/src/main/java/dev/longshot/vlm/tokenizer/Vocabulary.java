@@ -1,5 +1,6 @@
 package dev.longshot.vlm.tokenizer;
 
+import dev.longshot.vlm.ModelFormatException;
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -58,7 +59,7 @@ final class Vocabulary {
       boolean special = types[i] == CONTROL || types[i] == USER_DEFINED;
       if (special && !tokens[i].isEmpty()) {
         if (tokens[i].length() > MAX_SPECIAL_CHARS) {
-          throw new dev.longshot.vlm.ModelFormatException(source + ": special token " + i + " has " + tokens[i].length()
+          throw new ModelFormatException(source + ": special token " + i + " has " + tokens[i].length()
               + " characters; at most " + MAX_SPECIAL_CHARS + " are supported");
         }
         specials.putIfAbsent(tokens[i], ids.get(tokens[i]));

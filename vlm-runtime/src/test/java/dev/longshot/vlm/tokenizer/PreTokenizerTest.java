@@ -56,10 +56,11 @@ class PreTokenizerTest {
 
   @Test
   void aBacktrackingPatternStopsAtTheBudgetWithTheSourceAndThePattern() {
-    PreTokenizer pre = new PreTokenizer(List.of("(a+)+\\1$"), "model/tokenizer.json");
+    // eight greedy runs in a row try every way of cutting 200 a's into eight (about 10^11) before the b fails
+    PreTokenizer pre = new PreTokenizer(List.of("a*".repeat(8) + "b"), "model/tokenizer.json");
     String t = "a".repeat(200) + "!";
     assertThatThrownBy(() -> pre.split(t)).isInstanceOf(ModelFormatException.class)
-        .hasMessage("model/tokenizer.json: pre_tokenizer regex '(a+)+\\1$' read more than "
+        .hasMessage("model/tokenizer.json: pre_tokenizer regex '" + "a*".repeat(8) + "b' read more than "
             + PreTokenizer.STEPS_PER_CHAR * 202 + " characters matching a 201-character text (it backtracks); "
             + "use the model's published tokenizer.json");
     // the budget is the counter's: the engine got exactly that many reads, not 2^200
@@ -67,6 +68,41 @@ class PreTokenizerTest {
     assertThatThrownBy(() -> Pattern.compile("(a+)+\\1$").matcher(text).find())
         .isInstanceOf(BoundedText.TooMuchWork.class);
     assertThat(text.reads()).isEqualTo(1001);
+  }
+
+  /**
+   * java.util.regex also works without reading: 40 empty choices before \z try 2^40 ways at every position and the
+   * counter never moves (the old code hung on it at the first prompt: 0 characters read after 3 s). The same rule
+   * (no quantifier inside a group, no back-reference) refuses the other two, which the counter also stops.
+   */
+  @Test
+  void aPatternWhoseWorkTheCounterCannotSeeIsRefusedWhenLoaded() {
+    for (String regex : List.of("(?:|)".repeat(40) + "\\z", "(?:a?|b?)".repeat(40) + "c", "(a+)+\\1$")) {
+      assertThatThrownBy(() -> new PreTokenizer(List.of(regex), "model/tokenizer.json"))
+          .isInstanceOf(ModelFormatException.class).hasMessageStartingWith("model/tokenizer.json: pre_tokenizer regex '"
+              + regex + "' is not supported: it has ");
+    }
+  }
+
+  /** The published pre-tokenizers: the built-in ones, GPT-4o's (o200k) and DeepSeek's. */
+  @Test
+  void thePublishedPatternsHaveTheShapeTheCounterBounds() {
+    List<String> published = new ArrayList<>();
+    PreTokenizer.BY_GGUF_NAME.values().forEach(published::addAll);
+    published.add("[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]*[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]+"
+        + "(?i:'s|'t|'re|'ve|'m|'ll|'d)?|[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]+"
+        + "[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n/]*"
+        + "|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+");
+    published.add("\\p{N}{1,3}");
+    published.add("[一-龥\u3040-ゟ゠-ヿ]+");
+    published.add("[!\"#$%&'()*+,\\-./:;<=>?@\\[\\\\\\]^_`{|}~][A-Za-z]+|[^\\r\\n\\p{L}\\p{P}\\p{S}]?[\\p{L}\\p{M}]+"
+        + "| ?[\\p{P}\\p{S}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+");
+    published.add("\\s?[!-/:-~！-／：-～‘-‟　-。]+");
+    published.add("\\s+$");
+    for (String regex : published) {
+      assertThat(new PreTokenizer(List.of(regex), "t").split("Hello world, 123 they're 日本 ok!\n\n  x"))
+          .as(regex).isNotEmpty();
+    }
   }
 
   @Test
