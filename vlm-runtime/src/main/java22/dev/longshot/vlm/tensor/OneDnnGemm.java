@@ -74,7 +74,6 @@ final class OneDnnGemm extends NativeGemm {
   private final Buffer wei = new Buffer();
   private final Buffer scratch = new Buffer();
   private final ThreadLocal<float[]> rows = new ThreadLocal<>();
-  private static final String MAX_PHYSICAL_BYTES = "org.bytedeco.javacpp.maxPhysicalBytes";
 
   private OneDnnGemm(dnnl_engine engine, dnnl_stream stream, MethodHandle setThreads, String description,
       int argBytes) {
@@ -87,12 +86,6 @@ final class OneDnnGemm extends NativeGemm {
 
   /** Loads oneDNN and checks this machine can use it; throws with the reason otherwise. */
   public static NativeGemm open() throws Throwable {
-    // JavaCPP refuses native allocations once the process's resident memory passes a multiple of the heap limit;
-    // memory-mapped weights and their decode layouts are resident outside the heap by design, so that check is off
-    // unless the user set it. Read once, when JavaCPP's Pointer class loads: bin/longshot passes it to the JVM too.
-    if (System.getProperty(MAX_PHYSICAL_BYTES) == null) {
-      System.setProperty(MAX_PHYSICAL_BYTES, "0");
-    }
     String platform = Loader.getPlatform();
     if (!"linux-x86_64".equals(platform)) {
       throw new IllegalStateException("no oneDNN natives for " + platform + " in this build");
