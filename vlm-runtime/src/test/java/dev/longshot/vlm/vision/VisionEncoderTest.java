@@ -50,10 +50,10 @@ class VisionEncoderTest {
       try (Parallel par = new Parallel(threads)) {
         float[][] got = new VisionEncoder(tiny.vc, tiny.vw, par, VisionPrecision.BF16).encode(tiny.pixels,
             tiny.side, tiny.side);
-        float[][][] java = new float[1][][];
-        dev.longshot.vlm.tensor.NativeGemm.javaOnly(() -> java[0] = new VisionEncoder(tiny.vc, tiny.vw, par,
+        float[][][] onJava = new float[1][][];
+        dev.longshot.vlm.tensor.NativeGemm.javaOnly(() -> onJava[0] = new VisionEncoder(tiny.vc, tiny.vw, par,
             VisionPrecision.BF16).encode(tiny.pixels, tiny.side, tiny.side));
-        assertThat(maxAbsDiff(java[0], exact)).as("BF16 on the Java GEMM (the fallback) is float32")
+        assertThat(maxAbsDiff(onJava[0], exact)).as("BF16 on the Java GEMM (the fallback) is float32")
             .isLessThanOrEqualTo(1e-4);
         double toExact = maxAbsDiff(got, exact);
         if (!dev.longshot.vlm.tensor.NativeGemm.active()) {
