@@ -41,6 +41,7 @@ public final class PocketSphinxSpeechRecognizer implements SpeechRecognizer {
       List.of("-ds", "2", "-topn", "3", "-maxhmmpf", "2000", "-maxwpf", "8", "-lpbeam", "1e-30", "-fwdflat", "no",
           "-remove_noise", "no");
 
+  private final List<String> searchArgs;
   private final PocketSphinxLibrary lib;
   private final Pointer config;
   private final double chunkSeconds;
@@ -94,6 +95,7 @@ public final class PocketSphinxSpeechRecognizer implements SpeechRecognizer {
     }
     chunkSeconds = settings.chunkSeconds();
     this.decoders = decoders;
+    this.searchArgs = List.copyOf(searchArgs);
   }
 
   /**
@@ -116,6 +118,12 @@ public final class PocketSphinxSpeechRecognizer implements SpeechRecognizer {
   @Override
   public String name() {
     return AsrBackend.POCKETSPHINX.configName();
+  }
+
+  /** The search arguments and the version of the audio cutting ({@link UtteranceSplitter#VERSION}). */
+  @Override
+  public String outputSettings() {
+    return "pocketsphinx" + searchArgs + "splitter=" + UtteranceSplitter.VERSION;
   }
 
   @Override
