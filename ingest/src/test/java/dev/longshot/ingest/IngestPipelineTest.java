@@ -118,6 +118,34 @@ class IngestPipelineTest {
     assertThat(updates.get(updates.size() - 1).fraction()).isEqualTo(1.0);
   }
 
+  /** Review of session 5: a broken speech model folder must stop start-up with one line, before any work. */
+  @Test
+  void aBrokenSpeechModelFolderFailsAtStartUpAndLosesNothing() throws Exception {
+    Path model = media.resolve("broken-model");
+    Path installed = Path.of("/usr/share/pocketsphinx/model/en-us");
+    Files.createDirectories(model.resolve("en-us"));
+    try (var files = Files.walk(installed)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        Files.createSymbolicLink(model.resolve(installed.relativize(f).toString()), f);
+      }
+    }
+    Files.delete(model.resolve("en-us.lm.bin"));
+    Files.write(model.resolve("en-us.lm.bin"), java.util.Arrays.copyOf(Files.readAllBytes(installed.resolve("en-us.lm.bin")), 100_000));
+    LongshotConfig good = TestConfigs.config(data, "LONGSHOT_OCR_BACKEND", "none");
+    VideoManifest before;
+    try (IngestPipeline p = new IngestPipeline(good, null, null, null, SubtitleSource.NONE)) {
+      before = p.ingest(slides, ProgressListener.NONE).manifest();
+    }
+    LongshotConfig broken = TestConfigs.config(data, "LONGSHOT_OCR_BACKEND", "none", "LONGSHOT_ASR_BACKEND", "pocketsphinx",
+        "LONGSHOT_ASR_POCKETSPHINX_MODEL_DIR", model.toString());
+    IllegalArgumentException e = catchThrowableOfType(IllegalArgumentException.class, () -> IngestPipeline.create(broken).close());
+    assertThat(e).as("start-up refuses the folder").isNotNull();
+    assertThat(e.getMessage()).contains(model.toString()).contains("en-us.lm.bin").doesNotContain("\n");
+    try (IngestPipeline p = new IngestPipeline(good, null, null, null, SubtitleSource.NONE)) {
+      assertThat(p.store().list()).containsExactly(before);
+    }
+  }
+
   /**
    * Review of session 5: a change of PocketSphinx's search settings (then a pipeline version bump) redid every
    * record, also those whose transcript came from subtitles or that have no audio. Only records PocketSphinx

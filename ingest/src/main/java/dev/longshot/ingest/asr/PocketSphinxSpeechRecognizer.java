@@ -6,7 +6,6 @@ import dev.longshot.config.AsrBackend;
 import dev.longshot.config.AsrSettings;
 import dev.longshot.timeline.Segment;
 import dev.longshot.timeline.TimedWord;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -16,7 +15,7 @@ import java.util.List;
  * Speech recognition with CMU PocketSphinx (Debian's libpocketsphinx3 and its US-English model in
  * {@code asr.pocketsphinx-model-dir}: acoustic model {@code en-us/}, language model {@code en-us.lm.bin},
  * dictionary {@code cmudict-en-us.dict}). Gives word-level times at 10 ms resolution. The model files are checked
- * and the library loaded at construction. Audio is split at pauses by {@link UtteranceSplitter}; each utterance is
+ * against their headers ({@link PocketSphinxModel}) and the library loaded at construction. Audio is split at pauses by {@link UtteranceSplitter}; each utterance is
  * decoded as a stream of its own (noise estimate reset, PocketSphinx's silence removal off, so frame numbers are
  * stream time) on any idle native decoder, and one transcription keeps up to {@code asr.decoders} of them busy at
  * once ({@link OrderedParallelDecoder}). Decoders are loaded on demand (a new one loads the language model) and kept
@@ -42,6 +41,7 @@ public final class PocketSphinxSpeechRecognizer implements SpeechRecognizer {
           "-remove_noise", "no");
 
   private final List<String> searchArgs;
+  private final Path modelDir;
   private final PocketSphinxLibrary lib;
   private final Pointer config;
   private final double chunkSeconds;
@@ -52,9 +52,10 @@ public final class PocketSphinxSpeechRecognizer implements SpeechRecognizer {
   private int loaded;
 
   /**
-   * Checks the model directory and loads the library.
+   * Checks the model directory's files ({@link PocketSphinxModel}: a few milliseconds, no decoder loaded) and loads
+   * the library.
    *
-   * @throws IllegalArgumentException when a model file is missing (the message names it)
+   * @throws IllegalArgumentException when a model file is missing or broken (one line naming the folder and file)
    * @throws IllegalStateException when libpocketsphinx.so.3 cannot be loaded or rejects the configuration
    */
   public PocketSphinxSpeechRecognizer(AsrSettings settings) {
@@ -76,9 +77,11 @@ public final class PocketSphinxSpeechRecognizer implements SpeechRecognizer {
     if (dir == null) {
       throw new IllegalArgumentException("asr.pocketsphinx-model-dir is not set");
     }
-    Path hmm = require(dir.resolve("en-us"));
-    Path lm = require(dir.resolve("en-us.lm.bin"));
-    Path dict = require(dir.resolve("cmudict-en-us.dict"));
+    PocketSphinxModel.check(dir);
+    modelDir = dir;
+    Path hmm = dir.resolve(PocketSphinxModel.ACOUSTIC);
+    Path lm = dir.resolve(PocketSphinxModel.LANGUAGE_MODEL);
+    Path dict = dir.resolve(PocketSphinxModel.DICTIONARY);
     try {
       lib = PocketSphinxLibrary.load();
     } catch (UnsatisfiedLinkError e) {
@@ -105,14 +108,6 @@ public final class PocketSphinxSpeechRecognizer implements SpeechRecognizer {
    */
   static int decoderThreads(int configured) {
     return configured > 0 ? configured : Math.max(1, Runtime.getRuntime().availableProcessors());
-  }
-
-  private static Path require(Path p) {
-    if (!Files.exists(p)) {
-      throw new IllegalArgumentException("PocketSphinx model file missing: " + p
-          + " (set asr.pocketsphinx-model-dir; Debian package pocketsphinx-en-us)");
-    }
-    return p;
   }
 
   @Override
@@ -159,7 +154,8 @@ public final class PocketSphinxSpeechRecognizer implements SpeechRecognizer {
     }
     Pointer ps = lib.ps_init(config);
     if (ps == null) {
-      throw new IllegalStateException("PocketSphinx could not load its models (ps_init failed)");
+      throw new IllegalStateException("PocketSphinx could not load the model folder " + modelDir
+          + " (ps_init failed; reinstall Debian's pocketsphinx-en-us or fix asr.pocketsphinx-model-dir)");
     }
     synchronized (this) {
       loaded++;
