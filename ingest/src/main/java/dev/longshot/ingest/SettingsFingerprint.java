@@ -24,8 +24,8 @@ import java.util.HexFormat;
  */
 public final class SettingsFingerprint {
   /** Bump when sampling, merging or segment layout changes in a way that should redo existing records. */
-  public static final int PIPELINE_VERSION = 4; // 2: OCR spans by content words, 3: stricter OpenCV detections (issue 14),
-  // 4: PocketSphinx -lpbeam 1e-30 (16 % less ASR CPU)
+  public static final int PIPELINE_VERSION = 5; // 2: OCR spans by content words, 3: stricter OpenCV detections (issue 14),
+  // 4: PocketSphinx -lpbeam 1e-30 (16 % less ASR CPU), 5: OpenCV detection at 480 px (issue 14)
 
   private SettingsFingerprint() {}
 
