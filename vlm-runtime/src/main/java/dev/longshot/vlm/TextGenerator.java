@@ -60,9 +60,14 @@ public final class TextGenerator implements AutoCloseable {
   private TextGenerator(LoadedModel model, VlmSettings settings) {
     this.model = model;
     this.parallel = new Parallel(settings.effectiveThreads());
-    this.transformer = new Transformer(model.config(), model.weights(), parallel);
-    this.contextLength = Math.min(settings.contextLength(), model.config().contextLength());
-    this.cachePolicy = CompressingKvCachePolicy.from(settings, parallel);
+    try {
+      this.transformer = new Transformer(model.config(), model.weights(), parallel);
+      this.contextLength = Math.min(settings.contextLength(), model.config().contextLength());
+      this.cachePolicy = CompressingKvCachePolicy.from(settings, parallel);
+    } catch (RuntimeException | Error e) { // e.g. no memory for the decode layouts: stop the threads just started
+      parallel.close();
+      throw e;
+    }
   }
 
   /**
@@ -75,7 +80,7 @@ public final class TextGenerator implements AutoCloseable {
       TextGenerator g = of(m, settings);
       g.ownsModel = true;
       return g;
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | Error e) { // the mapping and the layouts built in it go with it
       m.close();
       throw e;
     }
@@ -88,11 +93,16 @@ public final class TextGenerator implements AutoCloseable {
    */
   public static TextGenerator of(LoadedModel model, VlmSettings settings) throws IOException {
     TextGenerator g = new TextGenerator(model, settings);
-    if (settings.attention() == VlmAttention.MMINFERENCE) {
-      ModelConfig c = model.config();
-      AttentionPatterns p = AttentionPatterns.read(settings.attentionPatterns(), g.fingerprint(), c.layers(),
-          c.heads());
-      g.setAttention(new AttentionStrategies(new MMInferenceAttention(p), new DenseAttention()));
+    try {
+      if (settings.attention() == VlmAttention.MMINFERENCE) {
+        ModelConfig c = model.config();
+        AttentionPatterns p = AttentionPatterns.read(settings.attentionPatterns(), g.fingerprint(), c.layers(),
+            c.heads());
+        g.setAttention(new AttentionStrategies(new MMInferenceAttention(p), new DenseAttention()));
+      }
+    } catch (IOException | RuntimeException | Error e) {
+      g.close(); // its threads; the model stays the caller's
+      throw e;
     }
     return g;
   }

@@ -31,6 +31,7 @@ public abstract class NativeGemm {
   private static final System.Logger LOG = System.getLogger(NativeGemm.class.getName());
   private static volatile boolean failed;
   private static final ThreadLocal<Boolean> JAVA_HERE = ThreadLocal.withInitial(() -> false);
+  private static final ThreadLocal<Boolean> BF16_HERE = ThreadLocal.withInitial(() -> false);
   /** Dequantised weights per native product (floats): bounds the native weight buffer. Tests lower it. */
   static volatile long sliceFloats = 1L << 22;
   /** Activations per native product: bounds the native output buffer. Tests lower it. */
@@ -55,12 +56,49 @@ public abstract class NativeGemm {
   abstract void multiply(Parallel par, float[][] xs, int n, int cols, boolean rounds, Precision precision,
       Matmul.Job[] jobs);
 
-  /** The precision the native path uses for {@code w}. */
+  /** The precision the native path uses for {@code w} on this thread (see {@link #bf16Products}). */
   static Precision precision(FloatTensor w) {
+    if (BF16_HERE.get()) {
+      return Precision.BF16;
+    }
     return switch (w.type()) {
       case F32, F16, BF16 -> Precision.F32;
       default -> Precision.BF16;
     };
+  }
+
+  /**
+   * Bidirectional multi-head attention natively in bfloat16 (see {@link #attendBf16}); throws on a native failure.
+   * Implementations without it throw {@link UnsupportedOperationException}.
+   */
+  void attend(Parallel par, float[][] q, float[][] k, float[][] v, float[][] out, int n, int heads, int headDim,
+      float scale) {
+    throw new UnsupportedOperationException("no native attention");
+  }
+
+  /**
+   * {@code out[t][h hd + i] = sum_j softmax_j(bf16(scale q_t,h) . bf16(k_j,h)) v_j,h[i]} (every token sees every token;
+   * {@code q}, {@code k}, {@code v}, {@code out} are {@code [n][heads * headDim]}) on the native library: both
+   * products in bfloat16 with float32 sums, the probabilities rounded to bfloat16 for the second, all heads at once,
+   * the {@code n x n} scores kept in native memory. Returns false, writing nothing, where the Java path must run (no
+   * native library, fewer than {@value #MIN_TOKENS} tokens, inside {@link #javaOnly}, or a native failure, logged
+   * once, after which the Java GEMM runs from then on): for the vision tower's bf16 precision.
+   */
+  public static boolean attendBf16(Parallel par, float[][] q, float[][] k, float[][] v, float[][] out, int n,
+      int heads, int headDim, float scale) {
+    NativeGemm g = instance();
+    if (g == null || n < MIN_TOKENS || JAVA_HERE.get()) {
+      return false;
+    }
+    try {
+      g.attend(par, q, k, v, out, n, heads, headDim, scale);
+      return true;
+    } catch (RuntimeException | LinkageError e) {
+      failed = true;
+      LOG.log(Level.WARNING, "vlm-runtime prefill GEMM: oneDNN attention failed (" + oneLine(e) + "); the Java GEMM "
+          + "runs from now on");
+      return false;
+    }
   }
 
   /** The loaded native GEMM, or null where it does not run here (the reason logged once). */
@@ -84,6 +122,22 @@ public abstract class NativeGemm {
       body.run();
     } finally {
       JAVA_HERE.set(before);
+    }
+  }
+
+  /**
+   * Runs {@code body} with the native products this thread starts taking {@link Precision#BF16} for every weight type,
+   * F32 / F16 / BF16 included (weights and activations rounded to bfloat16, float32 sums): for callers that choose
+   * speed over float32 products, such as the vision tower's {@code bf16} precision. Where the Java GEMM runs, nothing
+   * changes.
+   */
+  public static void bf16Products(Runnable body) {
+    boolean before = BF16_HERE.get();
+    BF16_HERE.set(true);
+    try {
+      body.run();
+    } finally {
+      BF16_HERE.set(before);
     }
   }
 

@@ -169,6 +169,35 @@ final class OneDnnGemm extends NativeGemm {
     return description;
   }
 
+  /** The vision tower's attention ({@link OneDnnAttention}), created on first use; guarded by this object's lock. */
+  private OneDnnAttention attention;
+
+  @Override
+  synchronized void attend(Parallel par, float[][] q, float[][] k, float[][] v, float[][] out, int n, int heads,
+      int headDim, float scale) {
+    if (attention == null) {
+      attention = new OneDnnAttention(this);
+    }
+    attention.attend(par, q, k, v, out, n, heads, headDim, scale);
+  }
+
+  dnnl_engine engine() {
+    return engine;
+  }
+
+  dnnl_stream stream() {
+    return stream;
+  }
+
+  /** oneDNN's OpenMP team size for the calling thread's next primitives. */
+  void setThreads(int threads) {
+    try {
+      setThreads.invokeExact(threads);
+    } catch (Throwable t) {
+      throw new IllegalStateException("omp_set_num_threads failed: " + t, t);
+    }
+  }
+
   @Override
   synchronized void multiply(Parallel par, float[][] xs, int n, int cols, boolean rounds, Precision precision,
       Matmul.Job[] jobs) {
