@@ -36,10 +36,12 @@ public final class PocketSphinxSpeechRecognizer implements SpeechRecognizer {
    * utterance here (without it: 0.145 and 0.296 in the sweep). {@code -lpbeam 1e-30} (default 1e-40) prunes
    * word-final phones harder: 16 % less CPU on LibriVox, the lecture and the camera clip alike, WER +0.000 / +0.004 /
    * +0.004 ({@code AsrSweepBenchmark}, issue 14); 1e-25 cost 0.05 to 0.14 WER. Tighter beams
-   * ({@code -beam 1e-40}) or caps ({@code -maxhmmpf 1000}) cost 0.08 to 0.14 WER in the sweep.
+   * ({@code -beam 1e-40}) or caps ({@code -maxhmmpf 1000}) cost 0.08 to 0.14 WER in the sweep. {@code -maxhmmpf
+   * 1500 -maxwpf 5} (were 2000 and 8): 5 to 17 % less CPU in two interleaved sweep runs, WER +0.014 / +0.017 /
+   * +0.010 on LibriVox / lecture / camera clip, the same keyword recall (issue 14, session 6).
    */
   public static final List<String> SEARCH_ARGS =
-      List.of("-ds", "2", "-topn", "3", "-maxhmmpf", "2000", "-maxwpf", "8", "-lpbeam", "1e-30", "-fwdflat", "no",
+      List.of("-ds", "2", "-topn", "3", "-maxhmmpf", "1500", "-maxwpf", "5", "-lpbeam", "1e-30", "-fwdflat", "no",
           "-remove_noise", "no");
 
   private final List<String> searchArgs;

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * PocketSphinx on real audio: the generated lecture (flite voices, truth from sample-media) and real human speech
  * (LibriVox recordings from Debian's pocketsphinx-testdata), with the default search settings on two decoders. The
  * WER bounds sit a little above what was measured here with Debian's pocketsphinx 0.8+5prealpha and its en-us model
- * (lecture 0.137, LibriVox 0.282 over the five utterances); each utterance decodes independently of the decoder
+ * (lecture 0.158, LibriVox 0.296 over the five utterances); each utterance decodes independently of the decoder
  * that takes it, so the margin only absorbs other builds of the library. One recogniser is shared by the class
  * (loading a decoder takes about a second).
  */
