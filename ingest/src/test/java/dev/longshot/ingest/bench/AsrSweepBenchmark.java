@@ -45,6 +45,7 @@ public final class AsrSweepBenchmark {
     List<String> base = PocketSphinxSpeechRecognizer.SEARCH_ARGS;
     s.put("default", base);
     s.put("nogate", base); // the default without the music/noise gate (SpeechGate)
+    s.put("before-s6", with(base, "-maxhmmpf", "2000", "-maxwpf", "8")); // the default before session 6
     s.put("ds=3", with(base, "-ds", "3"));
     s.put("topn=2", with(base, "-topn", "2"));
     s.put("maxhmmpf=1500", with(base, "-maxhmmpf", "1500"));
