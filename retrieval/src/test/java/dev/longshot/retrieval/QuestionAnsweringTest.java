@@ -133,9 +133,9 @@ class QuestionAnsweringTest {
 
   /**
    * Below the cut-off, the line that answers must itself hold half the question's key terms (a role it asks about
-   * counts as one): "How much does a new house cost?" shares "new" with "New footbridge over the canal" and "cost" with the
-   * line "Cost: 2.8 million pounds", but that line is about the footbridge, not a car; "How much did the footbridge
-   * cost?" still finds it.
+   * counts as one): "How much does a new house cost?" shares "new" with "New footbridge over the canal" and "cost"
+   * with the line "Cost: 2.8 million pounds", but that line is about the footbridge, not a house; "How much did the
+   * footbridge cost?" still finds it.
    */
   @Test
   void theLineThatAnswersHoldsHalfTheKeyTermsItself() {
