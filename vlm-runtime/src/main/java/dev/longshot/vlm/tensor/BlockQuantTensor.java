@@ -99,9 +99,9 @@ abstract class BlockQuantTensor extends FloatTensor {
   }
 
   /**
-   * Q4_K and Q6_K take a quantized activation ({@link BlockQuantDot}'s integer kernels), as llama.cpp's products with
-   * them do (it rounds to Q8_K, blocks of 256; this runtime to {@link Q8Activation}'s blocks of 32), where
-   * {@link QuantDot#ENABLED}.
+   * Q4_K, Q6_K and Q5_0 take a quantized activation ({@link BlockQuantDot}'s integer kernels), as llama.cpp's products
+   * with them do (it rounds to Q8_K, blocks of 256, for the K-quants and to Q8_0 for Q5_0; this runtime to
+   * {@link Q8Activation}'s blocks of 32), where {@link QuantDot#ENABLED}.
    */
   @Override
   public final boolean dotsQuantized() {
