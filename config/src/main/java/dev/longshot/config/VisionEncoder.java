@@ -2,7 +2,8 @@ package dev.longshot.config;
 
 /**
  * Which vision tower a SmolVLM / SmolVLM2 model runs its images through ({@code vlm.vision-encoder},
- * {@code generate --vision-encoder}); both give the same image embeddings (vlm-runtime's {@code OnnxVisionEncoderTest}).
+ * {@code generate --vision-encoder}); both give the same image embeddings (vlm-runtime's {@code OnnxVisionEncoderTest},
+ * with the Java tower's products in float32: {@link VisionPrecision}).
  */
 public enum VisionEncoder implements ConfigChoice {
   /** The runtime's own Java tower on the model's weights (safetensors or mmproj GGUF). */

@@ -20,10 +20,11 @@ import java.nio.file.Path;
  * @param visionEncoder the vision tower of a SmolVLM model (see {@link VisionEncoder}); null reads as {@code java}
  * @param splitKeyframes whether answer keyframes may be split into tiles (plus the global view) when every one of them
  *     fits the context that way; false: one unsplit view each, as SmolVLM2 treats video frames
+ * @param visionPrecision the Java vision tower's products (see {@link VisionPrecision}); null reads as {@code bf16}
  */
 public record VlmSettings(Path model, int threads, int contextLength, int maxTokens, KvPolicy kvPolicy, double kvBudget,
     double kvRecentShare, KvMerge kvMerge, VlmAttention attention, Path attentionPatterns, VisionEncoder visionEncoder,
-    boolean splitKeyframes) {
+    boolean splitKeyframes, VisionPrecision visionPrecision) {
   /** Most tokens one generation may ask for ({@code vlm.max-tokens}, {@code generate --max-tokens}). */
   public static final int MAX_TOKENS = 1 << 20;
   /** Largest KV cache, in tokens ({@code vlm.context-length}). */
@@ -31,6 +32,7 @@ public record VlmSettings(Path model, int threads, int contextLength, int maxTok
 
   public VlmSettings {
     visionEncoder = visionEncoder == null ? VisionEncoder.JAVA : visionEncoder;
+    visionPrecision = visionPrecision == null ? VisionPrecision.BF16 : visionPrecision;
     Check.range("vlm.threads", threads, 0, 1024);
     Check.range("vlm.context-length", contextLength, 16, MAX_CONTEXT_LENGTH);
     Check.range("vlm.max-tokens", maxTokens, 1, MAX_TOKENS);
@@ -43,6 +45,14 @@ public record VlmSettings(Path model, int threads, int contextLength, int maxTok
       throw new ConfigException("vlm.attention-patterns", null,
           "a pattern file (from longshot attention-search) is required when vlm.attention is mminference");
     }
+  }
+
+  /** The default vision precision. */
+  public VlmSettings(Path model, int threads, int contextLength, int maxTokens, KvPolicy kvPolicy, double kvBudget,
+      double kvRecentShare, KvMerge kvMerge, VlmAttention attention, Path attentionPatterns,
+      VisionEncoder visionEncoder, boolean splitKeyframes) {
+    this(model, threads, contextLength, maxTokens, kvPolicy, kvBudget, kvRecentShare, kvMerge, attention,
+        attentionPatterns, visionEncoder, splitKeyframes, null);
   }
 
   /** Unsplit keyframes. */

@@ -81,6 +81,16 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theVisionPrecisionDefaultsToBf16AndIsAClosedChoice() {
+    assertThat(ConfigLoader.load(null, ENV).vlm().visionPrecision()).isEqualTo(VisionPrecision.BF16);
+    assertThat(ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_VLM_VISION_PRECISION", "f32")).vlm()
+        .visionPrecision()).isEqualTo(VisionPrecision.F32);
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("HOME", "/h", "LONGSHOT_VLM_VISION_PRECISION", "fp8")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("vlm.vision-precision")
+        .hasMessageContaining("[bf16, f32]");
+  }
+
+  @Test
   void kvCompressionSettingsDefaultToTheFullCacheAndRejectBadValues() {
     VlmSettings defaults = ConfigLoader.load(null, ENV).vlm();
     assertThat(defaults.kvPolicy()).isEqualTo(KvPolicy.FULL);

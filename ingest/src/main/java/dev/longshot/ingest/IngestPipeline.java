@@ -206,12 +206,12 @@ public final class IngestPipeline implements AutoCloseable {
     } catch (IOException e) {
       throw new IngestException(Kind.UNREADABLE, "cannot read " + file + ": " + e.getMessage(), e);
     }
-    String fingerprint = SettingsFingerprint.of(config, backendNames(), file);
     Lock lock = store.writerLock(id);
     lock.lock();
     try {
       Optional<VideoManifest> existing = existing(id);
-      if (!rebuild && existing.isPresent() && existing.get().settingsFingerprint().equals(fingerprint)) {
+      if (!rebuild && existing.isPresent()
+          && existing.get().settingsFingerprint().equals(fingerprint(file, existing.get().transcriptSource()))) {
         pt.done("unchanged since the last ingest");
         return new IngestResult(existing.get(), true);
       }
@@ -224,7 +224,7 @@ public final class IngestPipeline implements AutoCloseable {
       Map<String, Long> stageMillis = new LinkedHashMap<>();
       stageMillis.put("probe", (System.nanoTime() - t0) / 1_000_000);
       try {
-        return run(file, size, id, fingerprint, info, pt, stageMillis);
+        return run(file, size, id, info, pt, stageMillis);
       } catch (UncheckedIOException e) {
         throw new IngestException(Kind.INTERNAL, "cannot write the record of " + file + ": " + e.getMessage(), e);
       }
@@ -233,7 +233,7 @@ public final class IngestPipeline implements AutoCloseable {
     }
   }
 
-  private IngestResult run(Path file, long size, String id, String fingerprint, MediaInfo info, ProgressTracker pt,
+  private IngestResult run(Path file, long size, String id, MediaInfo info, ProgressTracker pt,
       Map<String, Long> stageMillis) throws IngestException {
     long t = System.nanoTime();
     Optional<SubtitleTrack> subs = findSubtitles(file);
@@ -256,6 +256,7 @@ public final class IngestPipeline implements AutoCloseable {
       stageMillis.put("ocr", frames.ocrMillis());
       stageMillis.put("detect", frames.detectMillis());
       Transcript transcript = transcript(subs, speech, pt, stageMillis);
+      String fingerprint = fingerprint(file, transcript.source());
       VideoManifest manifest = write(writer, transcript.segments(), frames, file, stageMillis, pt,
           counts -> new VideoManifest(VideoManifest.FORMAT_VERSION, id, file.getFileName().toString(), file.toString(),
               size, end, info.width(), info.height(), info.frameRate(), info.hasAudio(), transcript.source(),
@@ -317,7 +318,7 @@ public final class IngestPipeline implements AutoCloseable {
     if (subs.isPresent()) {
       transcript = new Transcript(subs.get().segments(), subs.get().source());
     } else if (speech != null) {
-      transcript = new Transcript(speech.finish(), "asr:" + asr.name());
+      transcript = new Transcript(speech.finish(), asrSource());
       stageMillis.put("asr-accept", speech.acceptMillis());
     }
     stageMillis.put("asr", (System.nanoTime() - t) / 1_000_000);
@@ -388,6 +389,19 @@ public final class IngestPipeline implements AutoCloseable {
       LOG.info("re-ingesting {}: {}", id, e.getMessage());
       return Optional.empty();
     }
+  }
+
+  /**
+   * The settings fingerprint of a record of {@code file} whose transcript came from {@code transcriptSource}: the
+   * recogniser's own settings count only when it made the transcript.
+   */
+  private String fingerprint(Path file, String transcriptSource) {
+    boolean ours = asr != null && transcriptSource.equals(asrSource());
+    return SettingsFingerprint.of(config, backendNames(), file, ours ? asr.outputSettings() : "");
+  }
+
+  private String asrSource() {
+    return "asr:" + asr.name();
   }
 
   private String backendNames() {

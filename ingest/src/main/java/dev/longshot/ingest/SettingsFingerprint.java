@@ -4,6 +4,7 @@ import dev.longshot.config.AsrSettings;
 import dev.longshot.config.LongshotConfig;
 import dev.longshot.config.OcrBackend;
 import dev.longshot.config.OcrSettings;
+import dev.longshot.ingest.asr.SpeechRecognizer;
 import dev.longshot.ingest.subtitle.Subtitles;
 import dev.longshot.timeline.VideoManifest;
 import java.io.IOException;
@@ -20,18 +21,33 @@ import java.util.HexFormat;
  * {@code ocr} and {@code detector} sections (not {@code asr.decoders}, which changes speed only, and not the
  * model directory of an OCR backend that is not in use), the backends actually in use, and the size and
  * modification time of any sidecar subtitle file next to the video (adding an .srt later makes the next ingest
- * redo the transcript).
+ * redo the transcript), and, only for a record whose transcript a speech recogniser made, that recogniser's
+ * {@link SpeechRecognizer#outputSettings()} (PocketSphinx's search arguments: changing them redoes the records it
+ * transcribed, not those made from subtitles, by whisper or without audio).
  */
 public final class SettingsFingerprint {
-  /** Bump when sampling, merging or segment layout changes in a way that should redo existing records. */
+  /**
+   * Bump when sampling, merging or segment layout changes in a way that should redo existing records. A change of
+   * a speech recogniser's own settings needs no bump: its {@link SpeechRecognizer#outputSettings()} are hashed.
+   */
   public static final int PIPELINE_VERSION = 4; // 2: OCR spans by content words, 3: stricter OpenCV detections (issue 14),
-  // 4: PocketSphinx -lpbeam 1e-30 (16 % less ASR CPU)
+  // 4: PocketSphinx -lpbeam 1e-30 (16 % less ASR CPU; since then PocketSphinx's settings are in its records' fingerprint)
 
   private SettingsFingerprint() {}
 
+  /** The fingerprint of a record without a recogniser's transcript. */
   public static String of(LongshotConfig config, String backends, Path video) {
+    return of(config, backends, video, "");
+  }
+
+  /**
+   * The fingerprint of a record; {@code transcriber} is the {@link SpeechRecognizer#outputSettings()} of the
+   * recogniser that made its transcript, empty when none did (subtitles, no audio).
+   */
+  public static String of(LongshotConfig config, String backends, Path video, String transcriber) {
+    String text = describe(config, backends, video) + (transcriber.isEmpty() ? "" : "|transcriber=" + transcriber);
     try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(describe(config, backends, video).getBytes(StandardCharsets.UTF_8));
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(d).substring(0, 16);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

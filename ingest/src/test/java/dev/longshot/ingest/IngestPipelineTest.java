@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.longshot.config.LongshotConfig;
 import dev.longshot.ingest.asr.PocketSphinxSpeechRecognizer;
+import dev.longshot.ingest.asr.SpeechFixtures;
 import dev.longshot.ingest.asr.SpeechRecognizer;
 import dev.longshot.ingest.asr.Transcription;
 import dev.longshot.ingest.detect.Detection;
@@ -115,6 +116,64 @@ class IngestPipelineTest {
       assertThat(updates.get(i).fraction()).isGreaterThanOrEqualTo(updates.get(i - 1).fraction());
     }
     assertThat(updates.get(updates.size() - 1).fraction()).isEqualTo(1.0);
+  }
+
+  /** Review of session 5: a broken speech model folder must stop start-up with one line, before any work. */
+  @Test
+  void aBrokenSpeechModelFolderFailsAtStartUpAndLosesNothing() throws Exception {
+    Path model = media.resolve("broken-model");
+    Path installed = Path.of("/usr/share/pocketsphinx/model/en-us");
+    Files.createDirectories(model.resolve("en-us"));
+    try (var files = Files.walk(installed)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        Files.createSymbolicLink(model.resolve(installed.relativize(f).toString()), f);
+      }
+    }
+    Files.delete(model.resolve("en-us.lm.bin"));
+    Files.write(model.resolve("en-us.lm.bin"), java.util.Arrays.copyOf(Files.readAllBytes(installed.resolve("en-us.lm.bin")), 100_000));
+    LongshotConfig good = TestConfigs.config(data, "LONGSHOT_OCR_BACKEND", "none");
+    VideoManifest before;
+    try (IngestPipeline p = new IngestPipeline(good, null, null, null, SubtitleSource.NONE)) {
+      before = p.ingest(slides, ProgressListener.NONE).manifest();
+    }
+    LongshotConfig broken = TestConfigs.config(data, "LONGSHOT_OCR_BACKEND", "none", "LONGSHOT_ASR_BACKEND", "pocketsphinx",
+        "LONGSHOT_ASR_POCKETSPHINX_MODEL_DIR", model.toString());
+    IllegalArgumentException e = catchThrowableOfType(IllegalArgumentException.class, () -> IngestPipeline.create(broken).close());
+    assertThat(e).as("start-up refuses the folder").isNotNull();
+    assertThat(e.getMessage()).contains(model.toString()).contains("en-us.lm.bin").doesNotContain("\n");
+    try (IngestPipeline p = new IngestPipeline(good, null, null, null, SubtitleSource.NONE)) {
+      assertThat(p.store().list()).containsExactly(before);
+    }
+  }
+
+  /**
+   * Review of session 5: a change of PocketSphinx's search settings (then a pipeline version bump) redid every
+   * record, also those whose transcript came from subtitles or that have no audio. Only records PocketSphinx
+   * transcribed depend on its settings.
+   */
+  @Test
+  void pocketSphinxSettingsRedoOnlyTheRecordsPocketSphinxTranscribed() throws Exception {
+    Path speech = media.resolve("speech.m4a");
+    MediaFixtures.ffmpeg("-i", SpeechFixtures.librivox().get(0).wav().toString(), "-c:a", "aac", speech.toString());
+    Path quiet = MediaFixtures.silentVideo(media, "quiet.mp4", 2, null);
+    Path subbed = Files.copy(slides, media.resolve("subbed.mp4"));
+    Files.writeString(media.resolve("subbed.srt"), "1\n00:00:01,000 --> 00:00:03,000\nWelcome to the lecture\n");
+    LongshotConfig config = TestConfigs.config(data, "LONGSHOT_OCR_BACKEND", "none");
+    List<String> args = new ArrayList<>(PocketSphinxSpeechRecognizer.SEARCH_ARGS);
+    try (IngestPipeline p = new IngestPipeline(config, null, new PocketSphinxSpeechRecognizer(config.asr(), args, 1),
+        null, SubtitleSource.DEFAULT)) {
+      assertThat(p.ingest(speech, ProgressListener.NONE).manifest().transcriptSource()).isEqualTo("asr:pocketsphinx");
+      assertThat(p.ingest(quiet, ProgressListener.NONE).manifest().transcriptSource()).isEqualTo("none");
+      assertThat(p.ingest(subbed, ProgressListener.NONE).manifest().transcriptSource()).isEqualTo("sidecar-srt");
+    }
+    args.set(args.indexOf("-lpbeam") + 1, "1e-31");
+    try (IngestPipeline p = new IngestPipeline(config, null, new PocketSphinxSpeechRecognizer(config.asr(), args, 1),
+        null, SubtitleSource.DEFAULT)) {
+      assertThat(p.ingest(speech, ProgressListener.NONE).unchanged()).as("transcribed by PocketSphinx").isFalse();
+      assertThat(p.ingest(quiet, ProgressListener.NONE).unchanged()).as("no audio").isTrue();
+      assertThat(p.ingest(subbed, ProgressListener.NONE).unchanged()).as("subtitles").isTrue();
+      assertThat(p.ingest(speech, ProgressListener.NONE).unchanged()).as("redone with these settings").isTrue();
+    }
   }
 
   @Test

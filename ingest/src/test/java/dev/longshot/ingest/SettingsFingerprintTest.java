@@ -38,6 +38,18 @@ class SettingsFingerprintTest {
     assertThat(SettingsFingerprint.of(config(Map.of()), "b", video)).isNotEqualTo(base);
   }
 
+  /** A recogniser's own settings count only for the records it transcribed; without them the text is as before. */
+  @Test
+  void aTranscribersSettingsCountOnlyWhenGiven() throws IOException {
+    Path video = tmp.resolve("talk.mp4");
+    Files.writeString(video, "x");
+    String none = SettingsFingerprint.of(config(Map.of()), "b", video);
+    assertThat(SettingsFingerprint.of(config(Map.of()), "b", video, "")).isEqualTo(none);
+    String a = SettingsFingerprint.of(config(Map.of()), "b", video, "pocketsphinx[-lpbeam, 1e-30]");
+    assertThat(a).isNotEqualTo(none)
+        .isNotEqualTo(SettingsFingerprint.of(config(Map.of()), "b", video, "pocketsphinx[-lpbeam, 1e-31]"));
+  }
+
   /** Backend names enter the hashed text exactly as spelled in the config, so typed settings redo no record. */
   @Test
   void backendsAreHashedByTheirConfigNames() {

@@ -6,7 +6,6 @@ import dev.longshot.config.AsrBackend;
 import dev.longshot.config.AsrSettings;
 import dev.longshot.timeline.Segment;
 import dev.longshot.timeline.TimedWord;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -16,7 +15,7 @@ import java.util.List;
  * Speech recognition with CMU PocketSphinx (Debian's libpocketsphinx3 and its US-English model in
  * {@code asr.pocketsphinx-model-dir}: acoustic model {@code en-us/}, language model {@code en-us.lm.bin},
  * dictionary {@code cmudict-en-us.dict}). Gives word-level times at 10 ms resolution. The model files are checked
- * and the library loaded at construction. Audio is split at pauses by {@link UtteranceSplitter}; each utterance is
+ * against their headers ({@link PocketSphinxModel}) and the library loaded at construction. Audio is split at pauses by {@link UtteranceSplitter}; each utterance is
  * decoded as a stream of its own (noise estimate reset, PocketSphinx's silence removal off, so frame numbers are
  * stream time) on any idle native decoder, and one transcription keeps up to {@code asr.decoders} of them busy at
  * once ({@link OrderedParallelDecoder}). Decoders are loaded on demand (a new one loads the language model) and kept
@@ -41,6 +40,8 @@ public final class PocketSphinxSpeechRecognizer implements SpeechRecognizer {
       List.of("-ds", "2", "-topn", "3", "-maxhmmpf", "2000", "-maxwpf", "8", "-lpbeam", "1e-30", "-fwdflat", "no",
           "-remove_noise", "no");
 
+  private final List<String> searchArgs;
+  private final Path modelDir;
   private final PocketSphinxLibrary lib;
   private final Pointer config;
   private final double chunkSeconds;
@@ -51,9 +52,10 @@ public final class PocketSphinxSpeechRecognizer implements SpeechRecognizer {
   private int loaded;
 
   /**
-   * Checks the model directory and loads the library.
+   * Checks the model directory's files ({@link PocketSphinxModel}: a few milliseconds, no decoder loaded) and loads
+   * the library.
    *
-   * @throws IllegalArgumentException when a model file is missing (the message names it)
+   * @throws IllegalArgumentException when a model file is missing or broken (one line naming the folder and file)
    * @throws IllegalStateException when libpocketsphinx.so.3 cannot be loaded or rejects the configuration
    */
   public PocketSphinxSpeechRecognizer(AsrSettings settings) {
@@ -75,9 +77,11 @@ public final class PocketSphinxSpeechRecognizer implements SpeechRecognizer {
     if (dir == null) {
       throw new IllegalArgumentException("asr.pocketsphinx-model-dir is not set");
     }
-    Path hmm = require(dir.resolve("en-us"));
-    Path lm = require(dir.resolve("en-us.lm.bin"));
-    Path dict = require(dir.resolve("cmudict-en-us.dict"));
+    PocketSphinxModel.check(dir);
+    modelDir = dir;
+    Path hmm = dir.resolve(PocketSphinxModel.ACOUSTIC);
+    Path lm = dir.resolve(PocketSphinxModel.LANGUAGE_MODEL);
+    Path dict = dir.resolve(PocketSphinxModel.DICTIONARY);
     try {
       lib = PocketSphinxLibrary.load();
     } catch (UnsatisfiedLinkError e) {
@@ -94,6 +98,7 @@ public final class PocketSphinxSpeechRecognizer implements SpeechRecognizer {
     }
     chunkSeconds = settings.chunkSeconds();
     this.decoders = decoders;
+    this.searchArgs = List.copyOf(searchArgs);
   }
 
   /**
@@ -105,17 +110,15 @@ public final class PocketSphinxSpeechRecognizer implements SpeechRecognizer {
     return configured > 0 ? configured : Math.max(1, Runtime.getRuntime().availableProcessors());
   }
 
-  private static Path require(Path p) {
-    if (!Files.exists(p)) {
-      throw new IllegalArgumentException("PocketSphinx model file missing: " + p
-          + " (set asr.pocketsphinx-model-dir; Debian package pocketsphinx-en-us)");
-    }
-    return p;
-  }
-
   @Override
   public String name() {
     return AsrBackend.POCKETSPHINX.configName();
+  }
+
+  /** The search arguments and the version of the audio cutting ({@link UtteranceSplitter#VERSION}). */
+  @Override
+  public String outputSettings() {
+    return "pocketsphinx" + searchArgs + "splitter=" + UtteranceSplitter.VERSION;
   }
 
   @Override
@@ -151,7 +154,8 @@ public final class PocketSphinxSpeechRecognizer implements SpeechRecognizer {
     }
     Pointer ps = lib.ps_init(config);
     if (ps == null) {
-      throw new IllegalStateException("PocketSphinx could not load its models (ps_init failed)");
+      throw new IllegalStateException("PocketSphinx could not load the model folder " + modelDir
+          + " (ps_init failed; reinstall Debian's pocketsphinx-en-us or fix asr.pocketsphinx-model-dir)");
     }
     synchronized (this) {
       loaded++;

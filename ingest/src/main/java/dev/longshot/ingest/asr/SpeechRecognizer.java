@@ -12,6 +12,15 @@ public interface SpeechRecognizer extends AutoCloseable {
   /** Backend name as in config and in the manifest's {@code transcriptSource}, e.g. {@code pocketsphinx}. */
   String name();
 
+  /**
+   * What, besides the {@code asr} config section, shapes this backend's words (search settings, how audio is cut):
+   * it enters the settings fingerprint of the records this backend transcribed, and only theirs, so changing it
+   * redoes exactly those. Empty adds nothing to the fingerprint.
+   */
+  default String outputSettings() {
+    return "";
+  }
+
   /** Starts transcribing one audio track from time 0. */
   Transcription begin();
 

@@ -15,6 +15,8 @@ final class UtteranceSplitter {
     void utterance(long startSample, short[] samples);
   }
 
+  /** Bump when a change here changes which audio is decoded (it redoes the records PocketSphinx transcribed). */
+  static final int VERSION = 1;
   static final int FRAME = SpeechRecognizer.SAMPLE_RATE_HZ / 100;
   static final int PAUSE_FRAMES = 30;
   static final int MAX_UTTERANCE_FRAMES = 2_500;

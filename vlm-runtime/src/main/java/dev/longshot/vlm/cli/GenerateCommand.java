@@ -269,7 +269,7 @@ public final class GenerateCommand {
           attention != null ? attention : config.attention(),
           attentionPatterns != null ? attentionPatterns : config.attentionPatterns(),
           visionEncoder != null ? Check.oneOf("--vision-encoder", visionEncoder, dev.longshot.config.VisionEncoder.class)
-              : config.visionEncoder(), config.splitKeyframes());
+              : config.visionEncoder(), config.splitKeyframes(), config.visionPrecision());
     }
 
     int threadsResolved() {

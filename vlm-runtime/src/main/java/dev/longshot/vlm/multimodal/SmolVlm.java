@@ -39,12 +39,12 @@ public final class SmolVlm implements AutoCloseable {
   private final boolean splitKeyframes;
 
   private SmolVlm(TextGenerator text, VisionConfig vc, VisionWeights vw, ImageProcessorConfig ipc, int imageTokenId,
-      String chatJinja, boolean smolVlm2, OnnxVisionEncoder onnx, boolean splitKeyframes) {
+      String chatJinja, boolean smolVlm2, OnnxVisionEncoder onnx, VlmSettings settings) {
     this.smolVlm2 = smolVlm2;
-    this.splitKeyframes = splitKeyframes;
+    this.splitKeyframes = settings.splitKeyframes();
     this.onnx = onnx;
     this.text = text;
-    this.vision = new VisionEncoder(vc, vw, text.parallel());
+    this.vision = new VisionEncoder(vc, vw, text.parallel(), settings.visionPrecision());
     this.processor = new SmolVlmProcessor(text.tokenizer(), new ImageProcessor(ipc), imageTokenId);
     this.chatJinja = chatJinja == null ? "" : chatJinja;
   }
@@ -149,7 +149,7 @@ public final class SmolVlm implements AutoCloseable {
         v2 |= ModelLimits.readJson(pre).path("image_processor_type").asText("").startsWith("SmolVLM");
       }
       return new SmolVlm(tg, vc, vw, checkSeqLen(ipc, vc, mmproj), imageToken, null, v2,
-          onnxTower(modelGguf.toAbsolutePath().getParent(), vc, settings), settings.splitKeyframes());
+          onnxTower(modelGguf.toAbsolutePath().getParent(), vc, settings), settings);
     }
   }
 
@@ -180,7 +180,7 @@ public final class SmolVlm implements AutoCloseable {
       boolean v2 = "smolvlm".equals(root.path("model_type").asText())
           || root.path("architectures").toString().contains("SmolVLMForConditionalGeneration");
       return new SmolVlm(tg, vc, vw, checkSeqLen(ipc, vc, dir), imageToken, jinja, v2, onnxTower(dir, vc, settings),
-          settings.splitKeyframes());
+          settings);
     }
   }
 

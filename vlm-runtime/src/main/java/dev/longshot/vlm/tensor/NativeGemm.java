@@ -31,6 +31,7 @@ public abstract class NativeGemm {
   private static final System.Logger LOG = System.getLogger(NativeGemm.class.getName());
   private static volatile boolean failed;
   private static final ThreadLocal<Boolean> JAVA_HERE = ThreadLocal.withInitial(() -> false);
+  private static final ThreadLocal<Boolean> BF16_HERE = ThreadLocal.withInitial(() -> false);
   /** Dequantised weights per native product (floats): bounds the native weight buffer. Tests lower it. */
   static volatile long sliceFloats = 1L << 22;
   /** Activations per native product: bounds the native output buffer. Tests lower it. */
@@ -55,8 +56,11 @@ public abstract class NativeGemm {
   abstract void multiply(Parallel par, float[][] xs, int n, int cols, boolean rounds, Precision precision,
       Matmul.Job[] jobs);
 
-  /** The precision the native path uses for {@code w}. */
+  /** The precision the native path uses for {@code w} on this thread (see {@link #bf16Products}). */
   static Precision precision(FloatTensor w) {
+    if (BF16_HERE.get()) {
+      return Precision.BF16;
+    }
     return switch (w.type()) {
       case F32, F16, BF16 -> Precision.F32;
       default -> Precision.BF16;
@@ -84,6 +88,22 @@ public abstract class NativeGemm {
       body.run();
     } finally {
       JAVA_HERE.set(before);
+    }
+  }
+
+  /**
+   * Runs {@code body} with the native products this thread starts taking {@link Precision#BF16} for every weight type,
+   * F32 / F16 / BF16 included (weights and activations rounded to bfloat16, float32 sums): for callers that choose
+   * speed over float32 products, such as the vision tower's {@code bf16} precision. Where the Java GEMM runs, nothing
+   * changes.
+   */
+  public static void bf16Products(Runnable body) {
+    boolean before = BF16_HERE.get();
+    BF16_HERE.set(true);
+    try {
+      body.run();
+    } finally {
+      BF16_HERE.set(before);
     }
   }
 

@@ -1,6 +1,9 @@
 package dev.longshot.vlm.vision;
 
+import dev.longshot.vlm.tensor.Kernels;
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 
 /** The MLP activation a vision config names ({@code hidden_act}); SigLIP / Idefics3 default to tanh GELU. */
 public enum VisionActivation {
@@ -35,22 +38,43 @@ public enum VisionActivation {
         + Arrays.stream(values()).map(VisionActivation::hfName).toList());
   }
 
-  /** Applies the activation to {@code x[0..n)} in place. */
+  /**
+   * Applies the activation to {@code x[0..n)} in place. With the Vector API the tanh and sigmoid forms run as
+   * {@code x / (1 + exp(-z))} on C2's vector {@code EXP} ({@code 0.5 (1 + tanh(u)) = 1 / (1 + exp(-2u))}, so
+   * GELU_TANH's {@code z = 2u}); {@link #applyScalar} is the twin the tests hold it to. GELU (erf) is scalar only.
+   */
   public void apply(float[] x, int n) {
+    int i = 0;
+    if (Kernels.VECTORIZED && this != GELU) {
+      var s = FloatVector.SPECIES_PREFERRED;
+      int upper = s.loopBound(n);
+      for (; i < upper; i += s.length()) {
+        FloatVector v = FloatVector.fromArray(s, x, i);
+        FloatVector z = this == GELU_TANH
+            ? v.mul(v).mul(2 * 0.7978845608028654f * 0.044715f).add(2 * 0.7978845608028654f).mul(v)
+            : v.mul(1.702f);
+        v.div(z.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(x, i);
+      }
+    }
+    applyScalar(x, i, n);
+  }
+
+  /** The scalar form of {@link #apply} on {@code x[from..n)}: the expressions as HF writes them. */
+  void applyScalar(float[] x, int from, int n) {
     switch (this) {
       case GELU_TANH -> {
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < n; i++) {
           float v = x[i];
           x[i] = 0.5f * v * (1f + (float) Math.tanh(0.7978845608028654 * (v + 0.044715f * v * v * v)));
         }
       }
       case GELU -> {
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < n; i++) {
           x[i] = (float) (0.5 * x[i] * (1 + erf(x[i] / Math.sqrt(2))));
         }
       }
       case QUICK_GELU -> {
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < n; i++) {
           x[i] = x[i] / (1f + (float) Math.exp(-1.702f * x[i]));
         }
       }

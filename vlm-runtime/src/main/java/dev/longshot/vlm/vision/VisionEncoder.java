@@ -4,7 +4,9 @@ import static dev.longshot.vlm.tensor.RowOps.add;
 import static dev.longshot.vlm.tensor.RowOps.layerNorm;
 
 import dev.longshot.vlm.tensor.FloatTensor;
+import dev.longshot.config.VisionPrecision;
 import dev.longshot.vlm.tensor.Matmul;
+import dev.longshot.vlm.tensor.NativeGemm;
 import dev.longshot.vlm.tensor.Parallel;
 import dev.longshot.vlm.tensor.VectorMath;
 
@@ -14,17 +16,28 @@ import dev.longshot.vlm.tensor.VectorMath;
  * image has fewer patches than the table), then {@code layers} pre-LayerNorm blocks
  * {@code x += Wo attn(LN1 x) + bo; x += fc2(act(fc1(LN2 x)))} with full (non-causal) softmax attention, then the
  * post-LayerNorm, the {@link PixelShuffle} by {@code scale_factor} and the bias-free projection to the decoder width.
- * Thread-safe: every call allocates its own activations.
+ * With {@link VisionPrecision#BF16} the products (projections, MLP, attention's two, connector) run in bfloat16 where
+ * the native GEMM runs ({@link NativeGemm#bf16Products}); with {@link VisionPrecision#F32}, and wherever the Java GEMM
+ * runs, in float32. Thread-safe: every call allocates its own activations.
  */
 public final class VisionEncoder {
   private final VisionConfig c;
   private final VisionWeights w;
   private final Parallel par;
+  /** Fewest tokens per task of the row steps (norms, biases, activation). */
+  private static final int ROWS = 16;
 
-  public VisionEncoder(VisionConfig config, VisionWeights weights, Parallel parallel) {
+  private final VisionPrecision precision;
+
+  public VisionEncoder(VisionConfig config, VisionWeights weights, Parallel parallel, VisionPrecision precision) {
     this.c = config;
     this.w = weights;
     this.par = parallel;
+    this.precision = java.util.Objects.requireNonNull(precision, "precision");
+  }
+
+  public VisionPrecision precision() {
+    return precision;
   }
 
   public VisionConfig config() {
@@ -37,7 +50,21 @@ public final class VisionEncoder {
    * {@code patch_size * scale_factor} and at most {@code image_size}.
    */
   public float[][] encode(float[] pixels, int height, int width) {
-    float[][] x = tower(pixels, height, width);
+    float[][][] result = new float[1][][];
+    inPrecision(() -> result[0] = encodeHere(pixels, height, width));
+    return result[0];
+  }
+
+  private void inPrecision(Runnable body) {
+    if (precision == VisionPrecision.BF16) {
+      NativeGemm.bf16Products(body);
+    } else {
+      body.run();
+    }
+  }
+
+  private float[][] encodeHere(float[] pixels, int height, int width) {
+    float[][] x = towerHere(pixels, height, width);
     int side = height / c.patchSize();
     float[][] shuffled = PixelShuffle.apply(x, side, c.dim(), c.scaleFactor());
     float[][] out = new float[shuffled.length][c.textDim()];
@@ -47,6 +74,12 @@ public final class VisionEncoder {
 
   /** The tower's output after the post-LayerNorm: {@code [patches][dim]}, patches row-major. */
   public float[][] tower(float[] pixels, int height, int width) {
+    float[][][] result = new float[1][][];
+    inPrecision(() -> result[0] = towerHere(pixels, height, width));
+    return result[0];
+  }
+
+  private float[][] towerHere(float[] pixels, int height, int width) {
     int p = c.patchSize();
     int quantum = p * c.scaleFactor();
     if (height != width || height % quantum != 0 || height > c.imageSize() || height <= 0) {
@@ -75,52 +108,59 @@ public final class VisionEncoder {
     float[][] x = new float[n][dim];
     Matmul.matmul(par, w.patchWeight(), patches, x, n, dim, c.patchValues());
     int[] ids = positionIds(c.patchesPerSide(), side, side);
-    float[] pos = new float[dim];
-    for (int t = 0; t < n; t++) {
-      w.positions().copyTo((long) ids[t] * dim, pos, 0, dim);
-      for (int i = 0; i < dim; i++) {
-        x[t][i] += w.patchBias()[i] + pos[i];
+    par.forRange(n, ROWS, (from, to) -> {
+      float[] pos = new float[dim];
+      for (int t = from; t < to; t++) {
+        w.positions().copyTo((long) ids[t] * dim, pos, 0, dim);
+        for (int i = 0; i < dim; i++) {
+          x[t][i] += w.patchBias()[i] + pos[i];
+        }
       }
-    }
+    });
     Buffers b = new Buffers(c, n);
     for (VisionWeights.Layer l : w.layers()) {
       layer(l, x, n, b);
     }
-    for (int t = 0; t < n; t++) {
-      layerNorm(x[t], x[t], w.postNormWeight(), w.postNormBias(), c.layerNormEps());
-    }
+    rows(n, t -> layerNorm(x[t], x[t], w.postNormWeight(), w.postNormBias(), c.layerNormEps()));
     return x;
+  }
+
+  /** Row steps on all threads: {@code step} for every token {@code t < n}. */
+  private void rows(int n, java.util.function.IntConsumer step) {
+    par.forRange(n, ROWS, (from, to) -> {
+      for (int t = from; t < to; t++) {
+        step.accept(t);
+      }
+    });
   }
 
   private void layer(VisionWeights.Layer l, float[][] x, int n, Buffers b) {
     int dim = c.dim();
-    for (int t = 0; t < n; t++) {
-      layerNorm(b.xb[t], x[t], l.norm1Weight(), l.norm1Bias(), c.layerNormEps());
-    }
+    rows(n, t -> layerNorm(b.xb[t], x[t], l.norm1Weight(), l.norm1Bias(), c.layerNormEps()));
     Matmul.matmul(par, b.xb, n, dim, new Matmul.Job(l.wq(), b.q, dim), new Matmul.Job(l.wk(), b.k, dim),
         new Matmul.Job(l.wv(), b.v, dim));
-    for (int t = 0; t < n; t++) {
+    rows(n, t -> {
       add(b.q[t], l.bq());
       add(b.k[t], l.bk());
       add(b.v[t], l.bv());
-    }
+    });
     attention(b, n);
     Matmul.matmul(par, l.wo(), b.att, b.xb, n, dim, dim);
-    for (int t = 0; t < n; t++) {
+    rows(n, t -> {
       add(b.xb[t], l.bo());
       add(x[t], b.xb[t]);
       layerNorm(b.xb[t], x[t], l.norm2Weight(), l.norm2Bias(), c.layerNormEps());
-    }
+    });
     Matmul.matmul(par, l.fc1(), b.xb, b.h, n, c.hiddenDim(), dim);
-    for (int t = 0; t < n; t++) {
+    rows(n, t -> {
       add(b.h[t], l.fc1Bias());
       c.activation().apply(b.h[t], c.hiddenDim());
-    }
+    });
     Matmul.matmul(par, l.fc2(), b.h, b.xb, n, dim, c.hiddenDim());
-    for (int t = 0; t < n; t++) {
+    rows(n, t -> {
       add(b.xb[t], l.fc2Bias());
       add(x[t], b.xb[t]);
-    }
+    });
   }
 
   /**

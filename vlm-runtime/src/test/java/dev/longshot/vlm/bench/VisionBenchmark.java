@@ -1,11 +1,13 @@
 package dev.longshot.vlm.bench;
 
+import dev.longshot.config.VisionPrecision;
 import dev.longshot.config.VlmSettings;
 import dev.longshot.vlm.TextGenerator;
 import dev.longshot.vlm.sample.GenerationSettings;
 import dev.longshot.vlm.tensor.FloatTensor;
 import dev.longshot.vlm.tensor.Kernels;
 import dev.longshot.vlm.tensor.Matmul;
+import dev.longshot.vlm.tensor.NativeGemm;
 import dev.longshot.vlm.tensor.Parallel;
 import dev.longshot.vlm.testmodel.ModelSpec;
 import dev.longshot.vlm.testmodel.RandomModel;
@@ -17,6 +19,7 @@ import dev.longshot.vlm.vision.VisionWeights;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
@@ -28,6 +31,9 @@ import java.util.SplittableRandom;
  * SmolVLM-256M decoder shape (SmolLM2-135M, Q8_0): the decoder prefill with the vision embeddings spliced in,
  * against a text-only prefill of the same ids in the same run, plus one frame through the tower. Peak RSS from /proc. llama.cpp's Java binding ({@code de.kherud:llama}
  * 4.1.0) has no mmproj / multimodal API, so there is no llama.cpp column.
+ * The tower runs each way in one JVM, interleaved image by image: products in float32 and in bf16 on the native GEMM
+ * ({@code vlm.vision-precision} f32 / bf16) and on the Java GEMM; {@code -Dbench.vision.paths=f32,bf16,java} picks
+ * them (the first is the ratios' base), and the bf16 embeddings' distance from the f32 ones is printed.
  * Run: {@code bench/run vlm-runtime dev.longshot.vlm.bench.VisionBenchmark [THREADS] [IMAGES] [FRAMES]}.
  */
 public final class VisionBenchmark {
@@ -45,18 +51,36 @@ public final class VisionBenchmark {
       System.out.printf(Locale.ROOT, "baseline Matmul 1024 x 3072 x 768 F32: %.1f GFLOP/s%n", base);
       for (int textDim : new int[] {576, 960}) {
         VisionConfig c = new VisionConfig(768, 3072, 12, 12, 512, 16, 1e-6f, VisionActivation.GELU_TANH, 4, textDim);
-        VisionEncoder enc = new VisionEncoder(c, randomWeights(c, 7), par);
+        VisionWeights weights = randomWeights(c, 7);
         float[] pixels = randomPixels(c.imageSize(), 3);
-        enc.encode(pixels, 512, 512); // warm-up
-        long t0 = System.nanoTime();
-        for (int i = 0; i < images; i++) {
-          enc.encode(pixels, 512, 512);
+        List<Route> paths = Route.selected();
+        double[] wall = new double[paths.size()];
+        double[] cpu = new double[paths.size()];
+        float[][][] out = new float[paths.size()][][];
+        for (int p = 0; p < paths.size(); p++) {
+          out[p] = paths.get(p).encode(c, weights, par, pixels); // warm-up
         }
-        double s = (System.nanoTime() - t0) / 1e9 / images;
+        for (int i = 0; i < images; i++) { // interleaved: each path once per round
+          for (int p = 0; p < paths.size(); p++) {
+            long c0 = processCpuNanos();
+            long t0 = System.nanoTime();
+            out[p] = paths.get(p).encode(c, weights, par, pixels);
+            wall[p] += (System.nanoTime() - t0) / 1e9 / images;
+            cpu[p] += (processCpuNanos() - c0) / 1e9 / images;
+          }
+        }
         double gflop = towerFlops(c) / 1e9;
-        System.out.printf(Locale.ROOT, "SmolVLM-%s vision tower + connector (512 px -> %d tokens): %.2f s/image, "
-            + "%.3f images/s, %.1f GFLOP/s = %.2fx the baseline kernel%n", textDim == 576 ? "256M" : "500M",
-            c.imageSeqLen(), s, 1 / s, gflop / s, gflop / s / base);
+        String shape = textDim == 576 ? "256M" : "500M";
+        for (int p = 0; p < paths.size(); p++) {
+          System.out.printf(Locale.ROOT, "SmolVLM-%s vision tower + connector (512 px -> %d tokens), %s: %.2f s/image, "
+              + "%.3f images/s, %.1f GFLOP/s = %.2fx the baseline kernel, %.2f CPU-s/image; vs %s %.2fx wall, "
+              + "%.2fx per CPU-s%n", shape, c.imageSeqLen(), paths.get(p).label, wall[p], 1 / wall[p], gflop / wall[p],
+              gflop / wall[p] / base, cpu[p], paths.get(0).label, wall[0] / wall[p], cpu[0] / cpu[p]);
+        }
+        for (int p = 1; p < paths.size(); p++) {
+          System.out.printf(Locale.ROOT, "  embeddings %s vs %s: %s%n", paths.get(p).label, paths.get(0).label,
+              difference(out[p], out[0]));
+        }
       }
     }
     prefill(threads, frames);
@@ -73,7 +97,7 @@ public final class VisionBenchmark {
       new RandomModel(spec, 1).writeGguf(file, TensorEncoding.Q8_0);
       try (TextGenerator g = TextGenerator.load(file, new VlmSettings(file, threads, 8192, 1))) {
         VisionConfig c = new VisionConfig(768, 3072, 12, 12, 512, 16, 1e-6f, VisionActivation.GELU_TANH, 4, 576);
-        VisionEncoder enc = new VisionEncoder(c, randomWeights(c, 11), g.parallel());
+        VisionEncoder enc = new VisionEncoder(c, randomWeights(c, 11), g.parallel(), VisionPrecision.BF16);
         int perFrame = 8 + 3 + c.imageSeqLen(); // "\nFrame from mm:ss:" label, <fake><global-img>..<fake>
         int n = frames * perFrame + 300;
         int[] ids = new int[n];
@@ -109,6 +133,63 @@ public final class VisionBenchmark {
       Files.deleteIfExists(file);
       Files.deleteIfExists(dir);
     }
+  }
+
+  /**
+   * The paths compared (system property {@code bench.vision.paths}, comma-separated, default all; the first is the
+   * ratios' base): the tower's products in float32 on the native GEMM, in bf16 on it, and the Java GEMM (float32).
+   */
+  private enum Route {
+    F32("native f32"), BF16("native bf16"), JAVA("Java GEMM");
+
+    final String label;
+
+    Route(String label) {
+      this.label = label;
+    }
+
+    static List<Route> selected() {
+      return Arrays.stream(System.getProperty("bench.vision.paths", "f32,bf16,java").split(","))
+          .map(x -> valueOf(x.strip().toUpperCase(Locale.ROOT))).toList();
+    }
+
+    float[][] encode(VisionConfig c, VisionWeights w, Parallel par, float[] pixels) {
+      float[][][] r = new float[1][][];
+      switch (this) {
+        case F32 -> r[0] = new VisionEncoder(c, w, par, VisionPrecision.F32).encode(pixels, 512, 512);
+        case BF16 -> r[0] = new VisionEncoder(c, w, par, VisionPrecision.BF16).encode(pixels, 512, 512);
+        case JAVA -> NativeGemm.javaOnly(() -> r[0] = new VisionEncoder(c, w, par, VisionPrecision.F32)
+            .encode(pixels, 512, 512));
+      }
+      return r[0];
+    }
+  }
+
+  /** Max |a - b| over the scale max |b|, and the smallest cosine similarity of a token's embeddings. */
+  private static String difference(float[][] a, float[][] b) {
+    double max = 0;
+    double scale = 0;
+    double minCos = 1;
+    for (int t = 0; t < b.length; t++) {
+      double dot = 0;
+      double na = 0;
+      double nb = 0;
+      for (int i = 0; i < b[t].length; i++) {
+        max = Math.max(max, Math.abs(a[t][i] - b[t][i]));
+        scale = Math.max(scale, Math.abs(b[t][i]));
+        dot += (double) a[t][i] * b[t][i];
+        na += (double) a[t][i] * a[t][i];
+        nb += (double) b[t][i] * b[t][i];
+      }
+      minCos = Math.min(minCos, dot / Math.sqrt(na * nb));
+    }
+    return String.format(Locale.ROOT, "max |diff| %.3g at scale %.3g (%.2g of it), min cosine per token %.6f", max,
+        scale, max / scale, minCos);
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   private static double matmulGflops(Parallel par) {

@@ -3,6 +3,7 @@ package dev.longshot.vlm.vision;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.longshot.config.VisionPrecision;
 import dev.longshot.vlm.ModelFormatException;
 import dev.longshot.vlm.tensor.Parallel;
 import dev.longshot.vlm.testmodel.RandomSmolVlm;
@@ -38,7 +39,7 @@ class OnnxVisionEncoderTest {
     try (Parallel par = new Parallel(2);
         OnnxVisionEncoder ort = OnnxVisionEncoder.open(dir.resolve(OnnxVisionEncoder.FILE), vc)) {
       assertThat(ort.provider()).isEqualTo("CPU"); // the CPU runtime is on this class path
-      VisionEncoder java = new VisionEncoder(vc, vw, par);
+      VisionEncoder java = new VisionEncoder(vc, vw, par, VisionPrecision.F32);
       for (int image = 0; image < 3; image++) {
         float[] pixels = new float[3 * side * side];
         for (int i = 0; i < pixels.length; i++) {
@@ -78,7 +79,9 @@ class OnnxVisionEncoderTest {
       }
     }
     var picture = dev.longshot.vlm.multimodal.SmolVlmProcessor.Picture.still(dev.longshot.vlm.multimodal.RgbImage.of(img));
-    dev.longshot.config.VlmSettings javaTower = new dev.longshot.config.VlmSettings(dir, 1, 512, 8);
+    dev.longshot.config.VlmSettings javaTower = new dev.longshot.config.VlmSettings(dir, 1, 512, 8,
+        dev.longshot.config.KvPolicy.FULL, 1.0, 0.5, dev.longshot.config.KvMerge.PIVOTAL,
+        dev.longshot.config.VlmAttention.DENSE, null, dev.longshot.config.VisionEncoder.JAVA, false, VisionPrecision.F32);
     dev.longshot.config.VlmSettings onnx = new dev.longshot.config.VlmSettings(dir, 1, 512, 8,
         dev.longshot.config.KvPolicy.FULL, 1.0, 0.5, dev.longshot.config.KvMerge.PIVOTAL,
         dev.longshot.config.VlmAttention.DENSE, null, dev.longshot.config.VisionEncoder.ONNX);

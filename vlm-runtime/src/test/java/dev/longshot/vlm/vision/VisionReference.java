@@ -6,15 +6,33 @@ import dev.longshot.vlm.testmodel.RandomSmolVlm;
  * A plain double-precision statement of the Idefics3 vision tower and connector from the HF module definitions
  * (convolution as nested loops, LayerNorm, softmax attention, the named GELU, post-LayerNorm, HF's pixel-shuffle op
  * chain through {@link TorchOps}, projection), over the weight values a {@link RandomSmolVlm} writes. No tiling, no
- * threads, no shared code with the runtime: the reference the Java tower is checked against.
+ * threads, no shared code with the runtime: the reference the Java tower is checked against. With {@code bf16} every
+ * operand of every product (patch convolution, projections, MLP, attention's {@code q k} and {@code p v}, connector)
+ * is first rounded to bfloat16 (to nearest, ties to even), as the native GEMM's bf16 products round them; sums and
+ * everything else stay double.
  */
 final class VisionReference {
   private final RandomSmolVlm m;
   private final RandomSmolVlm.VisionSpec s;
+  private final boolean bf16;
 
   VisionReference(RandomSmolVlm model) {
+    this(model, false);
+  }
+
+  VisionReference(RandomSmolVlm model, boolean bf16) {
     this.m = model;
     this.s = model.vision;
+    this.bf16 = bf16;
+  }
+
+  /** A product operand: as is, or rounded to bfloat16 (from its float32 value) in bf16 mode. */
+  private double r(double v) {
+    if (!bf16) {
+      return v;
+    }
+    int bits = Float.floatToRawIntBits((float) v);
+    return Float.intBitsToFloat(((bits + 0x7fff + ((bits >>> 16) & 1)) >>> 16) << 16);
   }
 
   private float[] w(String name) {
@@ -40,7 +58,7 @@ final class VisionReference {
           for (int ch = 0; ch < 3; ch++) {
             for (int ky = 0; ky < p; ky++) {
               for (int kx = 0; kx < p; kx++) {
-                acc += conv[((o * 3 + ch) * p + ky) * p + kx] * (double) pixels[(ch * img + r * p + ky) * img + c * p + kx];
+                acc += r(conv[((o * 3 + ch) * p + ky) * p + kx]) * r(pixels[(ch * img + r * p + ky) * img + c * p + kx]);
               }
             }
           }
@@ -67,9 +85,9 @@ final class VisionReference {
           for (int j = 0; j < n; j++) {
             double dot = 0;
             for (int i = 0; i < hd; i++) {
-              dot += q[t][head * hd + i] * k[j][head * hd + i];
+              dot += r(q[t][head * hd + i] / Math.sqrt(hd)) * r(k[j][head * hd + i]);
             }
-            sc[j] = dot / Math.sqrt(hd);
+            sc[j] = dot;
             max = Math.max(max, sc[j]);
           }
           double sum = 0;
@@ -79,7 +97,7 @@ final class VisionReference {
           }
           for (int j = 0; j < n; j++) {
             for (int i = 0; i < hd; i++) {
-              att[t][head * hd + i] += sc[j] / sum * val[j][head * hd + i];
+              att[t][head * hd + i] += r(sc[j] / sum) * r(val[j][head * hd + i]);
             }
           }
         }
@@ -125,7 +143,7 @@ final class VisionReference {
         double acc = 0;
         for (int i = 0; i < width; i++) {
           int src = (int) order[t * width + i];
-          acc += proj[o * width + i] * post[src / d][src % d];
+          acc += r(proj[o * width + i]) * r(post[src / d][src % d]);
         }
         out[t][o] = acc;
       }
@@ -143,7 +161,7 @@ final class VisionReference {
       for (int o = 0; o < out; o++) {
         double acc = b[o];
         for (int i = 0; i < in; i++) {
-          acc += wt[o * in + i] * x[t][i];
+          acc += r(wt[o * in + i]) * r(x[t][i]);
         }
         y[t][o] = acc;
       }
