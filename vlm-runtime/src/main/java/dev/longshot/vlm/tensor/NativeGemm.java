@@ -67,6 +67,40 @@ public abstract class NativeGemm {
     };
   }
 
+  /**
+   * Bidirectional multi-head attention natively in bfloat16 (see {@link #attendBf16}); throws on a native failure.
+   * Implementations without it throw {@link UnsupportedOperationException}.
+   */
+  void attend(Parallel par, float[][] q, float[][] k, float[][] v, float[][] out, int n, int heads, int headDim,
+      float scale) {
+    throw new UnsupportedOperationException("no native attention");
+  }
+
+  /**
+   * {@code out[t][h hd + i] = sum_j softmax_j(bf16(scale q_t,h) . bf16(k_j,h)) v_j,h[i]} (every token sees every token;
+   * {@code q}, {@code k}, {@code v}, {@code out} are {@code [n][heads * headDim]}) on the native library: both
+   * products in bfloat16 with float32 sums, the probabilities rounded to bfloat16 for the second, all heads at once,
+   * the {@code n x n} scores kept in native memory. Returns false, writing nothing, where the Java path must run (no
+   * native library, fewer than {@value #MIN_TOKENS} tokens, inside {@link #javaOnly}, or a native failure, logged
+   * once, after which the Java GEMM runs from then on): for the vision tower's bf16 precision.
+   */
+  public static boolean attendBf16(Parallel par, float[][] q, float[][] k, float[][] v, float[][] out, int n,
+      int heads, int headDim, float scale) {
+    NativeGemm g = instance();
+    if (g == null || n < MIN_TOKENS || JAVA_HERE.get()) {
+      return false;
+    }
+    try {
+      g.attend(par, q, k, v, out, n, heads, headDim, scale);
+      return true;
+    } catch (RuntimeException | LinkageError e) {
+      failed = true;
+      LOG.log(Level.WARNING, "vlm-runtime prefill GEMM: oneDNN attention failed (" + oneLine(e) + "); the Java GEMM "
+          + "runs from now on");
+      return false;
+    }
+  }
+
   /** The loaded native GEMM, or null where it does not run here (the reason logged once). */
   static NativeGemm instance() {
     return failed ? null : Holder.INSTANCE;

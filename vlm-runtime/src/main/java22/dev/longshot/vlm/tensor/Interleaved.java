@@ -584,5 +584,30 @@ final class Interleaved {
       }
       return done;
     }
+
+    /** The interleaved copy once {@link #prepare} built it, else null: for prefill's {@link BlockedBf16}. */
+    Interleaved layout() {
+      return copy;
+    }
+  }
+
+  /** The stored kind: for prefill's {@link BlockedBf16}, which reads the groups directly. */
+  Kind kind() {
+    return kind;
+  }
+
+  /** The copy's memory: per group and block, the header floats, then the chunks. */
+  MemorySegment packed() {
+    return packed;
+  }
+
+  /** Bytes per group and 32-column block. */
+  long groupBytes() {
+    return groupBytes;
+  }
+
+  /** Offset of the first chunk within a group's block (after the header floats). */
+  long chunkStart() {
+    return chunkStart;
   }
 }

@@ -66,4 +66,9 @@ final class MappedBlockTensor extends BlockQuantTensor {
   int maxRun() {
     return RUN;
   }
+
+  /** The interleaved copy of the matrix once built at load, else null: for prefill's {@link BlockedBf16}. */
+  final Interleaved layout() {
+    return rows.layout();
+  }
 }
