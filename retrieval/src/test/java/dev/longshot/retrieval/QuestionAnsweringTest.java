@@ -132,6 +132,21 @@ class QuestionAnsweringTest {
   }
 
   /**
+   * Page furniture is no answer: a deck whose only name is its press contact and whose only number is its page counter
+   * is not evidence below the cut-off for "who" or "how many", unless the question asks about the contact.
+   */
+  @Test
+  void aPressContactOrAPageCounterIsNoAnswer() {
+    String deck = "Bridges we love\nStone arches over quiet rivers\nSteel trusses for railways\nWooden footpaths in parks\n"
+        + "Rope crossings in the mountains\nConcrete spans for motorways\nContact: Dr. Ada Byrne, press office\nPage 3";
+    index.replaceVideo(Fixtures.manifest(VIDEO_A, "fp"), List.of(Fixtures.seg(Modality.OCR, 0, 20, deck)));
+    assertThat(qa.ask("Who designed these bridges?", Set.of(), e -> { }, t -> { }).evidence()).isEmpty();
+    assertThat(qa.ask("How many bridges collapsed?", Set.of(), e -> { }, t -> { }).evidence()).isEmpty();
+    assertThat(qa.ask("Who is the press contact for these bridges?", Set.of(), e -> { }, t -> { }).text())
+        .isEqualTo("Contact: Dr. Ada Byrne, press office (slide at 00:00).");
+  }
+
+  /**
    * A sentence the recogniser misheard ("project castle" for "project Kestrel") holds most key terms and is said
    * while the slide that is evidence is shown: it is evidence too, and it answers.
    */
