@@ -15,7 +15,7 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * A Q8_0, Q4_0, Q4_K, Q6_K or Q5_0 matrix copied once, at load ({@link Rows#prepare}), for decode's matrix-vector
+ * A Q8_0, Q4_0, Q4_K, Q6_K, Q5_0 or Q4_1 (as Q4_K, see {@link Kind#Q4_1}) matrix copied once, at load ({@link Rows#prepare}), for decode's matrix-vector
  * products and prefill's dequantisation, into groups of {@link #ROWS} interleaved rows (8 with 256-bit vectors, 16 with
  * 512; llama.cpp's CPU backend repacks its blocks in the same spirit). Per group and block of 32 columns: the rows'
  * header floats ({@link Kind#headers} vectors of {@code ROWS} float32: Q8_0 / Q4_0 / Q5_0 the scale; Q4_K {@code d *
@@ -65,7 +65,9 @@ final class Interleaved {
     Q8_0(GgmlType.Q8_0, false, 1),
     Q4_K(GgmlType.Q4_K, true, 2),
     Q6_K(GgmlType.Q6_K, false, 2),
-    Q5_0(GgmlType.Q5_0, false, 1);
+    Q5_0(GgmlType.Q5_0, false, 1),
+    /** Q4_K's shape, one 32-column block per stored block: headers {@code d} and {@code -m} ({@code d * q - (-m)}). */
+    Q4_1(GgmlType.Q4_1, true, 2);
 
     final GgmlType type;
     /** Nibble chunks (8 per block) rather than byte chunks (16). */
@@ -212,6 +214,14 @@ final class Interleaved {
           }
         }
       }
+      case Q4_1 -> { // BlockDecoder.q4_1's layout
+        head[r] = BlockDecoder.half(raw, o);
+        head[ROWS + r] = -BlockDecoder.half(raw, o + 2);
+        for (int j = 0; j < 16; j++) {
+          w[r * BLOCK + j] = raw[o + 4 + j] & 0x0F;
+          w[r * BLOCK + 16 + j] = (raw[o + 4 + j] >> 4) & 0x0F;
+        }
+      }
       case Q5_0 -> { // BlockDecoder.q5_0's layout
         head[r] = BlockDecoder.half(raw, o);
         int qh = BlockDecoder.u32(raw, o + 2);
@@ -316,7 +326,7 @@ final class Interleaved {
     switch (kind) {
       case Q4_0 -> q4(g, x, out);
       case Q8_0 -> q8(g, x, out);
-      case Q4_K -> q4K(g, x, out);
+      case Q4_K, Q4_1 -> q4K(g, x, out);
       case Q6_K -> q6K(g, x, out);
       case Q5_0 -> q5(g, x, out);
     }
@@ -478,7 +488,7 @@ final class Interleaved {
           sum = Math.fma(packed.get(FLOAT_LE, off + (ROWS + r) * 4L) * x.d[b], (float) isum[1], sum);
         } else {
           sum = Math.fma(h0 * x.d[b], (float) (isum[0] + isum[1]), sum);
-          if (kind == Kind.Q4_K) {
+          if (kind == Kind.Q4_K || kind == Kind.Q4_1) {
             sum = Math.fma(packed.get(FLOAT_LE, off + (ROWS + r) * 4L), -x.sums[b], sum);
           }
         }

@@ -336,7 +336,7 @@ class BlockQuantKernelsTest {
   }
 
   /**
-   * Q4_K / Q6_K / Q5_0 against a quantized activation ({@link BlockQuantDot}): the vector kernel and its scalar twin against
+   * Q4_K / Q6_K / Q5_0 / Q4_1 against a quantized activation ({@link BlockQuantDot}): the vector kernel and its scalar twin against
    * the oracle's weights times the activation's rounded values (float accumulation order only), heap and mapped, rows
    * longer than the mapped run of 16 blocks.
    */
@@ -374,6 +374,7 @@ class BlockQuantKernelsTest {
           case Q4_K -> BlockQuantDot.q4KScalar(a, 0, stored, xq, 0);
           case Q6_K -> BlockQuantDot.q6KScalar(a, 0, stored, xq, 0);
           case Q5_0 -> BlockQuantDot.q5_0Scalar(a, 0, stored, xq, 0);
+          case Q4_1 -> BlockQuantDot.q4_1Scalar(a, 0, stored, xq, 0);
           default -> throw new AssertionError(type);
         };
         assertThat((double) scalar).as("scalar twin " + what).isCloseTo(sum, within(1e-5 * abs + 1e-6));
@@ -382,7 +383,7 @@ class BlockQuantKernelsTest {
   }
 
   /**
-   * The interleaved decode layout of Q4_K / Q6_K / Q5_0 ({@link FloatTensor#buildLayout}, mapped): its multi-row kernel and
+   * The interleaved decode layout of Q4_K / Q6_K / Q5_0 / Q4_1 ({@link FloatTensor#buildLayout}, mapped): its multi-row kernel and
    * scalar twin against the oracle's weights times the rounded activation, at ragged row counts (rows past the last
    * whole group go row by row from the file) and row ranges; dequantisation from it gives the same floats as the
    * heap copy's decoder, at block and odd offsets and across rows; and the prefill GEMM over it.
