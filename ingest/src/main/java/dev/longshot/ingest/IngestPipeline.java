@@ -274,7 +274,8 @@ public final class IngestPipeline implements AutoCloseable {
     long duration = info.durationMillis();
     double lookFps = FrameSampler.analysisFps(config.ingest().sampleFps());
     FrameSampler sampler = new FrameSampler(config.ingest().sampleFps(), config.ingest().sceneChangeThreshold(), lookFps);
-    try (MediaDecoder decoder = new MediaDecoder(file, info, decodeAudio, true, lookFps)) {
+    try (MediaDecoder decoder = new MediaDecoder(file, info, decodeAudio, true, lookFps,
+        config.ingest().sampleFps())) {
       return decoder.run(new MediaDecoder.Sink() {
         @Override
         public void audio(short[] pcm, int length) throws IngestException {

@@ -30,8 +30,9 @@ public final class SettingsFingerprint {
    * Bump when sampling, merging or segment layout changes in a way that should redo existing records. A change of
    * a speech recogniser's own settings needs no bump: its {@link SpeechRecognizer#outputSettings()} are hashed.
    */
-  public static final int PIPELINE_VERSION = 4; // 2: OCR spans by content words, 3: stricter OpenCV detections (issue 14),
-  // 4: PocketSphinx -lpbeam 1e-30 (16 % less ASR CPU; since then PocketSphinx's settings are in its records' fingerprint)
+  public static final int PIPELINE_VERSION = 5; // 2: OCR spans by content words, 3: stricter OpenCV detections (issue 14),
+  // 4: PocketSphinx -lpbeam 1e-30 (16 % less ASR CPU; since then PocketSphinx's settings are in its records' fingerprint),
+  // 5: OpenCV detection at 480 px (issue 14)
 
   private SettingsFingerprint() {}
 

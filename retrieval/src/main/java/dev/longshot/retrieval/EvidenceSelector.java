@@ -24,9 +24,11 @@ import java.util.Set;
  * over on-screen text (Video-RAG extends the OCR query with DET terms); the objects over detections. A hit is
  * accepted when its cosine similarity reaches {@code retrieval.min-similarity}, when it contains a quoted phrase
  * of the question, when it holds every key term of the question ({@link KeyTerms#holdsAll}: "Who is the speaker?"
- * and a slide "Speaker: Dr. Maria Lopez"), when it holds an answer of the kind the question asks for and at least
- * half of its key terms ({@link dev.longshot.retrieval.answer.AnswerType}: "Who is giving this lecture?" and the title
- * slide "River monitoring lecture / Speaker: Dr. Maria Lopez"), or when it is a detection naming a requested object.
+ * and a slide "Speaker: Dr. Maria Lopez"), when it holds at least half of its key terms and a line that answers
+ * ({@link KeyTerms#answersInAUnit}: an answer of the kind the question asks for about its subject, on a line
+ * holding half the key terms itself,
+ * {@link dev.longshot.retrieval.answer.AnswerType}; "Who is giving this lecture?" and the title slide "River
+ * monitoring lecture / Speaker: Dr. Maria Lopez", but not a slide whose only name is its press contact), or when it is a detection naming a requested object.
  * Text of the same moment as accepted evidence that answers too is kept after it ({@link #withTheirMoments}).
  * Detection texts are cut to the TYPE asked for. The same moment found by several requests (overlapping spans of one
  * modality) is kept once, at its best score.
@@ -80,7 +82,7 @@ final class EvidenceSelector {
       return true;
     }
     if (h.evidence().modality() != Modality.DET && (keyTerms.holdsAll(text)
-        || keyTerms.holdsHalf(text) && keyTerms.holdsAnswer(h.evidence().text()))) {
+        || keyTerms.holdsHalf(text) && keyTerms.answersInAUnit(h.evidence().text()))) {
       return true;
     }
     return h.evidence().modality() == Modality.DET && plan.objects().stream().anyMatch(text::contains);
@@ -136,7 +138,7 @@ final class EvidenceSelector {
    */
   private static boolean answersToo(Evidence e, Evidence anchor, KeyTerms keyTerms) {
     return keyTerms.holdsMost(e.text()) || keyTerms.holdsAnswer(e.text()) && (keyTerms.holdsHalf(e.text())
-        || keyTerms.asked().orElseThrow().repeatedIn(anchor.text(), e.text()));
+        || keyTerms.repeatsAnswer(anchor.text(), e.text()));
   }
 
   /** Same video and intersecting spans, of any modalities: what is shown and said at one moment. */

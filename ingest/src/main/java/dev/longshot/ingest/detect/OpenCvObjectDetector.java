@@ -41,7 +41,14 @@ import org.bytedeco.opencv.opencv_objdetect.HOGDescriptor;
  * {@link #close()}; {@link #detect} is synchronised (OpenCV's detectors keep scratch state).
  */
 public final class OpenCvObjectDetector implements ObjectDetector {
-  static final int WORK_SIDE = 640;
+  /**
+   * Frames are detected at this longest side. 480 rather than 640 (issue 14): 0.52x the CPU per keyframe on the
+   * labelled darknet keyframes of {@code DetectorPrecisionTest}, where it finds the woman in person.jpg at two zooms
+   * instead of one (confidence 0.82 and 0.71 against 0.70) and drops dog.jpg's false "person" (0.65 at 640) even
+   * below {@link #PERSON_MIN_CONFIDENCE}: no person under 0.68 remains at all. The cost: HOG's people window
+   * (64x128) now needs a person at least 47 % of a 16:9 frame's height (36 % at 640).
+   */
+  static final int WORK_SIDE = 480;
   /**
    * Detections whose box is mostly perfectly flat colour are dropped: HOG's people model was trained on photos, and on
    * slides, screen recordings and other flat graphics its hits are text strokes (see {@link #flatShare}).
@@ -56,12 +63,22 @@ public final class OpenCvObjectDetector implements ObjectDetector {
   /**
    * People under this confidence (the logistic of the HOG SVM margin) are dropped whatever {@code
    * detector.min-confidence} says. Measured on the darknet photos as the pipeline sees them (DetectorPrecisionTest,
-   * issue 14): the real person scored 0.70-0.73, the false "person" on dog.jpg 0.65 and on horses.jpg 0.53.
+   * issue 14) at the former 640 px work side: the real person scored 0.70-0.73, the false "person" on dog.jpg 0.65 and
+   * on horses.jpg 0.53; at 480 px the real person scores 0.71-0.82 and nothing else reaches even 0.5.
    */
   static final double PERSON_MIN_CONFIDENCE = 0.68;
   /** Haar hits that must overlap before a face counts (OpenCV's minNeighbors). */
   private static final int FACE_MIN_NEIGHBORS = 4;
 
+  /**
+   * How hard the detectors look: the longest side frames are scaled to, the HOG pyramid's scale step and the padding
+   * around the frame (pixels), the face cascade's scale step.
+   */
+  record Schedule(int workSide, double hogScale, int hogPadding, double faceScale) {
+    static final Schedule DEFAULT = new Schedule(WORK_SIDE, 1.05, 16, 1.1);
+  }
+
+  private final Schedule schedule;
   private final HOGDescriptor hog;
   private final CascadeClassifier faces;
   private final CascadeClassifier eyes;
@@ -71,6 +88,11 @@ public final class OpenCvObjectDetector implements ObjectDetector {
 
   /** Loads the HOG people model and the face cascade. */
   public OpenCvObjectDetector(DetectorSettings settings) {
+    this(settings, Schedule.DEFAULT);
+  }
+
+  OpenCvObjectDetector(DetectorSettings settings, Schedule schedule) {
+    this.schedule = schedule;
     minConfidence = settings.minConfidence();
     nmsIou = settings.nmsIou();
     faces = cascade(FACE_CASCADE);
@@ -116,7 +138,7 @@ public final class OpenCvObjectDetector implements ObjectDetector {
     if (closed) {
       throw new IllegalStateException("OpenCV detector is closed");
     }
-    try (Mat full = toBgrMat(frame); Mat work = scaled(full); Mat gray = new Mat(); Mat equalized = new Mat()) {
+    try (Mat full = toBgrMat(frame); Mat work = scaled(full, schedule.workSide()); Mat gray = new Mat(); Mat equalized = new Mat()) {
       List<Detection> found = new ArrayList<>(people(work));
       cvtColor(work, gray, COLOR_BGR2GRAY);
       equalizeHist(gray, equalized);
@@ -160,8 +182,8 @@ public final class OpenCvObjectDetector implements ObjectDetector {
       return out; // OpenCV's HOG crashes (SIGSEGV) on frames smaller than its detection window
     }
     try (RectVector rects = new RectVector(); DoublePointer weights = new DoublePointer();
-        Size stride = new Size(8, 8); Size padding = new Size(16, 16)) {
-      hog.detectMultiScale(bgr, rects, weights, 0, stride, padding, 1.05, 2, false);
+        Size stride = new Size(8, 8); Size padding = new Size(schedule.hogPadding(), schedule.hogPadding())) {
+      hog.detectMultiScale(bgr, rects, weights, 0, stride, padding, schedule.hogScale(), 2, false);
       for (int i = 0; i < rects.size(); i++) {
         double margin = weights.limit() > i ? weights.get(i) : 0;
         double confidence = 1 / (1 + Math.exp(-margin));
@@ -184,7 +206,7 @@ public final class OpenCvObjectDetector implements ObjectDetector {
     }
     try (RectVector rects = new RectVector(); IntPointer hits = new IntPointer();
         Size min = new Size(minSide, minSide); Size max = new Size()) {
-      faces.detectMultiScale2(gray, rects, hits, 1.1, FACE_MIN_NEIGHBORS, 0, min, max);
+      faces.detectMultiScale2(gray, rects, hits, schedule.faceScale(), FACE_MIN_NEIGHBORS, 0, min, max);
       for (int i = 0; i < rects.size(); i++) {
         int n = hits.limit() > i ? hits.get(i) : FACE_MIN_NEIGHBORS;
         Rect r = rects.get(i);
@@ -238,8 +260,8 @@ public final class OpenCvObjectDetector implements ObjectDetector {
     return mat;
   }
 
-  private static Mat scaled(Mat full) {
-    double f = Math.min(1.0, (double) WORK_SIDE / Math.max(full.cols(), full.rows()));
+  private static Mat scaled(Mat full, int workSide) {
+    double f = Math.min(1.0, (double) workSide / Math.max(full.cols(), full.rows()));
     Mat out = new Mat();
     if (f >= 1.0) {
       full.copyTo(out);

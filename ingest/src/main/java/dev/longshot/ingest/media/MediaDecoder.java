@@ -33,8 +33,10 @@ import org.bytedeco.javacv.FrameGrabber;
  * whatever the length. Timestamps are the frames' own presentation times (variable frame rate is fine), shifted
  * so the file starts at 0. When the sink looks at frames much less often than the stream has them ({@link
  * #skipsNonReferenceFrames}), FFmpeg is told not to decode non-reference frames (the B-frames of common H.264
- * encodes), which nothing else depends on: about half the decoding work of a 25 fps camera file. Not thread-safe;
- * one instance per file.
+ * encodes), which nothing else depends on: about half the decoding work of a 25 fps camera file. When, moreover,
+ * the container's index shows no stretch without a keyframe longer than the sink's sampling interval ({@link
+ * #frameSkip}: a phone-like encode with a keyframe every second, uniform samples every 2 s), only keyframes are
+ * decoded; the sink then looks once per keyframe. Not thread-safe; one instance per file.
  */
 public final class MediaDecoder implements AutoCloseable {
   /** Receives what the pass decodes, on the decoding thread. */
@@ -72,6 +74,7 @@ public final class MediaDecoder implements AutoCloseable {
   private final boolean decodeAudio;
   private final boolean decodeVideo;
   private final double lookFps;
+  private final double sampleFps;
   private SwsContext thumbCtx;
   private SwsContext imageCtx;
   private BytePointer thumbBuf;
@@ -88,7 +91,17 @@ public final class MediaDecoder implements AutoCloseable {
    * {@link #skipsNonReferenceFrames}.
    */
   public MediaDecoder(Path file, MediaInfo info, boolean decodeAudio, boolean decodeVideo, double lookFps) {
+    this(file, info, decodeAudio, decodeVideo, lookFps, 0);
+  }
+
+  /**
+   * A decoder for a sink that looks at about {@code lookFps} frames per second of video and needs at least {@code
+   * sampleFps} of them (0: no such bound); see {@link #frameSkip}.
+   */
+  public MediaDecoder(Path file, MediaInfo info, boolean decodeAudio, boolean decodeVideo, double lookFps,
+      double sampleFps) {
     this.file = file;
+    this.sampleFps = sampleFps;
     this.info = info;
     this.decodeAudio = decodeAudio && info.hasAudio();
     this.decodeVideo = decodeVideo && info.hasVideo();
@@ -102,6 +115,32 @@ public final class MediaDecoder implements AutoCloseable {
    */
   public static boolean skipsNonReferenceFrames(double frameRate, double lookFps) {
     return lookFps > 0 && frameRate >= SKIP_NONREF_MIN_RATIO * lookFps;
+  }
+
+  /** What FFmpeg is told not to decode. */
+  public enum FrameSkip {
+    /** Every frame is decoded. */
+    NONE,
+    /** Frames no other frame refers to (FFmpeg's {@code skip_frame=noref}). */
+    NON_REFERENCE,
+    /** All but keyframes ({@code skip_frame=nokey}). */
+    NON_KEY
+  }
+
+  /**
+   * What a stream of {@code frameRate} frames per second whose longest stretch without a keyframe is {@code
+   * maxKeyframeIntervalMillis} (0: unknown) is decoded without, for a sink that looks at {@code lookFps} frames per
+   * second (0: every frame) and needs a frame at least every {@code 1 / sampleFps} seconds (0: no bound): only
+   * keyframes when they come at least that often, else non-reference frames when {@link #skipsNonReferenceFrames}.
+   */
+  public static FrameSkip frameSkip(double frameRate, long maxKeyframeIntervalMillis, double lookFps, double sampleFps) {
+    if (lookFps <= 0) {
+      return FrameSkip.NONE;
+    }
+    if (sampleFps > 0 && maxKeyframeIntervalMillis > 0 && maxKeyframeIntervalMillis <= 1000 / sampleFps) {
+      return FrameSkip.NON_KEY;
+    }
+    return skipsNonReferenceFrames(frameRate, lookFps) ? FrameSkip.NON_REFERENCE : FrameSkip.NONE;
   }
 
   /** Decodes the whole file into {@code sink}. */
@@ -158,8 +197,12 @@ public final class MediaDecoder implements AutoCloseable {
     FfmpegNatives.load();
     FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toAbsolutePath().toString());
     grabber.setImageMode(FrameGrabber.ImageMode.RAW);
-    if (decodeVideo && skipsNonReferenceFrames(info.frameRate(), lookFps)) {
-      grabber.setVideoOption("skip_frame", "noref"); // AVDISCARD_NONREF
+    if (decodeVideo) {
+      switch (frameSkip(info.frameRate(), info.maxKeyframeIntervalMillis(), lookFps, sampleFps)) {
+        case NON_KEY -> grabber.setVideoOption("skip_frame", "nokey"); // AVDISCARD_NONKEY
+        case NON_REFERENCE -> grabber.setVideoOption("skip_frame", "noref"); // AVDISCARD_NONREF
+        case NONE -> { }
+      }
     }
     if (decodeAudio) {
       grabber.setSampleRate(SpeechRecognizer.SAMPLE_RATE_HZ);

@@ -18,6 +18,8 @@ package dev.longshot.ingest.media;
  * @param subtitleStreams number of subtitle streams
  * @param videoDurationMillis the video stream's own duration, 0 when unknown or audio-only
  * @param audioDurationMillis the audio stream's own duration, 0 when unknown or no audio
+ * @param maxKeyframeIntervalMillis the longest stretch of the video stream between keyframes (from its start to the
+ *     first, between two, from the last to its end), from the container's index; 0 when the index does not say
  */
 public record MediaInfo(
     String formatName,
@@ -33,7 +35,8 @@ public record MediaInfo(
     String audioCodec,
     int subtitleStreams,
     long videoDurationMillis,
-    long audioDurationMillis) {
+    long audioDurationMillis,
+    long maxKeyframeIntervalMillis) {
 
   /** Display width (after rotation), 0 for audio-only. */
   public int width() {

@@ -8,6 +8,8 @@ import static org.bytedeco.ffmpeg.global.avcodec.avcodec_get_name;
 import static org.bytedeco.ffmpeg.global.avformat.AV_DISPOSITION_ATTACHED_PIC;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_close_input;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_find_stream_info;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_index_get_entries_count;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_index_get_entry;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_open_input;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_AUDIO;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_SUBTITLE;
@@ -28,6 +30,7 @@ import java.util.Set;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avcodec.AVPacketSideData;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVIndexEntry;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVRational;
 import org.bytedeco.javacpp.IntPointer;
@@ -98,7 +101,7 @@ public final class MediaProbe {
       AVStream audio = streams.audio();
       return new MediaInfo(format, duration, start, streams.video() != null, v.width(), v.height(), v.rotation(),
           v.fps(), v.codec(), audio != null, audio == null ? "" : codecName(audio.codecpar()), streams.subtitles(),
-          streamMillis(streams.video()), streamMillis(audio));
+          streamMillis(streams.video()), streamMillis(audio), maxKeyframeIntervalMillis(streams.video()));
     } finally {
       avformat_close_input(oc);
     }
@@ -222,6 +225,48 @@ public final class MediaProbe {
     }
     int cw = (int) Math.round(-ccw / 90.0) * 90;
     return ((cw % 360) + 360) % 360;
+  }
+
+  /** {@code AVINDEX_KEYFRAME} of FFmpeg's {@code AVIndexEntry.flags}. */
+  private static final int INDEX_KEYFRAME = 1;
+
+  /**
+   * The longest stretch of {@code st} without a keyframe, in milliseconds, from the index the demuxer read when the
+   * file was opened (MP4 and MOV list every frame with its keyframe flag; an index listing keyframes only, such as
+   * Matroska's cues, can only make stretches look longer): from the first frame to the first keyframe, between
+   * consecutive keyframes, and from the last keyframe to the end of the stream. 0 when there is no such index or
+   * the stream's duration is unknown.
+   */
+  static long maxKeyframeIntervalMillis(AVStream st) {
+    if (st == null || st.duration() == AV_NOPTS_VALUE || st.duration() <= 0 || st.time_base().den() == 0) {
+      return 0;
+    }
+    int n = avformat_index_get_entries_count(st);
+    if (n < 1) {
+      return 0;
+    }
+    long first = avformat_index_get_entry(st, 0).timestamp();
+    long end = first + st.duration();
+    long lastKey = first;
+    long longest = 0;
+    boolean anyKey = false;
+    for (int i = 0; i < n; i++) {
+      AVIndexEntry e = avformat_index_get_entry(st, i);
+      if (e == null || e.isNull()) {
+        return 0;
+      }
+      end = Math.max(end, e.timestamp());
+      if ((e.flags() & INDEX_KEYFRAME) != 0) {
+        longest = Math.max(longest, e.timestamp() - lastKey);
+        lastKey = e.timestamp();
+        anyKey = true;
+      }
+    }
+    if (!anyKey) {
+      return 0;
+    }
+    longest = Math.max(longest, end - lastKey);
+    return longest * 1000L * st.time_base().num() / st.time_base().den();
   }
 
   private static long streamMillis(AVStream st) {

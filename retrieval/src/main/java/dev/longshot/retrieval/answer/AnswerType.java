@@ -29,18 +29,21 @@ public enum AnswerType {
   PERSON("\\b(who|whom|whose)\\b|\\b(which|what) (person|people|speaker|presenter|lecturer|host|author)\\b",
       Patterns.HONORIFIC + "\\.?\\h+" + Patterns.NAME,
       // possessive blanks: "\\h*:?\\h+" tried every split of a run of blanks without a name after it (quadratic)
-      "(?i:\\b(speaker|speakers|presenter|host|hosts|moderator|chair|lecturer|author|authors|guest|narrator|interviewer"
-          + "|interviewee|presented by|hosted by|moderated by|written by|directed by|given by))(?:\\h*+:)?\\h++("
-          + Patterns.HONORIFIC + "\\.?\\h+)?" + Patterns.NAME,
+      Role.LABEL + "(?:\\h*+:)?\\h++(" + Patterns.HONORIFIC + "\\.?\\h+)?" + Patterns.NAME,
       "(?i:\\bmy name(?: is|'s)\\s+)(?!" + Patterns.FUNCTION_WORD + "\\b)\\p{L}{2,}",
       "\\b(I am|I'm|i am|i'm)\\h+" + Patterns.NAME),
   /** A point in time: a date, month, weekday, year, season or clock time. */
   TIME("\\bwhen\\b|\\b(what|which) (year|date|time|day|month|weekday|season|hour)\\b|\\bhow long ago\\b"
       + "|\\bsince when\\b|\\buntil when\\b",
-      "(?i:\\b(january|february|april|june|july|august|september|october|november|december)\\b)",
-      "\\b(May|March)\\b",
-      "(?i:\\b(may|march)\\s+(\\d|" + Patterns.NUMBER_WORD + "\\b))",
-      "(?i:\\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|yesterday|tonight)\\b)",
+      "(?i:\\b(january|february|april|june|july|september|october|november|december)\\b)",
+      // May, March and August are also a modal, a verb and an adjective ("May I ask", "march on", "an august
+      // panel"): a month when a number or a time's preposition stands next to it, or (August) when capitalised
+      "(?i:\\b(may|march|august)\\s+(\\d+|" + Patterns.NUMBER_WORD + "\\b))",
+      "(?i:\\b(\\d{1,2}(st|nd|rd|th)?\\s+|(in|on|by|since|until|till|from|through|during|before|after|early|late|mid"
+          + "|next|last|every|each|of)\\s+)(may|march|august)\\b)",
+      "\\bAugust\\b",
+      "(?i:\\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\\b)",
+      "(?i:\\b(today|tomorrow|yesterday|tonight)\\b)",
       "(?i:\\b(spring|summer|autumn|winter)\\b)",
       "\\b(1[6-9]|20)\\d\\d\\b",
       "(?i:\\b(nineteen|twenty)[ -](hundred|oh|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen"
@@ -48,7 +51,10 @@ public enum AnswerType {
           + "|eight|nine))?\\b)",
       "(?i:\\b\\d{1,2}[:.]\\d\\d\\s*(am|pm|a\\.m\\.|p\\.m\\.|h)?(?!\\d))",
       "(?i:\\b\\d{1,2}\\s*(am|pm|a\\.m\\.|p\\.m\\.|o'clock)(?!\\p{L}))",
-      "(?i:\\b(noon|midnight|o'clock)\\b)"),
+      "(?i:\\b(noon|midnight|o'clock)\\b)",
+      // a spoken clock time: "eight thirty in the morning", "nine in the evening"
+      "(?i:\\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)(\\s+(oh\\s+)?(five|ten|fifteen"
+          + "|twenty|thirty|forty|fifty)(\\s+five)?)?\\s+(in the (morning|afternoon|evening)|at night)\\b)"),
   /** A place: a city, country, river, site, venue... */
   PLACE("\\bwhere\\b|\\b(which|what|in which|in what) (" + Patterns.PLACE_NOUN + ")\\b",
       "\\b(in|at|from|near|across|outside|inside|around|on)\\s+(the\\s+)?((?i:" + Patterns.PLACE_NOUN + ")\\s+(of\\s+)?)?"
@@ -64,9 +70,73 @@ public enum AnswerType {
       "(?i:\\bone\\s+(point|hundred|thousand|million|billion|and)\\b)",
       "(?i:\\b(dozen|dozens|half|once|twice|hundreds|thousands|millions)\\b)");
 
+  /**
+   * The roles a {@link #PERSON} is labelled with on screen or in a credit ("Speaker: Maria Lopez", "hosted by Nora
+   * Quist"), each with what a person in that role does as a question says it ("Who is giving this lecture?" asks for
+   * the speaker, "Who hosts the show?" for the host): verbs and the role's own name, not the event ("Who attended
+   * the lecture?" asks for no speaker). A self-introduction ("my name is...") is the person speaking.
+   */
+  enum Role {
+    SPEAKER("speaker|speakers|presenter|presenters|lecturer|presented by|given by", "present|presents|presenting"
+        + "|presented|give|gives|giving|gave|speak|speaks|speaking|spoke|talking|talked|speaker"),
+    HOST("host|hosts|hosted by", "host|hosts|hosting|hosted|present|presents|presenting"),
+    CHAIR("moderator|chair|moderated by|chaired by", "chair|chairs|chairing|chaired|moderate|moderates|moderating"
+        + "|moderated|moderator|lead|leads|leading|led|run|runs|running|ran"),
+    AUTHOR("author|authors|written by", "write|writes|wrote|written|writing|author|authored"),
+    GUEST("guest|guests|interviewee", "guest|guests|invited|visiting|visits"),
+    NARRATOR("narrator", "narrate|narrates|narrating|narrated|narration|narrator|voices|voiced|tells|told"),
+    INTERVIEWER("interviewer", "interview|interviews|interviewing|interviewer|asks|asking"),
+    DIRECTOR("directed by", "direct|directs|directed|directing|director");
+
+    /** Any role's label, case-insensitive, as the role-label pattern of {@link #PERSON} starts. */
+    static final String LABEL = "(?i:\\b(" + String.join("|", Arrays.stream(values()).map(r -> r.labels).toList()) + "))";
+    /** What the person speaking does, for a self-introduction. */
+    static final Set<String> SPEAKING = Set.of("speak", "speaks", "speaking", "spoke", "talking", "talked",
+        "give", "gives", "giving", "gave", "present", "presents", "presenting", "host", "hosts", "hosting", "narrate",
+        "narrates", "narrating", "introduce", "introduces", "welcomes", "speaker", "presenter", "narrator");
+    private final String labels;
+    private final Pattern label;
+    private final Set<String> acts;
+
+    Role(String labels, String acts) {
+      this.labels = labels;
+      this.label = Pattern.compile("(?i:\\b(" + labels + "))(?:\\h*+:)?\\h++(" + Patterns.HONORIFIC + "\\.?\\h+)?"
+          + Patterns.NAME);
+      this.acts = Set.of(acts.split("\\|"));
+    }
+  }
+
+  /**
+   * What the people {@link #PERSON} finds in {@code line} by their role do: the acts of each role labelled there
+   * ({@link Role}), and of the person speaking for a self-introduction; empty for other types and for a name with
+   * only an honorific ("Dr. Ada Byrne" has no role).
+   */
+  public List<Set<String>> roleActsIn(CharSequence line) {
+    if (this != PERSON) {
+      return List.of();
+    }
+    List<Set<String>> out = new ArrayList<>();
+    for (Role r : Role.values()) {
+      if (r.label.matcher(line).find()) {
+        out.add(r.acts);
+      }
+    }
+    if (answers.get(SELF_INTRODUCTION).matcher(line).find() || answers.get(SELF_INTRODUCTION + 1).matcher(line).find()) {
+      out.add(Role.SPEAKING);
+    }
+    return out;
+  }
+
+  /** Whether {@code line} labels a person with a role ({@link Role}); false for other types. */
+  public boolean labelsARole(CharSequence line) {
+    return this == PERSON && answers.get(ROLE_LABEL).matcher(line).find();
+  }
+
   /** Shared pieces of the patterns above. */
   private static final class Patterns {
-    static final String HONORIFIC = "\\b(Dr|Prof|Professor|Doctor|Mr|Mrs|Ms|Mx|Sir|Dame|Rev)";
+    /** Honorifics and titles that stand before a name ("Dr. Ada Byrne", "Mayor Helen Okafor"). */
+    static final String HONORIFIC = "\\b(Dr|Prof|Professor|Doctor|Mr|Mrs|Ms|Mx|Sir|Dame|Rev|Mayor|President|Minister"
+        + "|Senator|Governor|Judge|Chancellor|Councillor|Councilor|Captain|Inspector)";
     /** A capitalised name of one or more words on one line ("Maria", "Maria Lopez", "O'Neill"). */
     static final String NAME = "\\p{Lu}[\\p{L}'-]+(\\h+\\p{Lu}[\\p{L}'-]+)*";
     static final String NUMBER_WORD = "(" + String.join("|", EnglishNumbers.words()) + ")";
@@ -84,6 +154,9 @@ public enum AnswerType {
   }
 
   private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]{3,}");
+  /** Indexes of {@link #PERSON}'s answer patterns: the role label, then the two self-introductions. */
+  private static final int ROLE_LABEL = 1;
+  private static final int SELF_INTRODUCTION = 2;
   private final Pattern questionCue;
   private final List<Pattern> answers;
 

@@ -15,13 +15,14 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The default backend, no model. The answer leads with the sentence or slide line of the best evidence that answers:
  * one holding an answer of the kind the question asks for ({@link AnswerType}: a name for "who", a date for "when", a
- * number for "how many"...) beats one that only holds the question's key terms ({@link KeyTerms}), then more key terms,
- * then the shorter line wins, e.g. {@code Total budget: 4.2 million euros (slide at 00:22).} or {@code Speaker: Dr.
+ * number for "how many"...) about the question's subject ({@link KeyTerms#answers}) beats one that only holds the
+ * question's key terms ({@link KeyTerms}), which beats a line of the asked type sharing no word with the question
+ * (page furniture such as "Contact: Dr. Ada Byrne" or "Page 3" is no answer at all); then more key terms, then the
+ * shorter line wins, e.g. {@code Total budget: 4.2 million euros (slide at 00:22).} or {@code Speaker: Dr.
  * Maria Lopez (slide at 00:00).}; it then quotes the best line of the other evidence, e.g. {@code Also at 00:23 the
  * speaker says "..."}. Text seen at
  * several moments or in several videos is quoted once with all its moments. When no line holds a key term it
@@ -34,11 +35,6 @@ public final class ExtractiveAnswerer implements Answerer {
   /** Distinct evidence texts an answer draws on. */
   static final int MAX_ITEMS = 3;
   static final int MAX_QUOTE_CHARS = 240;
-  /**
-   * Between a slide's lines (or the reads of one slide that retrieval merged, joined by " / ") and a transcript's
-   * sentences ("Dr. Lopez" stays whole: 3 letters before the stop).
-   */
-  private static final Pattern UNIT_BREAK = Pattern.compile("\\R| / |(?<=\\p{L}{3}[.!?])\\s+");
 
   /** Where a text was seen. */
   private record Moment(String videoId, long startMillis, long endMillis) {}
@@ -78,13 +74,16 @@ public final class ExtractiveAnswerer implements Answerer {
     List<Quote> items = merge(evidence.stream().map(e -> new Quote(e.modality(), e.text(),
         List.of(new Moment(e.videoId(), e.startMillis(), e.endMillis())))).toList());
     List<Quote> cited = items.subList(0, Math.min(MAX_ITEMS, items.size()));
-    Comparator<Quote> answersBest = Comparator.comparingInt((Quote u) -> keys.holdsAnswer(u.text()) ? 0 : 1)
+    // a line that answers (of the asked type and about the question's subject), then one that holds key terms, then
+    // one of the asked type in the moment of key terms; more key terms, then the shorter line
+    Comparator<Quote> answersBest = Comparator.comparingInt((Quote u) -> keys.answers(u.text()) ? 0
+            : keys.score(u.text()) > 0 ? 1 : 2)
         .thenComparingInt(u -> -keys.score(u.text())).thenComparingInt(u -> u.text().length());
     List<Quote> best = new ArrayList<>();
     for (Quote item : cited) {
       boolean anchored = anchored(item, items, keys);
-      units(item).stream().filter(u -> keys.score(u.text()) > 0 || anchored && keys.holdsAnswer(u.text()))
-          .min(answersBest).ifPresent(best::add);
+      units(item).stream().filter(u -> keys.score(u.text()) > 0 || keys.answers(u.text())
+          || anchored && keys.holdsAnswer(u.text())).min(answersBest).ifPresent(best::add);
     }
     if (best.isEmpty()) {
       return capitalise(String.join("; ", cited.stream().map(q -> statement(q, q.text())).toList()) + ".");
@@ -139,7 +138,7 @@ public final class ExtractiveAnswerer implements Answerer {
    */
   private static List<Quote> units(Quote q) {
     List<Quote> out = new ArrayList<>();
-    Matcher m = UNIT_BREAK.matcher(q.text());
+    Matcher m = KeyTerms.UNIT_BREAK.matcher(q.text());
     int from = 0;
     while (from <= q.text().length()) {
       boolean more = m.find();

@@ -46,6 +46,7 @@ class AnswerTypeTest {
   void peopleAreSeenByHonorificsRoleLabelsAndSelfIntroductions() {
     assertThat(PERSON.answersIn("Keynote\nDr. Ada Byrne\nGhent, 2023")).contains("Dr. Ada Byrne");
     assertThat(PERSON.answersIn("Presenter: Tomas Varga")).containsExactly("Presenter: Tomas Varga");
+    assertThat(PERSON.answersIn("Mayor Helen Okafor")).containsExactly("Mayor Helen Okafor");
     assertThat(PERSON.answersIn("HOST: Prof Lin Chen")).contains("HOST: Prof Lin Chen");
     assertThat(PERSON.answersIn("Presented by Nora Quist")).containsExactly("Presented by Nora Quist");
     // speech as a recogniser writes it (lower case, no punctuation) and as subtitles write it
@@ -77,13 +78,46 @@ class AnswerTypeTest {
 
   @Test
   void timesAreMonthsYearsWeekdaysSeasonsAndClockTimes() {
-    assertThat(TIME.answersIn("Final report due May 2026")).contains("May", "2026");
+    assertThat(TIME.answersIn("Final report due May 2026")).contains("May 2026", "2026");
     assertThat(TIME.foundIn("the report is due in may twenty twenty six")).isTrue();
     assertThat(TIME.foundIn("doors open at 7:30 pm")).isTrue();
     assertThat(TIME.foundIn("we meet every tuesday")).isTrue();
     assertThat(TIME.foundIn("oxygen stayed stable during the summer")).isTrue();
     assertThat(TIME.foundIn("you may see some noise here")).as("'may' the verb").isFalse();
     assertThat(TIME.foundIn("Budget: 4.2 million euros")).isFalse();
+  }
+
+  /**
+   * Words that are months, weekdays or names only sometimes: modal "May I ask", "march" the verb, "august" the
+   * adjective, "Sun", "Will". A month needs a number or a time's preposition next to it, or (August) its capital.
+   */
+  @Test
+  void ambiguousWordsAreTimesOrPeopleOnlyInTheirPlace() {
+    assertThat(TIME.foundIn("May I ask everyone to note the new library hours.")).as("modal May").isFalse();
+    assertThat(TIME.foundIn("Welcome. May we begin with the budget?")).isFalse();
+    assertThat(TIME.foundIn("You may see some noise. May the best team win.")).isFalse();
+    assertThat(TIME.foundIn("March on to the next slide, please.")).as("march the verb").isFalse();
+    assertThat(TIME.foundIn("the volunteers march through the city")).isFalse();
+    assertThat(TIME.foundIn("reviewed by an august panel of judges")).as("august the adjective").isFalse();
+    assertThat(TIME.foundIn("Sun and wind power the buoys")).isFalse();
+    assertThat(PERSON.foundIn("Will the speaker take questions?")).isFalse();
+    assertThat(TIME.answersIn("Final report due May 2026")).contains("May 2026");
+    assertThat(TIME.foundIn("the report is due in may")).isTrue();
+    assertThat(TIME.foundIn("The bridge opens on the third of march.")).isTrue();
+    assertThat(TIME.foundIn("from March to May")).isTrue();
+    assertThat(TIME.foundIn("We met in Lisbon last August.")).isTrue();
+    assertThat(TIME.foundIn("The harvest starts in August")).isTrue();
+    assertThat(TIME.foundIn("Opens 12 March")).isTrue();
+    assertThat(PERSON.foundIn("Hi, I'm Will Byrne.")).isTrue();
+  }
+
+  @Test
+  void weekdaysInThePluralAndSpokenClockTimesAreTimes() {
+    assertThat(TIME.foundIn("Closed on Sundays")).isTrue();
+    assertThat(TIME.foundIn("the library opens at eight thirty in the morning")).isTrue();
+    assertThat(TIME.foundIn("it stays open until nine in the evening")).isTrue();
+    assertThat(TIME.foundIn("we need eight people in the morning shift")).as("a count before 'in the morning ...'")
+        .isFalse();
   }
 
   @Test

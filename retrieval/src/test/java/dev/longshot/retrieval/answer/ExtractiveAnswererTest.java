@@ -92,6 +92,54 @@ class ExtractiveAnswererTest extends AnswererContract {
         .startsWith("The new bridge opens in september twenty twenty seven (speech at 00:44).");
   }
 
+  /**
+   * A line of the asked form about another subject does not lead: page furniture (a press contact, a page counter) is
+   * no answer unless the question asks about it, and a typed line sharing no word with the question ranks below a
+   * line that holds the question's terms ("Funded by the city council" names who funded: the agent of the question's
+   * verb is a person-like answer).
+   */
+  @Test
+  void aLineOfTheAskedFormAboutAnotherSubjectDoesNotLead() {
+    Evidence funding = new Evidence(V, Modality.OCR, 0, 20_000,
+        "Bridge project\nFunded by the city council\nContact: Dr. Ada Byrne", null, 1);
+    assertThat(answerer().answer("Who funded the bridge project?", List.of(funding), t -> { }).text())
+        .isEqualTo("Funded by the city council (slide at 00:00).");
+    assertThat(answerer().answer("Who is the press contact?", List.of(funding), t -> { }).text())
+        .as("the question asks about the contact").isEqualTo("Contact: Dr. Ada Byrne (slide at 00:00).");
+    Evidence thanks = new Evidence(V, Modality.OCR, 0, 20_000,
+        "Bridge project\nThanks to Dr. Ada Byrne\nThe city council paid for the bridge", null, 1);
+    assertThat(answerer().answer("Who paid for the bridge project?", List.of(thanks), t -> { }).text())
+        .startsWith("The city council paid for the bridge (slide at 00:00).");
+    Evidence inspected = new Evidence(V, Modality.OCR, 30_000, 50_000, "Bridges inspected by the team: all\nPage 3", null, 1);
+    assertThat(answerer().answer("How many bridges were inspected?", List.of(inspected), t -> { }).text())
+        .isEqualTo("Bridges inspected by the team: all (slide at 00:30).");
+    Evidence storm = new Evidence(V, Modality.OCR, 5_000, 9_000,
+        "Storm damage\nSome sensors failed in the heavy storm\nMeasured with 12 buoys\nSlide 4 of 12", null, 1);
+    assertThat(answerer().answer("How many sensors failed in the storm?", List.of(storm), t -> { }).text())
+        .isEqualTo("Some sensors failed in the heavy storm (slide at 00:05).");
+    List<Evidence> briefing = List.of(
+        new Evidence(V, Modality.OCR, 50_000, 76_000, "Library Hours\nOpens at 8:30 am on weekdays\nChief Librarian: "
+            + "Grace Tan\nContact: Dr. Ada Byrne, press office Page 3", null, 2),
+        new Evidence(V, Modality.ASR, 51_000, 54_000, "may i ask everyone to note the new library hours", null, 1));
+    assertThat(answerer().answer("Who is the chief librarian?", briefing, t -> { }).text())
+        .startsWith("Chief Librarian: Grace Tan (slide at 00:50).");
+    assertThat(answerer().answer("When does the library open?", briefing, t -> { }).text())
+        .startsWith("Opens at 8:30 am on weekdays (slide at 00:50).");
+  }
+
+  /** A role label answers "who" when its role is what the question asks about: a speaker gives the lecture. */
+  @Test
+  void aRoleLabelAnswersWhenTheQuestionAsksForThatRole() {
+    Evidence slide = new Evidence(V, Modality.OCR, 0, 20_000,
+        "Bridge project\nKeynote lecture\nSpeaker: Dr. Ada Byrne\nHost: Tom Reyes", null, 1);
+    assertThat(answerer().answer("Who is giving the keynote lecture?", List.of(slide), t -> { }).text())
+        .isEqualTo("Speaker: Dr. Ada Byrne (slide at 00:00).");
+    assertThat(answerer().answer("Who hosts the bridge project evening?", List.of(slide), t -> { }).text())
+        .isEqualTo("Host: Tom Reyes (slide at 00:00).");
+    assertThat(answerer().answer("Who attended the keynote lecture?", List.of(slide), t -> { }).text())
+        .as("no role attends: no name leads, the slide is quoted as it is").startsWith("At 00:00 the slide reads");
+  }
+
   /** No answer of the asked kind: the line holding the question's terms leads as before; no name or number is made up. */
   @Test
   void evidenceWithoutAnAnswerOfTheAskedKindStillLeadsWithItsBestLine() {

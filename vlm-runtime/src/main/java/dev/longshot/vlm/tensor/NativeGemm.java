@@ -20,7 +20,9 @@ import java.util.Arrays;
  * {@value #PROPERTY} is not {@code false}. oneDNN's OpenMP threads follow the runtime's thread count per call
  * ({@code omp_set_num_threads} on the calling thread) and sleep as soon as a product ends ({@code OMP_WAIT_POLICY
  * PASSIVE} unless the environment sets one), so nothing spins between products. A native failure during a product
- * is logged once and turns the native path off for the JVM; that product is recomputed by the Java GEMM.
+ * ({@link NativeFailure}: a status from the library, a missing symbol) is logged once and turns the native path off
+ * for the JVM; that product is recomputed by the Java GEMM. Any other exception (bad input, a closed model) reaches
+ * the caller as the Java GEMM's would, and the native path stays on.
  */
 public abstract class NativeGemm {
   /** {@code -Dlongshot.vlm.native-gemm=false}: always the Java GEMM. */
@@ -45,6 +47,17 @@ public abstract class NativeGemm {
     F32
   }
 
+  /**
+   * Native buffer bytes kept between products: a buffer grown past it (a long prompt's activations, its products'
+   * results) is freed when the product ends. Tests lower it.
+   */
+  static volatile long keptBufferBytes = 64L << 20;
+
+  /** Bytes of native buffers held now (activations, weights, results, scratch): for the test of the cap above. */
+  long bufferBytes() {
+    return 0;
+  }
+
   /** One line naming the library, its instruction set and the precision per weight type. */
   abstract String describe();
 
@@ -65,6 +78,40 @@ public abstract class NativeGemm {
       case F32, F16, BF16 -> Precision.F32;
       default -> Precision.BF16;
     };
+  }
+
+  /**
+   * Bidirectional multi-head attention natively in bfloat16 (see {@link #attendBf16}); throws on a native failure.
+   * Implementations without it throw {@link UnsupportedOperationException}.
+   */
+  void attend(Parallel par, float[][] q, float[][] k, float[][] v, float[][] out, int n, int heads, int headDim,
+      float scale) {
+    throw new UnsupportedOperationException("no native attention");
+  }
+
+  /**
+   * {@code out[t][h hd + i] = sum_j softmax_j(bf16(scale q_t,h) . bf16(k_j,h)) v_j,h[i]} (every token sees every token;
+   * {@code q}, {@code k}, {@code v}, {@code out} are {@code [n][heads * headDim]}) on the native library: both
+   * products in bfloat16 with float32 sums, the probabilities rounded to bfloat16 for the second, all heads at once,
+   * the {@code n x n} scores kept in native memory. Returns false, writing nothing, where the Java path must run (no
+   * native library, fewer than {@value #MIN_TOKENS} tokens, inside {@link #javaOnly}, or a native failure, logged
+   * once, after which the Java GEMM runs from then on): for the vision tower's bf16 precision.
+   */
+  public static boolean attendBf16(Parallel par, float[][] q, float[][] k, float[][] v, float[][] out, int n,
+      int heads, int headDim, float scale) {
+    NativeGemm g = instance();
+    if (g == null || n < MIN_TOKENS || JAVA_HERE.get()) {
+      return false;
+    }
+    try {
+      g.attend(par, q, k, v, out, n, heads, headDim, scale);
+      return true;
+    } catch (RuntimeException | LinkageError e) {
+      failed = true;
+      LOG.log(Level.WARNING, "vlm-runtime prefill GEMM: oneDNN attention failed (" + oneLine(e) + "); the Java GEMM "
+          + "runs from now on");
+      return false;
+    }
   }
 
   /** The loaded native GEMM, or null where it does not run here (the reason logged once). */
@@ -142,11 +189,18 @@ public abstract class NativeGemm {
         }
       }
       return true;
-    } catch (RuntimeException | LinkageError e) {
+    } catch (NativeFailure | LinkageError e) { // anything else (bad input, a closed model) is the caller's to see
       failed = true;
       LOG.log(Level.WARNING, "vlm-runtime prefill GEMM: oneDNN failed (" + oneLine(e) + "); the Java GEMM runs from "
           + "now on");
       return false;
+    }
+  }
+
+  /** A failure of the native library itself (a status, a missing symbol): turns the native path off for the JVM. */
+  static final class NativeFailure extends IllegalStateException {
+    NativeFailure(String message, Throwable cause) {
+      super(message, cause);
     }
   }
 

@@ -167,10 +167,15 @@ public final class VisionEncoder {
    * {@code att[t] = softmax(q[t] K^T / sqrt(hd)) V} per head, every token sees every token. Both products go through
    * the register-blocked {@link Matmul} kernel: the head's keys are a {@code [n][hd]} matrix ({@code S = Q K^T}), its
    * values transposed a {@code [hd][n]} one ({@code O = P V}); the {@code n x n} probabilities of one head at a time.
+   * With bf16 precision where the native GEMM runs, all heads at once on it instead ({@link NativeGemm#attendBf16}).
    */
   private void attention(Buffers b, int n) {
     int hd = c.headDim();
     float scale = (float) (1.0 / Math.sqrt(hd));
+    if (precision == VisionPrecision.BF16 && NativeGemm.attendBf16(par, b.q, b.k, b.v, b.att, n, c.heads(), hd,
+        scale)) {
+      return;
+    }
     float[] keys = new float[n * hd];
     float[] valuesT = new float[hd * n];
     for (int h = 0; h < c.heads(); h++) {

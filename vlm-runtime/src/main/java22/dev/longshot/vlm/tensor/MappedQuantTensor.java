@@ -60,4 +60,9 @@ abstract sealed class MappedQuantTensor extends FloatTensor permits MappedQ8Tens
   final void dotRowsScalar(int firstRow, int count, Q8Activation x, float[] out) {
     rows.dotRows(firstRow, count, x, out, true);
   }
+
+  /** The interleaved copy of the matrix once built at load, else null: for prefill's {@link BlockedBf16}. */
+  final Interleaved layout() {
+    return rows.layout();
+  }
 }

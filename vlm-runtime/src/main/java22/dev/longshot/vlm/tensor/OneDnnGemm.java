@@ -38,9 +38,12 @@ import org.bytedeco.javacpp.Pointer;
 /**
  * {@link NativeGemm} on oneDNN's matmul primitive (the JavaCPP preset, OpenMP build). Per call: the activations are
  * copied once into native memory ({@code [n][cols]}, bfloat16 for {@link NativeGemm.Precision#BF16}, else float32);
- * per job, slices of at most {@link NativeGemm#sliceFloats} weights are dequantised by all threads into native memory
- * of the same type ({@code [rows][cols]}, which oneDNN reads as the {@code cols x rows} matrix with strides
- * {@code (1, cols)}) and multiplied with runs of at most {@link NativeGemm#tokenChunk} activations into float32
+ * the quantised types' activations rounded ({@link Q8Activation#round}) and converted in one vector pass
+ * ({@link #roundToBf16}); per job, slices of at most {@link NativeGemm#sliceFloats} weights are dequantised by all
+ * threads into native memory of the same type: weights with a decode layout in 16-row groups straight into oneDNN's
+ * blocked bf16 layout ({@link BlockedBf16}, which its AMX kernels read without a reorder), others by {@code copyTo}
+ * as {@code [rows][cols]} (which oneDNN reads as the {@code cols x rows} matrix with strides {@code (1, cols)}), and
+ * multiplied with runs of at most {@link NativeGemm#tokenChunk} activations into float32
  * results, copied back into the job's output rows. Primitives (JIT-compiled per
  * shape, precision and thread count) are cached. One product at a time: calls from several threads queue (they would
  * otherwise oversubscribe the cores with OpenMP teams of their own).
@@ -169,54 +172,100 @@ final class OneDnnGemm extends NativeGemm {
     return description;
   }
 
+  /** The vision tower's attention ({@link OneDnnAttention}), created on first use; guarded by this object's lock. */
+  private OneDnnAttention attention;
+
   @Override
-  synchronized void multiply(Parallel par, float[][] xs, int n, int cols, boolean rounds, Precision precision,
-      Matmul.Job[] jobs) {
-    int threads = par.threads();
+  synchronized void attend(Parallel par, float[][] q, float[][] k, float[][] v, float[][] out, int n, int heads,
+      int headDim, float scale) {
+    if (attention == null) {
+      attention = new OneDnnAttention(this);
+    }
+    attention.attend(par, q, k, v, out, n, heads, headDim, scale);
+  }
+
+  dnnl_engine engine() {
+    return engine;
+  }
+
+  dnnl_stream stream() {
+    return stream;
+  }
+
+  /** oneDNN's OpenMP team size for the calling thread's next primitives. */
+  void setThreads(int threads) {
     try {
       setThreads.invokeExact(threads);
     } catch (Throwable t) {
-      throw new IllegalStateException("omp_set_num_threads failed: " + t, t);
+      throw new NativeFailure("omp_set_num_threads failed: " + t, t);
     }
-    boolean bf16 = precision == Precision.BF16;
-    int size = bf16 ? Short.BYTES : Float.BYTES;
-    src.ensure((long) n * cols * size);
-    MemorySegment s = src.seg;
-    par.forRange(n, 8, (from, to) -> {
-      float[] row = rounds ? row(cols) : null;
-      for (int t = from; t < to; t++) {
-        float[] x = rounds ? Q8Activation.round(xs[t], row, cols) : xs[t];
-        if (bf16) {
-          toBf16(x, s, (long) t * cols * size, cols);
-        } else {
-          MemorySegment.copy(x, 0, s, F, (long) t * cols * size, cols);
+  }
+
+  @Override
+  synchronized long bufferBytes() {
+    return src.seg.byteSize() + dst.seg.byteSize() + wei.seg.byteSize() + scratch.seg.byteSize();
+  }
+
+  @Override
+  synchronized void multiply(Parallel par, float[][] xs, int n, int cols, boolean rounds, Precision precision,
+      Matmul.Job[] jobs) {
+    try {
+      int threads = par.threads();
+      try {
+        setThreads.invokeExact(threads);
+      } catch (Throwable t) {
+        throw new NativeFailure("omp_set_num_threads failed: " + t, t);
+      }
+      boolean bf16 = precision == Precision.BF16;
+      int size = bf16 ? Short.BYTES : Float.BYTES;
+      src.ensure((long) n * cols * size);
+      MemorySegment s = src.seg;
+      par.forRange(n, 8, (from, to) -> {
+        for (int t = from; t < to; t++) {
+          if (bf16 && rounds) {
+            roundToBf16(xs[t], s, (long) t * cols * size, cols);
+          } else if (bf16) {
+            toBf16(xs[t], s, (long) t * cols * size, cols);
+          } else {
+            MemorySegment.copy(xs[t], 0, s, F, (long) t * cols * size, cols);
+          }
+        }
+      });
+      long slice = sliceFloats;
+      int chunk = tokenChunk;
+      for (Matmul.Job job : jobs) {
+        boolean blocked = bf16 && BlockedBf16.hasGroups(job.w(), cols);
+        int sliceRows = (int) Math.max(1, Math.min(job.rows(), slice / cols));
+        if (blocked && sliceRows < job.rows()) { // slices of whole blocks of the bf16 layout
+          sliceRows = Math.max(BlockedBf16.N_BLOCK, sliceRows / BlockedBf16.N_BLOCK * BlockedBf16.N_BLOCK);
+        }
+        for (int r0 = 0; r0 < job.rows(); r0 += sliceRows) {
+          int ns = Math.min(sliceRows, job.rows() - r0);
+          dequantise(par, job.w(), r0, ns, cols, bf16, blocked);
+          for (int t0 = 0; t0 < n; t0 += chunk) {
+            int m = Math.min(chunk, n - t0);
+            Prim p = primitive(new Key(m, cols, ns, precision, threads, blocked));
+            dst.ensure((long) m * ns * Float.BYTES);
+            scratch.ensure(p.scratchBytes);
+            p.execute(src.address() + (long) t0 * cols * size, wei.address(), dst.address(), scratch.address());
+            MemorySegment d = dst.seg;
+            float[][] outs = job.outs();
+            int first = t0;
+            int row0 = r0;
+            par.forRange(m, 16, (from, to) -> {
+              for (int t = from; t < to; t++) {
+                MemorySegment.copy(d, F, (long) t * ns * Float.BYTES, outs[first + t], row0, ns);
+              }
+            });
+          }
         }
       }
-    });
-    long slice = sliceFloats;
-    int chunk = tokenChunk;
-    for (Matmul.Job job : jobs) {
-      int sliceRows = (int) Math.max(1, Math.min(job.rows(), slice / cols));
-      for (int r0 = 0; r0 < job.rows(); r0 += sliceRows) {
-        int ns = Math.min(sliceRows, job.rows() - r0);
-        dequantise(par, job.w(), r0, ns, cols, bf16);
-        for (int t0 = 0; t0 < n; t0 += chunk) {
-          int m = Math.min(chunk, n - t0);
-          Prim p = primitive(new Key(m, cols, ns, precision, threads));
-          dst.ensure((long) m * ns * Float.BYTES);
-          scratch.ensure(p.scratchBytes);
-          p.execute(src.address() + (long) t0 * cols * size, wei.address(), dst.address(), scratch.address());
-          MemorySegment d = dst.seg;
-          float[][] outs = job.outs();
-          int first = t0;
-          int row0 = r0;
-          par.forRange(m, 16, (from, to) -> {
-            for (int t = from; t < to; t++) {
-              MemorySegment.copy(d, F, (long) t * ns * Float.BYTES, outs[first + t], row0, ns);
-            }
-          });
-        }
-      }
+    } finally { // a long prompt's buffers do not stay for the JVM's life
+      long cap = keptBufferBytes;
+      src.trim(cap);
+      dst.trim(cap);
+      wei.trim(cap);
+      scratch.trim(cap);
     }
   }
 
@@ -231,7 +280,12 @@ final class OneDnnGemm extends NativeGemm {
   }
 
   /** Rows {@code [r0, r0 + count)} of {@code w} as float32 or bfloat16 into {@link #wei}, by all threads. */
-  private void dequantise(Parallel par, FloatTensor w, int r0, int count, int cols, boolean bf16) {
+  private void dequantise(Parallel par, FloatTensor w, int r0, int count, int cols, boolean bf16, boolean blocked) {
+    if (blocked) {
+      wei.ensure(BlockedBf16.bytes(count, cols));
+      BlockedBf16.write(par, w, r0, count, cols, wei.seg);
+      return;
+    }
     int size = bf16 ? Short.BYTES : Float.BYTES;
     wei.ensure((long) count * cols * size);
     MemorySegment out = wei.seg;
@@ -269,6 +323,51 @@ final class OneDnnGemm extends NativeGemm {
     }
   }
 
+  /**
+   * {@code dst[off + 2i] = bfloat16(round(x)[i])}: {@link Q8Activation#round} (per block of 32: scale {@code d} =
+   * f16(amax / 127), quants {@code rint(x * 127 / amax)}, value {@code d * q}) and then
+   * {@link #toBf16(float[], MemorySegment, long, int)} in one vector pass, the same bits as the two in turn;
+   * {@code n} a multiple of 32.
+   */
+  static void roundToBf16(float[] x, MemorySegment dst, long off, int n) {
+    int lanes = Kernels.F.length();
+    for (int b = 0; b < n; b += Q8Activation.BLOCK) {
+      FloatVector amax = FloatVector.zero(Kernels.F);
+      for (int i = b; i < b + Q8Activation.BLOCK; i += lanes) {
+        amax = amax.max(FloatVector.fromArray(Kernels.F, x, i).abs());
+      }
+      float a = amax.reduceLanes(VectorOperators.MAX); // NaN where a value is NaN, as Math.max in the scalar loop
+      float id = a != 0f ? 127f / a : 0f;
+      float d = Float.float16ToFloat(Float.floatToFloat16(a / 127f));
+      for (int i = b; i < b + Q8Activation.BLOCK; i += lanes) {
+        FloatVector v = FloatVector.fromArray(Kernels.F, x, i).mul(id);
+        // rint: |v| + 1.5 * 2^23 - 1.5 * 2^23 rounds to an integer, ties to even, for |v| < 2^22; sign put back
+        IntVector sign = v.reinterpretAsInts().and(0x80000000);
+        FloatVector mag = v.abs();
+        FloatVector r = mag.add(RINT).sub(RINT);
+        r = r.blend(mag, mag.compare(VectorOperators.GE, 0x1p22f).or(mag.test(VectorOperators.IS_NAN)));
+        FloatVector q = r.reinterpretAsInts().or(sign).reinterpretAsFloats().mul(d);
+        IntVector bits = q.reinterpretAsInts();
+        IntVector h = bits.add(bits.lanewise(VectorOperators.LSHR, 16).and(1)).add(0x7fff)
+            .lanewise(VectorOperators.LSHR, 16);
+        h = h.blend(0x7fc0, bits.and(0x7fffffff).compare(VectorOperators.GT, 0x7f800000));
+        ((ShortVector) h.convertShape(VectorOperators.I2S, S, 0)).intoMemorySegment(dst, off + 2L * i,
+            ByteOrder.nativeOrder());
+      }
+    }
+  }
+
+  private static final float RINT = 0x1.8p23f;
+
+  /** {@link #roundToBf16} into a fresh array: for the test against {@code Q8Activation.round} and toBf16. */
+  static short[] roundToBf16(float[] src) {
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment m = a.allocate(2L * src.length + 2, 2);
+      roundToBf16(src, m, 2, src.length);
+      return m.asSlice(2).toArray(ValueLayout.JAVA_SHORT);
+    }
+  }
+
   /** {@link #toBf16(float[], MemorySegment, long, int)} into a fresh array: for the test against the scalar twin. */
   static short[] toBf16(float[] src) {
     try (Arena a = Arena.ofConfined()) {
@@ -289,12 +388,12 @@ final class OneDnnGemm extends NativeGemm {
 
   static void check(int status, String what) {
     if (status != dnnl_success) {
-      throw new IllegalStateException("oneDNN " + what + " returned status " + status);
+      throw new NativeFailure("oneDNN " + what + " returned status " + status, null);
     }
   }
 
   /** A primitive's shape: {@code m} activations of {@code k} values times {@code n} weight rows. */
-  record Key(int m, int k, int n, Precision precision, int threads) {}
+  record Key(int m, int k, int n, Precision precision, int threads, boolean blocked) {}
 
   /** A native address as JavaCPP's pointer type. */
   private static final class Address extends Pointer {
@@ -303,13 +402,34 @@ final class OneDnnGemm extends NativeGemm {
     }
   }
 
-  /** A grown-on-demand native buffer (64-byte aligned; the old one is freed once unreachable). */
+  /**
+   * A grown-on-demand native buffer (64-byte aligned), in an arena of its own so that growing or trimming frees the
+   * old memory at once rather than when the collector finds it unreachable.
+   */
   private static final class Buffer {
     MemorySegment seg = MemorySegment.NULL;
+    private Arena arena;
 
     void ensure(long bytes) {
       if (seg.byteSize() < bytes) {
-        seg = Arena.ofAuto().allocate(Math.max(bytes, 64), 64);
+        release();
+        arena = Arena.ofShared();
+        seg = arena.allocate(Math.max(bytes, 64), 64);
+      }
+    }
+
+    /** Frees the memory if it holds more than {@code cap} bytes. */
+    void trim(long cap) {
+      if (seg.byteSize() > cap) {
+        release();
+      }
+    }
+
+    private void release() {
+      if (arena != null) {
+        seg = MemorySegment.NULL;
+        arena.close();
+        arena = null;
       }
     }
 
@@ -345,13 +465,22 @@ final class OneDnnGemm extends NativeGemm {
         check(dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user), "scratchpad mode");
         int type = key.precision() == Precision.BF16 ? dnnl_bf16 : dnnl_f32;
         check(dnnl_memory_desc_create_with_tag(srcMd, 2, new long[] {key.m(), key.k()}, type, dnnl_ab), "src");
-        check(dnnl_memory_desc_create_with_strides(weiMd, 2, new long[] {key.k(), key.n()}, type,
-            new long[] {1, key.k()}), "weights");
+        if (key.blocked()) { // BlockedBf16's layout: no reorder inside oneDNN
+          check(dnnl_memory_desc_create_with_tag(weiMd, 2, new long[] {key.k(), key.n()}, type, dnnl_BA16a16b2a),
+              "weights");
+        } else {
+          check(dnnl_memory_desc_create_with_strides(weiMd, 2, new long[] {key.k(), key.n()}, type,
+              new long[] {1, key.k()}), "weights");
+        }
         check(dnnl_memory_desc_create_with_tag(dstMd, 2, new long[] {key.m(), key.n()}, dnnl_f32, dnnl_ab), "dst");
         check(dnnl_matmul_primitive_desc_create(pd, engine, srcMd, weiMd, null, dstMd, attr), "matmul " + key);
         check(dnnl_primitive_create(prim, pd), "primitive " + key);
       } finally {
         dnnl_primitive_attr_destroy(attr);
+      }
+      if (key.blocked() && dnnl_memory_desc_get_size(weiMd) != BlockedBf16.bytes(key.n(), key.k())) {
+        throw new NativeFailure("oneDNN's blocked bf16 weights of " + key + " take "
+            + dnnl_memory_desc_get_size(weiMd) + " bytes, not " + BlockedBf16.bytes(key.n(), key.k()), null);
       }
       dnnl_memory_desc scratchMd = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
       scratchBytes = dnnl_memory_desc_get_size(scratchMd);

@@ -1,6 +1,7 @@
 package dev.longshot.vlm.tensor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -41,6 +42,7 @@ class NativeGemmTest {
   @TempDir
   static Path dir;
   private static TestTensors tensors;
+  private static boolean buildLayouts;
 
   @BeforeAll
   static void open() {
@@ -66,18 +68,26 @@ class NativeGemmTest {
 
   @AfterEach
   void restoreCuts() {
+    buildLayouts = false;
     NativeGemm.sliceFloats = 1L << 22;
     NativeGemm.tokenChunk = 1024;
   }
 
   static Stream<Arguments> typesAndStorages() {
     return Stream.of(WeightStorage.values()).filter(s -> s == WeightStorage.HEAP || WeightStorage.mappedAvailable())
-        .flatMap(s -> Stream.of(GgmlType.values()).map(t -> Arguments.of(t, s)));
+        .flatMap(s -> Stream.of(GgmlType.values()).map(t -> Arguments.of(t, s, false)));
+  }
+
+  /** Mapped tensors with their decode layout built, as a loaded model has them: prefill reads whole groups there. */
+  static Stream<Arguments> typesWithLayouts() {
+    return WeightStorage.mappedAvailable() ? Stream.of(GgmlType.values()).map(t -> Arguments.of(t, WeightStorage.MAPPED,
+        true)) : Stream.empty();
   }
 
   @ParameterizedTest
-  @MethodSource("typesAndStorages")
-  void prefillProductsMatchTheOracleAtRaggedSizes(GgmlType type, WeightStorage storage) {
+  @MethodSource({"typesAndStorages", "typesWithLayouts"})
+  void prefillProductsMatchTheOracleAtRaggedSizes(GgmlType type, WeightStorage storage, boolean layouts) {
+    buildLayouts = layouts;
     SplittableRandom r = new SplittableRandom(SEED + 31L * type.ordinal() + storage.ordinal());
     int block = type.blockSize();
     // not a multiple of 32 (AMX's bf16 tile depth) where the type allows it
@@ -89,6 +99,54 @@ class NativeGemmTest {
       for (int n : new int[] {NativeGemm.MIN_TOKENS, 17, 45, 80}) {
         check(type, storage, r, cols, rowCounts, n, threads);
       }
+    }
+  }
+
+  /**
+   * A product given bad input (an activation shorter than the columns, too few output rows) fails with one clear line
+   * and leaves the native path on: only a failure of the native library turns it off for the JVM.
+   */
+  @Test
+  void badInputFailsWithOneLineAndLeavesTheNativePathOn() {
+    SplittableRandom r = new SplittableRandom(SEED * 13);
+    int cols = 64;
+    int n = NativeGemm.MIN_TOKENS + 4;
+    FloatTensor w = tensors.of(GgmlType.Q8_0, TensorEncoding.encode(random(r, 4 * cols), GgmlType.Q8_0.id()),
+        4L * cols, WeightStorage.HEAP);
+    boolean active = NativeGemm.active();
+    float[][] xs = new float[n][];
+    for (int t = 0; t < n; t++) {
+      xs[t] = random(r, t == 5 ? cols - 10 : cols);
+    }
+    float[][] outs = new float[n][4];
+    try (Parallel par = new Parallel(2)) {
+      assertThatThrownBy(() -> Matmul.matmul(par, xs, n, cols, new Matmul.Job(w, outs, 4)))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("activation 5").hasMessageNotContaining("\n");
+      xs[5] = random(r, cols);
+      outs[7] = new float[3];
+      assertThatThrownBy(() -> Matmul.matmul(par, xs, n, cols, new Matmul.Job(w, outs, 4)))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("output 7");
+    }
+    assertThat(NativeGemm.active()).as(NativeGemm.status()).isEqualTo(active);
+  }
+
+  /**
+   * After a product larger than {@link NativeGemm#keptBufferBytes}, the native buffers above it are freed (a long
+   * prompt's activations must not stay resident for the JVM's life); smaller ones are kept for the next product.
+   */
+  @Test
+  void nativeBuffersAboveTheCapAreFreedAfterAProduct() {
+    assumeTrue(NativeGemm.active(), "no native path here");
+    SplittableRandom r = new SplittableRandom(SEED * 17);
+    long cap = NativeGemm.keptBufferBytes;
+    try {
+      NativeGemm.keptBufferBytes = 1L << 20;
+      check(GgmlType.Q8_0, WeightStorage.HEAP, r, 768, new int[] {19}, 1030, 2); // 1030 x 768 bf16: 1.5 MiB of input
+      assertThat(NativeGemm.instance().bufferBytes()).isLessThanOrEqualTo(3L << 20);
+      check(GgmlType.Q8_0, WeightStorage.HEAP, r, 96, new int[] {19}, 40, 2);
+      assertThat(NativeGemm.instance().bufferBytes()).isGreaterThan(0).isLessThanOrEqualTo(3L << 20);
+    } finally {
+      NativeGemm.keptBufferBytes = cap;
     }
   }
 
@@ -112,6 +170,11 @@ class NativeGemmTest {
     for (int j = 0; j < jobs.length; j++) {
       byte[] bytes = TensorEncoding.encode(random(r, rowCounts[j] * cols), type.id());
       FloatTensor w = tensors.of(type, bytes, (long) rowCounts[j] * cols, storage);
+      if (buildLayouts) {
+        try (Parallel par = new Parallel(2)) {
+          w.buildLayout(cols, par);
+        }
+      }
       ws[j] = new double[rowCounts[j] * cols];
       for (int i = 0; i < ws[j].length; i++) {
         ws[j][i] = BlockDecoder.handles(type) ? BlockOracle.value(type, bytes, i) : w.get(i);
@@ -197,6 +260,86 @@ class NativeGemmTest {
       assertThat((short[]) vector.invoke(null, (Object) x)).as("n %d", n).containsExactly(scalar);
       for (int i = 0; i < Math.min(n, hand.length); i++) {
         assertThat(scalar[i]).as("bfloat16 of %s", Float.toHexString(hand[i])).isEqualTo(want[i]);
+      }
+    }
+  }
+
+  /**
+   * The native path's fused activation rounding and bfloat16 conversion (Java 22+, by reflection) gives the bits of
+   * {@link Q8Activation#round} then {@link NativeGemm#toBf16}: random blocks, ties of {@code x * 127 / amax} (x =
+   * amax * k / 254 for odd k), zeros of both signs, a whole zero block, tiny, huge, infinite and NaN values.
+   */
+  @Test
+  void fusedActivationRoundingGivesTheBitsOfRoundThenBfloat16() throws Exception {
+    assumeTrue(WeightStorage.mappedAvailable(), "the native path needs Java 22+");
+    var fused = Class.forName("dev.longshot.vlm.tensor.OneDnnGemm").getDeclaredMethod("roundToBf16", float[].class);
+    fused.setAccessible(true);
+    SplittableRandom r = new SplittableRandom(SEED * 7);
+    int n = 32 * 12;
+    float[] x = random(r, n);
+    for (int i = 32; i < 64; i++) { // ties: amax 2, values 2 * k / 254 so x * 127 / amax = k / 2
+      x[i] = i == 32 ? 2f : 2f * (2 * (i - 32) + 1) / 254f * (i % 3 == 0 ? -1 : 1);
+    }
+    java.util.Arrays.fill(x, 64, 96, 0f);
+    x[70] = -0f;
+    x[100] = -0f;
+    x[101] = 0f;
+    for (int i = 128; i < 160; i++) {
+      x[i] = Float.intBitsToFloat(r.nextInt(1, 0x400)) * (i % 2 == 0 ? 1 : -1); // subnormal block: id overflows
+    }
+    x[170] = Float.POSITIVE_INFINITY;
+    x[200] = Float.NaN;
+    x[230] = Float.MAX_VALUE;
+    x[231] = -Float.MAX_VALUE;
+    x[260] = 65504f * 127f * 4f; // scale past f16's range
+    short[] want = new short[n];
+    NativeGemm.toBf16(Q8Activation.round(x, new float[n], n), want, n);
+    assertThat((short[]) fused.invoke(null, (Object) x)).containsExactly(want);
+  }
+
+  /**
+   * {@code BlockedBf16} (Java 22+, by reflection) writes exactly the bf16 of {@code copyTo}'s floats at oneDNN's
+   * {@code BA16a16b2a} positions, zeros in the padding, for every type, heap and mapped, with and without the decode
+   * layout (whose whole 16-row groups take the vector path), from row 0 and from row 16, ragged row counts.
+   */
+  @ParameterizedTest
+  @MethodSource("typesAndStorages")
+  void blockedBf16WeightsAreTheBf16OfCopyToInOneDnnsLayout(GgmlType type, WeightStorage storage) throws Exception {
+    assumeTrue(WeightStorage.mappedAvailable(), "the native path needs Java 22+");
+    var write = Class.forName("dev.longshot.vlm.tensor.BlockedBf16").getDeclaredMethod("toArray", FloatTensor.class,
+        int.class, int.class, int.class, int.class);
+    write.setAccessible(true);
+    SplittableRandom r = new SplittableRandom(SEED * 11 + type.ordinal());
+    int block = type.blockSize();
+    int cols = block == 1 ? 161 : block == 32 ? 32 * 7 : 256 * 3;
+    int rows = 53;
+    byte[] bytes = TensorEncoding.encode(random(r, rows * cols), type.id());
+    FloatTensor w = tensors.of(type, bytes, (long) rows * cols, storage);
+    for (boolean layout : new boolean[] {false, true}) {
+      if (layout) {
+        try (Parallel par = new Parallel(2)) {
+          w.buildLayout(cols, par);
+        }
+      }
+      for (int[] range : new int[][] {{0, rows}, {16, 37}, {16, 16}, {48, 5}}) {
+        int r0 = range[0];
+        int count = range[1];
+        int pairs = (cols + 15) / 16 * 8;
+        short[] want = new short[(count + 15) / 16 * 16 * pairs * 2];
+        float[] row = new float[cols];
+        short[] h = new short[cols];
+        for (int i = 0; i < count; i++) {
+          w.copyTo((long) (r0 + i) * cols, row, 0, cols);
+          NativeGemm.toBf16(row, h, cols);
+          for (int c = 0; c < cols; c++) {
+            want[((i / 16 * pairs + c / 2) * 16 + i % 16) * 2 + c % 2] = h[c];
+          }
+        }
+        for (int threads : new int[] {1, 3}) {
+          assertThat((short[]) write.invoke(null, w, r0, count, cols, threads))
+              .as("%s %s layout %s rows %d+%d threads %d", type, storage, layout, r0, count, threads)
+              .containsExactly(want);
+        }
       }
     }
   }
