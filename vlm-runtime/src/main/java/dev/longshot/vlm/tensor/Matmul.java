@@ -55,6 +55,7 @@ public final class Matmul {
 
   /** Runs every job (all with {@code cols} columns, all reading {@code xs[0..n)}) in one parallel region. */
   public static void matmul(Parallel par, float[][] xs, int n, int cols, Job... jobs) {
+    checkSizes(xs, n, cols, jobs);
     if (n > 1 && Kernels.VECTORIZED) {
       if (!NativeGemm.tryMultiply(par, xs, n, cols, jobs)) {
         gemm(par, xs, n, cols, jobs);
@@ -186,6 +187,36 @@ public final class Matmul {
   }
 
   /** Whether {@code job}'s products round their activations ({@link Q8Activation}), as llama.cpp's Q8_0/Q4_0 do. */
+  /**
+   * Throws {@link IllegalArgumentException} with one line where the arrays cannot hold the product: checked before
+   * either GEMM starts, so a bad call neither writes part of the outputs nor looks like a native failure.
+   */
+  private static void checkSizes(float[][] xs, int n, int cols, Job[] jobs) {
+    if (n < 0 || cols < 0 || xs.length < n) {
+      throw new IllegalArgumentException("Matmul: " + n + " activations of " + cols + " columns asked, " + xs.length
+          + " given");
+    }
+    for (int t = 0; t < n; t++) {
+      if (xs[t].length < cols) {
+        throw new IllegalArgumentException("Matmul: activation " + t + " has " + xs[t].length
+            + " values, fewer than the " + cols + " columns");
+      }
+    }
+    for (int j = 0; j < jobs.length; j++) {
+      Job job = jobs[j];
+      if (job.rows() < 0 || job.w().size() < (long) job.rows() * cols || job.outs().length < n) {
+        throw new IllegalArgumentException("Matmul: job " + j + " (" + job.rows() + " rows of " + cols + " columns) has "
+            + job.w().size() + " weights and " + job.outs().length + " outputs for " + n + " activations");
+      }
+      for (int t = 0; t < n; t++) {
+        if (job.outs()[t].length < job.rows()) {
+          throw new IllegalArgumentException("Matmul: output " + t + " of job " + j + " has " + job.outs()[t].length
+              + " values, fewer than its " + job.rows() + " rows");
+        }
+      }
+    }
+  }
+
   static boolean roundsActivations(Job job, int cols) {
     return cols % Q8Activation.BLOCK == 0 && job.w().dotsQuantized();
   }

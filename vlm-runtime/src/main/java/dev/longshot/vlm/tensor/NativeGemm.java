@@ -20,7 +20,9 @@ import java.util.Arrays;
  * {@value #PROPERTY} is not {@code false}. oneDNN's OpenMP threads follow the runtime's thread count per call
  * ({@code omp_set_num_threads} on the calling thread) and sleep as soon as a product ends ({@code OMP_WAIT_POLICY
  * PASSIVE} unless the environment sets one), so nothing spins between products. A native failure during a product
- * is logged once and turns the native path off for the JVM; that product is recomputed by the Java GEMM.
+ * ({@link NativeFailure}: a status from the library, a missing symbol) is logged once and turns the native path off
+ * for the JVM; that product is recomputed by the Java GEMM. Any other exception (bad input, a closed model) reaches
+ * the caller as the Java GEMM's would, and the native path stays on.
  */
 public abstract class NativeGemm {
   /** {@code -Dlongshot.vlm.native-gemm=false}: always the Java GEMM. */
@@ -43,6 +45,17 @@ public abstract class NativeGemm {
     BF16,
     /** float32 throughout: F32, F16 and BF16 weights. */
     F32
+  }
+
+  /**
+   * Native buffer bytes kept between products: a buffer grown past it (a long prompt's activations, its products'
+   * results) is freed when the product ends. Tests lower it.
+   */
+  static volatile long keptBufferBytes = 64L << 20;
+
+  /** Bytes of native buffers held now (activations, weights, results, scratch): for the test of the cap above. */
+  long bufferBytes() {
+    return 0;
   }
 
   /** One line naming the library, its instruction set and the precision per weight type. */
@@ -176,11 +189,18 @@ public abstract class NativeGemm {
         }
       }
       return true;
-    } catch (RuntimeException | LinkageError e) {
+    } catch (NativeFailure | LinkageError e) { // anything else (bad input, a closed model) is the caller's to see
       failed = true;
       LOG.log(Level.WARNING, "vlm-runtime prefill GEMM: oneDNN failed (" + oneLine(e) + "); the Java GEMM runs from "
           + "now on");
       return false;
+    }
+  }
+
+  /** A failure of the native library itself (a status, a missing symbol): turns the native path off for the JVM. */
+  static final class NativeFailure extends IllegalStateException {
+    NativeFailure(String message, Throwable cause) {
+      super(message, cause);
     }
   }
 

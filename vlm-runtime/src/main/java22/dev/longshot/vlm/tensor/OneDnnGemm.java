@@ -197,62 +197,75 @@ final class OneDnnGemm extends NativeGemm {
     try {
       setThreads.invokeExact(threads);
     } catch (Throwable t) {
-      throw new IllegalStateException("omp_set_num_threads failed: " + t, t);
+      throw new NativeFailure("omp_set_num_threads failed: " + t, t);
     }
+  }
+
+  @Override
+  synchronized long bufferBytes() {
+    return src.seg.byteSize() + dst.seg.byteSize() + wei.seg.byteSize() + scratch.seg.byteSize();
   }
 
   @Override
   synchronized void multiply(Parallel par, float[][] xs, int n, int cols, boolean rounds, Precision precision,
       Matmul.Job[] jobs) {
-    int threads = par.threads();
     try {
-      setThreads.invokeExact(threads);
-    } catch (Throwable t) {
-      throw new IllegalStateException("omp_set_num_threads failed: " + t, t);
-    }
-    boolean bf16 = precision == Precision.BF16;
-    int size = bf16 ? Short.BYTES : Float.BYTES;
-    src.ensure((long) n * cols * size);
-    MemorySegment s = src.seg;
-    par.forRange(n, 8, (from, to) -> {
-      for (int t = from; t < to; t++) {
-        if (bf16 && rounds) {
-          roundToBf16(xs[t], s, (long) t * cols * size, cols);
-        } else if (bf16) {
-          toBf16(xs[t], s, (long) t * cols * size, cols);
-        } else {
-          MemorySegment.copy(xs[t], 0, s, F, (long) t * cols * size, cols);
+      int threads = par.threads();
+      try {
+        setThreads.invokeExact(threads);
+      } catch (Throwable t) {
+        throw new NativeFailure("omp_set_num_threads failed: " + t, t);
+      }
+      boolean bf16 = precision == Precision.BF16;
+      int size = bf16 ? Short.BYTES : Float.BYTES;
+      src.ensure((long) n * cols * size);
+      MemorySegment s = src.seg;
+      par.forRange(n, 8, (from, to) -> {
+        for (int t = from; t < to; t++) {
+          if (bf16 && rounds) {
+            roundToBf16(xs[t], s, (long) t * cols * size, cols);
+          } else if (bf16) {
+            toBf16(xs[t], s, (long) t * cols * size, cols);
+          } else {
+            MemorySegment.copy(xs[t], 0, s, F, (long) t * cols * size, cols);
+          }
+        }
+      });
+      long slice = sliceFloats;
+      int chunk = tokenChunk;
+      for (Matmul.Job job : jobs) {
+        boolean blocked = bf16 && BlockedBf16.hasGroups(job.w(), cols);
+        int sliceRows = (int) Math.max(1, Math.min(job.rows(), slice / cols));
+        if (blocked && sliceRows < job.rows()) { // slices of whole blocks of the bf16 layout
+          sliceRows = Math.max(BlockedBf16.N_BLOCK, sliceRows / BlockedBf16.N_BLOCK * BlockedBf16.N_BLOCK);
+        }
+        for (int r0 = 0; r0 < job.rows(); r0 += sliceRows) {
+          int ns = Math.min(sliceRows, job.rows() - r0);
+          dequantise(par, job.w(), r0, ns, cols, bf16, blocked);
+          for (int t0 = 0; t0 < n; t0 += chunk) {
+            int m = Math.min(chunk, n - t0);
+            Prim p = primitive(new Key(m, cols, ns, precision, threads, blocked));
+            dst.ensure((long) m * ns * Float.BYTES);
+            scratch.ensure(p.scratchBytes);
+            p.execute(src.address() + (long) t0 * cols * size, wei.address(), dst.address(), scratch.address());
+            MemorySegment d = dst.seg;
+            float[][] outs = job.outs();
+            int first = t0;
+            int row0 = r0;
+            par.forRange(m, 16, (from, to) -> {
+              for (int t = from; t < to; t++) {
+                MemorySegment.copy(d, F, (long) t * ns * Float.BYTES, outs[first + t], row0, ns);
+              }
+            });
+          }
         }
       }
-    });
-    long slice = sliceFloats;
-    int chunk = tokenChunk;
-    for (Matmul.Job job : jobs) {
-      boolean blocked = bf16 && BlockedBf16.hasGroups(job.w(), cols);
-      int sliceRows = (int) Math.max(1, Math.min(job.rows(), slice / cols));
-      if (blocked && sliceRows < job.rows()) { // slices of whole blocks of the bf16 layout
-        sliceRows = Math.max(BlockedBf16.N_BLOCK, sliceRows / BlockedBf16.N_BLOCK * BlockedBf16.N_BLOCK);
-      }
-      for (int r0 = 0; r0 < job.rows(); r0 += sliceRows) {
-        int ns = Math.min(sliceRows, job.rows() - r0);
-        dequantise(par, job.w(), r0, ns, cols, bf16, blocked);
-        for (int t0 = 0; t0 < n; t0 += chunk) {
-          int m = Math.min(chunk, n - t0);
-          Prim p = primitive(new Key(m, cols, ns, precision, threads, blocked));
-          dst.ensure((long) m * ns * Float.BYTES);
-          scratch.ensure(p.scratchBytes);
-          p.execute(src.address() + (long) t0 * cols * size, wei.address(), dst.address(), scratch.address());
-          MemorySegment d = dst.seg;
-          float[][] outs = job.outs();
-          int first = t0;
-          int row0 = r0;
-          par.forRange(m, 16, (from, to) -> {
-            for (int t = from; t < to; t++) {
-              MemorySegment.copy(d, F, (long) t * ns * Float.BYTES, outs[first + t], row0, ns);
-            }
-          });
-        }
-      }
+    } finally { // a long prompt's buffers do not stay for the JVM's life
+      long cap = keptBufferBytes;
+      src.trim(cap);
+      dst.trim(cap);
+      wei.trim(cap);
+      scratch.trim(cap);
     }
   }
 
@@ -375,7 +388,7 @@ final class OneDnnGemm extends NativeGemm {
 
   static void check(int status, String what) {
     if (status != dnnl_success) {
-      throw new IllegalStateException("oneDNN " + what + " returned status " + status);
+      throw new NativeFailure("oneDNN " + what + " returned status " + status, null);
     }
   }
 
@@ -389,13 +402,34 @@ final class OneDnnGemm extends NativeGemm {
     }
   }
 
-  /** A grown-on-demand native buffer (64-byte aligned; the old one is freed once unreachable). */
+  /**
+   * A grown-on-demand native buffer (64-byte aligned), in an arena of its own so that growing or trimming frees the
+   * old memory at once rather than when the collector finds it unreachable.
+   */
   private static final class Buffer {
     MemorySegment seg = MemorySegment.NULL;
+    private Arena arena;
 
     void ensure(long bytes) {
       if (seg.byteSize() < bytes) {
-        seg = Arena.ofAuto().allocate(Math.max(bytes, 64), 64);
+        release();
+        arena = Arena.ofShared();
+        seg = arena.allocate(Math.max(bytes, 64), 64);
+      }
+    }
+
+    /** Frees the memory if it holds more than {@code cap} bytes. */
+    void trim(long cap) {
+      if (seg.byteSize() > cap) {
+        release();
+      }
+    }
+
+    private void release() {
+      if (arena != null) {
+        seg = MemorySegment.NULL;
+        arena.close();
+        arena = null;
       }
     }
 
@@ -445,8 +479,8 @@ final class OneDnnGemm extends NativeGemm {
         dnnl_primitive_attr_destroy(attr);
       }
       if (key.blocked() && dnnl_memory_desc_get_size(weiMd) != BlockedBf16.bytes(key.n(), key.k())) {
-        throw new IllegalStateException("oneDNN's blocked bf16 weights of " + key + " take "
-            + dnnl_memory_desc_get_size(weiMd) + " bytes, not " + BlockedBf16.bytes(key.n(), key.k()));
+        throw new NativeFailure("oneDNN's blocked bf16 weights of " + key + " take "
+            + dnnl_memory_desc_get_size(weiMd) + " bytes, not " + BlockedBf16.bytes(key.n(), key.k()), null);
       }
       dnnl_memory_desc scratchMd = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
       scratchBytes = dnnl_memory_desc_get_size(scratchMd);

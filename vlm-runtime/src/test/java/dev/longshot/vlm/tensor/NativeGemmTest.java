@@ -1,6 +1,7 @@
 package dev.longshot.vlm.tensor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -98,6 +99,54 @@ class NativeGemmTest {
       for (int n : new int[] {NativeGemm.MIN_TOKENS, 17, 45, 80}) {
         check(type, storage, r, cols, rowCounts, n, threads);
       }
+    }
+  }
+
+  /**
+   * A product given bad input (an activation shorter than the columns, too few output rows) fails with one clear line
+   * and leaves the native path on: only a failure of the native library turns it off for the JVM.
+   */
+  @Test
+  void badInputFailsWithOneLineAndLeavesTheNativePathOn() {
+    SplittableRandom r = new SplittableRandom(SEED * 13);
+    int cols = 64;
+    int n = NativeGemm.MIN_TOKENS + 4;
+    FloatTensor w = tensors.of(GgmlType.Q8_0, TensorEncoding.encode(random(r, 4 * cols), GgmlType.Q8_0.id()),
+        4L * cols, WeightStorage.HEAP);
+    boolean active = NativeGemm.active();
+    float[][] xs = new float[n][];
+    for (int t = 0; t < n; t++) {
+      xs[t] = random(r, t == 5 ? cols - 10 : cols);
+    }
+    float[][] outs = new float[n][4];
+    try (Parallel par = new Parallel(2)) {
+      assertThatThrownBy(() -> Matmul.matmul(par, xs, n, cols, new Matmul.Job(w, outs, 4)))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("activation 5").hasMessageNotContaining("\n");
+      xs[5] = random(r, cols);
+      outs[7] = new float[3];
+      assertThatThrownBy(() -> Matmul.matmul(par, xs, n, cols, new Matmul.Job(w, outs, 4)))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("output 7");
+    }
+    assertThat(NativeGemm.active()).as(NativeGemm.status()).isEqualTo(active);
+  }
+
+  /**
+   * After a product larger than {@link NativeGemm#keptBufferBytes}, the native buffers above it are freed (a long
+   * prompt's activations must not stay resident for the JVM's life); smaller ones are kept for the next product.
+   */
+  @Test
+  void nativeBuffersAboveTheCapAreFreedAfterAProduct() {
+    assumeTrue(NativeGemm.active(), "no native path here");
+    SplittableRandom r = new SplittableRandom(SEED * 17);
+    long cap = NativeGemm.keptBufferBytes;
+    try {
+      NativeGemm.keptBufferBytes = 1L << 20;
+      check(GgmlType.Q8_0, WeightStorage.HEAP, r, 768, new int[] {19}, 1030, 2); // 1030 x 768 bf16: 1.5 MiB of input
+      assertThat(NativeGemm.instance().bufferBytes()).isLessThanOrEqualTo(3L << 20);
+      check(GgmlType.Q8_0, WeightStorage.HEAP, r, 96, new int[] {19}, 40, 2);
+      assertThat(NativeGemm.instance().bufferBytes()).isGreaterThan(0).isLessThanOrEqualTo(3L << 20);
+    } finally {
+      NativeGemm.keptBufferBytes = cap;
     }
   }
 
