@@ -131,7 +131,8 @@ final class Interleaved {
    * in the interleaved layout; {@link #fill} copies groups into it.
    */
   static Interleaved of(GgmlType type, MemorySegment src, int rows, int cols, Arena arena) {
-    return new Interleaved(Kind.of(type), src, arena.allocate(copyBytes(type, rows, cols), 64), cols, rows / ROWS);
+    return new Interleaved(Kind.of(type), src, LayoutMemory.allocate(arena, copyBytes(type, rows, cols)), cols,
+        rows / ROWS);
   }
 
   /**
