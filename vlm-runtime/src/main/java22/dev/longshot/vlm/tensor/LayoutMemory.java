@@ -18,8 +18,11 @@ import java.util.Locale;
  * for smaller layouts, or if a call fails, it comes from {@code arena.allocate} as before (same contents either way).
  */
 final class LayoutMemory {
-  /** Layouts at least this large get huge pages: smaller ones would leave most of a 2 MiB page unused. */
-  static final long HUGE_MIN_BYTES = 4L << 20;
+  /**
+   * Layouts at least this large get huge pages: a smaller one holds no whole aligned 2 MiB page (the tail past the last
+   * whole one stays in 4 KiB pages, the slack of the mapping is given back, so nothing is wasted).
+   */
+  static final long HUGE_MIN_BYTES = 2L << 20;
   private static final long HUGE = 2L << 20;
   private static final long PAGE = 4096;
   private static final int PROT_READ_WRITE = 0x3;
