@@ -25,7 +25,8 @@ import java.util.Set;
  * accepted when its cosine similarity reaches {@code retrieval.min-similarity}, when it contains a quoted phrase
  * of the question, when it holds every key term of the question ({@link KeyTerms#holdsAll}: "Who is the speaker?"
  * and a slide "Speaker: Dr. Maria Lopez"), when it holds at least half of its key terms and a line that answers
- * ({@link KeyTerms#answersInAUnit}: an answer of the kind the question asks for about its subject,
+ * ({@link KeyTerms#answersInAUnit}: an answer of the kind the question asks for about its subject, on a line
+ * holding half the key terms itself,
  * {@link dev.longshot.retrieval.answer.AnswerType}; "Who is giving this lecture?" and the title slide "River
  * monitoring lecture / Speaker: Dr. Maria Lopez", but not a slide whose only name is its press contact), or when it is a detection naming a requested object.
  * Text of the same moment as accepted evidence that answers too is kept after it ({@link #withTheirMoments}).

@@ -132,6 +132,23 @@ class QuestionAnsweringTest {
   }
 
   /**
+   * Below the cut-off, the line that answers must itself hold half the question's key terms (a role it asks about
+   * counts as one): "How much does a new house cost?" shares "new" with "New footbridge over the canal" and "cost"
+   * with the line "Cost: 2.8 million pounds", but that line is about the footbridge, not a house; "How much did the
+   * footbridge cost?" still finds it.
+   */
+  @Test
+  void theLineThatAnswersHoldsHalfTheKeyTermsItself() {
+    String deck = "Bridges we love\nStone arches over quiet rivers\nSteel trusses for railways\nWooden footpaths in parks\n"
+        + "Rope crossings in the mountains\nConcrete spans for motorways\nNew footbridge over the canal\n"
+        + "Cost: 2.8 million pounds";
+    index.replaceVideo(Fixtures.manifest(VIDEO_A, "fp"), List.of(Fixtures.seg(Modality.OCR, 0, 20, deck)));
+    assertThat(qa.ask("How much does a new house cost?", Set.of(), e -> { }, t -> { }).evidence()).isEmpty();
+    assertThat(qa.ask("How much did the footbridge cost?", Set.of(), e -> { }, t -> { }).text())
+        .startsWith("Cost: 2.8 million pounds (slide at 00:00).");
+  }
+
+  /**
    * Page furniture is no answer: a deck whose only name is its press contact and whose only number is its page counter
    * is not evidence below the cut-off for "who" or "how many", unless the question asks about the contact.
    */

@@ -10,12 +10,14 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Speech recognition with CMU PocketSphinx (Debian's libpocketsphinx3 and its US-English model in
  * {@code asr.pocketsphinx-model-dir}: acoustic model {@code en-us/}, language model {@code en-us.lm.bin},
  * dictionary {@code cmudict-en-us.dict}). Gives word-level times at 10 ms resolution. The model files are checked
- * against their headers ({@link PocketSphinxModel}) and the library loaded at construction. Audio is split at pauses by {@link UtteranceSplitter}; each utterance is
+ * against their headers ({@link PocketSphinxModel}) and the library loaded at construction. Audio is split at
+ * pauses by {@link UtteranceSplitter}; each utterance that {@link SpeechGate} does not judge music or noise is
  * decoded as a stream of its own (noise estimate reset, PocketSphinx's silence removal off, so frame numbers are
  * stream time) on any idle native decoder, and one transcription keeps up to {@code asr.decoders} of them busy at
  * once ({@link OrderedParallelDecoder}). Decoders are loaded on demand (a new one loads the language model) and kept
@@ -34,20 +36,24 @@ public final class PocketSphinxSpeechRecognizer implements SpeechRecognizer {
    * utterance here (without it: 0.145 and 0.296 in the sweep). {@code -lpbeam 1e-30} (default 1e-40) prunes
    * word-final phones harder: 16 % less CPU on LibriVox, the lecture and the camera clip alike, WER +0.000 / +0.004 /
    * +0.004 ({@code AsrSweepBenchmark}, issue 14); 1e-25 cost 0.05 to 0.14 WER. Tighter beams
-   * ({@code -beam 1e-40}) or caps ({@code -maxhmmpf 1000}) cost 0.08 to 0.14 WER in the sweep.
+   * ({@code -beam 1e-40}) or caps ({@code -maxhmmpf 1000}) cost 0.08 to 0.14 WER in the sweep. {@code -maxhmmpf
+   * 1500 -maxwpf 5} (were 2000 and 8): 5 to 17 % less CPU in two interleaved sweep runs, WER +0.014 / +0.017 /
+   * +0.010 on LibriVox / lecture / camera clip, the same keyword recall (issue 14, session 6).
    */
   public static final List<String> SEARCH_ARGS =
-      List.of("-ds", "2", "-topn", "3", "-maxhmmpf", "2000", "-maxwpf", "8", "-lpbeam", "1e-30", "-fwdflat", "no",
+      List.of("-ds", "2", "-topn", "3", "-maxhmmpf", "1500", "-maxwpf", "5", "-lpbeam", "1e-30", "-fwdflat", "no",
           "-remove_noise", "no");
 
   private final List<String> searchArgs;
   private final Path modelDir;
+  private final boolean gate;
   private final PocketSphinxLibrary lib;
   private final Pointer config;
   private final double chunkSeconds;
   private final int decoders;
   /** Decoders of finished transcriptions, reused by the next {@link #begin()} (loading one takes ~1 s). */
   private final ArrayDeque<Pointer> idle = new ArrayDeque<>();
+  private final AtomicLong gatedSamples = new AtomicLong();
   private boolean closed;
   private int loaded;
 
@@ -70,6 +76,14 @@ public final class PocketSphinxSpeechRecognizer implements SpeechRecognizer {
    * @throws IllegalStateException when the library cannot load or rejects an argument
    */
   public PocketSphinxSpeechRecognizer(AsrSettings settings, List<String> searchArgs, int decoders) {
+    this(settings, searchArgs, decoders, true);
+  }
+
+  /**
+   * As above; {@code gate} false decodes music and noise too (no {@link SpeechGate}): for benchmarks that measure
+   * the gate.
+   */
+  public PocketSphinxSpeechRecognizer(AsrSettings settings, List<String> searchArgs, int decoders, boolean gate) {
     if (decoders < 1) {
       throw new IllegalArgumentException("decoders must be >= 1, got " + decoders);
     }
@@ -99,6 +113,7 @@ public final class PocketSphinxSpeechRecognizer implements SpeechRecognizer {
     chunkSeconds = settings.chunkSeconds();
     this.decoders = decoders;
     this.searchArgs = List.copyOf(searchArgs);
+    this.gate = gate;
   }
 
   /**
@@ -115,10 +130,18 @@ public final class PocketSphinxSpeechRecognizer implements SpeechRecognizer {
     return AsrBackend.POCKETSPHINX.configName();
   }
 
-  /** The search arguments and the version of the audio cutting ({@link UtteranceSplitter#VERSION}). */
+  /**
+   * The search arguments and the versions of the audio cutting ({@link UtteranceSplitter#VERSION}) and the
+   * music/noise gate ({@link SpeechGate#VERSION}).
+   */
   @Override
   public String outputSettings() {
-    return "pocketsphinx" + searchArgs + "splitter=" + UtteranceSplitter.VERSION;
+    return "pocketsphinx" + searchArgs + "splitter=" + UtteranceSplitter.VERSION + ",gate=" + (gate ? SpeechGate.VERSION : 0);
+  }
+
+  /** Seconds of audio, over all transcriptions so far, that the gate judged music or noise and did not decode. */
+  public double gatedSeconds() {
+    return gatedSamples.get() / (double) SAMPLE_RATE_HZ;
   }
 
   @Override
@@ -172,8 +195,15 @@ public final class PocketSphinxSpeechRecognizer implements SpeechRecognizer {
     }
   }
 
-  /** Decodes one utterance on an idle decoder; words in stream time. Called on decoder threads. */
+  /**
+   * Decodes one utterance on an idle decoder; words in stream time; none for music or noise ({@link SpeechGate}).
+   * Called on decoder threads.
+   */
   private List<TimedWord> decode(long startSample, short[] samples) {
+    if (gate && !SpeechGate.isSpeech(samples)) {
+      gatedSamples.addAndGet(samples.length);
+      return List.of();
+    }
     Pointer ps = acquire();
     try {
       // Each utterance as its own stream: the noise estimate would otherwise carry over from whatever this decoder

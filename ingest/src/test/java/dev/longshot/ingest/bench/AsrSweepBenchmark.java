@@ -44,6 +44,8 @@ public final class AsrSweepBenchmark {
     Map<String, List<String>> s = new LinkedHashMap<>();
     List<String> base = PocketSphinxSpeechRecognizer.SEARCH_ARGS;
     s.put("default", base);
+    s.put("nogate", base); // the default without the music/noise gate (SpeechGate)
+    s.put("before-s6", with(base, "-maxhmmpf", "2000", "-maxwpf", "8")); // the default before session 6
     s.put("ds=3", with(base, "-ds", "3"));
     s.put("topn=2", with(base, "-topn", "2"));
     s.put("maxhmmpf=1500", with(base, "-maxhmmpf", "1500"));
@@ -67,6 +69,21 @@ public final class AsrSweepBenchmark {
     s.put("topn_beam=1e-2", with(base, "-topn_beam", "1e-2"));
     s.put("pl_window=5+pl_beam=1e-5", with(base, "-pl_window", "5", "-pl_beam", "1e-5", "-pl_pbeam", "1e-5"));
     s.put("pl_window=10+pl_beam=1e-5", with(base, "-pl_window", "10", "-pl_beam", "1e-5", "-pl_pbeam", "1e-5"));
+    // session 6 (issue 14): settings not swept since -lpbeam 1e-30 became the default
+    s.put("topn=1", with(base, "-topn", "1"));
+    s.put("topn=2+lpbeam", with(base, "-topn", "2"));
+    s.put("ds=3+lpbeam", with(base, "-ds", "3"));
+    s.put("bestpath=no+lpbeam", with(base, "-bestpath", "no"));
+    s.put("fwdflat=yes", with(base, "-fwdflat", "yes"));
+    s.put("maxhmmpf=1000", with(base, "-maxhmmpf", "1000"));
+    s.put("maxhmmpf=1500+maxwpf=5", with(base, "-maxhmmpf", "1500", "-maxwpf", "5"));
+    s.put("maxwpf=4", with(base, "-maxwpf", "4"));
+    s.put("maxwpf=5+lpbeam", with(base, "-maxwpf", "5"));
+    s.put("topn=2+maxwpf=5", with(base, "-topn", "2", "-maxwpf", "5"));
+    s.put("wbeam=1e-20+maxwpf=5", with(base, "-wbeam", "1e-20", "-maxwpf", "5"));
+    s.put("maxhmmpf=1700+maxwpf=5", with(base, "-maxhmmpf", "1700", "-maxwpf", "5"));
+    s.put("maxhmmpf=1200+maxwpf=5", with(base, "-maxhmmpf", "1200", "-maxwpf", "5"));
+    s.put("maxhmmpf=1500+maxwpf=4", with(base, "-maxhmmpf", "1500", "-maxwpf", "4"));
     return s;
   }
 
@@ -98,6 +115,9 @@ public final class AsrSweepBenchmark {
     if (args.length > 1) {
       sets.add(clip(Path.of(args[1])));
     }
+    if (Boolean.getBoolean("sweep.music")) {
+      sets.add(music());
+    }
     System.out.printf(Locale.ROOT, "load average %.1f on %d cores; %d round(s); sets:", ManagementFactory
         .getOperatingSystemMXBean().getSystemLoadAverage(), Runtime.getRuntime().availableProcessors(), rounds);
     sets.forEach(a -> System.out.printf(Locale.ROOT, " %s %.1f s;", a.name(), a.seconds()));
@@ -118,7 +138,7 @@ public final class AsrSweepBenchmark {
     Map<String, SpeechRecognizer> recs = new LinkedHashMap<>();
     try {
       for (String name : names) {
-        SpeechRecognizer rec = new PocketSphinxSpeechRecognizer(asr, settings.get(name), 1);
+        SpeechRecognizer rec = new PocketSphinxSpeechRecognizer(asr, settings.get(name), 1, !name.startsWith("nogate"));
         recs.put(name, rec);
         AsrBenchmark.warm(rec);
       }
@@ -173,6 +193,48 @@ public final class AsrSweepBenchmark {
       recs.values().forEach(SpeechRecognizer::close);
     }
     System.out.println("default = " + String.join(" ", PocketSphinxSpeechRecognizer.SEARCH_ARGS));
+  }
+
+  /**
+   * The five LibriVox files with 3 s of near silence, 12 s of music or noise and 3 s of near silence between them
+   * (a chord, pink noise, a plucked melody with a chord and drum hits, brown noise; made with the ffmpeg CLI):
+   * what a speech/music gate saves, and whether it loses words.
+   */
+  private static Audio music() throws Exception {
+    Path dir = Files.createTempDirectory("asr-sweep-music");
+    List<String> sources = List.of(
+        "aevalsrc=0.2*sin(2*PI*261.6*t)+0.2*sin(2*PI*329.6*t)+0.2*sin(2*PI*392*t):d=12:s=16000",
+        "anoisesrc=c=pink:a=0.3:d=12:r=16000:seed=14",
+        "aevalsrc=0.4*sin(2*PI*(220*pow(2\\,floor(mod(t*4\\,8))/6))*t)*exp(-3*mod(t\\,0.25))"
+            + "+0.2*sin(2*PI*261.6*t)+0.2*sin(2*PI*392*t)+0.3*random(0)*exp(-20*mod(t\\,0.5)):d=12:s=16000",
+        "anoisesrc=c=brown:a=0.5:d=12:r=16000:seed=14");
+    List<SpeechFixtures.Utterance> speech = SpeechFixtures.librivox();
+    java.util.Random random = new java.util.Random(14);
+    short[] quiet = new short[3 * SpeechRecognizer.SAMPLE_RATE_HZ];
+    List<short[]> parts = new ArrayList<>();
+    StringBuilder ref = new StringBuilder();
+    for (int i = 0; i < speech.size(); i++) {
+      parts.add(SpeechFixtures.pcm16k(speech.get(i).wav()));
+      ref.append(speech.get(i).text()).append(' ');
+      if (i < sources.size()) {
+        for (int k = 0; k < quiet.length; k++) {
+          quiet[k] = (short) Math.round(random.nextGaussian() * 20);
+        }
+        Path wav = dir.resolve(i + ".wav");
+        dev.longshot.ingest.MediaFixtures.ffmpeg("-f", "lavfi", "-i", sources.get(i), "-ar", "16000", "-ac", "1",
+            wav.toString());
+        parts.add(quiet.clone());
+        parts.add(SpeechFixtures.pcm16k(wav));
+        parts.add(quiet.clone());
+      }
+    }
+    short[] pcm = new short[parts.stream().mapToInt(p -> p.length).sum()];
+    int at = 0;
+    for (short[] p : parts) {
+      System.arraycopy(p, 0, pcm, at, p.length);
+      at += p.length;
+    }
+    return new Audio("music", List.of(pcm), ref.toString(), AsrBenchmark.seconds(pcm));
   }
 
   /** Share of the reference's distinct words of 5+ letters that the hypothesis contains anywhere. */

@@ -89,9 +89,14 @@ public final class KeyTerms {
     return holdsAnswer(unit) && (score(unit) > 0 || namesTheAskedRole(unit));
   }
 
-  /** Whether a line or sentence of {@code text} {@link #answers}. */
+  /**
+   * Whether a line or sentence of {@code text} {@link #answers} and itself holds at least half the key terms (the
+   * role the question asks about counts as one): "Cost: 2.8 million pounds" under "New Footbridge" is no answer to
+   * "How much does a new car cost?".
+   */
   public boolean answersInAUnit(String text) {
-    return UNIT_BREAK.splitAsStream(text).anyMatch(this::answers);
+    return UNIT_BREAK.splitAsStream(text).anyMatch(u -> answers(u)
+        && 2 * (held(words(u.toLowerCase(Locale.ROOT))) + (namesTheAskedRole(u) ? 1 : 0)) >= terms.size());
   }
 
   /**

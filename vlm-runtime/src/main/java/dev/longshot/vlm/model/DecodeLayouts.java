@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * Builds, once per loaded model, the decode layouts of its matrices ({@link FloatTensor#buildLayout}: the interleaved
- * copies of mapped Q8_0 / Q4_0 / Q4_K / Q6_K matrices) over the model's threads, so that neither the first answer
+ * copies of mapped Q8_0 / Q4_0 / Q4_K / Q6_K / Q5_0 / Q4_1 matrices) over the model's threads, so that neither the first answer
  * token nor prefill pays for them and the file's pages of those matrices are released once copied. The total size is
  * checked before anything is allocated: above {@link ModelLimits#MAX_DECODE_LAYOUT_SHARE_OF_RAM} of physical memory
  * nothing is built (logged once) and the kernels read the file in place. An untied token embedding is left in the file

@@ -23,13 +23,19 @@ final class Lanczos {
     return h == newH ? horizontal : pass(horizontal, newW, h, newH, false);
   }
 
-  /** Resamples along x ({@code alongX}) or y; {@code w, h} are the input's size, {@code out} the new length. */
+  /**
+   * Resamples along x ({@code alongX}) or y; {@code w, h} are the input's size, {@code out} the new length. The
+   * weights of each output position are computed once; the pixels are then visited row by row (along x: each row's
+   * outputs in turn; along y: each output row reads its input rows across), so memory is read in order. Each pixel's
+   * sum takes the same terms in the same order whichever way the loops run.
+   */
   private static int[] pass(int[] src, int w, int h, int out, boolean alongX) {
     int in = alongX ? w : h;
     double scale = (double) in / out;
     double filterScale = Math.max(scale, 1.0);
     double support = SUPPORT * filterScale;
-    int[] result = new int[alongX ? out * h : w * out];
+    int[] mins = new int[out];
+    double[][] weights = new double[out][];
     for (int o = 0; o < out; o++) {
       double center = (o + 0.5) * scale;
       int min = Math.max((int) (center - support + 0.5), 0);
@@ -43,19 +49,50 @@ final class Lanczos {
       for (int i = 0; i < k.length; i++) {
         k[i] = sum != 0 ? k[i] / sum : 0;
       }
-      int lines = alongX ? h : w;
-      for (int line = 0; line < lines; line++) {
-        double r = 0;
-        double g = 0;
-        double b = 0;
-        for (int i = 0; i < k.length; i++) {
-          int p = alongX ? src[line * w + min + i] : src[(min + i) * w + line];
-          r += k[i] * ((p >> 16) & 0xFF);
-          g += k[i] * ((p >> 8) & 0xFF);
-          b += k[i] * (p & 0xFF);
+      mins[o] = min;
+      weights[o] = k;
+    }
+    int[] result = new int[alongX ? out * h : w * out];
+    if (alongX) {
+      for (int line = 0; line < h; line++) {
+        int base = line * w;
+        for (int o = 0; o < out; o++) {
+          double[] k = weights[o];
+          int from = base + mins[o];
+          double r = 0;
+          double g = 0;
+          double b = 0;
+          for (int i = 0; i < k.length; i++) {
+            int p = src[from + i];
+            r += k[i] * ((p >> 16) & 0xFF);
+            g += k[i] * ((p >> 8) & 0xFF);
+            b += k[i] * (p & 0xFF);
+          }
+          result[line * out + o] = (clamp(r) << 16) | (clamp(g) << 8) | clamp(b);
         }
-        int px = (clamp(r) << 16) | (clamp(g) << 8) | clamp(b);
-        result[alongX ? line * out + o : o * w + line] = px;
+      }
+    } else {
+      double[] r = new double[w];
+      double[] g = new double[w];
+      double[] b = new double[w];
+      for (int o = 0; o < out; o++) {
+        double[] k = weights[o];
+        java.util.Arrays.fill(r, 0);
+        java.util.Arrays.fill(g, 0);
+        java.util.Arrays.fill(b, 0);
+        for (int i = 0; i < k.length; i++) {
+          int row = (mins[o] + i) * w;
+          double ki = k[i];
+          for (int x = 0; x < w; x++) {
+            int p = src[row + x];
+            r[x] += ki * ((p >> 16) & 0xFF);
+            g[x] += ki * ((p >> 8) & 0xFF);
+            b[x] += ki * (p & 0xFF);
+          }
+        }
+        for (int x = 0; x < w; x++) {
+          result[o * w + x] = (clamp(r[x]) << 16) | (clamp(g[x]) << 8) | clamp(b[x]);
+        }
       }
     }
     return result;

@@ -45,7 +45,7 @@ public final class SmolVlm implements AutoCloseable {
     this.onnx = onnx;
     this.text = text;
     this.vision = new VisionEncoder(vc, vw, text.parallel(), settings.visionPrecision());
-    this.processor = new SmolVlmProcessor(text.tokenizer(), new ImageProcessor(ipc), imageTokenId);
+    this.processor = new SmolVlmProcessor(text.tokenizer(), new ImageProcessor(ipc), imageTokenId, text.parallel());
     this.chatJinja = chatJinja == null ? "" : chatJinja;
   }
 

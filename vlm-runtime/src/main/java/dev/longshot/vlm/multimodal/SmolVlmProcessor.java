@@ -25,11 +25,39 @@ public final class SmolVlmProcessor {
   private final Tokenizer tokenizer;
   private final ImageProcessor images;
   private final int imageTokenId;
+  private final dev.longshot.vlm.tensor.Parallel par;
 
   public SmolVlmProcessor(Tokenizer tokenizer, ImageProcessor images, int imageTokenId) {
+    this(tokenizer, images, imageTokenId, null);
+  }
+
+  /**
+   * With {@code par} (null: one at a time) the pictures of a prompt are resized and normalised on its threads, each
+   * picture by one thread (the same pixels either way).
+   */
+  public SmolVlmProcessor(Tokenizer tokenizer, ImageProcessor images, int imageTokenId,
+      dev.longshot.vlm.tensor.Parallel par) {
     this.tokenizer = tokenizer;
     this.images = images;
     this.imageTokenId = imageTokenId;
+    this.par = par;
+  }
+
+  /** {@link ImageProcessor#process} of every picture, in order; on the threads of {@link #par} when there is one. */
+  private List<ImageProcessor.Processed> processAll(List<Picture> pictures, boolean allowSplit) {
+    ImageProcessor.Processed[] out = new ImageProcessor.Processed[pictures.size()];
+    dev.longshot.vlm.tensor.Parallel.RangeBody body = (from, to) -> {
+      for (int i = from; i < to; i++) {
+        Picture p = pictures.get(i);
+        out[i] = images.process(p.image(), allowSplit && p.split());
+      }
+    };
+    if (par == null) {
+      body.run(0, out.length);
+    } else {
+      par.forRange(out.length, 1, body);
+    }
+    return java.util.Arrays.asList(out);
   }
 
   public ImageProcessor imageProcessor() {
@@ -107,12 +135,11 @@ public final class SmolVlmProcessor {
       throw new IllegalArgumentException("the prompt has " + markers + " " + IMAGE + " markers but only "
           + pictures.size() + " images");
     }
-    List<ImageProcessor.Processed> processed = new ArrayList<>();
+    List<ImageProcessor.Processed> processed = processAll(pictures, true);
     List<String> strings = new ArrayList<>();
-    for (Picture p : pictures) {
-      ImageProcessor.Processed pr = images.process(p.image(), p.split());
-      processed.add(pr);
-      strings.add((p.timestampMillis() >= 0 ? frameLabel(p.timestampMillis()) : "") + imageString(pr));
+    for (int i = 0; i < pictures.size(); i++) {
+      Picture p = pictures.get(i);
+      strings.add((p.timestampMillis() >= 0 ? frameLabel(p.timestampMillis()) : "") + imageString(processed.get(i)));
     }
     StringBuilder sb = new StringBuilder();
     int unmarked = pictures.size() - markers;
@@ -133,14 +160,14 @@ public final class SmolVlmProcessor {
    */
   public MultimodalPrompt buildVideo(String before, List<Picture> frames, long durationMillis, String after) {
     StringBuilder sb = new StringBuilder(before).append(videoIntro(frames.size(), durationMillis));
-    List<ImageProcessor.Processed> processed = new ArrayList<>();
     for (Picture f : frames) {
       if (f.timestampMillis() < 0) {
         throw new IllegalArgumentException("a video frame needs its time; got " + f.timestampMillis());
       }
-      ImageProcessor.Processed pr = images.process(f.image(), false);
-      processed.add(pr);
-      sb.append(frameLabel(f.timestampMillis())).append(imageString(pr));
+    }
+    List<ImageProcessor.Processed> processed = processAll(frames, false);
+    for (int i = 0; i < frames.size(); i++) {
+      sb.append(frameLabel(frames.get(i).timestampMillis())).append(imageString(processed.get(i)));
     }
     return tokenize(sb.append("\n\n").append(after).toString(), processed, frames);
   }

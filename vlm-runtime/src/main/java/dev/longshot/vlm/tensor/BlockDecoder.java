@@ -52,7 +52,7 @@ final class BlockDecoder {
     return Float.float16ToFloat((short) ((b[o] & 0xFF) | (b[o + 1] << 8)));
   }
 
-  private static int u32(byte[] b, int o) {
+  static int u32(byte[] b, int o) {
     return (b[o] & 0xFF) | (b[o + 1] & 0xFF) << 8 | (b[o + 2] & 0xFF) << 16 | (b[o + 3] & 0xFF) << 24;
   }
 

@@ -99,9 +99,10 @@ abstract class BlockQuantTensor extends FloatTensor {
   }
 
   /**
-   * Q4_K and Q6_K take a quantized activation ({@link BlockQuantDot}'s integer kernels), as llama.cpp's products with
-   * them do (it rounds to Q8_K, blocks of 256; this runtime to {@link Q8Activation}'s blocks of 32), where
-   * {@link QuantDot#ENABLED}.
+   * Q4_K, Q6_K, Q5_0 and Q4_1 take a quantized activation ({@link BlockQuantDot}'s integer kernels), as llama.cpp's
+   * products with them do (it rounds to Q8_K, blocks of 256, for the K-quants, to Q8_0 for Q5_0 and Q8_1 for Q4_1; this
+   * runtime to
+   * {@link Q8Activation}'s blocks of 32), where {@link QuantDot#ENABLED}.
    */
   @Override
   public final boolean dotsQuantized() {

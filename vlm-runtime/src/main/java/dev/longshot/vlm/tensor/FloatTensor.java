@@ -141,7 +141,7 @@ public abstract class FloatTensor {
 
   /**
    * Builds, once, over {@code par}'s threads, the layout this tensor's kernels read instead of its stored blocks as a
-   * matrix of {@code cols} columns (mapped Q8_0 / Q4_0 / Q4_K / Q6_K: the interleaved copy decode's {@link #dotRows}
+   * matrix of {@code cols} columns (mapped Q8_0 / Q4_0 / Q4_K / Q6_K / Q5_0 / Q4_1: the interleaved copy decode's {@link #dotRows}
    * and {@link #copyTo} read); nothing by default. Called at load ({@code model.DecodeLayouts}); results are the same
    * with or without it, up to float summation order.
    */

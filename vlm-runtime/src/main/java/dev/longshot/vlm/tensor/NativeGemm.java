@@ -94,8 +94,8 @@ public abstract class NativeGemm {
    * {@code q}, {@code k}, {@code v}, {@code out} are {@code [n][heads * headDim]}) on the native library: both
    * products in bfloat16 with float32 sums, the probabilities rounded to bfloat16 for the second, all heads at once,
    * the {@code n x n} scores kept in native memory. Returns false, writing nothing, where the Java path must run (no
-   * native library, fewer than {@value #MIN_TOKENS} tokens, inside {@link #javaOnly}, or a native failure, logged
-   * once, after which the Java GEMM runs from then on): for the vision tower's bf16 precision.
+   * native library, fewer than {@value #MIN_TOKENS} tokens, inside {@link #javaOnly}, or a {@link NativeFailure},
+   * logged once, after which the Java GEMM runs from then on): for the vision tower's bf16 precision.
    */
   public static boolean attendBf16(Parallel par, float[][] q, float[][] k, float[][] v, float[][] out, int n,
       int heads, int headDim, float scale) {
@@ -106,7 +106,7 @@ public abstract class NativeGemm {
     try {
       g.attend(par, q, k, v, out, n, heads, headDim, scale);
       return true;
-    } catch (RuntimeException | LinkageError e) {
+    } catch (NativeFailure | LinkageError e) { // as tryMultiply: anything else is the caller's to see
       failed = true;
       LOG.log(Level.WARNING, "vlm-runtime prefill GEMM: oneDNN attention failed (" + oneLine(e) + "); the Java GEMM "
           + "runs from now on");

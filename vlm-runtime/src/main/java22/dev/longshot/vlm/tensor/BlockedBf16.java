@@ -115,10 +115,10 @@ final class BlockedBf16 {
     long base = (long) g * (p.cols / BLOCK) * groupBytes;
     long chunkStart = p.chunkStart();
     switch (p.kind()) {
-      case Q8_0 -> q8(packed, base, groupBytes, chunkStart, p.cols / BLOCK, out, at);
+      case Q8_0, Q5_0 -> q8(packed, base, groupBytes, chunkStart, p.cols / BLOCK, out, at); // Q5_0 stores q - 16
       case Q6_K -> q6K(packed, base, groupBytes, chunkStart, p.cols / BLOCK, out, at);
       case Q4_0 -> q4(packed, base, groupBytes, chunkStart, p.cols / BLOCK, out, at);
-      case Q4_K -> q4K(packed, base, groupBytes, chunkStart, p.cols / BLOCK, out, at);
+      case Q4_K, Q4_1 -> q4K(packed, base, groupBytes, chunkStart, p.cols / BLOCK, out, at); // Q4_1: d, -m
     }
   }
 

@@ -15,29 +15,30 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * A Q8_0, Q4_0, Q4_K or Q6_K matrix copied once, at load ({@link Rows#prepare}), for decode's matrix-vector products
- * and prefill's dequantisation, into groups of {@link #ROWS} interleaved rows (8 with 256-bit vectors, 16 with 512;
- * llama.cpp's CPU backend repacks its blocks in the same spirit). Per group and block of 32 columns: the rows' header
- * floats ({@link Kind#headers} vectors of {@code ROWS} float32: Q8_0 / Q4_0 the scale; Q4_K {@code d * scale} and
- * {@code dmin * min} of the 32-element sub-block, its 6-bit scale and min unpacked once here; Q6_K {@code d * scale}
- * of the block's two 16-element halves), then chunks of {@code 2 * ROWS} bytes, one byte per (row, column parity)
- * pair, byte {@code i} for row {@code i / 2}. Byte kinds (Q8_0, Q6_K) have 16 chunks, chunk {@code k} holding columns
- * {@code 2k + i % 2} as signed quants (Q6_K: {@code q - 32}); nibble kinds (Q4_0, Q4_K) have 8, chunk {@code k}
- * holding the unsigned nibbles of columns {@code 4k + i % 2} (low) and {@code 4k + 2 + i % 2} (high).
+ * A Q8_0, Q4_0, Q4_K, Q6_K, Q5_0 or Q4_1 (as Q4_K, see {@link Kind#Q4_1}) matrix copied once, at load ({@link Rows#prepare}), for decode's matrix-vector
+ * products and prefill's dequantisation, into groups of {@link #ROWS} interleaved rows (8 with 256-bit vectors, 16 with
+ * 512; llama.cpp's CPU backend repacks its blocks in the same spirit). Per group and block of 32 columns: the rows'
+ * header floats ({@link Kind#headers} vectors of {@code ROWS} float32: Q8_0 / Q4_0 / Q5_0 the scale; Q4_K {@code d *
+ * scale} and {@code dmin * min} of the 32-element sub-block, its 6-bit scale and min unpacked once here; Q6_K {@code d
+ * * scale} of the block's two 16-element halves), then chunks of {@code 2 * ROWS} bytes, one byte per (row, column
+ * parity) pair, byte {@code i} for row {@code i / 2}. Byte kinds (Q8_0, Q6_K, Q5_0) have 16 chunks, chunk {@code k}
+ * holding columns {@code 2k + i % 2} as signed quants (Q6_K: {@code q - 32}, Q5_0: {@code q - 16}); nibble kinds (Q4_0,
+ * Q4_K) have 8, chunk {@code k} holding the unsigned nibbles of columns {@code 4k + i % 2} (low) and {@code 4k + 2 + i
+ * % 2} (high).
  *
  * <p>The kernels keep one int lane per row instead of lanes along a row. A chunk widened to shorts (nibbles:
  * zero-extended, then {@code & 15} and {@code >>> 4}; bytes: sign-extended) gives (row, column-parity) lanes that
  * multiply a broadcast pair of activation quants ({@link Q8Activation#pairs}). Q4_0 adds them into short accumulators
  * for the whole block: a lane sums 16 products of at most 8 x 127 in magnitude once the {@code - 8} is applied, which
- * fits a short; the {@code - 8} is the block's {@link Q8Activation#q4Bias}, the accumulators' starting value (the
- * sums wrap modulo 2^16 on the way and end exact). Q4_K's nibbles are 0..15, so 16 products fit without a bias, and
- * its mins are one more FMA per block with the activation's block sums ({@link Q8Activation#sums}). Q8_0 adds two
- * chunks' products in shorts (at most 2 x 128 x 127) and then into ints; Q6_K's quants are at most 32 in magnitude,
- * so a half block (8 chunks, 8 x 32 x 127) sums in shorts. Per block (Q6_K: half block), one pair sum of the shorts
- * gives the rows' integer sums, then one conversion and one FMA with the rows' scales times the activation's: no
- * horizontal sum per row. Float sums are in block order per row, as in the scalar twin. Dequantised values
- * ({@link #copyRow}) are the same floats the file's decoders give ({@code d * (q - 8)}, {@code d * q},
- * {@code (d * scale) * q - dmin * min}, {@code (d * scale) * (q - 32)}).
+ * fits a short; the {@code - 8} is the block's {@link Q8Activation#q4Bias}, the accumulators' starting value (the sums
+ * wrap modulo 2^16 on the way and end exact). Q4_K's nibbles are 0..15, so 16 products fit without a bias, and its mins
+ * are one more FMA per block with the activation's block sums ({@link Q8Activation#sums}). Q8_0 adds two chunks'
+ * products in shorts (at most 2 x 128 x 127) and then into ints; Q6_K's quants are at most 32 in magnitude, so a half
+ * block (8 chunks, 8 x 32 x 127) sums in shorts, and Q5_0's at most 16, so a whole block (16 x 16 x 127). Per block
+ * (Q6_K: half block), one pair sum of the shorts gives the rows' integer sums, then one conversion and one FMA with the
+ * rows' scales times the activation's: no horizontal sum per row. Float sums are in block order per row, as in the
+ * scalar twin. Dequantised values ({@link #copyRow}) are the same floats the file's decoders give ({@code d * (q - 8)},
+ * {@code d * q}, {@code (d * scale) * q - dmin * min}, {@code (d * scale) * (q - 32)}, {@code d * (q - 16)}).
  */
 final class Interleaved {
   private static final VectorShape SHAPE = VectorShape.forBitSize(Math.max(256, Kernels.F.vectorBitSize()));
@@ -63,7 +64,10 @@ final class Interleaved {
     Q4_0(GgmlType.Q4_0, true, 1),
     Q8_0(GgmlType.Q8_0, false, 1),
     Q4_K(GgmlType.Q4_K, true, 2),
-    Q6_K(GgmlType.Q6_K, false, 2);
+    Q6_K(GgmlType.Q6_K, false, 2),
+    Q5_0(GgmlType.Q5_0, false, 1),
+    /** Q4_K's shape, one 32-column block per stored block: headers {@code d} and {@code -m} ({@code d * q - (-m)}). */
+    Q4_1(GgmlType.Q4_1, true, 2);
 
     final GgmlType type;
     /** Nibble chunks (8 per block) rather than byte chunks (16). */
@@ -127,7 +131,8 @@ final class Interleaved {
    * in the interleaved layout; {@link #fill} copies groups into it.
    */
   static Interleaved of(GgmlType type, MemorySegment src, int rows, int cols, Arena arena) {
-    return new Interleaved(Kind.of(type), src, arena.allocate(copyBytes(type, rows, cols), 64), cols, rows / ROWS);
+    return new Interleaved(Kind.of(type), src, LayoutMemory.allocate(arena, copyBytes(type, rows, cols)), cols,
+        rows / ROWS);
   }
 
   /**
@@ -208,6 +213,22 @@ final class Interleaved {
           for (int l = 0; l < BLOCK; l++) {
             w[wo + l] = (raw[q + l] >> shift) & 0x0F;
           }
+        }
+      }
+      case Q4_1 -> { // BlockDecoder.q4_1's layout
+        head[r] = BlockDecoder.half(raw, o);
+        head[ROWS + r] = -BlockDecoder.half(raw, o + 2);
+        for (int j = 0; j < 16; j++) {
+          w[r * BLOCK + j] = raw[o + 4 + j] & 0x0F;
+          w[r * BLOCK + 16 + j] = (raw[o + 4 + j] >> 4) & 0x0F;
+        }
+      }
+      case Q5_0 -> { // BlockDecoder.q5_0's layout
+        head[r] = BlockDecoder.half(raw, o);
+        int qh = BlockDecoder.u32(raw, o + 2);
+        for (int j = 0; j < 16; j++) {
+          w[r * BLOCK + j] = ((raw[o + 6 + j] & 0x0F) | ((qh >>> j) & 1) << 4) - 16;
+          w[r * BLOCK + 16 + j] = (((raw[o + 6 + j] >> 4) & 0x0F) | ((qh >>> (j + 16)) & 1) << 4) - 16;
         }
       }
       case Q6_K -> { // BlockDecoder.q6K's layout
@@ -306,8 +327,9 @@ final class Interleaved {
     switch (kind) {
       case Q4_0 -> q4(g, x, out);
       case Q8_0 -> q8(g, x, out);
-      case Q4_K -> q4K(g, x, out);
+      case Q4_K, Q4_1 -> q4K(g, x, out);
       case Q6_K -> q6K(g, x, out);
+      case Q5_0 -> q5(g, x, out);
     }
   }
 
@@ -405,6 +427,26 @@ final class Interleaved {
     acc.intoArray(out, g * ROWS);
   }
 
+  private void q5(int g, Q8Activation x, float[] out) {
+    int[] xp = x.pairs;
+    float[] xd = x.d;
+    int blocks = cols / BLOCK;
+    long base = (long) g * blocks * groupBytes;
+    FloatVector acc = FloatVector.zero(F);
+    ShortVector zero = ShortVector.zero(S);
+    for (int b = 0; b < blocks; b++) {
+      long off = base + b * groupBytes;
+      long q = off + chunkStart;
+      int xb = b * (BLOCK / 2);
+      ShortVector p = zero; // the whole block in shorts: 16 products of at most 16 x 127 per lane
+      for (int k = 0; k < 16; k++) {
+        p = p.add(byteChunk(q + k * CHUNK).mul(IntVector.broadcast(I, xp[xb + k]).reinterpretAsShorts()));
+      }
+      acc = blockSum(pairSums(p), off, xd[b], acc);
+    }
+    acc.intoArray(out, g * ROWS);
+  }
+
   private ShortVector byteChunk(long at) {
     return (ShortVector) ByteVector.fromMemorySegment(B, packed, at, LE).convertShape(VectorOperators.B2S, S, 0);
   }
@@ -447,7 +489,7 @@ final class Interleaved {
           sum = Math.fma(packed.get(FLOAT_LE, off + (ROWS + r) * 4L) * x.d[b], (float) isum[1], sum);
         } else {
           sum = Math.fma(h0 * x.d[b], (float) (isum[0] + isum[1]), sum);
-          if (kind == Kind.Q4_K) {
+          if (kind == Kind.Q4_K || kind == Kind.Q4_1) {
             sum = Math.fma(packed.get(FLOAT_LE, off + (ROWS + r) * 4L), -x.sums[b], sum);
           }
         }

@@ -6,8 +6,8 @@ import java.lang.foreign.ValueLayout;
 
 /**
  * A {@link BlockDecoder} type read in place from the mapped file: a run of at most {@link #RUN} blocks is copied into
- * a per-thread buffer (a few KiB, stays in L1) and read there by the heap {@link BlockTensor}'s kernels. Q4_K and
- * Q6_K matrices get an interleaved copy at load ({@link #buildLayout}, {@link Interleaved}) that decode's products
+ * a per-thread buffer (a few KiB, stays in L1) and read there by the heap {@link BlockTensor}'s kernels. Q4_K,
+ * Q6_K, Q5_0 and Q4_1 matrices get an interleaved copy at load ({@link #buildLayout}, {@link Interleaved}) that decode's products
  * and the dequantisation of whole row groups read instead.
  */
 final class MappedBlockTensor extends BlockQuantTensor {

@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>one decoded token's weight products without attention (per layer: q/k/v in one region, o, gate/up in one
  *   region, down, then the output matrix) over {@code LAYERS} distinct layers of random memory-mapped weights with
  *   their decode layouts, in the Qwen2.5-0.5B or 1.5B shapes: wall ms per token, regions per token, and the weights'
- *   bytes read per second (the file's bytes), 1 thread and {@code THREADS} alternating.</li>
+ *   bytes read per second (the file's bytes), 1 thread and {@code THREADS} alternating; for 1 thread also its CPU time,
+ *   which other processes on a shared machine hardly move.</li>
  * </ol>
  * Process CPU time in the second after the last region is printed too (the workers must not keep spinning when idle).
  * Run: {@code bench/run vlm-runtime dev.longshot.vlm.bench.ParallelBenchmark [THREADS] [SHAPE: qwen05|qwen15]
@@ -91,10 +92,14 @@ public final class ParallelBenchmark {
         double bestN = Double.MAX_VALUE;
         double sum1 = 0;
         double sumN = 0;
+        double bestCpu1 = Double.MAX_VALUE;
+        var mx = ManagementFactory.getThreadMXBean();
         for (int t = 0; t < tokens; t++) {
+          long c0 = mx.getCurrentThreadCpuTime();
           long a = System.nanoTime();
           token1.run();
           long b = System.nanoTime();
+          bestCpu1 = Math.min(bestCpu1, (mx.getCurrentThreadCpuTime() - c0) / 1e6);
           tokenN.run();
           long c = System.nanoTime();
           best1 = Math.min(best1, (b - a) / 1e6);
@@ -104,9 +109,9 @@ public final class ParallelBenchmark {
         }
         int regions = layers * 4 + 1;
         System.out.printf(Locale.ROOT, "token (%d regions, %.0f MB of weights): 1 thread best %.2f ms mean %.2f "
-            + "(%.1f GB/s); %d threads best %.2f ms mean %.2f (%.1f GB/s); speed-up %.2fx best, %.2fx mean; "
+            + "(%.1f GB/s; best %.2f CPU ms = %.1f GB per CPU-s); %d threads best %.2f ms mean %.2f (%.1f GB/s); speed-up %.2fx best, %.2fx mean; "
             + "%.1f us per region at %d threads%n", regions, bytes / 1e6, best1, sum1 / tokens, bytes / best1 / 1e6,
-            threads, bestN, sumN / tokens, bytes / bestN / 1e6, best1 / bestN, sum1 / sumN, bestN * 1e3 / regions,
+            bestCpu1, bytes / bestCpu1 / 1e6, threads, bestN, sumN / tokens, bytes / bestN / 1e6, best1 / bestN, sum1 / sumN, bestN * 1e3 / regions,
             threads);
       } finally {
         try (var s = Files.list(dir)) {

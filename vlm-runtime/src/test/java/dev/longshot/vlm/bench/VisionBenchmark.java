@@ -3,6 +3,9 @@ package dev.longshot.vlm.bench;
 import dev.longshot.config.VisionPrecision;
 import dev.longshot.config.VlmSettings;
 import dev.longshot.vlm.TextGenerator;
+import dev.longshot.vlm.multimodal.ImageProcessor;
+import dev.longshot.vlm.multimodal.ImageProcessorConfig;
+import dev.longshot.vlm.multimodal.RgbImage;
 import dev.longshot.vlm.sample.GenerationSettings;
 import dev.longshot.vlm.tensor.FloatTensor;
 import dev.longshot.vlm.tensor.Kernels;
@@ -33,7 +36,8 @@ import java.util.SplittableRandom;
  * 4.1.0) has no mmproj / multimodal API, so there is no llama.cpp column.
  * The tower runs each way in one JVM, interleaved image by image: products in float32 and in bf16 on the native GEMM
  * ({@code vlm.vision-precision} f32 / bf16) and on the Java GEMM; {@code -Dbench.vision.paths=f32,bf16,java} picks
- * them (the first is the ratios' base), and the bf16 embeddings' distance from the f32 ones is printed.
+ * them (the first is the ratios' base), and the bf16 embeddings' distance from the f32 ones is printed. Then a 1080p
+ * video frame's preprocessing (resize, normalise), one frame at a time and one per thread.
  * Run: {@code bench/run vlm-runtime dev.longshot.vlm.bench.VisionBenchmark [THREADS] [IMAGES] [FRAMES]}.
  */
 public final class VisionBenchmark {
@@ -83,9 +87,52 @@ public final class VisionBenchmark {
         }
       }
     }
+    preprocessing(threads);
     prefill(threads, frames);
     System.out.printf(Locale.ROOT, "peak RSS %d MiB, max heap %d MiB%n", peakRssKib() / 1024,
         Runtime.getRuntime().maxMemory() >> 20);
+  }
+
+  /**
+   * A video frame's preprocessing before the tower (HF's longest-edge resize to 2048 x 1152, then 512 x 512, then
+   * normalisation): 4 random 1920 x 1080 frames one at a time, then on the runtime's threads (one frame per thread, as
+   * {@code SmolVlmProcessor} does), wall and CPU per frame.
+   */
+  private static void preprocessing(int threads) {
+    ImageProcessor ip = new ImageProcessor(ImageProcessorConfig.defaults(512, 64, new float[] {0.5f, 0.5f, 0.5f},
+        new float[] {0.5f, 0.5f, 0.5f}));
+    SplittableRandom r = new SplittableRandom(13);
+    RgbImage[] frames = new RgbImage[4];
+    for (int f = 0; f < frames.length; f++) {
+      int[] rgb = new int[1920 * 1080];
+      for (int i = 0; i < rgb.length; i++) {
+        rgb[i] = r.nextInt(1 << 24);
+      }
+      frames[f] = new RgbImage(1920, 1080, rgb);
+    }
+    ip.process(frames[0], false); // warm-up
+    try (Parallel par = new Parallel(threads)) {
+      for (int round = 0; round < 2; round++) {
+        long c0 = processCpuNanos();
+        long t0 = System.nanoTime();
+        for (RgbImage f : frames) {
+          ip.process(f, false);
+        }
+        long c1 = processCpuNanos();
+        long t1 = System.nanoTime();
+        par.forRange(frames.length, 1, (from, to) -> {
+          for (int i = from; i < to; i++) {
+            ip.process(frames[i], false);
+          }
+        });
+        long c2 = processCpuNanos();
+        long t2 = System.nanoTime();
+        int n = frames.length;
+        System.out.printf(Locale.ROOT, "preprocessing a 1920 x 1080 frame (-> 2048 x 1152 -> 512 x 512): one at a time "
+            + "%.0f ms (%.0f ms CPU), on %d threads %.0f ms per frame (%.0f ms CPU): %.2fx wall%n", (t1 - t0) / 1e6 / n,
+            (c1 - c0) / 1e6 / n, threads, (t2 - t1) / 1e6 / n, (c2 - c1) / 1e6 / n, (double) (t1 - t0) / (t2 - t1));
+      }
+    }
   }
 
   /** 16 frames of 64 vision tokens with their markers and labels, then ~300 text tokens, on the 256M decoder. */

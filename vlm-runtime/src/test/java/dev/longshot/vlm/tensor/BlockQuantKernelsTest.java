@@ -336,7 +336,7 @@ class BlockQuantKernelsTest {
   }
 
   /**
-   * Q4_K / Q6_K against a quantized activation ({@link BlockQuantDot}): the vector kernel and its scalar twin against
+   * Q4_K / Q6_K / Q5_0 / Q4_1 against a quantized activation ({@link BlockQuantDot}): the vector kernel and its scalar twin against
    * the oracle's weights times the activation's rounded values (float accumulation order only), heap and mapped, rows
    * longer than the mapped run of 16 blocks.
    */
@@ -348,7 +348,7 @@ class BlockQuantKernelsTest {
     }
     SplittableRandom r = new SplittableRandom(SEED * 13 + type.ordinal());
     for (int blocks : new int[] {1, 3, 17}) {
-      int cols = 256 * blocks;
+      int cols = (type.blockSize() == 32 ? 96 : 256) * blocks; // Q5_0: rows of 3, 9, 51 blocks
       int rows = 3;
       byte[] bytes = packed(type, random(r, rows * cols));
       double[] v = oracle(type, bytes, rows * cols);
@@ -367,16 +367,23 @@ class BlockQuantKernelsTest {
         }
         String what = String.format("%s %s cols %d row %d", type, storage, cols, row);
         assertThat((double) t.dot((long) row * cols, xq)).as(what).isCloseTo(sum, within(1e-5 * abs + 1e-6));
-        byte[] a = java.util.Arrays.copyOfRange(bytes, row * blocks * type.bytesPerBlock(), bytes.length);
-        float scalar = type == GgmlType.Q4_K ? BlockQuantDot.q4KScalar(a, 0, blocks, xq, 0)
-            : BlockQuantDot.q6KScalar(a, 0, blocks, xq, 0);
+        byte[] a = java.util.Arrays.copyOfRange(bytes, row * cols / type.blockSize() * type.bytesPerBlock(),
+            bytes.length);
+        int stored = cols / type.blockSize();
+        float scalar = switch (type) {
+          case Q4_K -> BlockQuantDot.q4KScalar(a, 0, stored, xq, 0);
+          case Q6_K -> BlockQuantDot.q6KScalar(a, 0, stored, xq, 0);
+          case Q5_0 -> BlockQuantDot.q5_0Scalar(a, 0, stored, xq, 0);
+          case Q4_1 -> BlockQuantDot.q4_1Scalar(a, 0, stored, xq, 0);
+          default -> throw new AssertionError(type);
+        };
         assertThat((double) scalar).as("scalar twin " + what).isCloseTo(sum, within(1e-5 * abs + 1e-6));
       }
     }
   }
 
   /**
-   * The interleaved decode layout of Q4_K / Q6_K ({@link FloatTensor#buildLayout}, mapped): its multi-row kernel and
+   * The interleaved decode layout of Q4_K / Q6_K / Q5_0 / Q4_1 ({@link FloatTensor#buildLayout}, mapped): its multi-row kernel and
    * scalar twin against the oracle's weights times the rounded activation, at ragged row counts (rows past the last
    * whole group go row by row from the file) and row ranges; dequantisation from it gives the same floats as the
    * heap copy's decoder, at block and odd offsets and across rows; and the prefill GEMM over it.
@@ -388,7 +395,7 @@ class BlockQuantKernelsTest {
       return;
     }
     SplittableRandom r = new SplittableRandom(SEED * 17 + type.ordinal());
-    for (int cols : new int[] {256, 768}) {
+    for (int cols : type.blockSize() == 32 ? new int[] {96, 896} : new int[] {256, 768}) {
       for (int rows : new int[] {5, 16, 33, 48}) {
         byte[] bytes = packed(type, random(r, rows * cols));
         double[] v = oracle(type, bytes, rows * cols);
