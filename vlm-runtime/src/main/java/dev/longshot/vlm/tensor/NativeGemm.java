@@ -82,12 +82,9 @@ public abstract class NativeGemm {
 
   /**
    * Bidirectional multi-head attention natively in bfloat16 (see {@link #attendBf16}); throws on a native failure.
-   * Implementations without it throw {@link UnsupportedOperationException}.
    */
-  void attend(Parallel par, float[][] q, float[][] k, float[][] v, float[][] out, int n, int heads, int headDim,
-      float scale) {
-    throw new UnsupportedOperationException("no native attention");
-  }
+  abstract void attend(Parallel par, float[][] q, float[][] k, float[][] v, float[][] out, int n, int heads,
+      int headDim, float scale);
 
   /**
    * {@code out[t][h hd + i] = sum_j softmax_j(bf16(scale q_t,h) . bf16(k_j,h)) v_j,h[i]} (every token sees every token;
