@@ -11,22 +11,10 @@ set -euo pipefail
 
 DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 OUTPUTS=(briefing.mp4 briefing.truth.json)
-if [ "${1:-}" = "--if-missing" ]; then
-  missing=0
-  for f in "${OUTPUTS[@]}"; do [ -s "$DIR/$f" ] || missing=1; done
-  [ "$missing" = 1 ] || exit 0
-elif [ $# -gt 0 ]; then
-  sed -n '2,8p' "$0" >&2; exit 2
-fi
-
-die() { echo "sample-media: $*" >&2; exit 1; }
-for tool in ffmpeg flite; do
-  command -v "$tool" >/dev/null || die "'$tool' not found (Debian packages: see setup/debian-packages.txt)"
-done
-FONT_DIR=/usr/share/fonts/truetype/dejavu
-for f in DejaVuSans.ttf DejaVuSans-Bold.ttf DejaVuSerif-Bold.ttf; do
-  [ -f "$FONT_DIR/$f" ] || die "font $FONT_DIR/$f not found (Debian package fonts-dejavu-core)"
-done
+# shellcheck source=lib.sh
+. "$DIR/lib.sh"
+generator_args 2,8 "$@"
+need_tools_and_fonts DejaVuSans.ttf DejaVuSans-Bold.ttf DejaVuSerif-Bold.ttf
 
 RATE=16000 DURATION=126 FPS=15 GAP=0.8
 CONTACT="Contact: Dr. Ada Byrne, press office"
@@ -60,12 +48,6 @@ TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 echo "sample-media: generating briefing.mp4, briefing.truth.json in $DIR" >&2
 
-secs() { awk -v s="$1" -v r="$RATE" 'BEGIN { printf "%.3f", s / r }'; }
-samples() { awk -v t="$1" -v r="$RATE" 'BEGIN { printf "%d", t * r + 0.5 }'; }
-json_str() { # the texts are ours: refuse characters that would need escaping rather than escape them
-  case "$1" in *'"'* | *'\'*) die "text must not contain quotes or backslashes: $1" ;; esac
-  printf '"%s"' "$1"
-}
 text_file() { printf '%s' "$2" >"$TMP/$1.txt"; printf '%s' "$TMP/$1.txt"; }
 
 track="$TMP/track.raw"; : >"$track"
@@ -96,17 +78,7 @@ while IFS='|' read -r kind a b c rest; do
       ;;
     say)
       voice=$a text=$b n=$((${n:-0} + 1))
-      flite -voice "$voice" -t "$text" -o "$TMP/s$n.wav"
-      ffmpeg -nostdin -v error -i "$TMP/s$n.wav" -ac 1 -ar "$RATE" -f s16le -acodec pcm_s16le "$TMP/s$n.raw"
-      len=$(($(stat -c %s "$TMP/s$n.raw") / 2))
-      [ "$next" -ge "$pos" ] || next=$pos
-      head -c $(((next - pos) * 2)) /dev/zero >>"$track"
-      cat "$TMP/s$n.raw" >>"$track"
-      start=$(secs "$next") end=$(secs "$((next + len))")
-      awk -v e="$end" -v b="$block_end" 'BEGIN { exit !(e <= b - 0.3) }' \
-        || die "sentence \"$text\" ends at ${end}s, after its card ends at ${b}s: shorten it"
-      speech_json+="${speech_json:+,}"$'\n    '"{\"start\":$start,\"end\":$end,\"voice\":\"$voice\",\"text\":$(json_str "$text")}"
-      pos=$((next + len))
+      speak "$n" "$voice" "$text" card
       next=$((pos + $(samples "$GAP")))
       ;;
   esac

@@ -10,22 +10,10 @@ set -euo pipefail
 
 DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 OUTPUTS=(lecture.mp4 lecture.truth.json excerpt.mp4 excerpt.srt)
-if [ "${1:-}" = "--if-missing" ]; then
-  missing=0
-  for f in "${OUTPUTS[@]}"; do [ -s "$DIR/$f" ] || missing=1; done
-  [ "$missing" = 1 ] || exit 0
-elif [ $# -gt 0 ]; then
-  sed -n '2,9p' "$0" >&2; exit 2
-fi
-
-die() { echo "sample-media: $*" >&2; exit 1; }
-for tool in ffmpeg flite; do
-  command -v "$tool" >/dev/null || die "'$tool' not found (Debian packages: see setup/debian-packages.txt)"
-done
-FONT_DIR=/usr/share/fonts/truetype/dejavu
-for f in DejaVuSans.ttf DejaVuSans-Bold.ttf; do
-  [ -f "$FONT_DIR/$f" ] || die "font $FONT_DIR/$f not found (Debian package fonts-dejavu-core)"
-done
+# shellcheck source=lib.sh
+. "$DIR/lib.sh"
+generator_args 2,9 "$@"
+need_tools_and_fonts DejaVuSans.ttf DejaVuSans-Bold.ttf
 
 RATE=16000            # audio sample rate, Hz (what the ASR backends consume)
 DURATION=180          # seconds
@@ -80,12 +68,6 @@ TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 echo "sample-media: generating lecture.mp4, lecture.truth.json, excerpt.mp4, excerpt.srt in $DIR" >&2
 
-secs() { awk -v s="$1" -v r="$RATE" 'BEGIN { printf "%.3f", s / r }'; }
-samples() { awk -v t="$1" -v r="$RATE" 'BEGIN { printf "%d", t * r + 0.5 }'; }
-json_str() { # the texts are ours: refuse characters that would need escaping rather than escape them
-  case "$1" in *'"'* | *'\'*) die "text must not contain quotes or backslashes: $1" ;; esac
-  printf '"%s"' "$1"
-}
 srt_time() { awk -v t="$1" 'BEGIN { ms = int(t * 1000 + 0.5); printf "%02d:%02d:%02d,%03d", ms / 3600000, (ms / 60000) % 60, (ms / 1000) % 60, ms % 1000 }'; }
 
 # --- narration: one flite WAV per sentence, laid out on a sample-exact raw track ----------------------------
@@ -118,21 +100,11 @@ while IFS='|' read -r kind a b c rest; do
       ;;
     say)
       voice=$a text=$b n=$((n + 1))
-      flite -voice "$voice" -t "$text" -o "$TMP/s$n.wav"
-      ffmpeg -nostdin -v error -i "$TMP/s$n.wav" -ac 1 -ar "$RATE" -f s16le -acodec pcm_s16le "$TMP/s$n.raw"
-      len=$(($(stat -c %s "$TMP/s$n.raw") / 2))
-      [ "$next" -ge "$pos" ] || next=$pos
-      head -c $(((next - pos) * 2)) /dev/zero >>"$track"
-      cat "$TMP/s$n.raw" >>"$track"
-      start=$(secs "$next") end=$(secs "$((next + len))")
-      awk -v e="$end" -v b="$block_end" 'BEGIN { exit !(e <= b - 0.3) }' \
-        || die "sentence \"$text\" ends at ${end}s, after its slide/stretch ends at ${b}s: shorten it"
-      speech_json+="${speech_json:+,}"$'\n    '"{\"start\":$start,\"end\":$end,\"voice\":\"$voice\",\"text\":$(json_str "$text")}"
+      speak "$n" "$voice" "$text" slide/stretch
       if awk -v e="$end" -v x="$EXCERPT_END" 'BEGIN { exit !(e <= x) }'; then
         cue=$((cue + 1))
         srt+="$cue"$'\n'"$(srt_time "$start") --> $(srt_time "$end")"$'\n'"$text"$'\n\n'
       fi
-      pos=$((next + len))
       next=$((pos + $(samples "$GAP")))
       ;;
   esac
